@@ -1,0 +1,346 @@
+//! Command line: clap structs (their doc comments are the `--help` text) and one
+//! `run_*` per subcommand, mapping flags to library calls. The library never sees clap.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::SeedableRng;
+use rayon::prelude::*;
+
+use netreach::graph::{ConnectionGraph, NodeId};
+use netreach::invitations::PendingInvitations;
+use netreach::progress::Progress;
+use netreach::reach::exact::{Query, reach_many};
+use netreach::reach::Degree;
+use netreach::results::{ReachRow, reach_table, write_table};
+use netreach::roles::{Role, RoleMap};
+use netreach::strategy::Strategy;
+use netreach::{Error, ingest};
+
+/// netreach: how accepting or refusing connection invitations changes a person's
+/// reach to recruiters and hiring managers at the 2nd and 3rd degree.
+#[derive(Debug, Parser)]
+#[command(name = "netreach", version, about, long_about = None, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: Global,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Args)]
+struct Global {
+    /// Worker threads (0 = one per core).
+    #[arg(short = 'j', long, global = true, default_value_t = 0, value_name = "N")]
+    threads: usize,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print timings and peak memory.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Exact reach by degree and role for chosen people, optionally under strategies
+    /// for their pending invitations.
+    #[command(after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv")]
+    Reach(ReachArgs),
+    /// Summary statistics of a graph: nodes, edges, what was merged or dropped,
+    /// neighbour counts, components, roles and memory.
+    #[command(after_help = "Example:\n  netreach stats --graph data/sample/edges.txt --roles data/sample/roles.csv")]
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReachArgs {
+    /// Edge list (SNAP/KONECT text, .csv or .parquet; .gz/.zst accepted).
+    #[arg(long, value_name = "FILE")]
+    graph: PathBuf,
+    /// Roles table with columns node,role (CSV or Parquet).
+    #[arg(long, value_name = "FILE")]
+    roles: Option<PathBuf>,
+    /// File of source ids, one per line (first field; `#` comments allowed).
+    #[arg(long, value_name = "FILE", conflicts_with = "sample", required_unless_present = "sample")]
+    sources: Option<PathBuf>,
+    /// Study K people drawn uniformly at random with --seed (all nodes if K exceeds them).
+    #[arg(long, value_name = "K")]
+    sample: Option<usize>,
+    /// Seed for --sample and for random:P strategies.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Largest connection degree to count (1 to 16).
+    #[arg(long, default_value = "3", value_name = "K")]
+    max_degree: Degree,
+    /// Invitations table with header to,from (`from` asked to connect with `to`).
+    #[arg(long, value_name = "FILE", requires = "strategy")]
+    invitations: Option<PathBuf>,
+    /// Comma-separated strategies: accept-all, refuse-all, min-mutual:K, mutual:A-B,
+    /// roles:R[,R], random:P.
+    #[arg(long, value_name = "S[,S...]", requires = "invitations")]
+    strategy: Option<String>,
+    /// Output table, .csv or .parquet.
+    #[arg(short, long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    /// Edge list (SNAP/KONECT text, .csv or .parquet; .gz/.zst accepted).
+    #[arg(long, value_name = "FILE")]
+    graph: PathBuf,
+    /// Roles table with columns node,role.
+    #[arg(long, value_name = "FILE")]
+    roles: Option<PathBuf>,
+}
+
+/// Runs the parsed command on a rayon pool of the requested size.
+pub(crate) fn run(cli: Cli) -> Result<()> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.global.threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let g = &cli.global;
+    pool.install(|| match &cli.command {
+        Command::Reach(a) => run_reach(a, g),
+        Command::Stats(a) => run_stats(a, g),
+    })
+}
+
+/// Tells the user something unless `--quiet`.
+fn say(g: &Global, msg: impl AsRef<str>) {
+    if !g.quiet {
+        eprintln!("{}", msg.as_ref());
+    }
+}
+
+fn load_graph(path: &Path, g: &Global) -> Result<ConnectionGraph> {
+    let t = Instant::now();
+    let graph = ingest::load_graph(path)?;
+    let r = graph.build_report();
+    say(
+        g,
+        format!(
+            "graph {}: {} nodes, {} edges ({} self-loops dropped, {} duplicate edges merged){}",
+            path.display(),
+            graph.node_count(),
+            graph.edge_count(),
+            r.self_loops_dropped,
+            r.duplicates_merged,
+            if g.verbose { format!(" in {:.2} s", t.elapsed().as_secs_f64()) } else { String::new() }
+        ),
+    );
+    Ok(graph)
+}
+
+fn load_roles(path: Option<&Path>, graph: &ConnectionGraph, g: &Global) -> Result<RoleMap> {
+    let Some(path) = path else {
+        return Ok(RoleMap::none(graph.node_count()));
+    };
+    let records = ingest::load_pairs(path, ["node", "role"], true)?;
+    let (roles, r) = RoleMap::from_records(graph, &records, path)?;
+    say(
+        g,
+        format!(
+            "roles {}: {} recruiters, {} hiring managers, {} other, {} rows for nodes not in the graph (ignored)",
+            path.display(),
+            r.recruiters,
+            r.hiring_managers,
+            r.other,
+            r.unknown_nodes
+        ),
+    );
+    Ok(roles)
+}
+
+fn choose_sources(a: &ReachArgs, graph: &ConnectionGraph) -> Result<Vec<NodeId>> {
+    if let Some(path) = &a.sources {
+        let ids = ingest::load_id_list(path)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, line) in ids {
+            let v = graph.ids().lookup(&id).ok_or_else(|| {
+                Error::parse(path, line, "a node id that occurs in the graph", &id)
+            })?;
+            out.push(v);
+        }
+        if out.is_empty() {
+            bail!("{}: expected at least one source id, found none", path.display());
+        }
+        return Ok(out);
+    }
+    let k = a.sample.expect("clap requires --sources or --sample");
+    let n = graph.node_count();
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(a.seed);
+    let mut picked: Vec<usize> = if k >= n {
+        (0..n).collect()
+    } else {
+        rand::seq::index::sample(&mut rng, n, k).into_vec()
+    };
+    picked.sort_unstable();
+    Ok(picked
+        .into_iter()
+        .map(|v| NodeId(u32::try_from(v).expect("node ids fit u32")))
+        .collect())
+}
+
+/// A progress bar on stderr when it is a terminal and not `--quiet`.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new(len: u64, what: &str, g: &Global) -> Self {
+        let pb = if g.quiet { ProgressBar::hidden() } else { ProgressBar::new(len) };
+        pb.set_style(
+            ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} [{elapsed_precise}, {eta} left]")
+                .expect("valid template"),
+        );
+        pb.set_message(what.to_string());
+        Bar(pb)
+    }
+}
+
+impl Progress for Bar {
+    fn inc(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
+
+fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
+    // Refuse a bad output name before any work.
+    netreach::results::TableFormat::from_path(&a.out)?;
+    let start = Instant::now();
+    let graph = load_graph(&a.graph, g)?;
+    let roles = load_roles(a.roles.as_deref(), &graph, g)?;
+    let sources = choose_sources(a, &graph)?;
+    let strategies = match &a.strategy {
+        Some(s) => Strategy::parse_list(s)?,
+        None => Vec::new(),
+    };
+    let invitations = match &a.invitations {
+        Some(path) => {
+            let records = ingest::load_pairs(path, ["to", "from"], false)?;
+            let (inv, r) = PendingInvitations::from_records(&graph, &records);
+            say(
+                g,
+                format!(
+                    "invitations {}: {} pending; ignored {} already connected, {} naming unknown nodes, {} to oneself, {} repeated",
+                    path.display(),
+                    r.pending,
+                    r.already_connected,
+                    r.unknown_nodes,
+                    r.self_invitations,
+                    r.duplicates
+                ),
+            );
+            inv
+        }
+        None => PendingInvitations::default(),
+    };
+    let spellings: Vec<String> = strategies.iter().map(ToString::to_string).collect();
+    // One query per source (× strategy), with that person's accepted inviters.
+    let plan: Vec<(NodeId, Option<usize>)> = if strategies.is_empty() {
+        sources.iter().map(|&s| (s, None)).collect()
+    } else {
+        sources
+            .iter()
+            .flat_map(|&s| (0..strategies.len()).map(move |i| (s, Some(i))))
+            .collect()
+    };
+    let accepted: Vec<Vec<u32>> = plan
+        .par_iter()
+        .map(|&(s, strat)| match strat {
+            Some(i) => strategies[i].accepted(&graph, &roles, s, invitations.inviters_of(s), a.seed),
+            None => Vec::new(),
+        })
+        .collect();
+    let queries: Vec<Query> = plan
+        .iter()
+        .zip(&accepted)
+        .map(|(&(source, _), acc)| Query { source, accepted: acc })
+        .collect();
+    let t = Instant::now();
+    let bar = Bar::new(queries.len() as u64, "reach", g);
+    let counts = reach_many(&graph, &roles, &queries, a.max_degree, &bar);
+    bar.0.finish_and_clear();
+    let compute = t.elapsed();
+    let rows: Vec<ReachRow> = plan
+        .iter()
+        .zip(&counts)
+        .zip(&accepted)
+        .map(|((&(source, strat), counts), acc)| ReachRow {
+            source,
+            strategy: strat.map(|i| {
+                (spellings[i].as_str(), u32::try_from(acc.len()).unwrap_or(u32::MAX))
+            }),
+            counts,
+        })
+        .collect();
+    let mut df = reach_table(graph.ids(), &rows, a.max_degree)?;
+    write_table(&mut df, &a.out)?;
+    say(
+        g,
+        format!(
+            "wrote {} ({} rows: {} people × {} × degrees 1..={})",
+            a.out.display(),
+            df.height(),
+            sources.len(),
+            if strategies.is_empty() { "base graph".to_string() } else { format!("{} strategies", strategies.len()) },
+            a.max_degree
+        ),
+    );
+    if g.verbose {
+        say(
+            g,
+            format!(
+                "reach: {} queries in {:.3} s ({:.0} per second); total {:.3} s; peak memory {}",
+                queries.len(),
+                compute.as_secs_f64(),
+                queries.len() as f64 / compute.as_secs_f64().max(1e-9),
+                start.elapsed().as_secs_f64(),
+                peak_memory().unwrap_or_else(|| "unknown".into())
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {
+    let graph = load_graph(&a.graph, g)?;
+    let roles = load_roles(a.roles.as_deref(), &graph, g)?;
+    let s = graph.stats();
+    let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
+    println!("nodes                  {}", s.nodes);
+    println!("edges                  {}", s.edges);
+    println!("edge records read      {}", s.build.edges_read);
+    println!("self-loops dropped     {}", s.build.self_loops_dropped);
+    println!("duplicates merged      {}", s.build.duplicates_merged);
+    println!(
+        "neighbours             min {}, median {}, mean {:.2}, max {}",
+        s.min_neighbors, s.median_neighbors, s.mean_neighbors, s.max_neighbors
+    );
+    println!("components             {}", s.components);
+    println!(
+        "largest component      {} nodes ({:.1}%)",
+        s.largest_component,
+        100.0 * s.largest_component as f64 / s.nodes.max(1) as f64
+    );
+    println!("recruiters             {}", roles.count(Role::Recruiter));
+    println!("hiring managers        {}", roles.count(Role::HiringManager));
+    println!("graph memory           {:.1} MiB", mib(s.memory_bytes));
+    if g.verbose {
+        println!("peak memory            {}", peak_memory().unwrap_or_else(|| "unknown".into()));
+    }
+    Ok(())
+}
+
+/// The process's peak resident memory (Linux `VmHWM`), for reports.
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{:.1} MiB", kib / 1024.0))
+}

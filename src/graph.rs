@@ -1,0 +1,614 @@
+//! The connection graph: undirected, simple, in compressed sparse rows (CSR) with
+//! dense `u32` node ids, built in parallel from an edge list. Every later stage
+//! (roles, invitations, reach, simulation) reads it; nothing copies it.
+//!
+//! # Layout
+//! `offsets[v]..offsets[v + 1]` indexes `targets`, the sorted neighbours of `v`.
+//! Each undirected edge is stored twice (once per endpoint), so the graph costs
+//! 8 bytes per edge plus 8 bytes per node, plus the external id of every node
+//! ([`NodeIds`]: 8 bytes per node for integer ids, the strings otherwise).
+//!
+//! # Algorithm
+//! [`ConnectionGraph::from_internal_edges`] counts neighbours with atomic counters,
+//! scatters both arcs of every edge into place in parallel, then sorts and
+//! deduplicates every neighbour list in parallel, so the result does not depend
+//! on the thread count. Self-loops are dropped and duplicate edges merged; both
+//! are counted in [`BuildReport`].
+//!
+//! # Complexity
+//! Time O(m + n) plus the per-list sorts (O(m log d_max)); space O(n + m).
+//!
+//! # Example
+//! ```
+//! # use netreach::graph::ConnectionGraph;
+//! let g = ConnectionGraph::from_edges([(10, 20), (20, 30), (20, 10), (30, 30)])?;
+//! assert_eq!(g.node_count(), 3);
+//! assert_eq!(g.edge_count(), 2);
+//! assert_eq!(g.build_report().duplicates_merged, 1);
+//! assert_eq!(g.build_report().self_loops_dropped, 1);
+//! # Ok::<(), netreach::Error>(())
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// A dense internal node id, `0..node_count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The id as an index into per-node arrays.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl From<u32> for NodeId {
+    fn from(v: u32) -> Self {
+        NodeId(v)
+    }
+}
+
+/// The external ids of the nodes, sorted ascending; the internal id of a node is
+/// its position here, so numbering is deterministic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeIds {
+    /// Integer ids (SNAP, KONECT, integer CSV/Parquet columns).
+    Int(Vec<u64>),
+    /// String ids (CSV/Parquet text columns), sorted by byte order.
+    Str(Vec<String>),
+}
+
+impl NodeIds {
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        match self {
+            NodeIds::Int(v) => v.len(),
+            NodeIds::Str(v) => v.len(),
+        }
+    }
+
+    /// True when there is no node.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The internal id of an external id written as text, if that node exists.
+    /// For integer graphs the text must be a decimal `u64` (surrounding spaces allowed).
+    pub fn lookup(&self, external: &str) -> Option<NodeId> {
+        let external = external.trim();
+        let pos = match self {
+            NodeIds::Int(v) => v.binary_search(&external.parse::<u64>().ok()?).ok()?,
+            NodeIds::Str(v) => v.binary_search_by(|s| s.as_str().cmp(external)).ok()?,
+        };
+        Some(NodeId(u32::try_from(pos).ok()?))
+    }
+
+    /// The external id of `node`, for output.
+    pub fn display(&self, node: NodeId) -> ExternalId<'_> {
+        match self {
+            NodeIds::Int(v) => ExternalId::Int(v[node.index()]),
+            NodeIds::Str(v) => ExternalId::Str(&v[node.index()]),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            NodeIds::Int(v) => v.capacity() * 8,
+            NodeIds::Str(v) => {
+                v.capacity() * std::mem::size_of::<String>()
+                    + v.iter().map(String::capacity).sum::<usize>()
+            }
+        }
+    }
+}
+
+/// An external node id, borrowed from [`NodeIds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternalId<'a> {
+    /// An integer id.
+    Int(u64),
+    /// A string id.
+    Str(&'a str),
+}
+
+impl fmt::Display for ExternalId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExternalId::Int(v) => write!(f, "{v}"),
+            ExternalId::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+/// What building the graph dropped or merged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildReport {
+    /// Edge records read, self-loops and duplicates included.
+    pub edges_read: u64,
+    /// Edges from a node to itself, dropped.
+    pub self_loops_dropped: u64,
+    /// Repeated edges (in either direction) merged into one.
+    pub duplicates_merged: u64,
+}
+
+/// An undirected simple graph in compressed sparse rows with `u32` node ids.
+#[derive(Debug, Clone)]
+pub struct ConnectionGraph {
+    offsets: Vec<u64>,
+    targets: Vec<u32>,
+    ids: NodeIds,
+    report: BuildReport,
+}
+
+impl ConnectionGraph {
+    /// Builds a graph from edges between integer external ids; handy in tests and docs.
+    pub fn from_edges(edges: impl IntoIterator<Item = (u64, u64)>) -> Result<Self> {
+        let edges: Vec<(u64, u64)> = edges.into_iter().collect();
+        Self::from_u64_edges(edges, Path::new("<edges>"))
+    }
+
+    /// Builds a graph from edges between integer external ids read from `path`
+    /// (named in errors). Ids are numbered in ascending order.
+    pub fn from_u64_edges(edges: Vec<(u64, u64)>, path: &Path) -> Result<Self> {
+        let edges_read = edges.len() as u64;
+        let (ids, internal) = number_u64_ids(edges, path)?;
+        Self::from_internal_edges(NodeIds::Int(ids), &internal, edges_read, path)
+    }
+
+    /// Builds a graph from edges between string external ids read from `path`.
+    /// Ids are numbered in byte order.
+    pub fn from_string_edges(edges: &[(String, String)], path: &Path) -> Result<Self> {
+        let mut names: Vec<&str> = edges
+            .iter()
+            .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+            .collect();
+        names.par_sort_unstable();
+        names.dedup();
+        if u32::try_from(names.len()).is_err() {
+            return Err(Error::TooManyNodes { path: path.to_path_buf() });
+        }
+        let index: HashMap<&str, u32> = names
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, u32::try_from(i).expect("checked above")))
+            .collect();
+        let internal: Vec<(u32, u32)> = edges
+            .par_iter()
+            .map(|(a, b)| (index[a.as_str()], index[b.as_str()]))
+            .collect();
+        let ids = NodeIds::Str(names.into_iter().map(str::to_owned).collect());
+        Self::from_internal_edges(ids, &internal, edges.len() as u64, path)
+    }
+
+    /// Builds the CSR from edges between internal ids `0..ids.len()`.
+    ///
+    /// # Panics
+    /// If an edge names an id `>= ids.len()` (an internal invariant).
+    pub fn from_internal_edges(
+        ids: NodeIds,
+        edges: &[(u32, u32)],
+        edges_read: u64,
+        path: &Path,
+    ) -> Result<Self> {
+        let n = ids.len();
+        let counts: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
+        let self_loops = edges
+            .par_iter()
+            .map(|&(u, v)| {
+                if u == v {
+                    1u64
+                } else {
+                    counts[u as usize].fetch_add(1, Ordering::Relaxed);
+                    counts[v as usize].fetch_add(1, Ordering::Relaxed);
+                    0
+                }
+            })
+            .sum::<u64>();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut total = 0u64;
+        offsets.push(0);
+        for c in &counts {
+            total += u64::from(c.load(Ordering::Relaxed));
+            offsets.push(total);
+        }
+        drop(counts);
+        if total == 0 {
+            return Err(Error::EmptyGraph { path: path.to_path_buf() });
+        }
+        let arcs = usize::try_from(total).expect("arcs fit in memory");
+        let cursor: Vec<AtomicU64> = offsets[..n].iter().map(|&o| AtomicU64::new(o)).collect();
+        let slots: Vec<AtomicU32> = (0..arcs).map(|_| AtomicU32::new(0)).collect();
+        edges.par_iter().for_each(|&(u, v)| {
+            if u != v {
+                let a = cursor[u as usize].fetch_add(1, Ordering::Relaxed);
+                slots[usize::try_from(a).expect("arc index")].store(v, Ordering::Relaxed);
+                let b = cursor[v as usize].fetch_add(1, Ordering::Relaxed);
+                slots[usize::try_from(b).expect("arc index")].store(u, Ordering::Relaxed);
+            }
+        });
+        drop(cursor);
+        let mut targets: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
+        let kept = sort_and_dedup_lists(&offsets, &mut targets);
+        // Compact: move each deduplicated list to its final place.
+        let mut write = 0usize;
+        let mut new_offsets = Vec::with_capacity(n + 1);
+        new_offsets.push(0u64);
+        for v in 0..n {
+            let start = usize::try_from(offsets[v]).expect("offset");
+            let len = kept[v] as usize;
+            targets.copy_within(start..start + len, write);
+            write += len;
+            new_offsets.push(write as u64);
+        }
+        targets.truncate(write);
+        targets.shrink_to_fit();
+        let duplicates = (total - write as u64) / 2;
+        Ok(Self {
+            offsets: new_offsets,
+            targets,
+            ids,
+            report: BuildReport {
+                edges_read,
+                self_loops_dropped: self_loops,
+                duplicates_merged: duplicates,
+            },
+        })
+    }
+
+    /// Number of nodes.
+    #[inline]
+    pub fn node_count(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Number of undirected edges.
+    #[inline]
+    pub fn edge_count(&self) -> u64 {
+        self.targets.len() as u64 / 2
+    }
+
+    /// The sorted neighbours of `v`.
+    #[inline]
+    pub fn neighbors(&self, v: NodeId) -> &[u32] {
+        let i = v.index();
+        // Offsets are bounded by targets.len(), which is a usize.
+        #[allow(clippy::cast_possible_truncation)]
+        let (a, b) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        &self.targets[a..b]
+    }
+
+    /// How many neighbours `v` has (graph-theory degree; "degree" in netreach
+    /// means connection degree, see [`crate::reach::Degree`]).
+    #[inline]
+    pub fn neighbor_count(&self, v: NodeId) -> usize {
+        let i = v.index();
+        usize::try_from(self.offsets[i + 1] - self.offsets[i]).expect("degree fits usize")
+    }
+
+    /// True when `u` and `v` are connected.
+    pub fn has_edge(&self, u: NodeId, v: NodeId) -> bool {
+        let (a, b) = if self.neighbor_count(u) <= self.neighbor_count(v) { (u, v) } else { (v, u) };
+        self.neighbors(a).binary_search(&b.0).is_ok()
+    }
+
+    /// Number of common neighbours of `u` and `v` (mutual connections), by merging
+    /// the two sorted lists: O(deg u + deg v).
+    pub fn mutual_count(&self, u: NodeId, v: NodeId) -> usize {
+        let (a, b) = (self.neighbors(u), self.neighbors(v));
+        let (mut i, mut j, mut c) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    c += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        c
+    }
+
+    /// The external ids of the nodes.
+    pub fn ids(&self) -> &NodeIds {
+        &self.ids
+    }
+
+    /// What building dropped and merged.
+    pub fn build_report(&self) -> BuildReport {
+        self.report
+    }
+
+    /// Bytes held by the CSR arrays and the id map.
+    pub fn memory_bytes(&self) -> usize {
+        self.offsets.capacity() * 8 + self.targets.capacity() * 4 + self.ids.heap_bytes()
+    }
+
+    /// Every edge once, as `(u, v)` with `u < v`.
+    pub fn edges(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        (0..self.node_count()).flat_map(move |u| {
+            let u = NodeId(u32::try_from(u).expect("node ids fit u32"));
+            self.neighbors(u)
+                .iter()
+                .filter(move |&&v| v > u.0)
+                .map(move |&v| (u, NodeId(v)))
+        })
+    }
+
+    /// A petgraph copy for interoperability (DOT export, petgraph's algorithms,
+    /// test oracles). Node weights are the internal ids. Not for the hot path.
+    pub fn to_petgraph(&self) -> petgraph::graph::UnGraph<u32, ()> {
+        let mut g = petgraph::graph::UnGraph::with_capacity(
+            self.node_count(),
+            usize::try_from(self.edge_count()).unwrap_or(usize::MAX),
+        );
+        for v in 0..self.node_count() {
+            g.add_node(u32::try_from(v).expect("node ids fit u32"));
+        }
+        for (u, v) in self.edges() {
+            g.add_edge(u.0.into(), v.0.into(), ());
+        }
+        g
+    }
+}
+
+/// Summary statistics of a graph, for `netreach stats`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphStats {
+    /// Nodes.
+    pub nodes: usize,
+    /// Undirected edges.
+    pub edges: u64,
+    /// What building dropped and merged.
+    pub build: BuildReport,
+    /// Smallest number of neighbours.
+    pub min_neighbors: usize,
+    /// Median number of neighbours (lower median).
+    pub median_neighbors: usize,
+    /// Mean number of neighbours.
+    pub mean_neighbors: f64,
+    /// Largest number of neighbours.
+    pub max_neighbors: usize,
+    /// Connected components.
+    pub components: usize,
+    /// Nodes in the largest connected component.
+    pub largest_component: usize,
+    /// Bytes held by the graph.
+    pub memory_bytes: usize,
+}
+
+impl ConnectionGraph {
+    /// Computes [`GraphStats`]: O(n + m) time, O(n) extra space.
+    pub fn stats(&self) -> GraphStats {
+        let n = self.node_count();
+        let mut counts: Vec<usize> = (0..n).map(|v| self.neighbor_count(NodeId(v as u32))).collect();
+        counts.sort_unstable();
+        let (components, largest_component) = self.components();
+        GraphStats {
+            nodes: n,
+            edges: self.edge_count(),
+            build: self.report,
+            min_neighbors: counts.first().copied().unwrap_or(0),
+            median_neighbors: counts.get(n.saturating_sub(1) / 2).copied().unwrap_or(0),
+            mean_neighbors: if n == 0 { 0.0 } else { 2.0 * self.edge_count() as f64 / n as f64 },
+            max_neighbors: counts.last().copied().unwrap_or(0),
+            components,
+            largest_component,
+            memory_bytes: self.memory_bytes(),
+        }
+    }
+
+    /// Number of connected components and the size of the largest, by BFS.
+    pub fn components(&self) -> (usize, usize) {
+        let n = self.node_count();
+        let mut seen = vec![false; n];
+        let mut queue = Vec::new();
+        let (mut count, mut largest) = (0, 0);
+        for start in 0..n {
+            if seen[start] {
+                continue;
+            }
+            count += 1;
+            seen[start] = true;
+            queue.clear();
+            queue.push(u32::try_from(start).expect("node ids fit u32"));
+            let mut head = 0;
+            while head < queue.len() {
+                let v = queue[head];
+                head += 1;
+                for &w in self.neighbors(NodeId(v)) {
+                    if !seen[w as usize] {
+                        seen[w as usize] = true;
+                        queue.push(w);
+                    }
+                }
+            }
+            largest = largest.max(queue.len());
+        }
+        (count, largest)
+    }
+}
+
+/// Numbers u64 external ids densely in ascending order; returns the sorted ids and
+/// the edges in internal ids. Uses a direct table when ids are dense enough, else
+/// sorting and binary search.
+fn number_u64_ids(edges: Vec<(u64, u64)>, path: &Path) -> Result<(Vec<u64>, Vec<(u32, u32)>)> {
+    let max = edges.par_iter().map(|&(a, b)| a.max(b)).max().unwrap_or(0);
+    let endpoints = edges.len().saturating_mul(2) as u64;
+    if max < u64::from(u32::MAX) && max <= endpoints.saturating_mul(4).max(1 << 20) {
+        let size = usize::try_from(max + 1).expect("checked above");
+        let table: Vec<AtomicU32> = (0..size).map(|_| AtomicU32::new(0)).collect();
+        edges.par_iter().for_each(|&(a, b)| {
+            #[allow(clippy::cast_possible_truncation)] // both <= max < u32::MAX
+            {
+                table[a as usize].store(1, Ordering::Relaxed);
+                table[b as usize].store(1, Ordering::Relaxed);
+            }
+        });
+        let mut table: Vec<u32> = table.into_iter().map(AtomicU32::into_inner).collect();
+        let mut ids = Vec::new();
+        let mut next = 0u32;
+        for (id, slot) in table.iter_mut().enumerate() {
+            if *slot != 0 {
+                *slot = next;
+                ids.push(id as u64);
+                next += 1;
+            }
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let internal = edges
+            .into_par_iter()
+            .map(|(a, b)| (table[a as usize], table[b as usize]))
+            .collect();
+        Ok((ids, internal))
+    } else {
+        let mut ids: Vec<u64> = edges.par_iter().flat_map_iter(|&(a, b)| [a, b]).collect();
+        ids.par_sort_unstable();
+        ids.dedup();
+        if u32::try_from(ids.len()).is_err() {
+            return Err(Error::TooManyNodes { path: path.to_path_buf() });
+        }
+        let find = |x: u64| {
+            u32::try_from(ids.binary_search(&x).expect("every endpoint is in ids"))
+                .expect("checked above")
+        };
+        let internal = edges.into_par_iter().map(|(a, b)| (find(a), find(b))).collect();
+        Ok((ids, internal))
+    }
+}
+
+/// Sorts and deduplicates every neighbour list in place, in parallel over
+/// balanced node ranges; returns the kept length of every list.
+fn sort_and_dedup_lists(offsets: &[u64], targets: &mut [u32]) -> Vec<u32> {
+    let n = offsets.len() - 1;
+    let total = targets.len();
+    let pieces = (rayon::current_num_threads() * 8).max(1);
+    // Split nodes into ranges holding about total/pieces arcs each.
+    let mut bounds = vec![0usize];
+    let step = (total / pieces).max(1);
+    let mut next = step;
+    for v in 0..n {
+        if offsets[v + 1] as usize >= next && v + 1 < n {
+            bounds.push(v + 1);
+            next = offsets[v + 1] as usize + step;
+        }
+    }
+    bounds.push(n);
+    let mut chunks: Vec<(usize, usize, &mut [u32])> = Vec::with_capacity(bounds.len());
+    let mut rest = targets;
+    let mut consumed = 0usize;
+    for w in bounds.windows(2) {
+        let (lo, hi) = (w[0], w[1]);
+        let end = usize::try_from(offsets[hi]).expect("offset");
+        let (head, tail) = rest.split_at_mut(end - consumed);
+        chunks.push((lo, hi, head));
+        rest = tail;
+        consumed = end;
+    }
+    let kept: Vec<Vec<u32>> = chunks
+        .into_par_iter()
+        .map(|(lo, hi, chunk)| {
+            let base = usize::try_from(offsets[lo]).expect("offset");
+            let mut out = Vec::with_capacity(hi - lo);
+            for v in lo..hi {
+                let a = usize::try_from(offsets[v]).expect("offset") - base;
+                let b = usize::try_from(offsets[v + 1]).expect("offset") - base;
+                let list = &mut chunk[a..b];
+                list.sort_unstable();
+                let mut w = 0;
+                for r in 0..list.len() {
+                    if r == 0 || list[r] != list[w - 1] {
+                        list[w] = list[r];
+                        w += 1;
+                    }
+                }
+                out.push(u32::try_from(w).expect("degree fits u32"));
+            }
+            out
+        })
+        .collect();
+    kept.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_large_ids_are_numbered_in_order() {
+        let g = ConnectionGraph::from_edges([(u64::MAX, 5), (5, 1 << 40)]).unwrap();
+        assert_eq!(g.ids(), &NodeIds::Int(vec![5, 1 << 40, u64::MAX]));
+        assert_eq!(g.neighbors(NodeId(0)), &[1, 2]);
+        assert_eq!(g.ids().lookup("1099511627776"), Some(NodeId(1)));
+        assert_eq!(g.ids().lookup("6"), None);
+        assert_eq!(g.ids().lookup("x"), None);
+    }
+
+    #[test]
+    fn duplicates_in_both_directions_merge_and_loops_drop() {
+        let g = ConnectionGraph::from_edges([(1, 2), (2, 1), (1, 2), (3, 3), (2, 3)]).unwrap();
+        assert_eq!(g.edge_count(), 2);
+        let r = g.build_report();
+        assert_eq!((r.edges_read, r.self_loops_dropped, r.duplicates_merged), (5, 1, 2));
+        assert!(g.has_edge(NodeId(0), NodeId(1)));
+        assert!(!g.has_edge(NodeId(0), NodeId(2)));
+    }
+
+    #[test]
+    fn only_self_loops_is_an_empty_graph() {
+        let e = ConnectionGraph::from_edges([(1, 1)]).unwrap_err();
+        assert!(matches!(e, Error::EmptyGraph { .. }));
+    }
+
+    #[test]
+    fn string_ids_sort_bytewise_and_lookup() {
+        let edges = vec![("bob".to_string(), "alice".to_string()), ("carol".into(), "bob".into())];
+        let g = ConnectionGraph::from_string_edges(&edges, Path::new("t")).unwrap();
+        assert_eq!(g.ids().lookup("alice"), Some(NodeId(0)));
+        assert_eq!(g.ids().display(NodeId(2)).to_string(), "carol");
+        assert_eq!(g.mutual_count(NodeId(0), NodeId(2)), 1);
+    }
+
+    #[test]
+    fn neighbour_lists_are_sorted_on_a_larger_graph() {
+        let edges: Vec<(u64, u64)> = (0..5000u64).map(|i| (i * 7919 % 1000, i * 104_729 % 997)).collect();
+        let g = ConnectionGraph::from_edges(edges.clone()).unwrap();
+        for v in 0..g.node_count() {
+            let l = g.neighbors(NodeId(v as u32));
+            assert!(l.windows(2).all(|w| w[0] < w[1]));
+        }
+        let mut set: Vec<(u64, u64)> = edges
+            .into_iter()
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| (a.min(b), a.max(b)))
+            .collect();
+        set.sort_unstable();
+        set.dedup();
+        assert_eq!(g.edge_count(), set.len() as u64);
+    }
+
+    #[test]
+    fn stats_count_components_and_neighbours() {
+        let g = ConnectionGraph::from_edges([(1, 2), (2, 3), (7, 8)]).unwrap();
+        let s = g.stats();
+        assert_eq!((s.nodes, s.edges, s.components, s.largest_component), (5, 3, 2, 3));
+        assert_eq!((s.min_neighbors, s.median_neighbors, s.max_neighbors), (1, 1, 2));
+    }
+
+    #[test]
+    fn petgraph_copy_has_the_same_edges() {
+        let g = ConnectionGraph::from_edges([(1, 2), (2, 3), (3, 1), (3, 4)]).unwrap();
+        let p = g.to_petgraph();
+        assert_eq!(p.node_count(), 4);
+        assert_eq!(p.edge_count(), 4);
+    }
+}

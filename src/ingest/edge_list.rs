@@ -1,0 +1,201 @@
+//! Text edge lists as people download them: SNAP (`#` comments, tab or space),
+//! KONECT (`%` comments; weight and time columns ignored) and plain `u v` lines,
+//! CRLF or LF; also comma-separated integer tables (the fast path of
+//! [`super::table`]). Feeds [`crate::graph::ConnectionGraph::from_u64_edges`].
+//!
+//! # Algorithm
+//! The whole (decompressed) file is split into about 4 chunks per thread at line
+//! ends; chunks are parsed in parallel with rayon and concatenated in file order,
+//! so the edge order and any error do not depend on the thread count. The first
+//! bad line in file order is reported with its 1-based line number.
+//!
+//! # Complexity
+//! Time O(bytes); space O(bytes + 16 bytes per edge).
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// How the two id fields are found on a line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Fields {
+    /// Whitespace separated; the first two fields, the rest ignored.
+    Whitespace,
+    /// Comma separated; the fields at these 0-based columns.
+    Comma(usize, usize),
+}
+
+/// A bad line, before the chunk's line offset is known.
+struct LineError {
+    line_in_chunk: u64,
+    text: String,
+}
+
+/// Parses an edge list held in `bytes` (comment and blank lines skipped). `first_line`
+/// is the 1-based line number of `bytes[0]` in `path`.
+pub(crate) fn parse_edges(
+    bytes: &[u8],
+    path: &Path,
+    fields: Fields,
+    first_line: u64,
+) -> Result<Vec<(u64, u64)>> {
+    let chunks = split_at_lines(bytes, rayon::current_num_threads() * 4);
+    let parsed: Vec<std::result::Result<Vec<(u64, u64)>, LineError>> =
+        chunks.par_iter().map(|c| parse_chunk(c, fields)).collect();
+    let mut total = 0;
+    for (i, p) in parsed.iter().enumerate() {
+        match p {
+            Ok(v) => total += v.len(),
+            Err(e) => {
+                let before: u64 = chunks[..i].iter().map(|c| count_lines(c)).sum();
+                let expected = match fields {
+                    Fields::Whitespace => "two node ids (non-negative integers) separated by spaces or tabs",
+                    Fields::Comma(..) => "two node ids (non-negative integers) separated by a comma",
+                };
+                return Err(Error::parse(path, first_line + before + e.line_in_chunk, expected, &e.text));
+            }
+        }
+    }
+    let mut edges = Vec::with_capacity(total);
+    for p in parsed {
+        edges.extend(p.unwrap_or_default());
+    }
+    Ok(edges)
+}
+
+/// Splits `bytes` into about `pieces` slices that each end at a line end.
+fn split_at_lines(bytes: &[u8], pieces: usize) -> Vec<&[u8]> {
+    let step = (bytes.len() / pieces.max(1)).max(1 << 16);
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut end = (start + step).min(bytes.len());
+        if end < bytes.len() {
+            end = match bytes[end..].iter().position(|&b| b == b'\n') {
+                Some(p) => end + p + 1,
+                None => bytes.len(),
+            };
+        }
+        out.push(&bytes[start..end]);
+        start = end;
+    }
+    out
+}
+
+fn count_lines(chunk: &[u8]) -> u64 {
+    chunk.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+fn parse_chunk(chunk: &[u8], fields: Fields) -> std::result::Result<Vec<(u64, u64)>, LineError> {
+    let mut edges = Vec::with_capacity(chunk.len() / 12);
+    for (i, raw) in chunk.split(|&b| b == b'\n').enumerate() {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let trimmed = line.trim_ascii_start();
+        if trimmed.is_empty() || trimmed[0] == b'#' || trimmed[0] == b'%' {
+            continue;
+        }
+        let pair = match fields {
+            Fields::Whitespace => whitespace_pair(trimmed),
+            Fields::Comma(a, b) => comma_pair(line, a, b),
+        };
+        match pair {
+            Some(p) => edges.push(p),
+            None => {
+                return Err(LineError {
+                    line_in_chunk: i as u64 + 1,
+                    text: String::from_utf8_lossy(line).into_owned(),
+                });
+            }
+        }
+    }
+    Ok(edges)
+}
+
+fn whitespace_pair(line: &[u8]) -> Option<(u64, u64)> {
+    let mut it = line.split(|b| *b == b' ' || *b == b'\t').filter(|t| !t.is_empty());
+    let a = parse_u64(it.next()?)?;
+    let b = parse_u64(it.next()?)?;
+    Some((a, b))
+}
+
+fn comma_pair(line: &[u8], a: usize, b: usize) -> Option<(u64, u64)> {
+    let (mut x, mut y) = (None, None);
+    for (i, field) in line.split(|&c| c == b',').enumerate() {
+        if i == a {
+            x = Some(parse_u64(field.trim_ascii())?);
+        }
+        if i == b {
+            y = Some(parse_u64(field.trim_ascii())?);
+        }
+    }
+    Some((x?, y?))
+}
+
+/// Parses a non-empty run of ASCII digits as u64; None on anything else or overflow.
+#[inline]
+fn parse_u64(t: &[u8]) -> Option<u64> {
+    if t.is_empty() || t.len() > 20 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in t {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<(u64, u64)>> {
+        parse_edges(text.as_bytes(), Path::new("e.txt"), Fields::Whitespace, 1)
+    }
+
+    #[test]
+    fn snap_and_konect_headers_and_extra_columns() {
+        let t = "# Directed graph\n# Nodes: 3 Edges: 2\n% sym unweighted\n1\t2\n2 3 1.5 1234567\r\n\n  \n";
+        assert_eq!(parse(t).unwrap(), vec![(1, 2), (2, 3)]);
+    }
+
+    #[test]
+    fn bad_line_is_named_with_its_number() {
+        let e = parse("1 2\n# c\n12 abc\n").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "e.txt:3: expected two node ids (non-negative integers) separated by spaces or tabs, found \"12 abc\""
+        );
+    }
+
+    #[test]
+    fn negative_and_overflowing_ids_are_rejected() {
+        assert!(parse("-1 2\n").is_err());
+        assert!(parse("18446744073709551616 1\n").is_err());
+        assert_eq!(parse("18446744073709551615 1").unwrap(), vec![(u64::MAX, 1)]);
+    }
+
+    #[test]
+    fn line_numbers_stay_right_across_chunks() {
+        let mut t = String::new();
+        for i in 0..200_000 {
+            t.push_str(&format!("{i} {}\n", i + 1));
+        }
+        t.push_str("oops\n");
+        let e = parse(&t).unwrap_err().to_string();
+        assert!(e.starts_with("e.txt:200001:"), "{e}");
+    }
+
+    #[test]
+    fn comma_fields_pick_columns() {
+        let e = parse_edges(b"7,x,9\n", Path::new("t.csv"), Fields::Comma(0, 2), 2).unwrap();
+        assert_eq!(e, vec![(7, 9)]);
+        let err = parse_edges(b"7,x\n", Path::new("t.csv"), Fields::Comma(0, 2), 2).unwrap_err();
+        assert!(err.to_string().starts_with("t.csv:2:"));
+    }
+}

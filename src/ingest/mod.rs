@@ -1,0 +1,173 @@
+//! Ingest: reads graphs, roles, invitations and source lists from files, the first
+//! stage of the pipeline. Picks a reader by the file name and decompresses gzip and
+//! zstd by their magic bytes, so `edges.txt.gz` and `edges.csv.zst` just work.
+//!
+//! | file name | reader |
+//! |---|---|
+//! | `*.parquet`, `*.pq` | Parquet table ([`table`]) |
+//! | `*.csv` (optionally `.gz`/`.zst`) | CSV table with a header ([`table`]) |
+//! | anything else | SNAP/KONECT/plain edge list ([`edge_list`]) |
+//!
+//! Every bad record is an [`Error`] naming the file and the line.
+
+pub mod edge_list;
+pub mod table;
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::graph::ConnectionGraph;
+use table::{PairRecord, TableEdges};
+
+/// The reader a file name selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Whitespace-separated edge list with `#`/`%` comments.
+    EdgeList,
+    /// CSV with a header line.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl InputFormat {
+    /// Chooses by extension, looking through `.gz` and `.zst`.
+    pub fn from_path(path: &Path) -> Self {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let name = name
+            .strip_suffix(".gz")
+            .or_else(|| name.strip_suffix(".zst"))
+            .unwrap_or(&name);
+        if name.ends_with(".parquet") || name.ends_with(".pq") {
+            InputFormat::Parquet
+        } else if name.ends_with(".csv") {
+            InputFormat::Csv
+        } else {
+            InputFormat::EdgeList
+        }
+    }
+}
+
+/// Reads a whole file, decompressing gzip or zstd (detected by magic bytes) and
+/// dropping a leading UTF-8 byte-order mark.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let raw = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let mut bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(raw.len() * 4);
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Error::format(path, format!("expected a valid gzip stream ({e})")))?;
+        out
+    } else if raw.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        zstd::stream::decode_all(&raw[..])
+            .map_err(|e| Error::format(path, format!("expected a valid zstd stream ({e})")))?
+    } else {
+        raw
+    };
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    Ok(bytes)
+}
+
+/// Loads a graph from an edge list, CSV or Parquet edge table.
+pub fn load_graph(path: &Path) -> Result<ConnectionGraph> {
+    let edges = match InputFormat::from_path(path) {
+        InputFormat::Parquet => table::parquet_edges(path)?,
+        InputFormat::Csv => table::csv_edges(&read_bytes(path)?, path)?,
+        InputFormat::EdgeList => TableEdges::Int(edge_list::parse_edges(
+            &read_bytes(path)?,
+            path,
+            edge_list::Fields::Whitespace,
+            1,
+        )?),
+    };
+    match edges {
+        TableEdges::Int(v) if v.is_empty() => Err(Error::EmptyGraph { path: path.to_path_buf() }),
+        TableEdges::Str(v) if v.is_empty() => Err(Error::EmptyGraph { path: path.to_path_buf() }),
+        TableEdges::Int(v) => ConnectionGraph::from_u64_edges(v, path),
+        TableEdges::Str(v) => ConnectionGraph::from_string_edges(&v, path),
+    }
+}
+
+/// Reads the two named columns of a CSV or Parquet table (for roles: `node,role`;
+/// for invitations: `to,from`), with the line or row of every record. With
+/// `optional_second`, an empty or missing second value reads as `""`.
+pub fn load_pairs(
+    path: &Path,
+    wanted: [&str; 2],
+    optional_second: bool,
+) -> Result<Vec<PairRecord>> {
+    match InputFormat::from_path(path) {
+        InputFormat::Parquet => table::parquet_pairs(path, wanted, optional_second),
+        _ => table::csv_pairs(&read_bytes(path)?, path, wanted, false, optional_second),
+    }
+}
+
+/// Reads a list of external node ids, one per line: the first comma- or
+/// whitespace-separated field; `#` comments, blank lines and a header line named
+/// `source`, `node` or `id` are skipped. Returns each id with its line.
+pub fn load_id_list(path: &Path) -> Result<Vec<(String, u64)>> {
+    let bytes = read_bytes(path)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Error::parse(path, line, "UTF-8 text", "invalid bytes")
+    })?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let first = t
+            .split([',', ' ', '\t'])
+            .next()
+            .unwrap_or_default()
+            .trim_matches('"');
+        if i == 0 && ["source", "node", "id"].contains(&first.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        out.push((first.to_string(), i as u64 + 1));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn format_follows_the_name_through_compression() {
+        assert_eq!(InputFormat::from_path(Path::new("a.csv.gz")), InputFormat::Csv);
+        assert_eq!(InputFormat::from_path(Path::new("a.PARQUET")), InputFormat::Parquet);
+        assert_eq!(InputFormat::from_path(Path::new("out.konect")), InputFormat::EdgeList);
+        assert_eq!(InputFormat::from_path(Path::new("a.txt.zst")), InputFormat::EdgeList);
+    }
+
+    #[test]
+    fn gzip_input_is_read_and_corrupt_gzip_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.txt.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(b"1 2\n2 3\n").unwrap();
+        let gz = enc.finish().unwrap();
+        std::fs::write(&path, &gz).unwrap();
+        assert_eq!(load_graph(&path).unwrap().edge_count(), 2);
+        std::fs::write(&path, &gz[..gz.len() / 2]).unwrap();
+        let e = load_graph(&path).unwrap_err().to_string();
+        assert!(e.contains("expected a valid gzip stream"), "{e}");
+    }
+
+    #[test]
+    fn comment_only_file_is_an_empty_graph() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.txt");
+        std::fs::write(&path, "# nothing\n").unwrap();
+        assert!(matches!(load_graph(&path), Err(Error::EmptyGraph { .. })));
+    }
+}

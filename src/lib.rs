@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+
+pub mod error;
+pub mod progress;
+pub mod ingest;
+pub mod graph;
+pub mod roles;
+pub mod invitations;
+pub mod strategy;
+pub mod reach;
+pub mod results;
+
+pub use error::{Error, Location, Result};
+pub use graph::{ConnectionGraph, NodeId};
+pub use reach::{Counts, Degree, ReachCounts};
+pub use roles::{Role, RoleMap};
+pub use strategy::Strategy;

@@ -1,0 +1,203 @@
+//! Roles: which members are recruiters and which are hiring managers. Read from a
+//! `node,role` table by [`RoleMap::from_records`] (or placed by the generators), and
+//! consulted by [`crate::reach`] for role reach and by [`crate::strategy`] for
+//! `roles:` strategies.
+//!
+//! Role names are case-insensitive and accept `-` or a space for `_`
+//! (`Hiring Manager`, `hiring-manager`); other values (empty, `none`, `engineer`)
+//! mean "no role". One byte per node.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use crate::error::{Error, Location, Result};
+use crate::graph::{ConnectionGraph, NodeId};
+use crate::ingest::table::PairRecord;
+
+/// A role that reach is counted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// A recruiter (talent acquisition, sourcer, headhunter).
+    Recruiter,
+    /// A hiring manager (someone who decides on hires).
+    HiringManager,
+}
+
+impl Role {
+    /// Both roles, in column order.
+    pub const ALL: [Role; 2] = [Role::Recruiter, Role::HiringManager];
+
+    fn code(self) -> u8 {
+        match self {
+            Role::Recruiter => 1,
+            Role::HiringManager => 2,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Recruiter => "recruiter",
+            Role::HiringManager => "hiring_manager",
+        })
+    }
+}
+
+/// Normalizes a role text: trimmed, lower case, `-` and spaces as `_`.
+fn normalize(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() })
+        .collect()
+}
+
+impl FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match normalize(s).as_str() {
+            "recruiter" => Ok(Role::Recruiter),
+            "hiring_manager" => Ok(Role::HiringManager),
+            _ => Err(Error::Invalid(format!(
+                "unknown role {s:?}; expected recruiter or hiring_manager"
+            ))),
+        }
+    }
+}
+
+/// The role of every node (one byte each); nodes beyond its length have none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleMap {
+    codes: Vec<u8>,
+}
+
+/// What reading a roles table found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RoleReport {
+    /// Records read.
+    pub records: u64,
+    /// Nodes given the recruiter role.
+    pub recruiters: u64,
+    /// Nodes given the hiring-manager role.
+    pub hiring_managers: u64,
+    /// Records with another (or empty) role.
+    pub other: u64,
+    /// Records naming a node that is not in the graph (ignored).
+    pub unknown_nodes: u64,
+}
+
+impl RoleMap {
+    /// No node has a role.
+    pub fn none(node_count: usize) -> Self {
+        Self { codes: vec![0; node_count] }
+    }
+
+    /// Builds a map from `(node, role)` pairs for `node_count` nodes.
+    pub fn from_roles(node_count: usize, roles: impl IntoIterator<Item = (NodeId, Role)>) -> Self {
+        let mut m = Self::none(node_count);
+        for (v, r) in roles {
+            m.set(v, Some(r));
+        }
+        m
+    }
+
+    /// Sets (or clears) the role of `v`.
+    pub fn set(&mut self, v: NodeId, role: Option<Role>) {
+        if v.index() >= self.codes.len() {
+            self.codes.resize(v.index() + 1, 0);
+        }
+        self.codes[v.index()] = role.map_or(0, Role::code);
+    }
+
+    /// Resolves `node,role` records against `graph`. The same node given two
+    /// different role values is an error naming both lines; records for nodes
+    /// not in the graph are counted, not fatal.
+    pub fn from_records(graph: &ConnectionGraph, records: &[PairRecord], path: &Path) -> Result<(Self, RoleReport)> {
+        let mut map = Self::none(graph.node_count());
+        let mut report = RoleReport::default();
+        let mut first: HashMap<NodeId, (String, u64)> = HashMap::new();
+        for (node, role_text, line) in records {
+            report.records += 1;
+            let Some(v) = graph.ids().lookup(node) else {
+                report.unknown_nodes += 1;
+                continue;
+            };
+            let norm = normalize(role_text);
+            if let Some((prev, prev_line)) = first.get(&v) {
+                if *prev != norm {
+                    return Err(Error::ConflictingRole {
+                        node: node.clone(),
+                        first: Location::new(path, *prev_line),
+                        first_role: prev.clone(),
+                        second: Location::new(path, *line),
+                        second_role: norm,
+                    });
+                }
+                continue;
+            }
+            let role = norm.parse::<Role>().ok();
+            match role {
+                Some(Role::Recruiter) => report.recruiters += 1,
+                Some(Role::HiringManager) => report.hiring_managers += 1,
+                None => report.other += 1,
+            }
+            map.set(v, role);
+            first.insert(v, (norm, *line));
+        }
+        Ok((map, report))
+    }
+
+    /// The role of `v`, if any.
+    #[inline]
+    pub fn role_of(&self, v: NodeId) -> Option<Role> {
+        match self.codes.get(v.index()) {
+            Some(1) => Some(Role::Recruiter),
+            Some(2) => Some(Role::HiringManager),
+            _ => None,
+        }
+    }
+
+    /// The raw code of `v`: 0 none, 1 recruiter, 2 hiring manager (hot path).
+    #[inline]
+    pub(crate) fn code_of(&self, v: u32) -> u8 {
+        self.codes.get(v as usize).copied().unwrap_or(0)
+    }
+
+    /// How many nodes have `role`.
+    pub fn count(&self, role: Role) -> usize {
+        self.codes.iter().filter(|&&c| c == role.code()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(n: &str, r: &str, l: u64) -> PairRecord {
+        (n.to_string(), r.to_string(), l)
+    }
+
+    #[test]
+    fn role_spellings_are_forgiving() {
+        for s in ["hiring_manager", "Hiring Manager", "HIRING-MANAGER", " hiring manager "] {
+            assert_eq!(s.parse::<Role>().unwrap(), Role::HiringManager);
+        }
+        assert!("manager".parse::<Role>().is_err());
+        assert_eq!(Role::HiringManager.to_string(), "hiring_manager");
+    }
+
+    #[test]
+    fn records_resolve_count_and_detect_conflicts() {
+        let g = ConnectionGraph::from_edges([(1, 2), (2, 3)]).unwrap();
+        let recs = [rec("1", "Recruiter", 2), rec("2", "engineer", 3), rec("9", "recruiter", 4), rec("1", "recruiter", 5)];
+        let (m, r) = RoleMap::from_records(&g, &recs, Path::new("r.csv")).unwrap();
+        assert_eq!(m.role_of(NodeId(0)), Some(Role::Recruiter));
+        assert_eq!(m.role_of(NodeId(1)), None);
+        assert_eq!((r.recruiters, r.other, r.unknown_nodes), (1, 1, 1));
+        let bad = [rec("3", "recruiter", 2), rec("3", "hiring_manager", 7)];
+        let e = RoleMap::from_records(&g, &bad, Path::new("r.csv")).unwrap_err().to_string();
+        assert!(e.starts_with("r.csv:7:") && e.contains("r.csv:2"), "{e}");
+    }
+}
