@@ -82,10 +82,10 @@ struct ReachArgs {
     invitations: Option<PathBuf>,
     /// Comma-separated strategies: accept-all, refuse-all, min-mutual:K, mutual:A-B,
     /// roles:R[,R], random:P.
-    #[arg(long, value_name = "S[,S...]", requires = "invitations")]
-    strategy: Option<String>,
+    #[arg(long, value_name = "S[,S...]", requires = "invitations", value_parser = parse_strategies)]
+    strategy: Option<Strategies>,
     /// Output table, .csv or .parquet.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_parser = parse_table_path)]
     out: PathBuf,
 }
 
@@ -97,6 +97,20 @@ struct StatsArgs {
     /// Roles table with columns node,role.
     #[arg(long, value_name = "FILE")]
     roles: Option<PathBuf>,
+}
+
+/// A parsed `--strategy` list.
+#[derive(Debug, Clone)]
+struct Strategies(Vec<Strategy>);
+
+fn parse_strategies(s: &str) -> Result<Strategies, String> {
+    Strategy::parse_list(s).map(Strategies).map_err(|e| e.to_string())
+}
+
+fn parse_table_path(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    netreach::results::TableFormat::from_path(&p).map_err(|e| e.to_string())?;
+    Ok(p)
 }
 
 /// Runs the parsed command on a rayon pool of the requested size.
@@ -210,16 +224,11 @@ impl Progress for Bar {
 }
 
 fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
-    // Refuse a bad output name before any work.
-    netreach::results::TableFormat::from_path(&a.out)?;
     let start = Instant::now();
     let graph = load_graph(&a.graph, g)?;
     let roles = load_roles(a.roles.as_deref(), &graph, g)?;
     let sources = choose_sources(a, &graph)?;
-    let strategies = match &a.strategy {
-        Some(s) => Strategy::parse_list(s)?,
-        None => Vec::new(),
-    };
+    let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
     let invitations = match &a.invitations {
         Some(path) => {
             let records = ingest::load_pairs(path, ["to", "from"], false)?;

@@ -29,6 +29,7 @@ pub(crate) enum Fields {
 
 /// A bad line, before the chunk's line offset is known.
 struct LineError {
+    /// 0-based line within the chunk.
     line_in_chunk: u64,
     text: String,
 }
@@ -104,7 +105,7 @@ fn parse_chunk(chunk: &[u8], fields: Fields) -> std::result::Result<Vec<(u64, u6
             Some(p) => edges.push(p),
             None => {
                 return Err(LineError {
-                    line_in_chunk: i as u64 + 1,
+                    line_in_chunk: i as u64,
                     text: String::from_utf8_lossy(line).into_owned(),
                 });
             }

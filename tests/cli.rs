@@ -1,0 +1,11 @@
+//! Integration tests: the real `netreach` binary on real files in `data/`.
+//! One test binary with modules, so polars is linked once.
+
+#[path = "cli/common.rs"]
+mod common;
+#[path = "cli/reach.rs"]
+mod reach;
+#[path = "cli/bad_input.rs"]
+mod bad_input;
+#[path = "cli/stats.rs"]
+mod stats;

@@ -1,0 +1,66 @@
+//! Helpers shared by the CLI tests.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The built binary, run from the crate root so `data/...` paths work.
+pub fn netreach() -> Command {
+    let mut c = Command::cargo_bin("netreach").expect("binary is built");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// A path under `data/`.
+pub fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(rel)
+}
+
+/// Adjacency of a whitespace edge list with `#`/`%` comments, by external id.
+pub fn read_adjacency(path: &Path) -> HashMap<String, HashSet<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut adj: HashMap<String, HashSet<String>> = HashMap::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with('%') {
+            continue;
+        }
+        let mut it = t.split_whitespace();
+        let (a, b) = (it.next().unwrap().to_string(), it.next().unwrap().to_string());
+        if a != b {
+            adj.entry(a.clone()).or_default().insert(b.clone());
+            adj.entry(b).or_default().insert(a);
+        }
+    }
+    adj
+}
+
+/// Nodes at each exact hop distance 1..=max from `s` (plain BFS).
+pub fn bfs_counts(adj: &HashMap<String, HashSet<String>>, s: &str, max: usize) -> Vec<Vec<String>> {
+    let mut dist = HashMap::from([(s.to_string(), 0usize)]);
+    let mut q = VecDeque::from([s.to_string()]);
+    let mut by = vec![Vec::new(); max];
+    while let Some(v) = q.pop_front() {
+        let d = dist[&v];
+        if d == max {
+            continue;
+        }
+        for w in adj.get(&v).into_iter().flatten() {
+            if !dist.contains_key(w) {
+                dist.insert(w.clone(), d + 1);
+                by[d].push(w.clone());
+                q.push_back(w.clone());
+            }
+        }
+    }
+    by
+}
+
+/// Reads a CSV output into header and rows of strings.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+    (header, rows)
+}
