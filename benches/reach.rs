@@ -1,1 +1,83 @@
-fn main(){}
+//! Exact reach benchmark (issue 2's workload W1): a seeded Barabási–Albert graph
+//! with 100,000 nodes and 10 links per new node (about 1M edges), 1,000 sources,
+//! max degree 3, refuse-all and accept-all with about 10 pending invitations per
+//! source. Also the graph build from an edge list held in memory.
+//!
+//! Run with `cargo bench --bench reach`; `cargo test --all-targets` runs each once.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use netreach::generate::{ba::barabasi_albert, to_graph};
+use netreach::graph::{ConnectionGraph, NodeId};
+use netreach::invitations::{Invitation, PendingInvitations};
+use netreach::progress::NoProgress;
+use netreach::reach::Degree;
+use netreach::reach::exact::{Query, reach_many};
+use netreach::roles::{Role, RoleMap};
+use netreach::strategy::Strategy;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+
+const NODES: u32 = 100_000;
+const SOURCES: u32 = 1_000;
+
+struct Fixture {
+    graph: ConnectionGraph,
+    roles: RoleMap,
+    invitations: PendingInvitations,
+    sources: Vec<NodeId>,
+    edges: Vec<(u64, u64)>,
+}
+
+fn fixture() -> Fixture {
+    let edges = barabasi_albert(NODES, 10, 1);
+    let graph = to_graph(NODES, &edges).expect("generated graph is valid");
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
+    let mut roles = RoleMap::none(graph.node_count());
+    for v in graph.nodes() {
+        let x: f64 = rng.random();
+        roles.set(v, if x < 0.03 { Some(Role::Recruiter) } else if x < 0.10 { Some(Role::HiringManager) } else { None });
+    }
+    let sources: Vec<NodeId> = (0..SOURCES).map(|i| NodeId(i * (NODES / SOURCES))).collect();
+    let invs = sources.iter().flat_map(|&s| {
+        (0..10).map(move |k| Invitation { to: s, from: NodeId((s.0 * 7919 + k * 104_729 + 13) % NODES) })
+    });
+    let (invitations, _) = PendingInvitations::new(&graph, invs.collect::<Vec<_>>());
+    let edges = edges.iter().map(|&(u, v)| (u64::from(u), u64::from(v))).collect();
+    Fixture { graph, roles, invitations, sources, edges }
+}
+
+fn bench_reach(c: &mut Criterion) {
+    let f = fixture();
+    let mut group = c.benchmark_group("reach_w1_ba100k_1000src_depth3");
+    group.sample_size(10);
+    for strategy in [Strategy::RefuseAll, Strategy::AcceptAll] {
+        let accepted: Vec<Vec<u32>> = f
+            .sources
+            .iter()
+            .map(|&s| strategy.accepted(&f.graph, &f.roles, s, f.invitations.inviters_of(s), 0))
+            .collect();
+        let queries: Vec<Query> =
+            f.sources.iter().zip(&accepted).map(|(&source, a)| Query { source, accepted: a }).collect();
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+            group.bench_with_input(
+                BenchmarkId::new(strategy.to_string(), format!("{threads}-threads")),
+                &queries,
+                |b, q| b.iter(|| pool.install(|| reach_many(&f.graph, &f.roles, black_box(q), Degree(3), &NoProgress))),
+            );
+        }
+    }
+    group.finish();
+    let mut group = c.benchmark_group("build_w1_ba100k");
+    group.sample_size(10);
+    group.bench_function("from_u64_edges", |b| {
+        b.iter(|| ConnectionGraph::from_u64_edges(black_box(f.edges.clone()), Path::new("bench")).expect("valid"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_reach);
+criterion_main!(benches);

@@ -114,7 +114,7 @@ fn parse_table_path(s: &str) -> Result<PathBuf, String> {
 }
 
 /// Runs the parsed command on a rayon pool of the requested size.
-pub(crate) fn run(cli: Cli) -> Result<()> {
+pub(crate) fn run(cli: &Cli) -> Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cli.global.threads)
         .build()

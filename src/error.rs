@@ -69,19 +69,8 @@ pub enum Error {
         path: PathBuf,
     },
     /// The same node was given two different roles.
-    #[error("{second}: node {node:?} is given role {second_role:?}, but {first} already gave it role {first_role:?}")]
-    ConflictingRole {
-        /// The node concerned, as written in the file.
-        node: String,
-        /// Where the first role was given.
-        first: Location,
-        /// The first role.
-        first_role: String,
-        /// Where the conflicting role was given.
-        second: Location,
-        /// The conflicting role.
-        second_role: String,
-    },
+    #[error("{}: node {:?} is given role {:?}, but {} already gave it role {:?}", .0.second, .0.node, .0.second_role, .0.first, .0.first_role)]
+    ConflictingRole(Box<RoleConflict>),
     /// A graph has more distinct nodes than fit a `u32` id.
     #[error("{}: the graph has more than 4,294,967,295 distinct nodes, which does not fit netreach's 32-bit node ids", .path.display())]
     TooManyNodes {
@@ -100,6 +89,21 @@ pub enum Error {
         #[source]
         source: polars::error::PolarsError,
     },
+}
+
+/// Two rows giving one node different roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleConflict {
+    /// The node concerned, as written in the file.
+    pub node: String,
+    /// Where the first role was given.
+    pub first: Location,
+    /// The first role.
+    pub first_role: String,
+    /// Where the conflicting role was given.
+    pub second: Location,
+    /// The conflicting role.
+    pub second_role: String,
 }
 
 /// netreach's result type.

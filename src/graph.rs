@@ -16,7 +16,7 @@
 //! are counted in [`BuildReport`].
 //!
 //! # Complexity
-//! Time O(m + n) plus the per-list sorts (O(m log d_max)); space O(n + m).
+//! Time O(m + n) plus the per-list sorts (O(m log d), d the largest neighbour count); space O(n + m).
 //!
 //! # Example
 //! ```
@@ -158,9 +158,53 @@ impl ConnectionGraph {
     /// Builds a graph from edges between integer external ids read from `path`
     /// (named in errors). Ids are numbered in ascending order.
     pub fn from_u64_edges(edges: Vec<(u64, u64)>, path: &Path) -> Result<Self> {
-        let edges_read = edges.len() as u64;
-        let (ids, internal) = number_u64_ids(edges, path)?;
-        Self::from_internal_edges(NodeIds::Int(ids), &internal, edges_read, path)
+        Self::from_edge_blocks(&edges.as_slice(), path)
+    }
+
+    /// Builds a graph from integer-id edges delivered in blocks, in two passes over
+    /// `source`: the first finds the nodes and counts their neighbours, the second
+    /// scatters every edge into place. Only one block is held at a time, so a file
+    /// is never loaded whole: peak memory is the CSR plus one block plus the id
+    /// table (4 bytes per possible id when ids are below 2^27, else a hash map).
+    pub fn from_edge_blocks(source: &dyn EdgeBlocks, path: &Path) -> Result<Self> {
+        // Pass 1: presence and neighbour counts by external id.
+        let mut ids = IdCounter::Table(Vec::new());
+        let mut edges_read = 0u64;
+        let mut self_loops = 0u64;
+        source.for_each_block(&mut |block| {
+            edges_read += block.len() as u64;
+            self_loops += ids.count(block, edges_read);
+            Ok(())
+        })?;
+        // Number the nodes, lay out the offsets, turn counts into dense ids.
+        let (ids, map, offsets) = ids.number(path)?;
+        let n = ids.len();
+        let total = offsets[n];
+        if total == 0 {
+            return Err(Error::EmptyGraph { path: path.to_path_buf() });
+        }
+        let arcs = usize::try_from(total).expect("arcs fit in memory");
+        let slots: Vec<AtomicU32> = (0..arcs).map(|_| AtomicU32::new(0)).collect();
+        let fill: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
+        // Pass 2: scatter both arcs of every edge.
+        source.for_each_block(&mut |block| {
+            let ok = block.par_iter().all(|&(a, b)| {
+                if a == b {
+                    return true;
+                }
+                let (Some(u), Some(v)) = (map.get(a), map.get(b)) else { return false };
+                place(&offsets, &fill, &slots, u, v) && place(&offsets, &fill, &slots, v, u)
+            });
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::format(path, "the file changed while it was being read; expected the same edges on the second pass"))
+            }
+        })?;
+        drop(map);
+        drop(fill);
+        let targets: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
+        Ok(Self::finish(NodeIds::Int(ids), offsets, targets, edges_read, self_loops))
     }
 
     /// Builds a graph from edges between string external ids read from `path`.
@@ -235,32 +279,38 @@ impl ConnectionGraph {
             }
         });
         drop(cursor);
-        let mut targets: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
+        let targets: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
+        Ok(Self::finish(ids, offsets, targets, edges_read, self_loops))
+    }
+
+    /// Sorts and deduplicates every neighbour list, then compacts the lists in place.
+    fn finish(ids: NodeIds, mut offsets: Vec<u64>, mut targets: Vec<u32>, edges_read: u64, self_loops: u64) -> Self {
+        let n = ids.len();
+        let total = targets.len() as u64;
         let kept = sort_and_dedup_lists(&offsets, &mut targets);
-        // Compact: move each deduplicated list to its final place.
+        // Compact: move each list to its final place. offsets[v] is read before it
+        // is overwritten, and the write position never passes the read position.
         let mut write = 0usize;
-        let mut new_offsets = Vec::with_capacity(n + 1);
-        new_offsets.push(0u64);
         for v in 0..n {
             let start = usize::try_from(offsets[v]).expect("offset");
             let len = kept[v] as usize;
             targets.copy_within(start..start + len, write);
+            offsets[v] = write as u64;
             write += len;
-            new_offsets.push(write as u64);
         }
-        targets.truncate(write);
-        targets.shrink_to_fit();
+        offsets[n] = write as u64;
+        drop(kept);
+        if write < targets.len() {
+            targets.truncate(write);
+            targets.shrink_to_fit();
+        }
         let duplicates = (total - write as u64) / 2;
-        Ok(Self {
-            offsets: new_offsets,
+        Self {
+            offsets,
             targets,
             ids,
-            report: BuildReport {
-                edges_read,
-                self_loops_dropped: self_loops,
-                duplicates_merged: duplicates,
-            },
-        })
+            report: BuildReport { edges_read, self_loops_dropped: self_loops, duplicates_merged: duplicates },
+        }
     }
 
     /// Number of nodes.
@@ -303,19 +353,25 @@ impl ConnectionGraph {
     /// the two sorted lists: O(deg u + deg v).
     pub fn mutual_count(&self, u: NodeId, v: NodeId) -> usize {
         let (a, b) = (self.neighbors(u), self.neighbors(v));
-        let (mut i, mut j, mut c) = (0, 0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
+        let (mut ia, mut ib, mut shared) = (0, 0, 0);
+        while ia < a.len() && ib < b.len() {
+            match a[ia].cmp(&b[ib]) {
+                std::cmp::Ordering::Less => ia += 1,
+                std::cmp::Ordering::Greater => ib += 1,
                 std::cmp::Ordering::Equal => {
-                    c += 1;
-                    i += 1;
-                    j += 1;
+                    shared += 1;
+                    ia += 1;
+                    ib += 1;
                 }
             }
         }
-        c
+        shared
+    }
+
+    /// Every node id, ascending.
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = NodeId> + use<> {
+        let n = u32::try_from(self.node_count()).expect("node ids fit u32");
+        (0..n).map(NodeId)
     }
 
     /// The external ids of the nodes.
@@ -390,7 +446,7 @@ impl ConnectionGraph {
     /// Computes [`GraphStats`]: O(n + m) time, O(n) extra space.
     pub fn stats(&self) -> GraphStats {
         let n = self.node_count();
-        let mut counts: Vec<usize> = (0..n).map(|v| self.neighbor_count(NodeId(v as u32))).collect();
+        let mut counts: Vec<usize> = self.nodes().map(|v| self.neighbor_count(v)).collect();
         counts.sort_unstable();
         let (components, largest_component) = self.components();
         GraphStats {
@@ -438,52 +494,163 @@ impl ConnectionGraph {
     }
 }
 
-/// Numbers u64 external ids densely in ascending order; returns the sorted ids and
-/// the edges in internal ids. Uses a direct table when ids are dense enough, else
-/// sorting and binary search.
-fn number_u64_ids(edges: Vec<(u64, u64)>, path: &Path) -> Result<(Vec<u64>, Vec<(u32, u32)>)> {
-    let max = edges.par_iter().map(|&(a, b)| a.max(b)).max().unwrap_or(0);
-    let endpoints = edges.len().saturating_mul(2) as u64;
-    if max < u64::from(u32::MAX) && max <= endpoints.saturating_mul(4).max(1 << 20) {
-        let size = usize::try_from(max + 1).expect("checked above");
-        let table: Vec<AtomicU32> = (0..size).map(|_| AtomicU32::new(0)).collect();
-        edges.par_iter().for_each(|&(a, b)| {
-            #[allow(clippy::cast_possible_truncation)] // both <= max < u32::MAX
-            {
-                table[a as usize].store(1, Ordering::Relaxed);
-                table[b as usize].store(1, Ordering::Relaxed);
-            }
-        });
-        let mut table: Vec<u32> = table.into_iter().map(AtomicU32::into_inner).collect();
-        let mut ids = Vec::new();
-        let mut next = 0u32;
-        for (id, slot) in table.iter_mut().enumerate() {
-            if *slot != 0 {
-                *slot = next;
-                ids.push(id as u64);
-                next += 1;
-            }
-        }
-        #[allow(clippy::cast_possible_truncation)]
-        let internal = edges
-            .into_par_iter()
-            .map(|(a, b)| (table[a as usize], table[b as usize]))
-            .collect();
-        Ok((ids, internal))
-    } else {
-        let mut ids: Vec<u64> = edges.par_iter().flat_map_iter(|&(a, b)| [a, b]).collect();
-        ids.par_sort_unstable();
-        ids.dedup();
-        if u32::try_from(ids.len()).is_err() {
-            return Err(Error::TooManyNodes { path: path.to_path_buf() });
-        }
-        let find = |x: u64| {
-            u32::try_from(ids.binary_search(&x).expect("every endpoint is in ids"))
-                .expect("checked above")
-        };
-        let internal = edges.into_par_iter().map(|(a, b)| (find(a), find(b))).collect();
-        Ok((ids, internal))
+/// Edges between integer ids that can be delivered, block by block, more than once
+/// (a file is simply read again).
+pub trait EdgeBlocks: Sync {
+    /// Calls `f` with every block of edges, in order.
+    fn for_each_block(&self, f: &mut dyn FnMut(&[(u64, u64)]) -> Result<()>) -> Result<()>;
+}
+
+impl EdgeBlocks for &[(u64, u64)] {
+    fn for_each_block(&self, f: &mut dyn FnMut(&[(u64, u64)]) -> Result<()>) -> Result<()> {
+        f(self)
     }
+}
+
+/// Ids below this use a direct table (4 bytes per possible id); above it, a hash map.
+const TABLE_LIMIT: u64 = 1 << 27;
+/// The table is also abandoned when ids are sparse: more possible ids than
+/// `2 × edges + TABLE_SLACK`, so it never costs more than about 8 bytes per edge.
+const TABLE_SLACK: u64 = 1 << 20;
+/// Marks an id as present in the table; the low bits count neighbours.
+const PRESENT: u32 = 1 << 31;
+
+/// Pass-1 state: which external ids occur and how many neighbours each has.
+enum IdCounter {
+    Table(Vec<AtomicU32>),
+    Hash(HashMap<u64, u32>),
+}
+
+impl IdCounter {
+    /// Counts one block, `edges_so_far` edges having been read with it; returns its
+    /// self-loops.
+    fn count(&mut self, block: &[(u64, u64)], edges_so_far: u64) -> u64 {
+        let max = block.par_iter().map(|&(a, b)| a.max(b)).max().unwrap_or(0);
+        if let IdCounter::Table(t) = self
+            && (max >= TABLE_LIMIT || max >= 2 * edges_so_far + TABLE_SLACK)
+        {
+            let map = t
+                .iter()
+                .enumerate()
+                .filter_map(|(id, c)| {
+                    let c = c.load(Ordering::Relaxed);
+                    (c & PRESENT != 0).then_some((id as u64, c & !PRESENT))
+                })
+                .collect();
+            *self = IdCounter::Hash(map);
+        }
+        match self {
+            IdCounter::Table(t) => {
+                let need = usize::try_from(max + 1).expect("below TABLE_LIMIT");
+                if t.len() < need {
+                    t.resize_with(need, || AtomicU32::new(0));
+                }
+                let t = &*t;
+                block
+                    .par_iter()
+                    .map(|&(a, b)| {
+                        #[allow(clippy::cast_possible_truncation)] // both < TABLE_LIMIT
+                        let (a, b) = (a as usize, b as usize);
+                        if a == b {
+                            t[a].fetch_or(PRESENT, Ordering::Relaxed);
+                            1u64
+                        } else {
+                            t[a].fetch_add(1, Ordering::Relaxed);
+                            t[a].fetch_or(PRESENT, Ordering::Relaxed);
+                            t[b].fetch_add(1, Ordering::Relaxed);
+                            t[b].fetch_or(PRESENT, Ordering::Relaxed);
+                            0
+                        }
+                    })
+                    .sum()
+            }
+            IdCounter::Hash(h) => {
+                let mut loops = 0;
+                for &(a, b) in block {
+                    if a == b {
+                        h.entry(a).or_insert(0);
+                        loops += 1;
+                    } else {
+                        *h.entry(a).or_insert(0) += 1;
+                        *h.entry(b).or_insert(0) += 1;
+                    }
+                }
+                loops
+            }
+        }
+    }
+
+    /// Numbers the present ids in ascending order; returns the ids, the map from
+    /// external to dense id, and the CSR offsets.
+    fn number(self, path: &Path) -> Result<(Vec<u64>, IdMap, Vec<u64>)> {
+        let too_many = || Error::TooManyNodes { path: path.to_path_buf() };
+        match self {
+            IdCounter::Table(t) => {
+                let mut table: Vec<u32> = t.into_iter().map(AtomicU32::into_inner).collect();
+                let mut ids = Vec::new();
+                let mut offsets = vec![0u64];
+                let mut total = 0u64;
+                for (id, slot) in table.iter_mut().enumerate() {
+                    if *slot & PRESENT != 0 {
+                        total += u64::from(*slot & !PRESENT);
+                        offsets.push(total);
+                        *slot = u32::try_from(ids.len()).map_err(|_| too_many())?;
+                        ids.push(id as u64);
+                    } else {
+                        *slot = u32::MAX;
+                    }
+                }
+                Ok((ids, IdMap::Table(table), offsets))
+            }
+            IdCounter::Hash(h) => {
+                let mut ids: Vec<u64> = h.keys().copied().collect();
+                ids.par_sort_unstable();
+                if u32::try_from(ids.len()).is_err() {
+                    return Err(too_many());
+                }
+                let mut offsets = Vec::with_capacity(ids.len() + 1);
+                offsets.push(0u64);
+                let mut total = 0u64;
+                let mut map = HashMap::with_capacity(ids.len());
+                for (i, id) in ids.iter().enumerate() {
+                    total += u64::from(h[id]);
+                    offsets.push(total);
+                    map.insert(*id, u32::try_from(i).expect("checked above"));
+                }
+                Ok((ids, IdMap::Hash(map), offsets))
+            }
+        }
+    }
+}
+
+/// Pass-2 lookup from external to dense id.
+enum IdMap {
+    Table(Vec<u32>),
+    Hash(HashMap<u64, u32>),
+}
+
+impl IdMap {
+    #[inline]
+    fn get(&self, id: u64) -> Option<u32> {
+        match self {
+            IdMap::Table(t) => usize::try_from(id).ok().and_then(|i| t.get(i)).copied().filter(|&v| v != u32::MAX),
+            IdMap::Hash(h) => h.get(&id).copied(),
+        }
+    }
+}
+
+/// Writes arc `u -> v` into the next free slot of `u`; false if `u`'s list is full
+/// (the input changed between passes).
+#[inline]
+fn place(offsets: &[u64], fill: &[AtomicU32], slots: &[AtomicU32], u: u32, v: u32) -> bool {
+    let u = u as usize;
+    let k = u64::from(fill[u].fetch_add(1, Ordering::Relaxed));
+    let pos = offsets[u] + k;
+    if pos >= offsets[u + 1] {
+        return false;
+    }
+    slots[usize::try_from(pos).expect("arc index fits usize")].store(v, Ordering::Relaxed);
+    true
 }
 
 /// Sorts and deduplicates every neighbour list in place, in parallel over
@@ -497,9 +664,10 @@ fn sort_and_dedup_lists(offsets: &[u64], targets: &mut [u32]) -> Vec<u32> {
     let step = (total / pieces).max(1);
     let mut next = step;
     for v in 0..n {
-        if offsets[v + 1] as usize >= next && v + 1 < n {
+        let end = usize::try_from(offsets[v + 1]).expect("offset fits usize");
+        if end >= next && v + 1 < n {
             bounds.push(v + 1);
-            next = offsets[v + 1] as usize + step;
+            next = end + step;
         }
     }
     bounds.push(n);
@@ -583,7 +751,7 @@ mod tests {
         let edges: Vec<(u64, u64)> = (0..5000u64).map(|i| (i * 7919 % 1000, i * 104_729 % 997)).collect();
         let g = ConnectionGraph::from_edges(edges.clone()).unwrap();
         for v in 0..g.node_count() {
-            let l = g.neighbors(NodeId(v as u32));
+            let l = g.neighbors(NodeId(u32::try_from(v).unwrap()));
             assert!(l.windows(2).all(|w| w[0] < w[1]));
         }
         let mut set: Vec<(u64, u64)> = edges

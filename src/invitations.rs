@@ -71,12 +71,11 @@ impl PendingInvitations {
         let resolved: Vec<Invitation> = records
             .iter()
             .filter_map(|(to, from, _)| {
-                match (graph.ids().lookup(to), graph.ids().lookup(from)) {
-                    (Some(to), Some(from)) => Some(Invitation { to, from }),
-                    _ => {
-                        unknown += 1;
-                        None
-                    }
+                if let (Some(to), Some(from)) = (graph.ids().lookup(to), graph.ids().lookup(from)) {
+                    Some(Invitation { to, from })
+                } else {
+                    unknown += 1;
+                    None
                 }
             })
             .collect();

@@ -4,6 +4,7 @@ pub mod error;
 pub mod progress;
 pub mod ingest;
 pub mod graph;
+pub mod generate;
 pub mod roles;
 pub mod invitations;
 pub mod strategy;

@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, RoleConflict};
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::ingest::table::PairRecord;
 
@@ -127,13 +127,13 @@ impl RoleMap {
             let norm = normalize(role_text);
             if let Some((prev, prev_line)) = first.get(&v) {
                 if *prev != norm {
-                    return Err(Error::ConflictingRole {
+                    return Err(Error::ConflictingRole(Box::new(RoleConflict {
                         node: node.clone(),
                         first: Location::new(path, *prev_line),
                         first_role: prev.clone(),
                         second: Location::new(path, *line),
                         second_role: norm,
-                    });
+                    })));
                 }
                 continue;
             }
@@ -167,7 +167,7 @@ impl RoleMap {
 
     /// How many nodes have `role`.
     pub fn count(&self, role: Role) -> usize {
-        self.codes.iter().filter(|&&c| c == role.code()).count()
+        memchr::memchr_iter(role.code(), &self.codes).count()
     }
 }
 

@@ -1,5 +1,6 @@
 //! Integration tests: the real `netreach` binary on real files in `data/`.
 //! One test binary with modules, so polars is linked once.
+#![allow(clippy::unwrap_used, unreachable_pub)]
 
 #[path = "cli/common.rs"]
 mod common;

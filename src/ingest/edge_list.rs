@@ -12,15 +12,122 @@
 //! # Complexity
 //! Time O(bytes); space O(bytes + 16 bytes per edge).
 
-use std::path::Path;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::graph::EdgeBlocks;
+
+/// Bytes of text parsed at a time when streaming a file.
+const BLOCK: usize = 4 << 20;
+
+/// An edge-list file read in blocks, so it is never held whole in memory.
+/// Implements [`EdgeBlocks`]: every pass re-reads (and re-decompresses) the file.
+#[derive(Debug, Clone)]
+pub struct EdgeListFile {
+    path: PathBuf,
+    fields: Fields,
+    skip_header: bool,
+}
+
+impl EdgeListFile {
+    /// A whitespace-separated edge list (SNAP, KONECT, plain).
+    pub fn whitespace(path: &Path) -> Self {
+        Self { path: path.to_path_buf(), fields: Fields::Whitespace, skip_header: false }
+    }
+
+    /// A CSV file with a header line whose integer ids sit in columns `a` and `b`.
+    pub(crate) fn comma(path: &Path, a: usize, b: usize) -> Self {
+        Self { path: path.to_path_buf(), fields: Fields::Comma(a, b), skip_header: true }
+    }
+}
+
+/// Opens `path` for reading, decompressing gzip or zstd (by magic bytes).
+/// Returns the reader and the compression's name, if any.
+pub(crate) fn open_decoded(path: &Path) -> Result<(Box<dyn Read + Send>, Option<&'static str>)> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    let mut r = BufReader::with_capacity(1 << 16, file);
+    let head = r.fill_buf().map_err(|e| Error::io("read", path, e))?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok((Box::new(flate2::read::MultiGzDecoder::new(r)), Some("gzip")))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let d = zstd::stream::read::Decoder::with_buffer(r).map_err(|e| Error::io("read", path, e))?;
+        Ok((Box::new(d), Some("zstd")))
+    } else {
+        Ok((Box::new(r), None))
+    }
+}
+
+/// Reads up to `want` more bytes into `buf`; returns false at end of input.
+fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize, path: &Path, compressed: Option<&str>) -> Result<bool> {
+    let start = buf.len();
+    buf.resize(start + want, 0);
+    let mut got = 0;
+    while got < want {
+        match r.read(&mut buf[start + got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) if compressed.is_some() => {
+                let kind = compressed.unwrap_or_default();
+                return Err(Error::format(path, format!("expected a valid {kind} stream ({e})")));
+            }
+            Err(e) => return Err(Error::io("read", path, e)),
+        }
+    }
+    buf.truncate(start + got);
+    Ok(got == want)
+}
+
+impl EdgeBlocks for EdgeListFile {
+    fn for_each_block(&self, f: &mut dyn FnMut(&[(u64, u64)]) -> Result<()>) -> Result<()> {
+        let path = self.path.as_path();
+        let (mut reader, compressed) = open_decoded(path)?;
+        let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + (1 << 16));
+        let mut line = 1u64;
+        let mut first = true;
+        loop {
+            let more = fill(&mut *reader, &mut buf, BLOCK, path, compressed)?;
+            if first {
+                first = false;
+                if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                    buf.drain(..3);
+                }
+                if self.skip_header {
+                    match memchr::memchr(b'\n', &buf) {
+                        Some(p) => {
+                            buf.drain(..=p);
+                            line += 1;
+                        }
+                        None if !more => buf.clear(),
+                        None => continue,
+                    }
+                }
+            }
+            let end = if more {
+                match memchr::memrchr(b'\n', &buf) {
+                    Some(p) => p + 1,
+                    None => continue, // a line longer than a block: read on
+                }
+            } else {
+                buf.len()
+            };
+            let edges = parse_edges(&buf[..end], path, self.fields, line)?;
+            line += count_lines(&buf[..end]);
+            f(&edges)?;
+            buf.drain(..end);
+            if !more {
+                return Ok(());
+            }
+        }
+    }
+}
 
 /// How the two id fields are found on a line.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Fields {
+pub enum Fields {
     /// Whitespace separated; the first two fields, the rest ignored.
     Whitespace,
     /// Comma separated; the fields at these 0-based columns.
@@ -86,7 +193,7 @@ fn split_at_lines(bytes: &[u8], pieces: usize) -> Vec<&[u8]> {
 }
 
 fn count_lines(chunk: &[u8]) -> u64 {
-    chunk.iter().filter(|&&b| b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', chunk).count() as u64
 }
 
 fn parse_chunk(chunk: &[u8], fields: Fields) -> std::result::Result<Vec<(u64, u64)>, LineError> {
@@ -154,6 +261,38 @@ fn parse_u64(t: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
+
+    #[test]
+    fn streaming_blocks_keep_line_numbers_and_split_lines_correctly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let mut t = String::from("\u{feff}# header\n");
+        // About 2.5 blocks of text.
+        let lines = 1_700_000u64;
+        for i in 0..lines {
+            writeln!(t, "{i}\t{}", i + 1).unwrap();
+        }
+        std::fs::write(&path, &t).unwrap();
+        let mut seen = 0u64;
+        let mut blocks = 0;
+        EdgeListFile::whitespace(&path)
+            .for_each_block(&mut |b| {
+                for (k, &(x, y)) in b.iter().enumerate() {
+                    assert_eq!((x, y), (seen + k as u64, seen + k as u64 + 1));
+                }
+                seen += b.len() as u64;
+                blocks += 1;
+                Ok(())
+            })
+            .unwrap();
+        assert!(blocks >= 2, "{blocks}");
+        assert_eq!(seen, lines);
+        t.push_str("bad line\n");
+        std::fs::write(&path, &t).unwrap();
+        let e = EdgeListFile::whitespace(&path).for_each_block(&mut |_| Ok(())).unwrap_err();
+        assert!(e.to_string().contains(&format!("big.txt:{}:", lines + 2)), "{e}");
+    }
 
     fn parse(text: &str) -> Result<Vec<(u64, u64)>> {
         parse_edges(text.as_bytes(), Path::new("e.txt"), Fields::Whitespace, 1)
@@ -185,7 +324,7 @@ mod tests {
     fn line_numbers_stay_right_across_chunks() {
         let mut t = String::new();
         for i in 0..200_000 {
-            t.push_str(&format!("{i} {}\n", i + 1));
+            writeln!(t, "{i} {}", i + 1).unwrap();
         }
         t.push_str("oops\n");
         let e = parse(&t).unwrap_err().to_string();

@@ -13,7 +13,7 @@
 pub mod edge_list;
 pub mod table;
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -38,13 +38,15 @@ impl InputFormat {
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        let name = name
-            .strip_suffix(".gz")
-            .or_else(|| name.strip_suffix(".zst"))
-            .unwrap_or(&name);
-        if name.ends_with(".parquet") || name.ends_with(".pq") {
+        let inner = Path::new(
+            name.strip_suffix(".gz")
+                .or_else(|| name.strip_suffix(".zst"))
+                .unwrap_or(&name),
+        );
+        let ext = inner.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if ext == "parquet" || ext == "pq" {
             InputFormat::Parquet
-        } else if name.ends_with(".csv") {
+        } else if ext == "csv" {
             InputFormat::Csv
         } else {
             InputFormat::EdgeList
@@ -75,16 +77,28 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Loads a graph from an edge list, CSV or Parquet edge table.
+///
+/// Edge lists and integer CSV tables are streamed in blocks, twice (see
+/// [`ConnectionGraph::from_edge_blocks`]), so the file is never held whole. CSV
+/// tables with quotes or string ids, and Parquet tables, are read in memory.
 pub fn load_graph(path: &Path) -> Result<ConnectionGraph> {
     let edges = match InputFormat::from_path(path) {
+        InputFormat::EdgeList => {
+            return ConnectionGraph::from_edge_blocks(&edge_list::EdgeListFile::whitespace(path), path);
+        }
+        InputFormat::Csv => {
+            let (mut reader, _) = edge_list::open_decoded(path)?;
+            let mut header = Vec::new();
+            std::io::BufReader::new(&mut reader)
+                .read_until(b'\n', &mut header)
+                .map_err(|e| Error::io("read", path, e))?;
+            let (a, b) = table::csv_edge_columns(&header, path)?;
+            match ConnectionGraph::from_edge_blocks(&edge_list::EdgeListFile::comma(path, a, b), path) {
+                Err(Error::Parse { .. }) => table::csv_edges(&read_bytes(path)?, path)?,
+                other => return other,
+            }
+        }
         InputFormat::Parquet => table::parquet_edges(path)?,
-        InputFormat::Csv => table::csv_edges(&read_bytes(path)?, path)?,
-        InputFormat::EdgeList => TableEdges::Int(edge_list::parse_edges(
-            &read_bytes(path)?,
-            path,
-            edge_list::Fields::Whitespace,
-            1,
-        )?),
     };
     match edges {
         TableEdges::Int(v) if v.is_empty() => Err(Error::EmptyGraph { path: path.to_path_buf() }),
@@ -114,7 +128,7 @@ pub fn load_pairs(
 pub fn load_id_list(path: &Path) -> Result<Vec<(String, u64)>> {
     let bytes = read_bytes(path)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let line = memchr::memchr_iter(b'\n', &bytes[..e.valid_up_to()]).count() as u64 + 1;
         Error::parse(path, line, "UTF-8 text", "invalid bytes")
     })?;
     let mut out = Vec::new();

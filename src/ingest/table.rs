@@ -17,7 +17,6 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::edge_list::{Fields, parse_edges};
 use crate::error::{Error, Result};
 
 /// One record of a two-column pick: the two values and the 1-based line (CSV) or
@@ -33,23 +32,22 @@ pub enum TableEdges {
     Str(Vec<(String, String)>),
 }
 
-/// Reads a CSV edge table held in `bytes` (BOM already stripped).
-pub(crate) fn csv_edges(bytes: &[u8], path: &Path) -> Result<TableEdges> {
-    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
-    let header_line = String::from_utf8_lossy(&bytes[..header_end]);
-    let header: Vec<String> = header_line
-        .trim_end_matches('\r')
+/// The 0-based columns of `source` and `target` in a CSV header line, else 0 and 1.
+pub(crate) fn csv_edge_columns(header_line: &[u8], path: &Path) -> Result<(usize, usize)> {
+    let text = String::from_utf8_lossy(header_line);
+    let header: Vec<String> = text
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches(['\r', '\n'])
         .split(',')
-        .map(|s| s.trim().trim_matches('"').to_ascii_lowercase())
+        .map(|s| s.trim().trim_matches('"').to_string())
         .collect();
-    let (s, t) = pick_columns(&header, ["source", "target"], true)
-        .ok_or_else(|| Error::format(path, "expected a header with at least two columns (source,target)"))?;
-    let body = bytes.get(header_end + 1..).unwrap_or_default();
-    if !body.contains(&b'"')
-        && let Ok(edges) = parse_edges(body, path, Fields::Comma(s, t), 2)
-    {
-        return Ok(TableEdges::Int(edges));
-    }
+    pick_columns(&header, ["source", "target"], true)
+        .ok_or_else(|| Error::format(path, "expected a header with at least two columns (source,target)"))
+}
+
+/// Reads a CSV edge table held in `bytes` (BOM already stripped) record by record:
+/// quoted fields, string ids. Integer ids when every id is an integer.
+pub(crate) fn csv_edges(bytes: &[u8], path: &Path) -> Result<TableEdges> {
     let pairs = csv_pairs(bytes, path, ["source", "target"], true, false)?;
     let ints: Option<Vec<(u64, u64)>> = pairs
         .iter()
@@ -167,7 +165,7 @@ fn read_parquet(path: &Path) -> Result<DataFrame> {
 }
 
 fn pick_parquet<'a>(df: &'a DataFrame, path: &Path, wanted: [&str; 2], first_two: bool) -> Result<[&'a Column; 2]> {
-    let names: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = df.get_column_names().iter().map(ToString::to_string).collect();
     let (a, b) = pick_columns(&names, wanted, first_two).ok_or_else(|| {
         Error::format(
             path,
@@ -273,6 +271,7 @@ mod tests {
     #[test]
     fn integer_csv_takes_named_columns() {
         let t = b"weight,target,source\n1,2,3\n1,4,5\n";
+        assert_eq!(csv_edge_columns(b"weight,target,source\r\n", Path::new("e.csv")).unwrap(), (2, 1));
         match csv_edges(t, Path::new("e.csv")).unwrap() {
             TableEdges::Int(v) => assert_eq!(v, vec![(3, 2), (5, 4)]),
             TableEdges::Str(_) => panic!("expected integer ids"),

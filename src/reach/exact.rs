@@ -18,14 +18,19 @@
 //! from s, edges at s matter only on the first step, so lane s starts its 1st degree
 //! from `N(s) ∪ accepted(s)` and the graph is never copied.
 //!
-//! Batches of sources run in parallel on the rayon pool; each worker reuses one
-//! scratch for all its batches and clears only the nodes it touched, so nothing
-//! n-sized is allocated or cleared per source. Each lane's counts are exact, so
-//! results do not depend on batching or thread count.
+//! Batches of up to 64 sources run one after another; inside a batch every level
+//! runs in parallel on the rayon pool: top-down steps split the frontier and mark
+//! discoveries with atomic ORs (a node joins the next frontier exactly once, by the
+//! thread whose OR found its word empty); bottom-up steps split the nodes, each
+//! thread writing only its own nodes. One scratch (24 bytes per node) serves all
+//! threads and all batches, and only touched nodes are cleared, so nothing n-sized
+//! is allocated or cleared per source. Each lane's counts are exact sums, so the
+//! results do not depend on the thread count or on scheduling.
 //!
 //! # Complexity
 //! Time O(edges inside the union of a batch's balls × levels) per batch, at worst
-//! O(|E|·max_degree) per 64 sources; space 24 bytes per node per worker thread.
+//! O(|E| × max degree) per 64 sources; space 24 bytes per node, whatever the
+//! thread count.
 //!
 //! # Example
 //! ```
@@ -37,6 +42,9 @@
 //! # Ok::<(), netreach::Error>(())
 //! ```
 //! [`ReachCounts`]: super::ReachCounts
+
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::Relaxed;
 
 use rayon::prelude::*;
 
@@ -64,12 +72,12 @@ impl Query<'_> {
     }
 }
 
-/// Per-worker buffers, reused across batches.
+/// Traversal buffers, shared by all threads and reused across batches.
 #[derive(Debug)]
 pub struct Scratch {
-    seen: Vec<u64>,
-    visit: Vec<u64>,
-    next: Vec<u64>,
+    seen: Vec<AtomicU64>,
+    visit: Vec<AtomicU64>,
+    next: Vec<AtomicU64>,
     frontier: Vec<u32>,
     next_frontier: Vec<u32>,
     touched: Vec<u32>,
@@ -78,16 +86,25 @@ pub struct Scratch {
 impl Scratch {
     /// Buffers for a graph of `n` nodes.
     pub fn new(n: usize) -> Self {
+        let words = || (0..n).map(|_| AtomicU64::new(0)).collect::<Vec<_>>();
         Self {
-            seen: vec![0; n],
-            visit: vec![0; n],
-            next: vec![0; n],
+            seen: words(),
+            visit: words(),
+            next: words(),
             frontier: Vec::new(),
             next_frontier: Vec::new(),
             touched: Vec::new(),
         }
     }
+
+    #[cfg(test)]
+    fn is_clean(&self) -> bool {
+        self.seen.iter().chain(&self.visit).chain(&self.next).all(|w| w.load(Relaxed) == 0)
+    }
 }
+
+/// Smallest piece of a frontier or node range handed to one rayon task.
+const MIN_PIECE: usize = 512;
 
 /// 64 lane counters stored bit-sliced: `planes[p]` holds bit p of every lane's count.
 #[derive(Clone, Copy)]
@@ -112,6 +129,17 @@ impl Sliced {
         }
     }
 
+    /// Lane-wise sum of two counters (a bit-sliced full adder).
+    fn merge(mut self, other: &Sliced) -> Sliced {
+        let mut carry = 0u64;
+        for (a, &b) in self.planes.iter_mut().zip(&other.planes) {
+            let sum = *a ^ b ^ carry;
+            carry = (*a & b) | (carry & (*a ^ b));
+            *a = sum;
+        }
+        self
+    }
+
     fn lane(&self, lane: usize) -> u64 {
         self.planes
             .iter()
@@ -130,7 +158,7 @@ pub fn reach_from(graph: &ConnectionGraph, roles: &RoleMap, source: NodeId, max:
         .expect("one query gives one result")
 }
 
-/// Reach for every query, in query order, in parallel on the current rayon pool.
+/// Reach for every query, in query order, using the current rayon pool.
 /// `progress` is told of every finished query.
 pub fn reach_many(
     graph: &ConnectionGraph,
@@ -139,21 +167,13 @@ pub fn reach_many(
     max: Degree,
     progress: &dyn Progress,
 ) -> Vec<ReachCounts> {
-    let threads = rayon::current_num_threads().max(1);
-    let lanes = queries.len().div_ceil(threads).clamp(1, LANES);
-    let n = graph.node_count();
-    let parts: Vec<Vec<ReachCounts>> = queries
-        .par_chunks(lanes)
-        .map_init(
-            || Scratch::new(n),
-            |scratch, chunk| {
-                let r = reach_batch(graph, roles, chunk, max, scratch);
-                progress.inc(chunk.len() as u64);
-                r
-            },
-        )
-        .collect();
-    parts.into_iter().flatten().collect()
+    let mut scratch = Scratch::new(graph.node_count());
+    let mut out = Vec::with_capacity(queries.len());
+    for chunk in queries.chunks(LANES) {
+        out.extend(reach_batch(graph, roles, chunk, max, &mut scratch));
+        progress.inc(chunk.len() as u64);
+    }
+    out
 }
 
 /// Reach for up to [`LANES`] queries in one bit-parallel traversal.
@@ -177,118 +197,143 @@ pub fn reach_batch(
 
     // Level 0 and 1: per lane, from N(s) plus the accepted inviters.
     for (lane, q) in queries.iter().enumerate() {
-        let bit = 1u64 << lane;
-        s.seen[q.source.index()] |= bit;
+        s.seen[q.source.index()].fetch_or(1u64 << lane, Relaxed);
         s.touched.push(q.source.0);
     }
     for (lane, q) in queries.iter().enumerate() {
         let bit = 1u64 << lane;
         for &v in graph.neighbors(q.source).iter().chain(q.accepted) {
             let i = v as usize;
-            if s.seen[i] & bit == 0 {
-                s.seen[i] |= bit;
-                if s.next[i] == 0 {
-                    s.next_frontier.push(v);
-                }
-                s.next[i] |= bit;
+            if s.seen[i].fetch_or(bit, Relaxed) & bit == 0 && s.next[i].fetch_or(bit, Relaxed) == 0 {
+                s.next_frontier.push(v);
             }
         }
     }
     for level in 1..=usize::from(max.0) {
         if level > 1 {
-            let frontier_arcs: u64 = s.frontier.iter().map(|&v| graph.neighbor_count(NodeId(v)) as u64).sum();
-            if frontier_arcs * 8 > total_arcs {
-                bottom_up_step(graph, s, full);
+            let frontier_arcs: u64 = s
+                .frontier
+                .par_iter()
+                .with_min_len(MIN_PIECE)
+                .map(|&v| graph.neighbor_count(NodeId(v)) as u64)
+                .sum();
+            let found = if frontier_arcs * 8 > total_arcs {
+                bottom_up_step(graph, s, full)
             } else {
-                top_down_step(graph, s);
-            }
+                top_down_step(graph, s)
+            };
+            s.next_frontier.clear();
+            s.next_frontier.extend(found.into_iter().flatten());
         }
         count_level(roles, s, queries.len(), level, &mut out);
+        if level == usize::from(max.0) {
+            break;
+        }
         // Advance: the new level becomes the frontier.
-        for &v in &s.frontier {
-            s.visit[v as usize] = 0;
-        }
-        for &v in &s.next_frontier {
+        let Scratch { visit, next, frontier, next_frontier, touched, .. } = s;
+        frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| visit[v as usize].store(0, Relaxed));
+        next_frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
             let i = v as usize;
-            s.visit[i] = s.next[i];
-            s.next[i] = 0;
-        }
-        s.touched.extend_from_slice(&s.next_frontier);
-        std::mem::swap(&mut s.frontier, &mut s.next_frontier);
-        s.next_frontier.clear();
-        if s.frontier.is_empty() {
+            visit[i].store(next[i].swap(0, Relaxed), Relaxed);
+        });
+        touched.extend_from_slice(next_frontier);
+        std::mem::swap(frontier, next_frontier);
+        next_frontier.clear();
+        if frontier.is_empty() {
             break;
         }
     }
-    for &v in &s.touched {
+    // Clean up only what was touched.
+    let Scratch { seen, visit, next, frontier, next_frontier, touched } = s;
+    touched.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
         let i = v as usize;
-        s.seen[i] = 0;
-        s.visit[i] = 0;
-    }
-    for &v in &s.frontier {
-        s.visit[v as usize] = 0;
-    }
-    s.touched.clear();
-    s.frontier.clear();
+        seen[i].store(0, Relaxed);
+        visit[i].store(0, Relaxed);
+    });
+    next_frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
+        let i = v as usize;
+        seen[i].store(0, Relaxed);
+        next[i].store(0, Relaxed);
+    });
+    touched.clear();
+    frontier.clear();
+    next_frontier.clear();
     out
 }
 
-/// Push: every frontier node ORs its lanes into its neighbours.
-fn top_down_step(graph: &ConnectionGraph, s: &mut Scratch) {
-    for &v in &s.frontier {
-        let m = s.visit[v as usize];
-        for &n in graph.neighbors(NodeId(v)) {
-            let i = n as usize;
-            let d = m & !s.seen[i];
-            if d != 0 {
-                if s.next[i] == 0 {
-                    s.next_frontier.push(n);
+/// Push: every frontier node ORs its lanes into its neighbours. Returns the new
+/// frontier in pieces.
+fn top_down_step(graph: &ConnectionGraph, s: &Scratch) -> Vec<Vec<u32>> {
+    s.frontier
+        .par_iter()
+        .with_min_len(MIN_PIECE)
+        .fold(Vec::new, |mut found, &v| {
+            let m = s.visit[v as usize].load(Relaxed);
+            for &n in graph.neighbors(NodeId(v)) {
+                let i = n as usize;
+                let d = m & !s.seen[i].load(Relaxed);
+                if d != 0 {
+                    // Only bits this thread sets first are its discoveries.
+                    let mine = d & !s.seen[i].fetch_or(d, Relaxed);
+                    if mine != 0 && s.next[i].fetch_or(mine, Relaxed) == 0 {
+                        found.push(n);
+                    }
                 }
-                s.next[i] |= d;
-                s.seen[i] |= d;
             }
-        }
-    }
+            found
+        })
+        .collect()
 }
 
-/// Pull: every node missing some lane ORs its neighbours' frontier lanes.
-fn bottom_up_step(graph: &ConnectionGraph, s: &mut Scratch, full: u64) {
-    for (i, seen) in s.seen.iter_mut().enumerate() {
-        let missing = full & !*seen;
-        if missing == 0 {
-            continue;
-        }
-        let v = u32::try_from(i).expect("node ids fit u32");
-        let mut found = 0u64;
-        for &n in graph.neighbors(NodeId(v)) {
-            found |= s.visit[n as usize];
-            if found & missing == missing {
-                break;
+/// Pull: every node missing some lane ORs its neighbours' frontier lanes; each
+/// thread writes only the nodes of its own range. Returns the new frontier in pieces.
+fn bottom_up_step(graph: &ConnectionGraph, s: &Scratch, full: u64) -> Vec<Vec<u32>> {
+    let n = u32::try_from(graph.node_count()).expect("node ids fit u32");
+    (0..n)
+        .into_par_iter()
+        .with_min_len(MIN_PIECE * 8)
+        .fold(Vec::new, |mut found, v| {
+            let i = v as usize;
+            let seen = s.seen[i].load(Relaxed);
+            let missing = full & !seen;
+            if missing != 0 {
+                let mut got = 0u64;
+                for &w in graph.neighbors(NodeId(v)) {
+                    got |= s.visit[w as usize].load(Relaxed);
+                    if got & missing == missing {
+                        break;
+                    }
+                }
+                let d = got & missing;
+                if d != 0 {
+                    s.next[i].store(d, Relaxed);
+                    s.seen[i].store(seen | d, Relaxed);
+                    found.push(v);
+                }
             }
-        }
-        let d = found & missing;
-        if d != 0 {
-            s.next[i] = d;
-            *seen |= d;
-            s.next_frontier.push(v);
-        }
-    }
+            found
+        })
+        .collect()
 }
 
 /// Adds the nodes found at `level` to every lane's counts.
 fn count_level(roles: &RoleMap, s: &Scratch, lanes: usize, level: usize, out: &mut [ReachCounts]) {
-    let mut all = Sliced::ZERO;
-    let mut rec = Sliced::ZERO;
-    let mut hm = Sliced::ZERO;
-    for &v in &s.next_frontier {
-        let m = s.next[v as usize];
-        all.add(m);
-        match roles.code_of(v) {
-            1 => rec.add(m),
-            2 => hm.add(m),
-            _ => {}
-        }
-    }
+    let zero = || [Sliced::ZERO; 3];
+    let [all, rec, hm] = s
+        .next_frontier
+        .par_iter()
+        .with_min_len(MIN_PIECE * 4)
+        .fold(zero, |mut acc, &v| {
+            let m = s.next[v as usize].load(Relaxed);
+            acc[0].add(m);
+            match roles.code_of(v) {
+                1 => acc[1].add(m),
+                2 => acc[2].add(m),
+                _ => {}
+            }
+            acc
+        })
+        .reduce(zero, |a, b| [a[0].merge(&b[0]), a[1].merge(&b[1]), a[2].merge(&b[2])]);
     for (lane, counts) in out.iter_mut().enumerate().take(lanes) {
         *counts.at_mut(level) = Counts {
             nodes: all.lane(lane),
@@ -334,7 +379,7 @@ mod tests {
         assert_eq!(r[1].at_degree(Degree(1)).nodes, 2); // 0 and 2, not 9
         assert_eq!(r[1].at_degree(Degree(2)).nodes, 1); // 3 only
         // The scratch is clean for the next batch.
-        assert!(s.seen.iter().chain(&s.visit).chain(&s.next).all(|&w| w == 0));
+        assert!(s.is_clean());
     }
 
     #[test]
@@ -347,10 +392,29 @@ mod tests {
         }
         let g = ConnectionGraph::from_edges(edges).unwrap();
         let roles = RoleMap::none(g.node_count());
-        let qs: Vec<Query> = (0..g.node_count() as u32).step_by(3).map(|v| Query::base(NodeId(v))).collect();
+        let qs: Vec<Query> = g.nodes().step_by(3).map(Query::base).collect();
         let batch = reach_many(&g, &roles, &qs, Degree(4), &NoProgress);
         for (q, got) in qs.iter().zip(&batch) {
             assert_eq!(got, &reach_from(&g, &roles, q.source, Degree(4)));
+        }
+        // Star of stars from the hub: 199 at degree 1, 199 at degree 2.
+        let hub = reach_from(&g, &roles, g.ids().lookup("0").unwrap(), Degree(3));
+        assert_eq!((hub.at_degree(Degree(1)).nodes, hub.at_degree(Degree(2)).nodes), (199, 199));
+    }
+
+    #[test]
+    fn bit_sliced_counters_add_and_merge() {
+        let (mut a, mut b) = (Sliced::ZERO, Sliced::ZERO);
+        for i in 0..1000u64 {
+            a.add(i | 1);
+            b.add(!i);
+        }
+        let m = a.merge(&b);
+        for lane in 0..64 {
+            let want_a = (0..1000u64).filter(|i| (i | 1) >> lane & 1 == 1).count() as u64;
+            let want_b = (0..1000u64).filter(|i| (!i) >> lane & 1 == 1).count() as u64;
+            assert_eq!(a.lane(lane), want_a);
+            assert_eq!(m.lane(lane), want_a + want_b);
         }
     }
 }

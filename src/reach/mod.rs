@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 
-/// A connection degree (LinkedIn's "1st/2nd/3rd"): the exact hop distance.
+/// A connection degree (LinkedIn's 1st, 2nd, 3rd degree): the exact hop distance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Degree(pub u8);
 
