@@ -234,7 +234,9 @@ pub fn reach_batch(
         frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| visit[v as usize].store(0, Relaxed));
         next_frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
             let i = v as usize;
-            visit[i].store(next[i].swap(0, Relaxed), Relaxed);
+            // Each node is handled by one thread: plain loads and stores, no locked ops.
+            visit[i].store(next[i].load(Relaxed), Relaxed);
+            next[i].store(0, Relaxed);
         });
         touched.extend_from_slice(next_frontier);
         std::mem::swap(frontier, next_frontier);
@@ -265,18 +267,20 @@ pub fn reach_batch(
 /// frontier in pieces.
 fn top_down_step(graph: &ConnectionGraph, s: &Scratch) -> Vec<Vec<u32>> {
     s.frontier
-        .par_iter()
-        .with_min_len(MIN_PIECE)
-        .fold(Vec::new, |mut found, &v| {
-            let m = s.visit[v as usize].load(Relaxed);
-            for &n in graph.neighbors(NodeId(v)) {
-                let i = n as usize;
-                let d = m & !s.seen[i].load(Relaxed);
-                if d != 0 {
-                    // Only bits this thread sets first are its discoveries.
-                    let mine = d & !s.seen[i].fetch_or(d, Relaxed);
-                    if mine != 0 && s.next[i].fetch_or(mine, Relaxed) == 0 {
-                        found.push(n);
+        .par_chunks(MIN_PIECE)
+        .map(|piece| {
+            let mut found = Vec::new();
+            for &v in piece {
+                let m = s.visit[v as usize].load(Relaxed);
+                for &n in graph.neighbors(NodeId(v)) {
+                    let i = n as usize;
+                    let d = m & !s.seen[i].load(Relaxed);
+                    if d != 0 {
+                        // Only bits this thread sets first are its discoveries.
+                        let mine = d & !s.seen[i].fetch_or(d, Relaxed);
+                        if mine != 0 && s.next[i].fetch_or(mine, Relaxed) == 0 {
+                            found.push(n);
+                        }
                     }
                 }
             }
@@ -288,15 +292,19 @@ fn top_down_step(graph: &ConnectionGraph, s: &Scratch) -> Vec<Vec<u32>> {
 /// Pull: every node missing some lane ORs its neighbours' frontier lanes; each
 /// thread writes only the nodes of its own range. Returns the new frontier in pieces.
 fn bottom_up_step(graph: &ConnectionGraph, s: &Scratch, full: u64) -> Vec<Vec<u32>> {
-    let n = u32::try_from(graph.node_count()).expect("node ids fit u32");
-    (0..n)
+    const RANGE: usize = MIN_PIECE * 8;
+    let n = graph.node_count();
+    (0..n.div_ceil(RANGE))
         .into_par_iter()
-        .with_min_len(MIN_PIECE * 8)
-        .fold(Vec::new, |mut found, v| {
-            let i = v as usize;
-            let seen = s.seen[i].load(Relaxed);
-            let missing = full & !seen;
-            if missing != 0 {
+        .map(|r| {
+            let mut found = Vec::new();
+            for i in r * RANGE..((r + 1) * RANGE).min(n) {
+                let seen = s.seen[i].load(Relaxed);
+                let missing = full & !seen;
+                if missing == 0 {
+                    continue;
+                }
+                let v = u32::try_from(i).expect("node ids fit u32");
                 let mut got = 0u64;
                 for &w in graph.neighbors(NodeId(v)) {
                     got |= s.visit[w as usize].load(Relaxed);
@@ -321,15 +329,17 @@ fn count_level(roles: &RoleMap, s: &Scratch, lanes: usize, level: usize, out: &m
     let zero = || [Sliced::ZERO; 3];
     let [all, rec, hm] = s
         .next_frontier
-        .par_iter()
-        .with_min_len(MIN_PIECE * 4)
-        .fold(zero, |mut acc, &v| {
-            let m = s.next[v as usize].load(Relaxed);
-            acc[0].add(m);
-            match roles.code_of(v) {
-                1 => acc[1].add(m),
-                2 => acc[2].add(m),
-                _ => {}
+        .par_chunks(MIN_PIECE * 4)
+        .map(|piece| {
+            let mut acc = zero();
+            for &v in piece {
+                let m = s.next[v as usize].load(Relaxed);
+                acc[0].add(m);
+                match roles.code_of(v) {
+                    1 => acc[1].add(m),
+                    2 => acc[2].add(m),
+                    _ => {}
+                }
             }
             acc
         })
