@@ -38,15 +38,38 @@ fn fixture() -> Fixture {
     let mut roles = RoleMap::none(graph.node_count());
     for v in graph.nodes() {
         let x: f64 = rng.random();
-        roles.set(v, if x < 0.03 { Some(Role::Recruiter) } else if x < 0.10 { Some(Role::HiringManager) } else { None });
+        roles.set(
+            v,
+            if x < 0.03 {
+                Some(Role::Recruiter)
+            } else if x < 0.10 {
+                Some(Role::HiringManager)
+            } else {
+                None
+            },
+        );
     }
-    let sources: Vec<NodeId> = (0..SOURCES).map(|i| NodeId(i * (NODES / SOURCES))).collect();
+    let sources: Vec<NodeId> = (0..SOURCES)
+        .map(|i| NodeId(i * (NODES / SOURCES)))
+        .collect();
     let invs = sources.iter().flat_map(|&s| {
-        (0..10).map(move |k| Invitation { to: s, from: NodeId((s.0 * 7919 + k * 104_729 + 13) % NODES) })
+        (0..10).map(move |k| Invitation {
+            to: s,
+            from: NodeId((s.0 * 7919 + k * 104_729 + 13) % NODES),
+        })
     });
     let (invitations, _) = PendingInvitations::new(&graph, invs.collect::<Vec<_>>());
-    let edges = edges.iter().map(|&(u, v)| (u64::from(u), u64::from(v))).collect();
-    Fixture { graph, roles, invitations, sources, edges }
+    let edges = edges
+        .iter()
+        .map(|&(u, v)| (u64::from(u), u64::from(v)))
+        .collect();
+    Fixture {
+        graph,
+        roles,
+        invitations,
+        sources,
+        edges,
+    }
 }
 
 fn bench_reach(c: &mut Criterion) {
@@ -59,14 +82,30 @@ fn bench_reach(c: &mut Criterion) {
             .iter()
             .map(|&s| strategy.accepted(&f.graph, &f.roles, s, f.invitations.inviters_of(s), 0))
             .collect();
-        let queries: Vec<Query> =
-            f.sources.iter().zip(&accepted).map(|(&source, a)| Query { source, accepted: a }).collect();
+        let queries: Vec<Query> = f
+            .sources
+            .iter()
+            .zip(&accepted)
+            .map(|(&source, a)| Query {
+                source,
+                accepted: a,
+            })
+            .collect();
         for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
             group.bench_with_input(
                 BenchmarkId::new(strategy.to_string(), format!("{threads}-threads")),
                 &queries,
-                |b, q| b.iter(|| pool.install(|| reach_many(&f.graph, &f.roles, black_box(q), Degree(3), &NoProgress))),
+                |b, q| {
+                    b.iter(|| {
+                        pool.install(|| {
+                            reach_many(&f.graph, &f.roles, black_box(q), Degree(3), &NoProgress)
+                        });
+                    });
+                },
             );
         }
     }
@@ -74,7 +113,9 @@ fn bench_reach(c: &mut Criterion) {
     let mut group = c.benchmark_group("build_w1_ba100k");
     group.sample_size(10);
     group.bench_function("from_u64_edges", |b| {
-        b.iter(|| ConnectionGraph::from_u64_edges(black_box(f.edges.clone()), Path::new("bench")).expect("valid"));
+        b.iter(|| {
+            ConnectionGraph::from_u64_edges(black_box(&f.edges), Path::new("bench")).expect("valid")
+        });
     });
     group.finish();
 }

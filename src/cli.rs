@@ -13,8 +13,8 @@ use rayon::prelude::*;
 use netreach::graph::{ConnectionGraph, NodeId};
 use netreach::invitations::PendingInvitations;
 use netreach::progress::Progress;
-use netreach::reach::exact::{Query, reach_many};
 use netreach::reach::Degree;
+use netreach::reach::exact::{Query, reach_many};
 use netreach::results::{ReachRow, reach_table, write_table};
 use netreach::roles::{Role, RoleMap};
 use netreach::strategy::Strategy;
@@ -35,7 +35,13 @@ pub(crate) struct Cli {
 #[derive(Debug, Args)]
 struct Global {
     /// Worker threads (0 = one per core).
-    #[arg(short = 'j', long, global = true, default_value_t = 0, value_name = "N")]
+    #[arg(
+        short = 'j',
+        long,
+        global = true,
+        default_value_t = 0,
+        value_name = "N"
+    )]
     threads: usize,
     /// Print nothing but errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -49,11 +55,15 @@ struct Global {
 enum Command {
     /// Exact reach by degree and role for chosen people, optionally under strategies
     /// for their pending invitations.
-    #[command(after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv")]
+    #[command(
+        after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv"
+    )]
     Reach(ReachArgs),
     /// Summary statistics of a graph: nodes, edges, what was merged or dropped,
     /// neighbour counts, components, roles and memory.
-    #[command(after_help = "Example:\n  netreach stats --graph data/sample/edges.txt --roles data/sample/roles.csv")]
+    #[command(
+        after_help = "Example:\n  netreach stats --graph data/sample/edges.txt --roles data/sample/roles.csv"
+    )]
     Stats(StatsArgs),
 }
 
@@ -66,7 +76,12 @@ struct ReachArgs {
     #[arg(long, value_name = "FILE")]
     roles: Option<PathBuf>,
     /// File of source ids, one per line (first field; `#` comments allowed).
-    #[arg(long, value_name = "FILE", conflicts_with = "sample", required_unless_present = "sample")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "sample",
+        required_unless_present = "sample"
+    )]
     sources: Option<PathBuf>,
     /// Study K people drawn uniformly at random with --seed (all nodes if K exceeds them).
     #[arg(long, value_name = "K")]
@@ -104,7 +119,9 @@ struct StatsArgs {
 struct Strategies(Vec<Strategy>);
 
 fn parse_strategies(s: &str) -> Result<Strategies, String> {
-    Strategy::parse_list(s).map(Strategies).map_err(|e| e.to_string())
+    Strategy::parse_list(s)
+        .map(Strategies)
+        .map_err(|e| e.to_string())
 }
 
 fn parse_table_path(s: &str) -> Result<PathBuf, String> {
@@ -146,7 +163,11 @@ fn load_graph(path: &Path, g: &Global) -> Result<ConnectionGraph> {
             graph.edge_count(),
             r.self_loops_dropped,
             r.duplicates_merged,
-            if g.verbose { format!(" in {:.2} s", t.elapsed().as_secs_f64()) } else { String::new() }
+            if g.verbose {
+                format!(" in {:.2} s", t.elapsed().as_secs_f64())
+            } else {
+                String::new()
+            }
         ),
     );
     Ok(graph)
@@ -172,6 +193,31 @@ fn load_roles(path: Option<&Path>, graph: &ConnectionGraph, g: &Global) -> Resul
     Ok(roles)
 }
 
+fn load_invitations(
+    path: Option<&Path>,
+    graph: &ConnectionGraph,
+    g: &Global,
+) -> Result<PendingInvitations> {
+    let Some(path) = path else {
+        return Ok(PendingInvitations::default());
+    };
+    let records = ingest::load_pairs(path, ["to", "from"], false)?;
+    let (inv, r) = PendingInvitations::from_records(graph, &records);
+    say(
+        g,
+        format!(
+            "invitations {}: {} pending; ignored {} already connected, {} naming unknown nodes, {} to oneself, {} repeated",
+            path.display(),
+            r.pending,
+            r.already_connected,
+            r.unknown_nodes,
+            r.self_invitations,
+            r.duplicates
+        ),
+    );
+    Ok(inv)
+}
+
 fn choose_sources(a: &ReachArgs, graph: &ConnectionGraph) -> Result<Vec<NodeId>> {
     if let Some(path) = &a.sources {
         let ids = ingest::load_id_list(path)?;
@@ -183,7 +229,10 @@ fn choose_sources(a: &ReachArgs, graph: &ConnectionGraph) -> Result<Vec<NodeId>>
             out.push(v);
         }
         if out.is_empty() {
-            bail!("{}: expected at least one source id, found none", path.display());
+            bail!(
+                "{}: expected at least one source id, found none",
+                path.display()
+            );
         }
         return Ok(out);
     }
@@ -207,10 +256,16 @@ struct Bar(ProgressBar);
 
 impl Bar {
     fn new(len: u64, what: &str, g: &Global) -> Self {
-        let pb = if g.quiet { ProgressBar::hidden() } else { ProgressBar::new(len) };
+        let pb = if g.quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new(len)
+        };
         pb.set_style(
-            ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} [{elapsed_precise}, {eta} left]")
-                .expect("valid template"),
+            ProgressStyle::with_template(
+                "{msg} {bar:40} {pos}/{len} [{elapsed_precise}, {eta} left]",
+            )
+            .expect("valid template"),
         );
         pb.set_message(what.to_string());
         Bar(pb)
@@ -229,26 +284,7 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
     let roles = load_roles(a.roles.as_deref(), &graph, g)?;
     let sources = choose_sources(a, &graph)?;
     let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
-    let invitations = match &a.invitations {
-        Some(path) => {
-            let records = ingest::load_pairs(path, ["to", "from"], false)?;
-            let (inv, r) = PendingInvitations::from_records(&graph, &records);
-            say(
-                g,
-                format!(
-                    "invitations {}: {} pending; ignored {} already connected, {} naming unknown nodes, {} to oneself, {} repeated",
-                    path.display(),
-                    r.pending,
-                    r.already_connected,
-                    r.unknown_nodes,
-                    r.self_invitations,
-                    r.duplicates
-                ),
-            );
-            inv
-        }
-        None => PendingInvitations::default(),
-    };
+    let invitations = load_invitations(a.invitations.as_deref(), &graph, g)?;
     let spellings: Vec<String> = strategies.iter().map(ToString::to_string).collect();
     // One query per source (× strategy), with that person's accepted inviters.
     let plan: Vec<(NodeId, Option<usize>)> = if strategies.is_empty() {
@@ -262,14 +298,19 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
     let accepted: Vec<Vec<u32>> = plan
         .par_iter()
         .map(|&(s, strat)| match strat {
-            Some(i) => strategies[i].accepted(&graph, &roles, s, invitations.inviters_of(s), a.seed),
+            Some(i) => {
+                strategies[i].accepted(&graph, &roles, s, invitations.inviters_of(s), a.seed)
+            }
             None => Vec::new(),
         })
         .collect();
     let queries: Vec<Query> = plan
         .iter()
         .zip(&accepted)
-        .map(|(&(source, _), acc)| Query { source, accepted: acc })
+        .map(|(&(source, _), acc)| Query {
+            source,
+            accepted: acc,
+        })
         .collect();
     let t = Instant::now();
     let bar = Bar::new(queries.len() as u64, "reach", g);
@@ -283,7 +324,10 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
         .map(|((&(source, strat), counts), acc)| ReachRow {
             source,
             strategy: strat.map(|i| {
-                (spellings[i].as_str(), u32::try_from(acc.len()).unwrap_or(u32::MAX))
+                (
+                    spellings[i].as_str(),
+                    u32::try_from(acc.len()).unwrap_or(u32::MAX),
+                )
             }),
             counts,
         })
@@ -297,7 +341,11 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
             a.out.display(),
             df.height(),
             sources.len(),
-            if strategies.is_empty() { "base graph".to_string() } else { format!("{} strategies", strategies.len()) },
+            if strategies.is_empty() {
+                "base graph".to_string()
+            } else {
+                format!("{} strategies", strategies.len())
+            },
             a.max_degree
         ),
     );
@@ -338,10 +386,16 @@ fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {
         100.0 * s.largest_component as f64 / s.nodes.max(1) as f64
     );
     println!("recruiters             {}", roles.count(Role::Recruiter));
-    println!("hiring managers        {}", roles.count(Role::HiringManager));
+    println!(
+        "hiring managers        {}",
+        roles.count(Role::HiringManager)
+    );
     println!("graph memory           {:.1} MiB", mib(s.memory_bytes));
     if g.verbose {
-        println!("peak memory            {}", peak_memory().unwrap_or_else(|| "unknown".into()));
+        println!(
+            "peak memory            {}",
+            peak_memory().unwrap_or_else(|| "unknown".into())
+        );
     }
     Ok(())
 }

@@ -19,7 +19,10 @@ pub struct Location {
 impl Location {
     /// A location in `path` at 1-based `line`.
     pub fn new(path: impl AsRef<Path>, line: u64) -> Self {
-        Self { path: path.as_ref().to_path_buf(), line }
+        Self {
+            path: path.as_ref().to_path_buf(),
+            line,
+        }
     }
 }
 
@@ -121,12 +124,19 @@ impl Error {
 
     /// An I/O error while doing `action` on `path`.
     pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        Error::Io { action, path: path.to_path_buf(), source }
+        Error::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     /// A whole-file format error.
     pub fn format(path: &Path, message: impl Into<String>) -> Self {
-        Error::Format { path: path.to_path_buf(), message: message.into() }
+        Error::Format {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
     }
 }
 
@@ -136,7 +146,13 @@ pub(crate) fn shorten(s: &str) -> String {
     let mut out: String = s
         .chars()
         .take(MAX)
-        .map(|c| if c.is_control() && c != '\t' { '\u{FFFD}' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
         .collect();
     if s.chars().nth(MAX).is_some() {
         out.push('…');
@@ -151,7 +167,10 @@ mod tests {
     #[test]
     fn parse_error_names_file_line_and_expectation() {
         let e = Error::parse(Path::new("edges.txt"), 1043, "two node ids", "12 abc");
-        assert_eq!(e.to_string(), r#"edges.txt:1043: expected two node ids, found "12 abc""#);
+        assert_eq!(
+            e.to_string(),
+            r#"edges.txt:1043: expected two node ids, found "12 abc""#
+        );
     }
 
     #[test]

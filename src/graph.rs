@@ -152,13 +152,13 @@ impl ConnectionGraph {
     /// Builds a graph from edges between integer external ids; handy in tests and docs.
     pub fn from_edges(edges: impl IntoIterator<Item = (u64, u64)>) -> Result<Self> {
         let edges: Vec<(u64, u64)> = edges.into_iter().collect();
-        Self::from_u64_edges(edges, Path::new("<edges>"))
+        Self::from_u64_edges(&edges, Path::new("<edges>"))
     }
 
     /// Builds a graph from edges between integer external ids read from `path`
     /// (named in errors). Ids are numbered in ascending order.
-    pub fn from_u64_edges(edges: Vec<(u64, u64)>, path: &Path) -> Result<Self> {
-        Self::from_edge_blocks(&edges.as_slice(), path)
+    pub fn from_u64_edges(edges: &[(u64, u64)], path: &Path) -> Result<Self> {
+        Self::from_edge_blocks(&edges, path)
     }
 
     /// Builds a graph from integer-id edges delivered in blocks, in two passes over
@@ -181,7 +181,9 @@ impl ConnectionGraph {
         let n = ids.len();
         let total = offsets[n];
         if total == 0 {
-            return Err(Error::EmptyGraph { path: path.to_path_buf() });
+            return Err(Error::EmptyGraph {
+                path: path.to_path_buf(),
+            });
         }
         let arcs = usize::try_from(total).expect("arcs fit in memory");
         let slots: Vec<AtomicU32> = (0..arcs).map(|_| AtomicU32::new(0)).collect();
@@ -204,7 +206,13 @@ impl ConnectionGraph {
         drop(map);
         drop(fill);
         let targets: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
-        Ok(Self::finish(NodeIds::Int(ids), offsets, targets, edges_read, self_loops))
+        Ok(Self::finish(
+            NodeIds::Int(ids),
+            offsets,
+            targets,
+            edges_read,
+            self_loops,
+        ))
     }
 
     /// Builds a graph from edges between string external ids read from `path`.
@@ -217,7 +225,9 @@ impl ConnectionGraph {
         names.par_sort_unstable();
         names.dedup();
         if u32::try_from(names.len()).is_err() {
-            return Err(Error::TooManyNodes { path: path.to_path_buf() });
+            return Err(Error::TooManyNodes {
+                path: path.to_path_buf(),
+            });
         }
         let index: HashMap<&str, u32> = names
             .iter()
@@ -265,7 +275,9 @@ impl ConnectionGraph {
         }
         drop(counts);
         if total == 0 {
-            return Err(Error::EmptyGraph { path: path.to_path_buf() });
+            return Err(Error::EmptyGraph {
+                path: path.to_path_buf(),
+            });
         }
         let arcs = usize::try_from(total).expect("arcs fit in memory");
         let cursor: Vec<AtomicU64> = offsets[..n].iter().map(|&o| AtomicU64::new(o)).collect();
@@ -284,7 +296,13 @@ impl ConnectionGraph {
     }
 
     /// Sorts and deduplicates every neighbour list, then compacts the lists in place.
-    fn finish(ids: NodeIds, mut offsets: Vec<u64>, mut targets: Vec<u32>, edges_read: u64, self_loops: u64) -> Self {
+    fn finish(
+        ids: NodeIds,
+        mut offsets: Vec<u64>,
+        mut targets: Vec<u32>,
+        edges_read: u64,
+        self_loops: u64,
+    ) -> Self {
         let n = ids.len();
         let total = targets.len() as u64;
         let kept = sort_and_dedup_lists(&offsets, &mut targets);
@@ -309,7 +327,11 @@ impl ConnectionGraph {
             offsets,
             targets,
             ids,
-            report: BuildReport { edges_read, self_loops_dropped: self_loops, duplicates_merged: duplicates },
+            report: BuildReport {
+                edges_read,
+                self_loops_dropped: self_loops,
+                duplicates_merged: duplicates,
+            },
         }
     }
 
@@ -345,7 +367,11 @@ impl ConnectionGraph {
 
     /// True when `u` and `v` are connected.
     pub fn has_edge(&self, u: NodeId, v: NodeId) -> bool {
-        let (a, b) = if self.neighbor_count(u) <= self.neighbor_count(v) { (u, v) } else { (v, u) };
+        let (a, b) = if self.neighbor_count(u) <= self.neighbor_count(v) {
+            (u, v)
+        } else {
+            (v, u)
+        };
         self.neighbors(a).binary_search(&b.0).is_ok()
     }
 
@@ -455,7 +481,11 @@ impl ConnectionGraph {
             build: self.report,
             min_neighbors: counts.first().copied().unwrap_or(0),
             median_neighbors: counts.get(n.saturating_sub(1) / 2).copied().unwrap_or(0),
-            mean_neighbors: if n == 0 { 0.0 } else { 2.0 * self.edge_count() as f64 / n as f64 },
+            mean_neighbors: if n == 0 {
+                0.0
+            } else {
+                2.0 * self.edge_count() as f64 / n as f64
+            },
             max_neighbors: counts.last().copied().unwrap_or(0),
             components,
             largest_component,
@@ -497,12 +527,15 @@ impl ConnectionGraph {
 /// Edges between integer ids that can be delivered, block by block, more than once
 /// (a file is simply read again).
 pub trait EdgeBlocks: Sync {
-    /// Calls `f` with every block of edges, in order.
-    fn for_each_block(&self, f: &mut dyn FnMut(&[(u64, u64)]) -> Result<()>) -> Result<()>;
+    /// Calls `visit` with every block of edges, in order.
+    fn for_each_block(&self, visit: &mut BlockVisitor<'_>) -> Result<()>;
 }
 
+/// What [`EdgeBlocks::for_each_block`] calls with each block.
+pub type BlockVisitor<'a> = dyn FnMut(&[(u64, u64)]) -> Result<()> + 'a;
+
 impl EdgeBlocks for &[(u64, u64)] {
-    fn for_each_block(&self, f: &mut dyn FnMut(&[(u64, u64)]) -> Result<()>) -> Result<()> {
+    fn for_each_block(&self, f: &mut BlockVisitor<'_>) -> Result<()> {
         f(self)
     }
 }
@@ -583,7 +616,9 @@ impl IdCounter {
     /// Numbers the present ids in ascending order; returns the ids, the map from
     /// external to dense id, and the CSR offsets.
     fn number(self, path: &Path) -> Result<(Vec<u64>, IdMap, Vec<u64>)> {
-        let too_many = || Error::TooManyNodes { path: path.to_path_buf() };
+        let too_many = || Error::TooManyNodes {
+            path: path.to_path_buf(),
+        };
         match self {
             IdCounter::Table(t) => {
                 let mut table: Vec<u32> = t.into_iter().map(AtomicU32::into_inner).collect();
@@ -633,7 +668,11 @@ impl IdMap {
     #[inline]
     fn get(&self, id: u64) -> Option<u32> {
         match self {
-            IdMap::Table(t) => usize::try_from(id).ok().and_then(|i| t.get(i)).copied().filter(|&v| v != u32::MAX),
+            IdMap::Table(t) => usize::try_from(id)
+                .ok()
+                .and_then(|i| t.get(i))
+                .copied()
+                .filter(|&v| v != u32::MAX),
             IdMap::Hash(h) => h.get(&id).copied(),
         }
     }
@@ -726,7 +765,10 @@ mod tests {
         let g = ConnectionGraph::from_edges([(1, 2), (2, 1), (1, 2), (3, 3), (2, 3)]).unwrap();
         assert_eq!(g.edge_count(), 2);
         let r = g.build_report();
-        assert_eq!((r.edges_read, r.self_loops_dropped, r.duplicates_merged), (5, 1, 2));
+        assert_eq!(
+            (r.edges_read, r.self_loops_dropped, r.duplicates_merged),
+            (5, 1, 2)
+        );
         assert!(g.has_edge(NodeId(0), NodeId(1)));
         assert!(!g.has_edge(NodeId(0), NodeId(2)));
     }
@@ -739,7 +781,10 @@ mod tests {
 
     #[test]
     fn string_ids_sort_bytewise_and_lookup() {
-        let edges = vec![("bob".to_string(), "alice".to_string()), ("carol".into(), "bob".into())];
+        let edges = vec![
+            ("bob".to_string(), "alice".to_string()),
+            ("carol".into(), "bob".into()),
+        ];
         let g = ConnectionGraph::from_string_edges(&edges, Path::new("t")).unwrap();
         assert_eq!(g.ids().lookup("alice"), Some(NodeId(0)));
         assert_eq!(g.ids().display(NodeId(2)).to_string(), "carol");
@@ -748,7 +793,9 @@ mod tests {
 
     #[test]
     fn neighbour_lists_are_sorted_on_a_larger_graph() {
-        let edges: Vec<(u64, u64)> = (0..5000u64).map(|i| (i * 7919 % 1000, i * 104_729 % 997)).collect();
+        let edges: Vec<(u64, u64)> = (0..5000u64)
+            .map(|i| (i * 7919 % 1000, i * 104_729 % 997))
+            .collect();
         let g = ConnectionGraph::from_edges(edges.clone()).unwrap();
         for v in 0..g.node_count() {
             let l = g.neighbors(NodeId(u32::try_from(v).unwrap()));
@@ -768,8 +815,14 @@ mod tests {
     fn stats_count_components_and_neighbours() {
         let g = ConnectionGraph::from_edges([(1, 2), (2, 3), (7, 8)]).unwrap();
         let s = g.stats();
-        assert_eq!((s.nodes, s.edges, s.components, s.largest_component), (5, 3, 2, 3));
-        assert_eq!((s.min_neighbors, s.median_neighbors, s.max_neighbors), (1, 1, 2));
+        assert_eq!(
+            (s.nodes, s.edges, s.components, s.largest_component),
+            (5, 3, 2, 3)
+        );
+        assert_eq!(
+            (s.min_neighbors, s.median_neighbors, s.max_neighbors),
+            (1, 1, 2)
+        );
     }
 
     #[test]

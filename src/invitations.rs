@@ -44,7 +44,10 @@ pub struct InvitationReport {
 
 impl PendingInvitations {
     /// Keeps the pending ones of `invitations` (see the module doc).
-    pub fn new(graph: &ConnectionGraph, invitations: impl IntoIterator<Item = Invitation>) -> (Self, InvitationReport) {
+    pub fn new(
+        graph: &ConnectionGraph,
+        invitations: impl IntoIterator<Item = Invitation>,
+    ) -> (Self, InvitationReport) {
         let mut report = InvitationReport::default();
         let mut pairs = Vec::new();
         for inv in invitations {
@@ -66,7 +69,10 @@ impl PendingInvitations {
     }
 
     /// Resolves `to,from` records (external ids) against `graph`.
-    pub fn from_records(graph: &ConnectionGraph, records: &[PairRecord]) -> (Self, InvitationReport) {
+    pub fn from_records(
+        graph: &ConnectionGraph,
+        records: &[PairRecord],
+    ) -> (Self, InvitationReport) {
         let mut unknown = 0;
         let resolved: Vec<Invitation> = records
             .iter()
@@ -116,11 +122,31 @@ mod tests {
     fn only_pending_invitations_are_kept_and_the_rest_counted() {
         let g = ConnectionGraph::from_edges([(1, 2), (2, 3), (4, 5)]).unwrap();
         let rec = |t: &str, f: &str| (t.to_string(), f.to_string(), 0);
-        let records = vec![rec("1", "3"), rec("1", "3"), rec("1", "2"), rec("1", "1"), rec("1", "99"), rec("1", "4")];
+        let records = vec![
+            rec("1", "3"),
+            rec("1", "3"),
+            rec("1", "2"),
+            rec("1", "1"),
+            rec("1", "99"),
+            rec("1", "4"),
+        ];
         let (p, r) = PendingInvitations::from_records(&g, &records);
-        assert_eq!(r, InvitationReport { records: 6, pending: 2, already_connected: 1, unknown_nodes: 1, self_invitations: 1, duplicates: 1 });
+        assert_eq!(
+            r,
+            InvitationReport {
+                records: 6,
+                pending: 2,
+                already_connected: 1,
+                unknown_nodes: 1,
+                self_invitations: 1,
+                duplicates: 1
+            }
+        );
         let one = g.ids().lookup("1").unwrap();
-        let got: Vec<String> = p.inviters_of(one).map(|v| g.ids().display(v).to_string()).collect();
+        let got: Vec<String> = p
+            .inviters_of(one)
+            .map(|v| g.ids().display(v).to_string())
+            .collect();
         assert_eq!(got, ["3", "4"]);
         assert_eq!(p.inviters_of(g.ids().lookup("5").unwrap()).len(), 0);
     }

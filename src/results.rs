@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::graph::{NodeIds, NodeId};
+use crate::graph::{NodeId, NodeIds};
 use crate::reach::{Degree, ReachCounts};
 
 /// An output table format.
@@ -38,7 +38,12 @@ pub enum TableFormat {
 impl TableFormat {
     /// The format an output path asks for by its extension.
     pub fn from_path(path: &Path) -> Result<Self> {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("csv") => Ok(TableFormat::Csv),
             Some("parquet" | "pq") => Ok(TableFormat::Parquet),
             _ => Err(Error::Invalid(format!(
@@ -65,7 +70,11 @@ pub fn reach_table(ids: &NodeIds, rows: &[ReachRow<'_>], max: Degree) -> Result<
     let per = usize::from(max.0);
     let len = rows.len() * per;
     let mut degree = Vec::with_capacity(len);
-    let (mut nodes, mut rec, mut hm) = (Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len));
+    let (mut nodes, mut rec, mut hm) = (
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+        Vec::with_capacity(len),
+    );
     let mut strategy = Vec::new();
     let mut accepted = Vec::new();
     for r in rows {
@@ -84,7 +93,9 @@ pub fn reach_table(ids: &NodeIds, rows: &[ReachRow<'_>], max: Degree) -> Result<
     let source: Column = match ids {
         NodeIds::Int(v) => Column::new(
             "source".into(),
-            rows.iter().flat_map(|r| std::iter::repeat_n(v[r.source.index()], per)).collect::<Vec<u64>>(),
+            rows.iter()
+                .flat_map(|r| std::iter::repeat_n(v[r.source.index()], per))
+                .collect::<Vec<u64>>(),
         ),
         NodeIds::Str(v) => Column::new(
             "source".into(),
@@ -102,7 +113,10 @@ pub fn reach_table(ids: &NodeIds, rows: &[ReachRow<'_>], max: Degree) -> Result<
     cols.push(Column::new("nodes".into(), nodes));
     cols.push(Column::new("recruiters".into(), rec));
     cols.push(Column::new("hiring_managers".into(), hm));
-    DataFrame::new_infer_height(cols).map_err(|source| Error::Table { context: "building the reach table".into(), source })
+    DataFrame::new_infer_height(cols).map_err(|source| Error::Table {
+        context: "building the reach table".into(),
+        source,
+    })
 }
 
 /// Writes `df` to `path` in the format its extension names, atomically.
@@ -118,21 +132,33 @@ pub fn write_table(df: &mut DataFrame, path: &Path) -> Result<()> {
 }
 
 /// Runs `write` on a temporary file beside `path`, then renames it to `path`.
-/// On any error the temporary file is removed and `path` is untouched.
-pub fn write_atomically<E>(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>) -> Result<()>
+/// Creates missing parent folders. On any error the temporary file is removed and
+/// `path` is untouched.
+pub fn write_atomically<E>(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
+) -> Result<()>
 where
     E: Into<WriteError>,
 {
     let tmp = temp_path(path);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
+    }
     let outcome = (|| {
         let file = File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
         let mut w = BufWriter::new(file);
         write(&mut w).map_err(|e| match e.into() {
             WriteError::Io(e) => Error::io("write", path, e),
-            WriteError::Table(source) => Error::Table { context: format!("cannot write {}", path.display()), source },
+            WriteError::Table(source) => Error::Table {
+                context: format!("cannot write {}", path.display()),
+                source,
+            },
             WriteError::Netreach(e) => e,
         })?;
-        let file = w.into_inner().map_err(|e| Error::io("write", path, e.into_error()))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| Error::io("write", path, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io("write", path, e))?;
         std::fs::rename(&tmp, path).map_err(|e| Error::io("write", path, e))
     })();
@@ -170,7 +196,10 @@ impl From<Error> for WriteError {
 }
 
 fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
@@ -187,12 +216,34 @@ mod tests {
     #[test]
     fn table_has_one_row_per_source_and_degree() {
         let ids = NodeIds::Int(vec![7, 9]);
-        let c = ReachCounts::from_vec(vec![Counts { nodes: 1, recruiters: 0, hiring_managers: 1 }, Counts::default()]);
-        let rows = [ReachRow { source: NodeId(1), strategy: Some(("accept-all", 2)), counts: &c }];
+        let c = ReachCounts::from_vec(vec![
+            Counts {
+                nodes: 1,
+                recruiters: 0,
+                hiring_managers: 1,
+            },
+            Counts::default(),
+        ]);
+        let rows = [ReachRow {
+            source: NodeId(1),
+            strategy: Some(("accept-all", 2)),
+            counts: &c,
+        }];
         let df = reach_table(&ids, &rows, Degree(2)).unwrap();
         assert_eq!(df.height(), 2);
         let names: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
-        assert_eq!(names, ["source", "strategy", "accepted", "degree", "nodes", "recruiters", "hiring_managers"]);
+        assert_eq!(
+            names,
+            [
+                "source",
+                "strategy",
+                "accepted",
+                "degree",
+                "nodes",
+                "recruiters",
+                "hiring_managers"
+            ]
+        );
     }
 
     #[test]

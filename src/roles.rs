@@ -50,7 +50,13 @@ impl fmt::Display for Role {
 fn normalize(s: &str) -> String {
     s.trim()
         .chars()
-        .map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == '-' || c == ' ' {
+                '_'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect()
 }
 
@@ -91,7 +97,9 @@ pub struct RoleReport {
 impl RoleMap {
     /// No node has a role.
     pub fn none(node_count: usize) -> Self {
-        Self { codes: vec![0; node_count] }
+        Self {
+            codes: vec![0; node_count],
+        }
     }
 
     /// Builds a map from `(node, role)` pairs for `node_count` nodes.
@@ -114,7 +122,11 @@ impl RoleMap {
     /// Resolves `node,role` records against `graph`. The same node given two
     /// different role values is an error naming both lines; records for nodes
     /// not in the graph are counted, not fatal.
-    pub fn from_records(graph: &ConnectionGraph, records: &[PairRecord], path: &Path) -> Result<(Self, RoleReport)> {
+    pub fn from_records(
+        graph: &ConnectionGraph,
+        records: &[PairRecord],
+        path: &Path,
+    ) -> Result<(Self, RoleReport)> {
         let mut map = Self::none(graph.node_count());
         let mut report = RoleReport::default();
         let mut first: HashMap<NodeId, (String, u64)> = HashMap::new();
@@ -181,7 +193,12 @@ mod tests {
 
     #[test]
     fn role_spellings_are_forgiving() {
-        for s in ["hiring_manager", "Hiring Manager", "HIRING-MANAGER", " hiring manager "] {
+        for s in [
+            "hiring_manager",
+            "Hiring Manager",
+            "HIRING-MANAGER",
+            " hiring manager ",
+        ] {
             assert_eq!(s.parse::<Role>().unwrap(), Role::HiringManager);
         }
         assert!("manager".parse::<Role>().is_err());
@@ -191,13 +208,20 @@ mod tests {
     #[test]
     fn records_resolve_count_and_detect_conflicts() {
         let g = ConnectionGraph::from_edges([(1, 2), (2, 3)]).unwrap();
-        let recs = [rec("1", "Recruiter", 2), rec("2", "engineer", 3), rec("9", "recruiter", 4), rec("1", "recruiter", 5)];
+        let recs = [
+            rec("1", "Recruiter", 2),
+            rec("2", "engineer", 3),
+            rec("9", "recruiter", 4),
+            rec("1", "recruiter", 5),
+        ];
         let (m, r) = RoleMap::from_records(&g, &recs, Path::new("r.csv")).unwrap();
         assert_eq!(m.role_of(NodeId(0)), Some(Role::Recruiter));
         assert_eq!(m.role_of(NodeId(1)), None);
         assert_eq!((r.recruiters, r.other, r.unknown_nodes), (1, 1, 1));
         let bad = [rec("3", "recruiter", 2), rec("3", "hiring_manager", 7)];
-        let e = RoleMap::from_records(&g, &bad, Path::new("r.csv")).unwrap_err().to_string();
+        let e = RoleMap::from_records(&g, &bad, Path::new("r.csv"))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("r.csv:7:") && e.contains("r.csv:2"), "{e}");
     }
 }

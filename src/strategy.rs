@@ -56,7 +56,8 @@ impl fmt::Display for Strategy {
     }
 }
 
-const EXPECTED: &str = "expected accept-all, refuse-all, min-mutual:K, mutual:A-B, roles:R[,R] or random:P";
+const EXPECTED: &str =
+    "expected accept-all, refuse-all, min-mutual:K, mutual:A-B, roles:R[,R] or random:P";
 
 impl FromStr for Strategy {
     type Err = Error;
@@ -78,8 +79,14 @@ impl FromStr for Strategy {
                 let (a, b) = range
                     .split_once('-')
                     .ok_or_else(|| bad("expected a range A-B, as in mutual:2-10"))?;
-                let a: u32 = a.trim().parse().map_err(|_| bad("A must be a non-negative integer"))?;
-                let b: u32 = b.trim().parse().map_err(|_| bad("B must be a non-negative integer"))?;
+                let a: u32 = a
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad("A must be a non-negative integer"))?;
+                let b: u32 = b
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad("B must be a non-negative integer"))?;
                 if a > b {
                     return Err(bad("A must not exceed B"));
                 }
@@ -88,7 +95,9 @@ impl FromStr for Strategy {
             ("roles", Some(list)) => {
                 let mut roles = Vec::new();
                 for r in list.split(',') {
-                    let role: Role = r.parse().map_err(|_| bad("roles are recruiter and hiring_manager"))?;
+                    let role: Role = r
+                        .parse()
+                        .map_err(|_| bad("roles are recruiter and hiring_manager"))?;
                     if !roles.contains(&role) {
                         roles.push(role);
                     }
@@ -98,7 +107,9 @@ impl FromStr for Strategy {
             }
             ("random", Some(p)) => match p.parse::<f64>() {
                 Ok(p) if (0.0..=1.0).contains(&p) => Ok(Strategy::Random(p)),
-                _ => Err(bad("P must be a probability between 0 and 1, as in random:0.3")),
+                _ => Err(bad(
+                    "P must be a probability between 0 and 1, as in random:0.3",
+                )),
             },
             _ => Err(bad(EXPECTED)),
         }
@@ -112,8 +123,8 @@ impl Strategy {
         let mut parts: Vec<String> = Vec::new();
         for token in s.split(',') {
             let t = token.trim();
-            let continues_roles = t.parse::<Role>().is_ok()
-                && parts.last().is_some_and(|p| p.starts_with("roles:"));
+            let continues_roles =
+                t.parse::<Role>().is_ok() && parts.last().is_some_and(|p| p.starts_with("roles:"));
             if continues_roles {
                 let last = parts.last_mut().expect("checked above");
                 last.push(',');
@@ -129,7 +140,14 @@ impl Strategy {
     }
 
     /// Whether `person` accepts the invitation from `inviter`.
-    pub fn accepts(&self, graph: &ConnectionGraph, roles: &RoleMap, person: NodeId, inviter: NodeId, seed: u64) -> bool {
+    pub fn accepts(
+        &self,
+        graph: &ConnectionGraph,
+        roles: &RoleMap,
+        person: NodeId,
+        inviter: NodeId,
+        seed: u64,
+    ) -> bool {
         match self {
             Strategy::AcceptAll => true,
             Strategy::RefuseAll => false,
@@ -174,20 +192,42 @@ mod tests {
 
     #[test]
     fn spellings_round_trip() {
-        for s in ["accept-all", "refuse-all", "min-mutual:3", "mutual:2-10", "roles:recruiter,hiring_manager", "random:0.25"] {
+        for s in [
+            "accept-all",
+            "refuse-all",
+            "min-mutual:3",
+            "mutual:2-10",
+            "roles:recruiter,hiring_manager",
+            "random:0.25",
+        ] {
             assert_eq!(s.parse::<Strategy>().unwrap().to_string(), s);
         }
     }
 
     #[test]
     fn lists_keep_role_lists_together() {
-        let l = Strategy::parse_list("accept-all, roles:recruiter,hiring_manager,min-mutual:0").unwrap();
-        assert_eq!(l, vec![Strategy::AcceptAll, Strategy::Roles(vec![Role::Recruiter, Role::HiringManager]), Strategy::MinMutual(0)]);
+        let l = Strategy::parse_list("accept-all, roles:recruiter,hiring_manager,min-mutual:0")
+            .unwrap();
+        assert_eq!(
+            l,
+            vec![
+                Strategy::AcceptAll,
+                Strategy::Roles(vec![Role::Recruiter, Role::HiringManager]),
+                Strategy::MinMutual(0)
+            ]
+        );
     }
 
     #[test]
     fn bad_spellings_say_what_is_expected() {
-        for s in ["accept", "min-mutual:-1", "min-mutual", "random:1.5", "mutual:5-2", "roles:ceo"] {
+        for s in [
+            "accept",
+            "min-mutual:-1",
+            "min-mutual",
+            "random:1.5",
+            "mutual:5-2",
+            "roles:ceo",
+        ] {
             let e = s.parse::<Strategy>().unwrap_err().to_string();
             assert!(e.starts_with("invalid strategy"), "{s}: {e}");
         }

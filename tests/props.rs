@@ -2,7 +2,12 @@
 //! `HashMap` adjacency, and petgraph's Dijkstra) on random small graphs, with and
 //! without accepted invitations, on 1 and 2 threads; and the invariants of
 //! DESIGN.md (adding edges never shrinks cumulative reach).
-#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, clippy::wildcard_enum_match_arm, clippy::match_wildcard_for_single_variants)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    clippy::wildcard_enum_match_arm,
+    clippy::match_wildcard_for_single_variants
+)]
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -87,7 +92,11 @@ fn oracle_reach(adj: &Adj, role: &HashMap<u64, u8>, s: u64, max: u8) -> ReachCou
 /// The oracle's view of a strategy: which of `s`'s pending inviters it accepts.
 fn oracle_accepts(st: &Strategy, adj: &Adj, role: &HashMap<u64, u8>, s: u64, f: u64) -> bool {
     let empty = HashSet::new();
-    let mutual = adj.get(&s).unwrap_or(&empty).intersection(adj.get(&f).unwrap_or(&empty)).count();
+    let mutual = adj
+        .get(&s)
+        .unwrap_or(&empty)
+        .intersection(adj.get(&f).unwrap_or(&empty))
+        .count();
     match st {
         Strategy::AcceptAll => true,
         Strategy::RefuseAll => false,
@@ -117,18 +126,29 @@ fn build(c: &Case) -> Option<Built> {
         let e = ext(i as u64);
         if let Some(v) = graph.ids().lookup(&e.to_string()) {
             role_by_ext.insert(e, r);
-            roles.set(v, match r {
-                1 => Some(Role::Recruiter),
-                2 => Some(Role::HiringManager),
-                _ => None,
-            });
+            roles.set(
+                v,
+                match r {
+                    1 => Some(Role::Recruiter),
+                    2 => Some(Role::HiringManager),
+                    _ => None,
+                },
+            );
         }
     }
     let invs = c.invitations.iter().filter_map(|&(t, f)| {
-        Some(Invitation { to: graph.ids().lookup(&t.to_string())?, from: graph.ids().lookup(&f.to_string())? })
+        Some(Invitation {
+            to: graph.ids().lookup(&t.to_string())?,
+            from: graph.ids().lookup(&f.to_string())?,
+        })
     });
     let (pending, _) = PendingInvitations::new(&graph, invs);
-    Some(Built { graph, roles, role_by_ext, pending })
+    Some(Built {
+        graph,
+        roles,
+        role_by_ext,
+        pending,
+    })
 }
 
 fn ext_of(g: &ConnectionGraph, v: NodeId) -> u64 {

@@ -12,8 +12,8 @@
 //!
 //! [Batagelj and Brandes 2005]: https://doi.org/10.1103/PhysRevE.71.036113
 
-use rand::{RngExt, SeedableRng};
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
 
 /// Edges of a Barabási–Albert graph on `nodes` nodes with `m` links per new node,
 /// as internal ids `0..nodes`. Deterministic for a seed.

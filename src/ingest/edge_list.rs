@@ -1,7 +1,7 @@
 //! Text edge lists as people download them: SNAP (`#` comments, tab or space),
 //! KONECT (`%` comments; weight and time columns ignored) and plain `u v` lines,
 //! CRLF or LF; also comma-separated integer tables (the fast path of
-//! [`super::table`]). Feeds [`crate::graph::ConnectionGraph::from_u64_edges`].
+//! [`super::table`]). Feeds [`crate::graph::ConnectionGraph::from_edge_blocks`].
 //!
 //! # Algorithm
 //! The whole (decompressed) file is split into about 4 chunks per thread at line
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::graph::EdgeBlocks;
+use crate::graph::{BlockVisitor, EdgeBlocks};
 
 /// Bytes of text parsed at a time when streaming a file.
 const BLOCK: usize = 4 << 20;
@@ -35,12 +35,20 @@ pub struct EdgeListFile {
 impl EdgeListFile {
     /// A whitespace-separated edge list (SNAP, KONECT, plain).
     pub fn whitespace(path: &Path) -> Self {
-        Self { path: path.to_path_buf(), fields: Fields::Whitespace, skip_header: false }
+        Self {
+            path: path.to_path_buf(),
+            fields: Fields::Whitespace,
+            skip_header: false,
+        }
     }
 
     /// A CSV file with a header line whose integer ids sit in columns `a` and `b`.
     pub(crate) fn comma(path: &Path, a: usize, b: usize) -> Self {
-        Self { path: path.to_path_buf(), fields: Fields::Comma(a, b), skip_header: true }
+        Self {
+            path: path.to_path_buf(),
+            fields: Fields::Comma(a, b),
+            skip_header: true,
+        }
     }
 }
 
@@ -53,7 +61,8 @@ pub(crate) fn open_decoded(path: &Path) -> Result<(Box<dyn Read + Send>, Option<
     if head.starts_with(&[0x1f, 0x8b]) {
         Ok((Box::new(flate2::read::MultiGzDecoder::new(r)), Some("gzip")))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let d = zstd::stream::read::Decoder::with_buffer(r).map_err(|e| Error::io("read", path, e))?;
+        let d =
+            zstd::stream::read::Decoder::with_buffer(r).map_err(|e| Error::io("read", path, e))?;
         Ok((Box::new(d), Some("zstd")))
     } else {
         Ok((Box::new(r), None))
@@ -61,7 +70,13 @@ pub(crate) fn open_decoded(path: &Path) -> Result<(Box<dyn Read + Send>, Option<
 }
 
 /// Reads up to `want` more bytes into `buf`; returns false at end of input.
-fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize, path: &Path, compressed: Option<&str>) -> Result<bool> {
+fn fill(
+    r: &mut dyn Read,
+    buf: &mut Vec<u8>,
+    want: usize,
+    path: &Path,
+    compressed: Option<&str>,
+) -> Result<bool> {
     let start = buf.len();
     buf.resize(start + want, 0);
     let mut got = 0;
@@ -72,7 +87,10 @@ fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize, path: &Path, compresse
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) if compressed.is_some() => {
                 let kind = compressed.unwrap_or_default();
-                return Err(Error::format(path, format!("expected a valid {kind} stream ({e})")));
+                return Err(Error::format(
+                    path,
+                    format!("expected a valid {kind} stream ({e})"),
+                ));
             }
             Err(e) => return Err(Error::io("read", path, e)),
         }
@@ -82,7 +100,7 @@ fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize, path: &Path, compresse
 }
 
 impl EdgeBlocks for EdgeListFile {
-    fn for_each_block(&self, f: &mut dyn FnMut(&[(u64, u64)]) -> Result<()>) -> Result<()> {
+    fn for_each_block(&self, f: &mut BlockVisitor<'_>) -> Result<()> {
         let path = self.path.as_path();
         let (mut reader, compressed) = open_decoded(path)?;
         let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + (1 << 16));
@@ -159,10 +177,19 @@ pub(crate) fn parse_edges(
             Err(e) => {
                 let before: u64 = chunks[..i].iter().map(|c| count_lines(c)).sum();
                 let expected = match fields {
-                    Fields::Whitespace => "two node ids (non-negative integers) separated by spaces or tabs",
-                    Fields::Comma(..) => "two node ids (non-negative integers) separated by a comma",
+                    Fields::Whitespace => {
+                        "two node ids (non-negative integers) separated by spaces or tabs"
+                    }
+                    Fields::Comma(..) => {
+                        "two node ids (non-negative integers) separated by a comma"
+                    }
                 };
-                return Err(Error::parse(path, first_line + before + e.line_in_chunk, expected, &e.text));
+                return Err(Error::parse(
+                    path,
+                    first_line + before + e.line_in_chunk,
+                    expected,
+                    &e.text,
+                ));
             }
         }
     }
@@ -222,7 +249,9 @@ fn parse_chunk(chunk: &[u8], fields: Fields) -> std::result::Result<Vec<(u64, u6
 }
 
 fn whitespace_pair(line: &[u8]) -> Option<(u64, u64)> {
-    let mut it = line.split(|b| *b == b' ' || *b == b'\t').filter(|t| !t.is_empty());
+    let mut it = line
+        .split(|b| *b == b' ' || *b == b'\t')
+        .filter(|t| !t.is_empty());
     let a = parse_u64(it.next()?)?;
     let b = parse_u64(it.next()?)?;
     Some((a, b))
@@ -290,8 +319,13 @@ mod tests {
         assert_eq!(seen, lines);
         t.push_str("bad line\n");
         std::fs::write(&path, &t).unwrap();
-        let e = EdgeListFile::whitespace(&path).for_each_block(&mut |_| Ok(())).unwrap_err();
-        assert!(e.to_string().contains(&format!("big.txt:{}:", lines + 2)), "{e}");
+        let e = EdgeListFile::whitespace(&path)
+            .for_each_block(&mut |_| Ok(()))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains(&format!("big.txt:{}:", lines + 2)),
+            "{e}"
+        );
     }
 
     fn parse(text: &str) -> Result<Vec<(u64, u64)>> {
@@ -317,7 +351,10 @@ mod tests {
     fn negative_and_overflowing_ids_are_rejected() {
         assert!(parse("-1 2\n").is_err());
         assert!(parse("18446744073709551616 1\n").is_err());
-        assert_eq!(parse("18446744073709551615 1").unwrap(), vec![(u64::MAX, 1)]);
+        assert_eq!(
+            parse("18446744073709551615 1").unwrap(),
+            vec![(u64::MAX, 1)]
+        );
     }
 
     #[test]

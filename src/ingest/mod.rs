@@ -43,7 +43,10 @@ impl InputFormat {
                 .or_else(|| name.strip_suffix(".zst"))
                 .unwrap_or(&name),
         );
-        let ext = inner.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = inner
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if ext == "parquet" || ext == "pq" {
             InputFormat::Parquet
         } else if ext == "csv" {
@@ -84,7 +87,10 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 pub fn load_graph(path: &Path) -> Result<ConnectionGraph> {
     let edges = match InputFormat::from_path(path) {
         InputFormat::EdgeList => {
-            return ConnectionGraph::from_edge_blocks(&edge_list::EdgeListFile::whitespace(path), path);
+            return ConnectionGraph::from_edge_blocks(
+                &edge_list::EdgeListFile::whitespace(path),
+                path,
+            );
         }
         InputFormat::Csv => {
             let (mut reader, _) = edge_list::open_decoded(path)?;
@@ -93,7 +99,10 @@ pub fn load_graph(path: &Path) -> Result<ConnectionGraph> {
                 .read_until(b'\n', &mut header)
                 .map_err(|e| Error::io("read", path, e))?;
             let (a, b) = table::csv_edge_columns(&header, path)?;
-            match ConnectionGraph::from_edge_blocks(&edge_list::EdgeListFile::comma(path, a, b), path) {
+            match ConnectionGraph::from_edge_blocks(
+                &edge_list::EdgeListFile::comma(path, a, b),
+                path,
+            ) {
                 Err(Error::Parse { .. }) => table::csv_edges(&read_bytes(path)?, path)?,
                 other => return other,
             }
@@ -101,9 +110,13 @@ pub fn load_graph(path: &Path) -> Result<ConnectionGraph> {
         InputFormat::Parquet => table::parquet_edges(path)?,
     };
     match edges {
-        TableEdges::Int(v) if v.is_empty() => Err(Error::EmptyGraph { path: path.to_path_buf() }),
-        TableEdges::Str(v) if v.is_empty() => Err(Error::EmptyGraph { path: path.to_path_buf() }),
-        TableEdges::Int(v) => ConnectionGraph::from_u64_edges(v, path),
+        TableEdges::Int(v) if v.is_empty() => Err(Error::EmptyGraph {
+            path: path.to_path_buf(),
+        }),
+        TableEdges::Str(v) if v.is_empty() => Err(Error::EmptyGraph {
+            path: path.to_path_buf(),
+        }),
+        TableEdges::Int(v) => ConnectionGraph::from_u64_edges(&v, path),
         TableEdges::Str(v) => ConnectionGraph::from_string_edges(&v, path),
     }
 }
@@ -157,10 +170,22 @@ mod tests {
 
     #[test]
     fn format_follows_the_name_through_compression() {
-        assert_eq!(InputFormat::from_path(Path::new("a.csv.gz")), InputFormat::Csv);
-        assert_eq!(InputFormat::from_path(Path::new("a.PARQUET")), InputFormat::Parquet);
-        assert_eq!(InputFormat::from_path(Path::new("out.konect")), InputFormat::EdgeList);
-        assert_eq!(InputFormat::from_path(Path::new("a.txt.zst")), InputFormat::EdgeList);
+        assert_eq!(
+            InputFormat::from_path(Path::new("a.csv.gz")),
+            InputFormat::Csv
+        );
+        assert_eq!(
+            InputFormat::from_path(Path::new("a.PARQUET")),
+            InputFormat::Parquet
+        );
+        assert_eq!(
+            InputFormat::from_path(Path::new("out.konect")),
+            InputFormat::EdgeList
+        );
+        assert_eq!(
+            InputFormat::from_path(Path::new("a.txt.zst")),
+            InputFormat::EdgeList
+        );
     }
 
     #[test]

@@ -41,8 +41,12 @@ pub(crate) fn csv_edge_columns(header_line: &[u8], path: &Path) -> Result<(usize
         .split(',')
         .map(|s| s.trim().trim_matches('"').to_string())
         .collect();
-    pick_columns(&header, ["source", "target"], true)
-        .ok_or_else(|| Error::format(path, "expected a header with at least two columns (source,target)"))
+    pick_columns(&header, ["source", "target"], true).ok_or_else(|| {
+        Error::format(
+            path,
+            "expected a header with at least two columns (source,target)",
+        )
+    })
 }
 
 /// Reads a CSV edge table held in `bytes` (BOM already stripped) record by record:
@@ -132,7 +136,10 @@ pub(crate) fn csv_pairs(
                 return Err(Error::parse(
                     path,
                     line,
-                    format!("a value in column {}", header.get(i).map_or("?", String::as_str)),
+                    format!(
+                        "a value in column {}",
+                        header.get(i).map_or("?", String::as_str)
+                    ),
                     &String::from_utf8_lossy(&join(&record)),
                 ));
             }
@@ -158,18 +165,34 @@ fn csv_error(path: &Path, e: &csv::Error) -> Error {
 /// Reads a whole Parquet file with polars.
 fn read_parquet(path: &Path) -> Result<DataFrame> {
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-    ParquetReader::new(file).finish().map_err(|source| Error::Table {
-        context: format!("{}: expected a readable Parquet file", path.display()),
-        source,
-    })
+    ParquetReader::new(file)
+        .finish()
+        .map_err(|source| Error::Table {
+            context: format!("{}: expected a readable Parquet file", path.display()),
+            source,
+        })
 }
 
-fn pick_parquet<'a>(df: &'a DataFrame, path: &Path, wanted: [&str; 2], first_two: bool) -> Result<[&'a Column; 2]> {
-    let names: Vec<String> = df.get_column_names().iter().map(ToString::to_string).collect();
+fn pick_parquet<'a>(
+    df: &'a DataFrame,
+    path: &Path,
+    wanted: [&str; 2],
+    first_two: bool,
+) -> Result<[&'a Column; 2]> {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let (a, b) = pick_columns(&names, wanted, first_two).ok_or_else(|| {
         Error::format(
             path,
-            format!("expected columns {} and {}, found {:?}", wanted[0], wanted[1], names.join(",")),
+            format!(
+                "expected columns {} and {}, found {:?}",
+                wanted[0],
+                wanted[1],
+                names.join(",")
+            ),
         )
     })?;
     Ok([&df.columns()[a], &df.columns()[b]])
@@ -181,24 +204,41 @@ fn column_strings(col: &Column, path: &Path, optional: bool) -> Result<Vec<Strin
     if !(dtype.is_integer() || matches!(dtype, DataType::String)) {
         return Err(Error::format(
             path,
-            format!("expected column {} to hold integers or strings, found {dtype}", col.name()),
+            format!(
+                "expected column {} to hold integers or strings, found {dtype}",
+                col.name()
+            ),
         ));
     }
     let as_str = col.cast(&DataType::String).map_err(|source| Error::Table {
         context: format!("{}: cannot read column {}", path.display(), col.name()),
         source,
     })?;
-    let ca = as_str.as_materialized_series().str().map_err(|source| Error::Table {
-        context: format!("{}: cannot read column {}", path.display(), col.name()),
-        source,
-    })?;
+    let ca = as_str
+        .as_materialized_series()
+        .str()
+        .map_err(|source| Error::Table {
+            context: format!("{}: cannot read column {}", path.display(), col.name()),
+            source,
+        })?;
     ca.iter()
         .enumerate()
         .map(|(row, v)| {
-            let v = if optional { Some(v.unwrap_or_default()) } else { v };
-            v.map(|s| s.trim().to_string()).filter(|s| optional || !s.is_empty()).ok_or_else(|| {
-                Error::parse(path, row as u64 + 1, format!("a value in column {}", col.name()), "null")
-            })
+            let v = if optional {
+                Some(v.unwrap_or_default())
+            } else {
+                v
+            };
+            v.map(|s| s.trim().to_string())
+                .filter(|s| optional || !s.is_empty())
+                .ok_or_else(|| {
+                    Error::parse(
+                        path,
+                        row as u64 + 1,
+                        format!("a value in column {}", col.name()),
+                        "null",
+                    )
+                })
         })
         .collect()
 }
@@ -234,8 +274,9 @@ pub(crate) fn parquet_edges(path: &Path) -> Result<TableEdges> {
                 ca.iter()
                     .enumerate()
                     .map(|(row, v)| {
-                        v.and_then(|x| u64::try_from(x).ok())
-                            .ok_or_else(|| bad(row, v.map_or("null".to_string(), |x| x.to_string())))
+                        v.and_then(|x| u64::try_from(x).ok()).ok_or_else(|| {
+                            bad(row, v.map_or("null".to_string(), |x| x.to_string()))
+                        })
                     })
                     .collect()
             }
@@ -243,7 +284,10 @@ pub(crate) fn parquet_edges(path: &Path) -> Result<TableEdges> {
         let (xs, ys) = (ints(a)?, ints(b)?);
         return Ok(TableEdges::Int(xs.into_iter().zip(ys).collect()));
     }
-    let (xs, ys) = (column_strings(a, path, false)?, column_strings(b, path, false)?);
+    let (xs, ys) = (
+        column_strings(a, path, false)?,
+        column_strings(b, path, false)?,
+    );
     Ok(TableEdges::Str(xs.into_iter().zip(ys).collect()))
 }
 
@@ -255,7 +299,10 @@ pub(crate) fn parquet_pairs(
 ) -> Result<Vec<PairRecord>> {
     let df = read_parquet(path)?;
     let [a, b] = pick_parquet(&df, path, wanted, false)?;
-    let (xs, ys) = (column_strings(a, path, false)?, column_strings(b, path, optional_second)?);
+    let (xs, ys) = (
+        column_strings(a, path, false)?,
+        column_strings(b, path, optional_second)?,
+    );
     Ok(xs
         .into_iter()
         .zip(ys)
@@ -271,7 +318,10 @@ mod tests {
     #[test]
     fn integer_csv_takes_named_columns() {
         let t = b"weight,target,source\n1,2,3\n1,4,5\n";
-        assert_eq!(csv_edge_columns(b"weight,target,source\r\n", Path::new("e.csv")).unwrap(), (2, 1));
+        assert_eq!(
+            csv_edge_columns(b"weight,target,source\r\n", Path::new("e.csv")).unwrap(),
+            (2, 1)
+        );
         match csv_edges(t, Path::new("e.csv")).unwrap() {
             TableEdges::Int(v) => assert_eq!(v, vec![(3, 2), (5, 4)]),
             TableEdges::Str(_) => panic!("expected integer ids"),
@@ -290,13 +340,26 @@ mod tests {
     #[test]
     fn short_record_names_its_line() {
         let e = csv_edges(b"source,target\n1,2\n3\n", Path::new("e.csv")).unwrap_err();
-        assert!(e.to_string().starts_with("e.csv:3: expected at least 2"), "{e}");
+        assert!(
+            e.to_string().starts_with("e.csv:3: expected at least 2"),
+            "{e}"
+        );
     }
 
     #[test]
     fn missing_named_columns_are_a_format_error() {
-        let e = csv_pairs(b"id,kind\n1,recruiter\n", Path::new("r.csv"), ["node", "role"], false, true)
-            .unwrap_err();
-        assert!(e.to_string().contains("expected a header line with columns node and role"), "{e}");
+        let e = csv_pairs(
+            b"id,kind\n1,recruiter\n",
+            Path::new("r.csv"),
+            ["node", "role"],
+            false,
+            true,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("expected a header line with columns node and role"),
+            "{e}"
+        );
     }
 }

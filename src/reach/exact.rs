@@ -68,7 +68,10 @@ pub struct Query<'a> {
 impl Query<'_> {
     /// A question on the base graph, with no accepted invitations.
     pub fn base(source: NodeId) -> Query<'static> {
-        Query { source, accepted: &[] }
+        Query {
+            source,
+            accepted: &[],
+        }
     }
 }
 
@@ -99,7 +102,11 @@ impl Scratch {
 
     #[cfg(test)]
     fn is_clean(&self) -> bool {
-        self.seen.iter().chain(&self.visit).chain(&self.next).all(|w| w.load(Relaxed) == 0)
+        self.seen
+            .iter()
+            .chain(&self.visit)
+            .chain(&self.next)
+            .all(|w| w.load(Relaxed) == 0)
     }
 }
 
@@ -151,7 +158,12 @@ impl Sliced {
 
 /// Reach of one person on the base graph. Allocates a scratch; for many people use
 /// [`reach_many`].
-pub fn reach_from(graph: &ConnectionGraph, roles: &RoleMap, source: NodeId, max: Degree) -> ReachCounts {
+pub fn reach_from(
+    graph: &ConnectionGraph,
+    roles: &RoleMap,
+    source: NodeId,
+    max: Degree,
+) -> ReachCounts {
     let mut scratch = Scratch::new(graph.node_count());
     reach_batch(graph, roles, &[Query::base(source)], max, &mut scratch)
         .pop()
@@ -192,7 +204,11 @@ pub fn reach_batch(
     if queries.is_empty() || max.0 == 0 {
         return out;
     }
-    let full: u64 = if queries.len() == LANES { !0 } else { (1u64 << queries.len()) - 1 };
+    let full: u64 = if queries.len() == LANES {
+        !0
+    } else {
+        (1u64 << queries.len()) - 1
+    };
     let total_arcs = graph.edge_count() * 2;
 
     // Level 0 and 1: per lane, from N(s) plus the accepted inviters.
@@ -204,7 +220,8 @@ pub fn reach_batch(
         let bit = 1u64 << lane;
         for &v in graph.neighbors(q.source).iter().chain(q.accepted) {
             let i = v as usize;
-            if s.seen[i].fetch_or(bit, Relaxed) & bit == 0 && s.next[i].fetch_or(bit, Relaxed) == 0 {
+            if s.seen[i].fetch_or(bit, Relaxed) & bit == 0 && s.next[i].fetch_or(bit, Relaxed) == 0
+            {
                 s.next_frontier.push(v);
             }
         }
@@ -230,14 +247,27 @@ pub fn reach_batch(
             break;
         }
         // Advance: the new level becomes the frontier.
-        let Scratch { visit, next, frontier, next_frontier, touched, .. } = s;
-        frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| visit[v as usize].store(0, Relaxed));
-        next_frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
-            let i = v as usize;
-            // Each node is handled by one thread: plain loads and stores, no locked ops.
-            visit[i].store(next[i].load(Relaxed), Relaxed);
-            next[i].store(0, Relaxed);
-        });
+        let Scratch {
+            visit,
+            next,
+            frontier,
+            next_frontier,
+            touched,
+            ..
+        } = s;
+        frontier
+            .par_iter()
+            .with_min_len(MIN_PIECE)
+            .for_each(|&v| visit[v as usize].store(0, Relaxed));
+        next_frontier
+            .par_iter()
+            .with_min_len(MIN_PIECE)
+            .for_each(|&v| {
+                let i = v as usize;
+                // Each node is handled by one thread: plain loads and stores, no locked ops.
+                visit[i].store(next[i].load(Relaxed), Relaxed);
+                next[i].store(0, Relaxed);
+            });
         touched.extend_from_slice(next_frontier);
         std::mem::swap(frontier, next_frontier);
         next_frontier.clear();
@@ -246,17 +276,27 @@ pub fn reach_batch(
         }
     }
     // Clean up only what was touched.
-    let Scratch { seen, visit, next, frontier, next_frontier, touched } = s;
+    let Scratch {
+        seen,
+        visit,
+        next,
+        frontier,
+        next_frontier,
+        touched,
+    } = s;
     touched.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
         let i = v as usize;
         seen[i].store(0, Relaxed);
         visit[i].store(0, Relaxed);
     });
-    next_frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
-        let i = v as usize;
-        seen[i].store(0, Relaxed);
-        next[i].store(0, Relaxed);
-    });
+    next_frontier
+        .par_iter()
+        .with_min_len(MIN_PIECE)
+        .for_each(|&v| {
+            let i = v as usize;
+            seen[i].store(0, Relaxed);
+            next[i].store(0, Relaxed);
+        });
     touched.clear();
     frontier.clear();
     next_frontier.clear();
@@ -343,7 +383,9 @@ fn count_level(roles: &RoleMap, s: &Scratch, lanes: usize, level: usize, out: &m
             }
             acc
         })
-        .reduce(zero, |a, b| [a[0].merge(&b[0]), a[1].merge(&b[1]), a[2].merge(&b[2])]);
+        .reduce(zero, |a, b| {
+            [a[0].merge(&b[0]), a[1].merge(&b[1]), a[2].merge(&b[2])]
+        });
     for (lane, counts) in out.iter_mut().enumerate().take(lanes) {
         *counts.at_mut(level) = Counts {
             nodes: all.lane(lane),
@@ -366,7 +408,13 @@ mod tests {
     #[test]
     fn path_counts_one_node_per_degree() {
         let g = path_graph(10);
-        let roles = RoleMap::from_roles(10, [(NodeId(2), Role::Recruiter), (NodeId(3), Role::HiringManager)]);
+        let roles = RoleMap::from_roles(
+            10,
+            [
+                (NodeId(2), Role::Recruiter),
+                (NodeId(3), Role::HiringManager),
+            ],
+        );
         let r = reach_from(&g, &roles, NodeId(0), Degree(3));
         for k in 1..=3u8 {
             assert_eq!(r.at_degree(Degree(k)).nodes, 1);
@@ -381,7 +429,13 @@ mod tests {
         let g = path_graph(10);
         let roles = RoleMap::none(10);
         let extra = [9u32];
-        let qs = [Query { source: NodeId(0), accepted: &extra }, Query::base(NodeId(1))];
+        let qs = [
+            Query {
+                source: NodeId(0),
+                accepted: &extra,
+            },
+            Query::base(NodeId(1)),
+        ];
         let mut s = Scratch::new(10);
         let r = reach_batch(&g, &roles, &qs, Degree(2), &mut s);
         assert_eq!(r[0].at_degree(Degree(1)).nodes, 2); // 1 and 9
@@ -409,7 +463,13 @@ mod tests {
         }
         // Star of stars from the hub: 199 at degree 1, 199 at degree 2.
         let hub = reach_from(&g, &roles, g.ids().lookup("0").unwrap(), Degree(3));
-        assert_eq!((hub.at_degree(Degree(1)).nodes, hub.at_degree(Degree(2)).nodes), (199, 199));
+        assert_eq!(
+            (
+                hub.at_degree(Degree(1)).nodes,
+                hub.at_degree(Degree(2)).nodes
+            ),
+            (199, 199)
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 
-/// A connection degree (LinkedIn's 1st, 2nd, 3rd degree): the exact hop distance.
+/// A connection degree, as in LinkedIn's first, second and third degree: the exact hop distance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Degree(pub u8);
 
@@ -73,7 +73,9 @@ pub struct ReachCounts {
 impl ReachCounts {
     /// Zero counts for degrees `1..=max`.
     pub fn zeros(max: Degree) -> Self {
-        Self { by_degree: vec![Counts::default(); usize::from(max.0)] }
+        Self {
+            by_degree: vec![Counts::default(); usize::from(max.0)],
+        }
     }
 
     /// From counts listed for degrees 1, 2, ...
@@ -91,7 +93,10 @@ impl ReachCounts {
         if k.0 == 0 {
             return Counts::default();
         }
-        self.by_degree.get(usize::from(k.0) - 1).copied().unwrap_or_default()
+        self.by_degree
+            .get(usize::from(k.0) - 1)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Counts at degrees `1..=k`.

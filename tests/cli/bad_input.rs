@@ -19,9 +19,17 @@ fn fails_with(args: &[&str], want: &str) {
         .stderr(predicate::str::contains(want))
         .stderr(predicate::str::contains("panicked").not());
     let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
-    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
     assert!(!out.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "temporary file left behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "temporary file left behind"
+    );
 }
 
 #[test]
@@ -34,25 +42,47 @@ fn bad_edge_line_names_file_and_line() {
 
 #[test]
 fn one_field_negative_and_nul_lines_are_errors() {
-    fails_with(&["--graph", "data/bad/edges_one_field.txt", "--sample", "1"], "edges_one_field.txt:2: expected two node ids");
-    fails_with(&["--graph", "data/bad/edges_negative.txt", "--sample", "1"], "edges_negative.txt:2: expected two node ids");
-    fails_with(&["--graph", "data/bad/edges_nul.txt", "--sample", "1"], "edges_nul.txt:2: expected two node ids");
+    fails_with(
+        &["--graph", "data/bad/edges_one_field.txt", "--sample", "1"],
+        "edges_one_field.txt:2: expected two node ids",
+    );
+    fails_with(
+        &["--graph", "data/bad/edges_negative.txt", "--sample", "1"],
+        "edges_negative.txt:2: expected two node ids",
+    );
+    fails_with(
+        &["--graph", "data/bad/edges_nul.txt", "--sample", "1"],
+        "edges_nul.txt:2: expected two node ids",
+    );
 }
 
 #[test]
 fn empty_graph_is_an_error() {
-    fails_with(&["--graph", "data/bad/empty.txt", "--sample", "1"], "empty.txt: the graph has no edges");
+    fails_with(
+        &["--graph", "data/bad/empty.txt", "--sample", "1"],
+        "empty.txt: the graph has no edges",
+    );
 }
 
 #[test]
 fn corrupt_gzip_is_an_error() {
-    fails_with(&["--graph", "data/bad/corrupt.txt.gz", "--sample", "1"], "corrupt.txt.gz: expected a valid gzip stream");
+    fails_with(
+        &["--graph", "data/bad/corrupt.txt.gz", "--sample", "1"],
+        "corrupt.txt.gz: expected a valid gzip stream",
+    );
 }
 
 #[test]
 fn conflicting_roles_name_both_lines() {
     fails_with(
-        &["--graph", "data/sample/edges.txt", "--roles", "data/bad/roles_conflict.csv", "--sample", "1"],
+        &[
+            "--graph",
+            "data/sample/edges.txt",
+            "--roles",
+            "data/bad/roles_conflict.csv",
+            "--sample",
+            "1",
+        ],
         "data/bad/roles_conflict.csv:4: node \"1000\" is given role \"hiring_manager\", but data/bad/roles_conflict.csv:2 already gave it role \"recruiter\"",
     );
 }
@@ -60,7 +90,14 @@ fn conflicting_roles_name_both_lines() {
 #[test]
 fn roles_without_node_and_role_columns_are_an_error() {
     fails_with(
-        &["--graph", "data/sample/edges.txt", "--roles", "data/bad/roles_no_header.csv", "--sample", "1"],
+        &[
+            "--graph",
+            "data/sample/edges.txt",
+            "--roles",
+            "data/bad/roles_no_header.csv",
+            "--sample",
+            "1",
+        ],
         "roles_no_header.csv: expected a header line with columns node and role",
     );
 }
@@ -68,7 +105,16 @@ fn roles_without_node_and_role_columns_are_an_error() {
 #[test]
 fn short_invitation_row_names_its_line() {
     fails_with(
-        &["--graph", "data/sample/edges.txt", "--sample", "1", "--invitations", "data/bad/invitations_short_row.csv", "--strategy", "accept-all"],
+        &[
+            "--graph",
+            "data/sample/edges.txt",
+            "--sample",
+            "1",
+            "--invitations",
+            "data/bad/invitations_short_row.csv",
+            "--strategy",
+            "accept-all",
+        ],
         "invitations_short_row.csv:3: expected at least 2 comma-separated fields",
     );
 }
@@ -76,41 +122,103 @@ fn short_invitation_row_names_its_line() {
 #[test]
 fn unknown_source_names_its_line() {
     fails_with(
-        &["--graph", "data/sample/edges.txt", "--sources", "data/bad/sources_unknown.txt"],
+        &[
+            "--graph",
+            "data/sample/edges.txt",
+            "--sources",
+            "data/bad/sources_unknown.txt",
+        ],
         r#"sources_unknown.txt:2: expected a node id that occurs in the graph, found "424242""#,
     );
 }
 
 #[test]
 fn missing_file_is_an_error() {
-    fails_with(&["--graph", "data/nope.txt", "--sample", "1"], "cannot read data/nope.txt");
+    fails_with(
+        &["--graph", "data/nope.txt", "--sample", "1"],
+        "cannot read data/nope.txt",
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let cases: &[&[&str]] = &[
         &["reach", "--graph", "data/sample/edges.txt", "-o", "x.csv"],
-        &["reach", "--graph", "data/sample/edges.txt", "--sample", "1", "-o", "x.xlsx"],
-        &["reach", "--graph", "data/sample/edges.txt", "--sample", "1", "--invitations", "data/sample/invitations.csv", "--strategy", "accept-some", "-o", "x.csv"],
-        &["reach", "--graph", "data/sample/edges.txt", "--sample", "1", "--max-degree", "0", "-o", "x.csv"],
-        &["reach", "--graph", "data/sample/edges.txt", "--sample", "1", "--strategy", "accept-all", "-o", "x.csv"],
+        &[
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--sample",
+            "1",
+            "-o",
+            "x.xlsx",
+        ],
+        &[
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--sample",
+            "1",
+            "--invitations",
+            "data/sample/invitations.csv",
+            "--strategy",
+            "accept-some",
+            "-o",
+            "x.csv",
+        ],
+        &[
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--sample",
+            "1",
+            "--max-degree",
+            "0",
+            "-o",
+            "x.csv",
+        ],
+        &[
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--sample",
+            "1",
+            "--strategy",
+            "accept-all",
+            "-o",
+            "x.csv",
+        ],
         &["frobnicate"],
     ];
     for args in cases {
         netreach().args(*args).assert().code(2);
     }
-    assert!(!std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("x.csv").exists());
+    assert!(
+        !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("x.csv")
+            .exists()
+    );
 }
 
 #[test]
 fn unwritable_output_is_an_error_without_partial_file() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("missing-dir").join("r.csv");
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let out = blocker.join("r.csv");
     netreach()
-        .args(["reach", "--graph", "data/sample/edges.txt", "--sample", "2", "-o"])
+        .args([
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--sample",
+            "2",
+            "-o",
+        ])
         .arg(&out)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("cannot create"));
+        .stderr(predicate::str::contains("cannot create the folder"));
     assert!(!out.exists());
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"not a folder");
 }

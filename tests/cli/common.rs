@@ -27,7 +27,10 @@ pub fn read_adjacency(path: &Path) -> HashMap<String, HashSet<String>> {
             continue;
         }
         let mut it = t.split_whitespace();
-        let (a, b) = (it.next().unwrap().to_string(), it.next().unwrap().to_string());
+        let (a, b) = (
+            it.next().unwrap().to_string(),
+            it.next().unwrap().to_string(),
+        );
         if a != b {
             adj.entry(a.clone()).or_default().insert(b.clone());
             adj.entry(b).or_default().insert(a);
@@ -61,6 +64,9 @@ pub fn bfs_counts(adj: &HashMap<String, HashSet<String>>, s: &str, max: usize) -
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap();
     let header = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
     (header, rows)
 }

@@ -12,13 +12,22 @@ fn reach_agrees_with_plain_bfs_on_the_sample() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.csv");
     netreach()
-        .args(["reach", "--graph", "data/sample/edges.txt", "--roles", "data/sample/roles.csv"])
+        .args([
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--roles",
+            "data/sample/roles.csv",
+        ])
         .args(["--sources", "data/sample/sources.txt", "-o"])
         .arg(&out)
         .assert()
         .success();
     let (header, rows) = read_csv(&out);
-    assert_eq!(header, ["source", "degree", "nodes", "recruiters", "hiring_managers"]);
+    assert_eq!(
+        header,
+        ["source", "degree", "nodes", "recruiters", "hiring_managers"]
+    );
     assert_eq!(rows.len(), 10 * 3);
     let adj = read_adjacency(&data("sample/edges.txt"));
     let roles: HashMap<String, String> = read_csv(&data("sample/roles.csv"))
@@ -30,7 +39,11 @@ fn reach_agrees_with_plain_bfs_on_the_sample() {
         let by = bfs_counts(&adj, &row[0], 3);
         let k: usize = row[1].parse().unwrap();
         let at = &by[k - 1];
-        let count = |role: &str| at.iter().filter(|v| roles.get(*v).is_some_and(|r| r == role)).count();
+        let count = |role: &str| {
+            at.iter()
+                .filter(|v| roles.get(*v).is_some_and(|r| r == role))
+                .count()
+        };
         assert_eq!(row[2], at.len().to_string(), "{row:?}");
         assert_eq!(row[3], count("recruiter").to_string(), "{row:?}");
         assert_eq!(row[4], count("hiring_manager").to_string(), "{row:?}");
@@ -42,15 +55,44 @@ fn strategies_add_columns_and_keep_the_invariants() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.csv");
     netreach()
-        .args(["reach", "--graph", "data/sample/edges.txt", "--roles", "data/sample/roles.csv"])
-        .args(["--sample", "50", "--seed", "3", "--invitations", "data/sample/invitations.csv"])
-        .args(["--strategy", "refuse-all,accept-all,min-mutual:0,min-mutual:2", "-q", "-o"])
+        .args([
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--roles",
+            "data/sample/roles.csv",
+        ])
+        .args([
+            "--sample",
+            "50",
+            "--seed",
+            "3",
+            "--invitations",
+            "data/sample/invitations.csv",
+        ])
+        .args([
+            "--strategy",
+            "refuse-all,accept-all,min-mutual:0,min-mutual:2",
+            "-q",
+            "-o",
+        ])
         .arg(&out)
         .assert()
         .success()
         .stderr("");
     let (header, rows) = read_csv(&out);
-    assert_eq!(header, ["source", "strategy", "accepted", "degree", "nodes", "recruiters", "hiring_managers"]);
+    assert_eq!(
+        header,
+        [
+            "source",
+            "strategy",
+            "accepted",
+            "degree",
+            "nodes",
+            "recruiters",
+            "hiring_managers"
+        ]
+    );
     assert_eq!(rows.len(), 50 * 4 * 3);
     // Group by (source, strategy): cumulative nodes up to 3.
     let mut cum: HashMap<(String, String), (u64, u64)> = HashMap::new();
@@ -81,8 +123,19 @@ fn one_and_two_threads_write_identical_bytes() {
     for j in ["1", "2"] {
         let out = dir.path().join(format!("r{j}.csv"));
         netreach()
-            .args(["reach", "--graph", "data/sample/edges.txt", "--roles", "data/sample/roles.csv"])
-            .args(["--sample", "150", "--invitations", "data/sample/invitations.csv"])
+            .args([
+                "reach",
+                "--graph",
+                "data/sample/edges.txt",
+                "--roles",
+                "data/sample/roles.csv",
+            ])
+            .args([
+                "--sample",
+                "150",
+                "--invitations",
+                "data/sample/invitations.csv",
+            ])
             .args(["--strategy", "accept-all,random:0.5", "-j", j, "-q", "-o"])
             .arg(&out)
             .assert()
@@ -98,15 +151,31 @@ fn parquet_output_reads_back_with_the_same_rows() {
     let (csv_out, pq_out) = (dir.path().join("r.csv"), dir.path().join("r.parquet"));
     for out in [&csv_out, &pq_out] {
         netreach()
-            .args(["reach", "--graph", "data/sample/edges.txt", "--sources", "data/sample/sources.txt", "-q", "-o"])
+            .args([
+                "reach",
+                "--graph",
+                "data/sample/edges.txt",
+                "--sources",
+                "data/sample/sources.txt",
+                "-q",
+                "-o",
+            ])
             .arg(out)
             .assert()
             .success();
     }
-    let df = ParquetReader::new(std::fs::File::open(&pq_out).unwrap()).finish().unwrap();
+    let df = ParquetReader::new(std::fs::File::open(&pq_out).unwrap())
+        .finish()
+        .unwrap();
     let (_, rows) = read_csv(&csv_out);
     assert_eq!(df.height(), rows.len());
-    let nodes: Vec<u64> = df.column("nodes").unwrap().u64().unwrap().into_no_null_iter().collect();
+    let nodes: Vec<u64> = df
+        .column("nodes")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
     let want: Vec<u64> = rows.iter().map(|r| r[2].parse().unwrap()).collect();
     assert_eq!(nodes, want);
 }
@@ -133,13 +202,22 @@ fn gzip_konect_and_string_id_inputs_load() {
     let sources = dir.path().join("s.txt");
     std::fs::write(&sources, "ana\n").unwrap();
     netreach()
-        .args(["reach", "--graph", "data/formats/edges_names.csv", "--roles", "data/formats/roles_names.csv", "--sources"])
+        .args([
+            "reach",
+            "--graph",
+            "data/formats/edges_names.csv",
+            "--roles",
+            "data/formats/roles_names.csv",
+            "--sources",
+        ])
         .arg(&sources)
         .arg("-o")
         .arg(&out)
         .assert()
         .success()
-        .stderr(predicates::str::contains("1 rows for nodes not in the graph"));
+        .stderr(predicates::str::contains(
+            "1 rows for nodes not in the graph",
+        ));
     let (_, rows) = read_csv(&out);
     // ana - ben(recruiter) - "Carla, PhD"(hiring manager) - dev
     assert_eq!(rows[0], ["ana", "1", "1", "1", "0"]);
@@ -150,6 +228,10 @@ fn gzip_konect_and_string_id_inputs_load() {
 #[test]
 fn every_subcommand_has_help_with_an_example() {
     for sub in ["reach", "stats"] {
-        netreach().args([sub, "--help"]).assert().success().stdout(predicates::str::contains("Example:"));
+        netreach()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("Example:"));
     }
 }

@@ -5,7 +5,13 @@ use crate::common::netreach;
 #[test]
 fn stats_report_merges_drops_components_and_roles() {
     let out = netreach()
-        .args(["stats", "--graph", "data/sample/edges.txt", "--roles", "data/sample/roles.csv"])
+        .args([
+            "stats",
+            "--graph",
+            "data/sample/edges.txt",
+            "--roles",
+            "data/sample/roles.csv",
+        ])
         .assert()
         .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
