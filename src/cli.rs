@@ -10,13 +10,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rayon::prelude::*;
 
+use netreach::generate::linkedin::LinkedInParams;
+use netreach::generate::{DegreeDistribution, GraphModel, ModelName};
 use netreach::graph::{ConnectionGraph, NodeId};
 use netreach::invitations::PendingInvitations;
 use netreach::progress::Progress;
 use netreach::reach::Degree;
 use netreach::reach::exact::{Query, reach_many};
-use netreach::results::{ReachRow, reach_table, write_table};
-use netreach::roles::{Role, RoleMap};
+use netreach::results::{NetworkFormat, ReachRow, reach_table, write_network, write_table};
+use netreach::roles::{Placement, Role, RoleMap, RolePlan, place_roles};
 use netreach::strategy::Strategy;
 use netreach::{Error, ingest};
 
@@ -59,6 +61,12 @@ enum Command {
         after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv"
     )]
     Reach(ReachArgs),
+    /// Seeded synthetic professional network with roles: writes DIR/edges.<ext> and
+    /// DIR/nodes.<ext>, ready for `reach --graph/--roles` and `stats`.
+    #[command(
+        after_help = "Models: ba, holme-kim, watts-strogatz, sbm, chung-lu; or --preset linkedin.\n\nExamples:\n  netreach generate --model holme-kim --nodes 100000 --avg-degree 20 --triad-prob 0.5 --seed 7 -o net\n  netreach generate --preset linkedin --nodes 20000 --seed 1 --format csv -o linkedin-net\n  netreach reach --graph net/edges.parquet --roles net/nodes.parquet --sample 100 -o reach.csv"
+    )]
+    Generate(GenerateArgs),
     /// Summary statistics of a graph: nodes, edges, what was merged or dropped,
     /// neighbour counts, components, roles and memory.
     #[command(
@@ -105,6 +113,74 @@ struct ReachArgs {
 }
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
+struct GenerateArgs {
+    /// Model: ba, holme-kim, watts-strogatz, sbm or chung-lu.
+    #[arg(
+        long,
+        value_name = "M",
+        required_unless_present = "preset",
+        conflicts_with = "preset"
+    )]
+    model: Option<ModelName>,
+    /// A documented realistic setting instead of a model: linkedin (see README).
+    #[arg(long, value_name = "NAME", value_parser = ["linkedin"])]
+    preset: Option<String>,
+    /// Number of people [default: 10000; linkedin: 50000].
+    #[arg(long, value_name = "N")]
+    nodes: Option<u32>,
+    /// Mean number of connections per person [default: 20; linkedin: 200].
+    #[arg(long, value_name = "D")]
+    avg_degree: Option<f64>,
+    /// holme-kim: probability that a link after the first closes a triangle;
+    /// linkedin: fraction of links made by triadic closure [default: 0.5].
+    #[arg(long, value_name = "P")]
+    triad_prob: Option<f64>,
+    /// watts-strogatz: probability of rewiring each ring link [default: 0.1].
+    #[arg(long, value_name = "P")]
+    rewire_prob: Option<f64>,
+    /// sbm, linkedin: number of industries [default: 10; linkedin: 20].
+    #[arg(long, value_name = "C")]
+    communities: Option<u32>,
+    /// sbm, linkedin: fraction of links between industries [default: 0.2].
+    #[arg(long, value_name = "F")]
+    mixing: Option<f64>,
+    /// chung-lu, linkedin: expected-degree distribution, lognormal or powerlaw [default: lognormal].
+    #[arg(long, value_name = "D", value_parser = ["lognormal", "powerlaw"])]
+    degree_dist: Option<String>,
+    /// lognormal: σ of the log-degree [default: 1.0].
+    #[arg(long, value_name = "S")]
+    sigma: Option<f64>,
+    /// powerlaw: exponent γ of the density [default: 2.5].
+    #[arg(long, value_name = "G")]
+    exponent: Option<f64>,
+    /// chung-lu, linkedin: largest expected degree [default: 30000, LinkedIn's limit].
+    #[arg(long, value_name = "N")]
+    cap: Option<u32>,
+    /// Fraction of people who are recruiters.
+    #[arg(long, value_name = "F", default_value_t = 0.03)]
+    recruiters: f64,
+    /// Fraction of people who are hiring managers.
+    #[arg(long, value_name = "F", default_value_t = 0.07)]
+    hiring_managers: f64,
+    /// Role placement: uniform, degree-biased or community.
+    #[arg(long, value_name = "P", default_value = "degree-biased")]
+    placement: Placement,
+    /// α of the degree or community bias of recruiter placement.
+    #[arg(long, value_name = "A", default_value_t = 1.0)]
+    bias_exponent: f64,
+    /// Random seed: the same seed gives byte-identical files whatever -j.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Output folder (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+    /// File format: parquet, csv or txt (SNAP edge list plus nodes.csv).
+    #[arg(long, value_name = "F", default_value = "parquet")]
+    format: NetworkFormat,
+}
+
+#[derive(Debug, Args)]
 struct StatsArgs {
     /// Edge list (SNAP/KONECT text, .csv or .parquet; .gz/.zst accepted).
     #[arg(long, value_name = "FILE")]
@@ -139,6 +215,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
     let g = &cli.global;
     pool.install(|| match &cli.command {
         Command::Reach(a) => run_reach(a, g),
+        Command::Generate(a) => run_generate(a, g),
         Command::Stats(a) => run_stats(a, g),
     })
 }
@@ -363,6 +440,217 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Exits with a usage error (code 2) naming a flag that does not fit the model.
+fn usage_error(msg: String) -> ! {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.error(clap::error::ErrorKind::ArgumentConflict, msg)
+        .exit()
+}
+
+/// Refuses flags the chosen model does not use (exit code 2).
+fn check_model_flags(a: &GenerateArgs) {
+    let name = a
+        .model
+        .map_or_else(|| "--preset linkedin".to_string(), |m| m.to_string());
+    let given: [(&str, bool, &[&str]); 8] = [
+        (
+            "--triad-prob",
+            a.triad_prob.is_some(),
+            &["holme-kim", "--preset linkedin"],
+        ),
+        (
+            "--rewire-prob",
+            a.rewire_prob.is_some(),
+            &["watts-strogatz"],
+        ),
+        (
+            "--communities",
+            a.communities.is_some(),
+            &["sbm", "--preset linkedin"],
+        ),
+        (
+            "--mixing",
+            a.mixing.is_some(),
+            &["sbm", "--preset linkedin"],
+        ),
+        (
+            "--degree-dist",
+            a.degree_dist.is_some(),
+            &["chung-lu", "--preset linkedin"],
+        ),
+        (
+            "--sigma",
+            a.sigma.is_some(),
+            &["chung-lu", "--preset linkedin"],
+        ),
+        (
+            "--exponent",
+            a.exponent.is_some(),
+            &["chung-lu", "--preset linkedin"],
+        ),
+        ("--cap", a.cap.is_some(), &["chung-lu", "--preset linkedin"]),
+    ];
+    for (flag, set, models) in given {
+        if set && !models.contains(&name.as_str()) {
+            usage_error(format!(
+                "{flag} applies to {} only, not to {name}",
+                models.join(" and ")
+            ));
+        }
+    }
+}
+
+/// The expected-degree distribution the flags ask for.
+fn distribution_of(a: &GenerateArgs) -> DegreeDistribution {
+    if a.degree_dist.as_deref() == Some("powerlaw") {
+        if a.sigma.is_some() {
+            usage_error("--sigma applies to --degree-dist lognormal only".into());
+        }
+        DegreeDistribution::PowerLaw {
+            exponent: a.exponent.unwrap_or(2.5),
+        }
+    } else {
+        if a.exponent.is_some() {
+            usage_error("--exponent applies to --degree-dist powerlaw only".into());
+        }
+        DegreeDistribution::LogNormal {
+            sigma: a.sigma.unwrap_or(1.0),
+        }
+    }
+}
+
+/// Maps the generate flags to a model.
+fn model_of(a: &GenerateArgs) -> GraphModel {
+    check_model_flags(a);
+    let distribution = distribution_of(a);
+    let nodes = a.nodes.unwrap_or(10_000);
+    let d = a.avg_degree.unwrap_or(20.0);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let half = (d / 2.0).round().max(1.0) as u32;
+    match a.model {
+        None => {
+            let p = LinkedInParams::default();
+            GraphModel::LinkedIn(LinkedInParams {
+                nodes: a.nodes.unwrap_or(p.nodes),
+                avg_degree: a.avg_degree.unwrap_or(p.avg_degree),
+                distribution,
+                cap: a.cap.unwrap_or(p.cap),
+                communities: a.communities.unwrap_or(p.communities),
+                mixing: a.mixing.unwrap_or(p.mixing),
+                triad_fraction: a.triad_prob.unwrap_or(p.triad_fraction),
+            })
+        }
+        Some(ModelName::Ba) => GraphModel::BarabasiAlbert { nodes, m: half },
+        Some(ModelName::HolmeKim) => GraphModel::HolmeKim {
+            nodes,
+            m: half,
+            triad_prob: a.triad_prob.unwrap_or(0.5),
+        },
+        Some(ModelName::WattsStrogatz) => GraphModel::WattsStrogatz {
+            nodes,
+            k: 2 * half,
+            rewire_prob: a.rewire_prob.unwrap_or(0.1),
+        },
+        Some(ModelName::Sbm) => GraphModel::Sbm {
+            nodes,
+            communities: a.communities.unwrap_or(10),
+            avg_degree: d,
+            mixing: a.mixing.unwrap_or(0.2),
+        },
+        Some(ModelName::ChungLu) => GraphModel::ChungLu {
+            nodes,
+            avg_degree: d,
+            distribution,
+            cap: a.cap.unwrap_or(netreach::generate::LINKEDIN_CAP),
+        },
+    }
+}
+
+fn run_generate(a: &GenerateArgs, g: &Global) -> Result<()> {
+    let model = model_of(a);
+    let t = Instant::now();
+    let net = model.generate(a.seed)?;
+    let graph = net.to_graph()?;
+    let plan = RolePlan {
+        recruiter_rate: a.recruiters,
+        hiring_manager_rate: a.hiring_managers,
+        placement: a.placement,
+        bias_exponent: a.bias_exponent,
+    };
+    let roles = place_roles(&graph, net.communities.as_deref(), &plan, a.seed)?;
+    let made = t.elapsed();
+    let header = [
+        format!(
+            "netreach {} {}",
+            env!("CARGO_PKG_VERSION"),
+            reproducing_args().join(" ")
+        ),
+        format!("model {model:?}"),
+        format!("seed {}", a.seed),
+    ];
+    let t = Instant::now();
+    let (edges, nodes) = write_network(
+        &a.out,
+        a.format,
+        &graph,
+        &roles,
+        net.communities.as_deref(),
+        &header,
+    )?;
+    let r = graph.build_report();
+    say(
+        g,
+        format!(
+            "generated {}: {} nodes, {} edges ({} repeated pairs merged, {} self-loops dropped), {} recruiters, {} hiring managers",
+            a.model
+                .map_or_else(|| "--preset linkedin".to_string(), |m| m.to_string()),
+            graph.node_count(),
+            graph.edge_count(),
+            r.duplicates_merged,
+            r.self_loops_dropped,
+            roles.count(Role::Recruiter),
+            roles.count(Role::HiringManager)
+        ),
+    );
+    say(
+        g,
+        format!("wrote {} and {}", edges.display(), nodes.display()),
+    );
+    if g.verbose {
+        say(
+            g,
+            format!(
+                "generate {:.2} s, write {:.2} s; peak memory {}",
+                made.as_secs_f64(),
+                t.elapsed().as_secs_f64(),
+                peak_memory().unwrap_or_else(|| "unknown".into())
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The command line without the flags that cannot change the content (`-j`, `-q`,
+/// `-v`, `-o`), so a recorded command is the same whatever the thread count or
+/// output folder.
+fn reproducing_args() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "-j" | "--threads" | "-o" | "--out" => {
+                args.next();
+            }
+            "-q" | "--quiet" | "-v" | "--verbose" => {}
+            _ if ["--threads=", "--out=", "-j", "-o"]
+                .iter()
+                .any(|p| a.starts_with(p)) => {}
+            _ => out.push(a),
+        }
+    }
+    out
 }
 
 fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {

@@ -493,6 +493,33 @@ impl ConnectionGraph {
         }
     }
 
+    /// Local clustering coefficient of `v`: the fraction of pairs of its neighbours
+    /// that are linked (0 below two neighbours). O(Σ over neighbours u of deg v + deg u).
+    pub fn local_clustering(&self, v: NodeId) -> f64 {
+        let d = self.neighbor_count(v);
+        if d < 2 {
+            return 0.0;
+        }
+        let links: usize = self
+            .neighbors(v)
+            .iter()
+            .map(|&u| self.mutual_count(v, NodeId(u)))
+            .sum();
+        links as f64 / (d * (d - 1)) as f64
+    }
+
+    /// Mean local clustering over `nodes` (Watts–Strogatz's C), in parallel.
+    pub fn average_clustering(&self, nodes: &[NodeId]) -> f64 {
+        if nodes.is_empty() {
+            return 0.0;
+        }
+        nodes
+            .par_iter()
+            .map(|&v| self.local_clustering(v))
+            .sum::<f64>()
+            / nodes.len() as f64
+    }
+
     /// Number of connected components and the size of the largest, by BFS.
     pub fn components(&self) -> (usize, usize) {
         let n = self.node_count();

@@ -260,3 +260,147 @@ mod tests {
         assert!(TableFormat::from_path(Path::new("a.xlsx")).is_err());
     }
 }
+
+/// A table format for generated networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkFormat {
+    /// `edges.parquet` and `nodes.parquet`.
+    Parquet,
+    /// `edges.csv` and `nodes.csv`.
+    Csv,
+    /// `edges.txt` (SNAP style, with a `#` header) and `nodes.csv`.
+    Txt,
+}
+
+impl std::str::FromStr for NetworkFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "parquet" => Ok(NetworkFormat::Parquet),
+            "csv" => Ok(NetworkFormat::Csv),
+            "txt" => Ok(NetworkFormat::Txt),
+            other => Err(Error::Invalid(format!(
+                "unknown format {other:?}; expected parquet, csv or txt"
+            ))),
+        }
+    }
+}
+
+/// Writes a generated network into `dir`: `edges.<ext>` (columns `source,target`,
+/// one row per edge with `source < target`, sorted) and `nodes.<ext>` (columns
+/// `node,role,community,neighbors`; `community` empty for models without one).
+/// `header` lines go atop `edges.txt` as `#` comments. Returns the two paths.
+///
+/// # Columns of `nodes`
+/// | column | type | meaning |
+/// |---|---|---|
+/// | `node` | u32 | node id, as in the edges table |
+/// | `role` | string | `recruiter`, `hiring_manager`, or empty (null) for no role |
+/// | `community` | u32 or empty | industry (block) of the node, for models with them |
+/// | `neighbors` | u32 | the node's number of connections |
+pub fn write_network(
+    dir: &Path,
+    format: NetworkFormat,
+    graph: &crate::graph::ConnectionGraph,
+    roles: &crate::roles::RoleMap,
+    communities: Option<&[u32]>,
+    header: &[String],
+) -> Result<(PathBuf, PathBuf)> {
+    use rayon::prelude::*;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let (edges_name, nodes_name) = match format {
+        NetworkFormat::Parquet => ("edges.parquet", "nodes.parquet"),
+        NetworkFormat::Csv => ("edges.csv", "nodes.csv"),
+        NetworkFormat::Txt => ("edges.txt", "nodes.csv"),
+    };
+    let (edges_path, nodes_path) = (dir.join(edges_name), dir.join(nodes_name));
+    let ids: Vec<NodeId> = graph.nodes().collect();
+    // Edges, in parallel pieces of nodes, kept in node order.
+    let pieces: Vec<Vec<(u32, u32)>> = ids
+        .par_chunks(1 << 14)
+        .map(|chunk| {
+            let mut out = Vec::new();
+            for &u in chunk {
+                out.extend(
+                    graph
+                        .neighbors(u)
+                        .iter()
+                        .filter(|&&v| v > u.0)
+                        .map(|&v| (u.0, v)),
+                );
+            }
+            out
+        })
+        .collect();
+    if format == NetworkFormat::Txt {
+        let texts: Vec<Vec<u8>> = pieces
+            .par_iter()
+            .map(|piece| {
+                let mut buf = Vec::with_capacity(piece.len() * 16);
+                let mut num = itoa::Buffer::new();
+                for &(u, v) in piece {
+                    buf.extend_from_slice(num.format(u).as_bytes());
+                    buf.push(b'\t');
+                    buf.extend_from_slice(num.format(v).as_bytes());
+                    buf.push(b'\n');
+                }
+                buf
+            })
+            .collect();
+        write_atomically(&edges_path, |w| {
+            for line in header {
+                writeln!(w, "# {line}")?;
+            }
+            writeln!(
+                w,
+                "# Nodes: {} Edges: {}",
+                graph.node_count(),
+                graph.edge_count()
+            )?;
+            writeln!(w, "# source\ttarget")?;
+            for t in &texts {
+                w.write_all(t)?;
+            }
+            Ok::<(), std::io::Error>(())
+        })?;
+    } else {
+        let (src, dst): (Vec<u32>, Vec<u32>) = pieces.into_iter().flatten().unzip();
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("source".into(), src),
+            Column::new("target".into(), dst),
+        ])
+        .map_err(|source| Error::Table {
+            context: "building the edges table".into(),
+            source,
+        })?;
+        write_table(&mut df, &edges_path)?;
+    }
+    let role_names: Vec<Option<&str>> = ids
+        .iter()
+        .map(|&v| match roles.role_of(v) {
+            Some(crate::roles::Role::Recruiter) => Some("recruiter"),
+            Some(crate::roles::Role::HiringManager) => Some("hiring_manager"),
+            None => None,
+        })
+        .collect();
+    let community: Vec<Option<u32>> = ids
+        .iter()
+        .map(|v| communities.map(|c| c[v.index()]))
+        .collect();
+    let neighbors: Vec<u32> = ids
+        .iter()
+        .map(|&v| u32::try_from(graph.neighbor_count(v)).expect("neighbour counts fit u32"))
+        .collect();
+    let mut nodes = DataFrame::new_infer_height(vec![
+        Column::new("node".into(), ids.iter().map(|v| v.0).collect::<Vec<u32>>()),
+        Column::new("role".into(), role_names),
+        Column::new("community".into(), community),
+        Column::new("neighbors".into(), neighbors),
+    ])
+    .map_err(|source| Error::Table {
+        context: "building the nodes table".into(),
+        source,
+    })?;
+    write_table(&mut nodes, &nodes_path)?;
+    Ok((edges_path, nodes_path))
+}

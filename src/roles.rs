@@ -1,5 +1,6 @@
 //! Roles: which members are recruiters and which are hiring managers. Read from a
-//! `node,role` table by [`RoleMap::from_records`] (or placed by the generators), and
+//! `node,role` table by [`RoleMap::from_records`] or placed on a generated network
+//! by [`place_roles`], and
 //! consulted by [`crate::reach`] for role reach and by [`crate::strategy`] for
 //! `roles:` strategies.
 //!
@@ -181,6 +182,180 @@ impl RoleMap {
     pub fn count(&self, role: Role) -> usize {
         memchr::memchr_iter(role.code(), &self.codes).count()
     }
+}
+
+/// How [`place_roles`] chooses people for roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Every node equally likely.
+    Uniform,
+    /// Recruiters with probability ∝ neighbour count^α (recruiters are hubs,
+    /// FACTS.md §3); hiring managers uniform.
+    DegreeBiased,
+    /// Hiring managers spread over every community in proportion to its size;
+    /// recruiters ∝ (number of communities among their neighbours)^α, so they span
+    /// several industries.
+    Community,
+}
+
+impl FromStr for Placement {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "uniform" => Ok(Placement::Uniform),
+            "degree-biased" => Ok(Placement::DegreeBiased),
+            "community" => Ok(Placement::Community),
+            other => Err(Error::Invalid(format!(
+                "unknown placement {other:?}; expected uniform, degree-biased or community"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Placement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Placement::Uniform => "uniform",
+            Placement::DegreeBiased => "degree-biased",
+            Placement::Community => "community",
+        })
+    }
+}
+
+/// Role shares and placement for a generated network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RolePlan {
+    /// Fraction of nodes that are recruiters (default 0.03: FACTS.md §4 gives 2–5%,
+    /// 5% including HR generalists).
+    pub recruiter_rate: f64,
+    /// Fraction of nodes that are hiring managers (default 0.07: FACTS.md §10
+    /// suggests 5–10%, unconfirmed).
+    pub hiring_manager_rate: f64,
+    /// How people are chosen.
+    pub placement: Placement,
+    /// α of the degree or community bias (default 1).
+    pub bias_exponent: f64,
+}
+
+impl Default for RolePlan {
+    fn default() -> Self {
+        Self {
+            recruiter_rate: 0.03,
+            hiring_manager_rate: 0.07,
+            placement: Placement::DegreeBiased,
+            bias_exponent: 1.0,
+        }
+    }
+}
+
+/// Gives exactly round(rate × n) nodes each role, by weighted sampling without
+/// replacement (Efraimidis and Spirakis, "Weighted random sampling with a
+/// reservoir", IPL 97, 2006: the k largest keys ln(u)/w win). Every node's u is a
+/// hash of `(seed, node)`, so the placement ignores the thread count.
+///
+/// # Complexity
+/// Time O(m + n log n); space O(n).
+pub fn place_roles(
+    graph: &ConnectionGraph,
+    communities: Option<&[u32]>,
+    plan: &RolePlan,
+    seed: u64,
+) -> Result<RoleMap> {
+    let n = graph.node_count();
+    for (name, r) in [
+        ("--recruiters", plan.recruiter_rate),
+        ("--hiring-managers", plan.hiring_manager_rate),
+    ] {
+        if !(0.0..=1.0).contains(&r) {
+            return Err(Error::Invalid(format!(
+                "{name} must be a fraction between 0 and 1, got {r}"
+            )));
+        }
+    }
+    if plan.recruiter_rate + plan.hiring_manager_rate > 1.0 {
+        return Err(Error::Invalid(
+            "--recruiters and --hiring-managers add up to more than 1".into(),
+        ));
+    }
+    if plan.placement == Placement::Community && communities.is_none() {
+        return Err(Error::Invalid(
+            "placement community needs a model with communities (sbm, or --preset linkedin)".into(),
+        ));
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let count = |rate: f64, of: usize| (rate * of as f64).round() as usize;
+    let alpha = plan.bias_exponent;
+    let weight = |v: NodeId| -> f64 {
+        match plan.placement {
+            Placement::Uniform => 1.0,
+            Placement::DegreeBiased => (graph.neighbor_count(v) as f64).powf(alpha),
+            Placement::Community => {
+                let c = communities.expect("checked above");
+                let mut kinds: Vec<u32> =
+                    graph.neighbors(v).iter().map(|&w| c[w as usize]).collect();
+                kinds.sort_unstable();
+                kinds.dedup();
+                (kinds.len() as f64).powf(alpha)
+            }
+        }
+    };
+    let mut map = RoleMap::none(n);
+    let recruiters = top_by_key(
+        graph.nodes().collect(),
+        |v| key(seed, 1, v, weight(v)),
+        count(plan.recruiter_rate, n),
+    );
+    for &v in &recruiters {
+        map.set(v, Some(Role::Recruiter));
+    }
+    let rest: Vec<NodeId> = graph
+        .nodes()
+        .filter(|&v| map.role_of(v).is_none())
+        .collect();
+    let hm_key = |v: NodeId| key(seed, 2, v, 1.0);
+    let hiring = if let (Placement::Community, Some(c)) = (plan.placement, communities) {
+        let mut by: std::collections::BTreeMap<u32, Vec<NodeId>> =
+            std::collections::BTreeMap::new();
+        for v in graph.nodes() {
+            by.entry(c[v.index()]).or_default().push(v);
+        }
+        by.into_values()
+            .flat_map(|members| {
+                let size = members.len();
+                let free: Vec<NodeId> = members
+                    .into_iter()
+                    .filter(|&v| map.role_of(v).is_none())
+                    .collect();
+                top_by_key(free, hm_key, count(plan.hiring_manager_rate, size))
+            })
+            .collect()
+    } else {
+        top_by_key(rest, hm_key, count(plan.hiring_manager_rate, n))
+    };
+    for v in hiring {
+        map.set(v, Some(Role::HiringManager));
+    }
+    Ok(map)
+}
+
+/// Efraimidis–Spirakis key of `v`: ln(u)/w with u a hash of `(seed, stream, v)`.
+fn key(seed: u64, stream: u64, v: NodeId, w: f64) -> f64 {
+    let h =
+        crate::generate::splitmix(seed ^ crate::generate::splitmix(stream << 32 | u64::from(v.0)));
+    let u = ((h >> 11) as f64 + 1.0) / (1u64 << 53) as f64; // in (0, 1]
+    if w > 0.0 {
+        u.ln() / w
+    } else {
+        f64::NEG_INFINITY
+    }
+}
+
+/// The `k` nodes with the largest keys (ties broken by node id).
+fn top_by_key(mut nodes: Vec<NodeId>, key: impl Fn(NodeId) -> f64 + Sync, k: usize) -> Vec<NodeId> {
+    use rayon::prelude::*;
+    let mut keyed: Vec<(f64, NodeId)> = nodes.par_drain(..).map(|v| (key(v), v)).collect();
+    keyed.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().take(k).map(|(_, v)| v).collect()
 }
 
 #[cfg(test)]

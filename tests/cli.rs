@@ -10,3 +10,5 @@ mod reach;
 mod bad_input;
 #[path = "cli/stats.rs"]
 mod stats;
+#[path = "cli/generate.rs"]
+mod generate;

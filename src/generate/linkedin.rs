@@ -1,0 +1,162 @@
+//! The LinkedIn preset: the most realistic professional network the facts in
+//! `shared/domain/FACTS.md` support, every number overridable.
+//!
+//! | parameter | default | basis (FACTS.md) |
+//! |---|---|---|
+//! | expected degrees | log-normal, σ = 1.0 | §3, §10: right-skewed, heavy tail, no official distribution (shape unconfirmed) |
+//! | mean degree | 200 | §3: city averages 176–319 (2017 press release) |
+//! | cap | 30,000 | §2: LinkedIn's 1st-degree limit (official) |
+//! | industries | 20 blocks, 20% of links between them | no source; a parameter (unconfirmed) |
+//! | triadic closure | 50% of links close a triangle | §6: about 50% of LinkedIn's new edges close a triangle (Leskovec et al., KDD 2008) |
+//! | recruiters | 3%, degree-biased (hubs) | §4: 2–5% (5% includes HR); §3: recruiters average 616–702 connections vs about 200–320 |
+//! | hiring managers | 7%, uniform | §10: 5–10%, no source (unconfirmed) |
+//!
+//! # Algorithm
+//! 1. Expected degrees from [`super::chung_lu::expected_degrees`].
+//! 2. Industries: every node joins one of the blocks uniformly at random (its own
+//!    random stream), so hubs spread over industries.
+//! 3. Half of the links (by default) come from a degree-corrected block model: one
+//!    end drawn proportionally to expected degree, the other likewise inside the
+//!    same industry with probability 1 − mixing, anywhere otherwise.
+//! 4. The other half close triangles on that base graph: a person drawn by expected
+//!    degree links to a random neighbour of a random neighbour who is not yet a
+//!    neighbour (up to four tries).
+//!
+//! # Complexity
+//! Time O(n + m); space O(n + m).
+
+use rand::RngExt;
+use rayon::prelude::*;
+
+use super::chung_lu::{Alias, EDGE_STREAMS, expected_degrees, sample_edges};
+use super::{DegreeDistribution, Generated, LINKEDIN_CAP, check_distribution, task_rng, to_graph};
+use crate::error::{Error, Result};
+use crate::graph::NodeId;
+
+/// Parameters of the LinkedIn preset; [`Default`] gives the documented values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkedInParams {
+    /// Nodes.
+    pub nodes: u32,
+    /// Mean expected degree.
+    pub avg_degree: f64,
+    /// Shape of the expected-degree distribution.
+    pub distribution: DegreeDistribution,
+    /// Largest expected degree.
+    pub cap: u32,
+    /// Number of industries.
+    pub communities: u32,
+    /// Fraction of block-model links that leave the industry.
+    pub mixing: f64,
+    /// Fraction of all links made by triadic closure.
+    pub triad_fraction: f64,
+}
+
+impl Default for LinkedInParams {
+    fn default() -> Self {
+        Self {
+            nodes: 50_000,
+            avg_degree: 200.0,
+            distribution: DegreeDistribution::LogNormal { sigma: 1.0 },
+            cap: LINKEDIN_CAP,
+            communities: 20,
+            mixing: 0.2,
+            triad_fraction: 0.5,
+        }
+    }
+}
+
+impl LinkedInParams {
+    pub(crate) fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Invalid(m));
+        if self.communities == 0 || self.communities > self.nodes / 2 {
+            return bad(format!(
+                "--communities must be between 1 and nodes / 2, got {}",
+                self.communities
+            ));
+        }
+        if !(self.avg_degree >= 1.0 && self.avg_degree < f64::from(self.nodes)) {
+            return bad(format!(
+                "--avg-degree must be at least 1 and below the node count, got {}",
+                self.avg_degree
+            ));
+        }
+        for (name, p) in [
+            ("--mixing", self.mixing),
+            ("--triad-prob", self.triad_fraction),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return bad(format!("{name} must be between 0 and 1, got {p}"));
+            }
+        }
+        check_distribution(&self.distribution)
+    }
+}
+
+/// Generates the preset network.
+#[allow(clippy::many_single_char_names)] // n, w, c, p as in the module doc
+pub fn generate(p: &LinkedInParams, seed: u64) -> Result<Generated> {
+    let n = p.nodes;
+    let w = expected_degrees(n, p.avg_degree, p.distribution, p.cap, seed);
+    let c = p.communities;
+    let community: Vec<u32> = (0..n.div_ceil(4096))
+        .into_par_iter()
+        .flat_map_iter(|chunk| {
+            let mut rng = task_rng(seed, 2 * EDGE_STREAMS + u64::from(chunk));
+            (0..4096.min(n - chunk * 4096)).map(move |_| rng.random_range(0..c))
+        })
+        .collect();
+    let global = Alias::new((0..n).collect(), &w);
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); c as usize];
+    for (v, &k) in community.iter().enumerate() {
+        members[k as usize].push(u32::try_from(v).expect("fits u32"));
+    }
+    let local: Vec<Option<Alias>> = members
+        .into_iter()
+        .map(|items| {
+            let weights: Vec<f64> = items.iter().map(|&v| w[v as usize]).collect();
+            (!items.is_empty()).then(|| Alias::new(items, &weights))
+        })
+        .collect();
+    let total = w.iter().sum::<f64>() / 2.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (m_base, m_tri) = (
+        ((1.0 - p.triad_fraction) * total).round() as u64,
+        (p.triad_fraction * total).round() as u64,
+    );
+    let mixing = p.mixing;
+    let mut edges = sample_edges(m_base, seed, |rng| {
+        let u = global.sample(rng);
+        let v = match &local[community[u as usize] as usize] {
+            Some(a) if !rng.random_bool(mixing) => a.sample(rng),
+            _ => global.sample(rng),
+        };
+        (u, v)
+    });
+    let base = to_graph(n, &edges)?;
+    let closing = sample_edges(m_tri, seed ^ 0x7A1D_C105, |rng| {
+        let u = global.sample(rng);
+        let first = base.neighbors(NodeId(u));
+        if first.is_empty() {
+            return (u, u); // a self-loop: dropped when the graph is built
+        }
+        // A few tries for a friend of a friend who is not yet a friend.
+        let mut y = u;
+        for _ in 0..4 {
+            let x = first[rng.random_range(0..first.len())];
+            let second = base.neighbors(NodeId(x));
+            y = second[rng.random_range(0..second.len())];
+            if y != u && first.binary_search(&y).is_err() {
+                break;
+            }
+        }
+        (u, y)
+    });
+    drop(base);
+    edges.extend(closing);
+    Ok(Generated {
+        nodes: n,
+        edges,
+        communities: Some(community),
+    })
+}
