@@ -17,7 +17,11 @@ use netreach::invitations::PendingInvitations;
 use netreach::progress::Progress;
 use netreach::reach::Degree;
 use netreach::reach::exact::{Query, reach_many};
-use netreach::results::{NetworkFormat, ReachRow, reach_table, write_network, write_table};
+use netreach::results::{
+    NetworkFormat, ReachRow, reach_table, simulation_tables, terminal_summary, write_network, write_simulation,
+    write_table,
+};
+use netreach::simulation::{Setup, simulate};
 use netreach::roles::{Placement, Role, RoleMap, RolePlan, place_roles};
 use netreach::strategy::Strategy;
 use netreach::{Error, ingest};
@@ -55,6 +59,14 @@ struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The main job: network → invitations over weeks → strategies → reach tables
+    /// and a summary. Without a file, runs the built-in quick experiment
+    /// (data/experiments/quick.toml).
+    #[command(after_help = "Examples:\n  netreach run\n  netreach run data/experiments/acceptance-sweep.toml -o out/sweep -j 2")]
+    Run(SimulateArgs),
+    /// Runs an experiment file and writes its tables (reach, people, summary).
+    #[command(after_help = "Example:\n  netreach simulate data/experiments/accept-vs-refuse.toml -o out/accept-vs-refuse")]
+    Simulate(SimulateArgs),
     /// Exact reach by degree and role for chosen people, optionally under strategies
     /// for their pending invitations.
     #[command(
@@ -181,6 +193,16 @@ struct GenerateArgs {
 }
 
 #[derive(Debug, Args)]
+struct SimulateArgs {
+    /// Experiment file (TOML); `run` without one uses the built-in quick experiment.
+    #[arg(value_name = "EXPERIMENT.toml")]
+    experiment: Option<PathBuf>,
+    /// Output folder [default: out/<experiment name>].
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 struct StatsArgs {
     /// Edge list (SNAP/KONECT text, .csv or .parquet; .gz/.zst accepted).
     #[arg(long, value_name = "FILE")]
@@ -214,6 +236,8 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
         .context("cannot start the worker threads")?;
     let g = &cli.global;
     pool.install(|| match &cli.command {
+        Command::Run(a) => run_experiment(a, g, false),
+        Command::Simulate(a) => run_experiment(a, g, true),
         Command::Reach(a) => run_reach(a, g),
         Command::Generate(a) => run_generate(a, g),
         Command::Stats(a) => run_stats(a, g),
@@ -438,6 +462,56 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
                 peak_memory().unwrap_or_else(|| "unknown".into())
             ),
         );
+    }
+    Ok(())
+}
+
+fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> {
+    if needs_file && a.experiment.is_none() {
+        usage_error("simulate needs an experiment file; `netreach run` runs the built-in one".into());
+    }
+    let start = Instant::now();
+    let exp = netreach::simulation::load_experiment(a.experiment.as_deref())?;
+    let out = a.out.clone().unwrap_or_else(|| Path::new("out").join(&exp.name));
+    say(g, format!("experiment {}: {}", exp.name, exp.description));
+    let setup = Setup::new(&exp).with_context(|| format!("setting up experiment {}", exp.name))?;
+    let r = setup.graph.build_report();
+    say(
+        g,
+        format!(
+            "network: {} people + {} fake accounts, {} connections ({} repeated pairs merged); {} recruiters, {} hiring managers; studying {} people",
+            setup.first_fake,
+            setup.graph.node_count() - setup.first_fake as usize,
+            setup.graph.edge_count(),
+            r.duplicates_merged,
+            setup.roles.count(Role::Recruiter),
+            setup.roles.count(Role::HiringManager),
+            setup.people.len()
+        ),
+    );
+    let weeks = if exp.weekly { exp.arrivals.weeks as usize } else { 1 };
+    let planned = exp.replicates as usize * setup.people.len() * exp.strategies.len() * weeks;
+    let bar = Bar::new(planned as u64, "reach", g);
+    let outcome = simulate(&exp, &setup, &bar);
+    bar.0.finish_and_clear();
+    let mut tables = simulation_tables(&exp, setup.graph.ids(), &outcome)?;
+    let files = write_simulation(&out, &exp, &mut tables)?;
+    if !g.quiet {
+        println!("{}", terminal_summary(&exp, &tables.summary_rows));
+    }
+    say(
+        g,
+        format!(
+            "{} observations ({} distinct reach queries) in {:.1} s; wrote {} files to {}",
+            outcome.observations.len(),
+            outcome.distinct_queries,
+            start.elapsed().as_secs_f64(),
+            files.len(),
+            out.display()
+        ),
+    );
+    if g.verbose {
+        say(g, format!("peak memory {}", peak_memory().unwrap_or_else(|| "unknown".into())));
     }
     Ok(())
 }

@@ -400,6 +400,35 @@ impl ConnectionGraph {
         (0..n).map(NodeId)
     }
 
+    /// The target of arc `i` of the CSR (`i < 2 × edges`): a uniform `i` gives a node
+    /// chosen in proportion to its neighbour count.
+    #[inline]
+    pub fn arc_target(&self, i: usize) -> u32 {
+        self.targets[i]
+    }
+
+    /// A copy with `count` new nodes (internal ids `node_count..node_count + count`)
+    /// and `edges` added (internal ids). New nodes get integer external ids after the
+    /// largest one, or, for string ids, `<largest>~added-<i>` (zero-padded, so the ids
+    /// stay sorted). For experiment set-up (fake accounts), once; never per person.
+    pub fn with_added_nodes(&self, count: u32, edges: &[(u32, u32)]) -> Result<Self> {
+        let ids = match &self.ids {
+            NodeIds::Int(v) => {
+                let next = v.last().map_or(0, |x| x + 1);
+                NodeIds::Int(v.iter().copied().chain((0..u64::from(count)).map(|i| next + i)).collect())
+            }
+            NodeIds::Str(v) => {
+                let last = v.last().cloned().unwrap_or_default();
+                NodeIds::Str(v.iter().cloned().chain((0..count).map(|i| format!("{last}~added-{i:010}"))).collect())
+            }
+        };
+        let mut all: Vec<(u32, u32)> = self.edges().map(|(u, v)| (u.0, v.0)).collect();
+        all.extend_from_slice(edges);
+        let mut g = Self::from_internal_edges(ids, &all, all.len() as u64, Path::new("<added nodes>"))?;
+        g.report = self.report;
+        Ok(g)
+    }
+
     /// The external ids of the nodes.
     pub fn ids(&self) -> &NodeIds {
         &self.ids

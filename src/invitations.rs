@@ -1,14 +1,34 @@
 //! Invitations: pairs `(to, from)` meaning `from` asked to connect with `to`. Read
-//! from a `to,from` table by [`PendingInvitations::from_records`] (later also made
-//! by seeded arrival models), then filtered per person by a
-//! [`crate::strategy::Strategy`].
+//! from a `to,from` table by [`PendingInvitations::from_records`], or made week by
+//! week by the seeded [`ArrivalModel`] ([`arrivals`]), then filtered per person by
+//! a [`crate::strategy::Strategy`].
+//!
+//! # Arrival models
+//! Every week a person receives Poisson(`per_week`) invitations; each comes from
+//! one of four sources, chosen with the configured weights:
+//!
+//! | source | inviter | why |
+//! |---|---|---|
+//! | friends of friends | the end of a random 2-step walk from the person, so a candidate is chosen in proportion to the mutual connections they share ("people you may know", FACTS.md §6) | triadic closure |
+//! | strangers | a random arc's end: chosen in proportion to their connection count | well-connected people invite more |
+//! | recruiter outreach | a uniformly random recruiter | recruiters source candidates |
+//! | fake accounts | a random account of the fake pool: extra nodes, each with a few random connections, added to the network once per experiment | accounts that "game the system" |
+//!
+//! Candidates already connected to the person, or who invited them before, are
+//! redrawn (a few tries, then the invitation is dropped). All randomness comes from
+//! the stream the caller passes, one per (replicate, person), so every strategy
+//! faces the same invitations.
 //!
 //! Only *pending* invitations are kept: rows whose two people are already
 //! connected, that invite oneself, repeat an earlier row, or name a node missing
 //! from the graph are counted in [`InvitationReport`] and dropped.
 
+use rand::RngExt;
+use rand_distr::{Distribution, Poisson};
+
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::ingest::table::PairRecord;
+use crate::roles::{Role, RoleMap};
 
 /// One invitation: `from` asked to connect with `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -114,9 +134,218 @@ impl PendingInvitations {
     }
 }
 
+/// Where invitations come from and how many arrive; see the module doc.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrivalModel {
+    /// Weeks simulated.
+    pub weeks: u32,
+    /// Mean invitations per person per week.
+    pub per_week: f64,
+    /// Weight of friends-of-friends invitations.
+    pub friends_of_friends: f64,
+    /// Weight of invitations from strangers.
+    pub strangers: f64,
+    /// Weight of recruiter outreach.
+    pub recruiter_outreach: f64,
+    /// Weight of fake accounts.
+    pub fake_accounts: f64,
+    /// Fake accounts to add (default: 1% of nodes, at least 10).
+    pub fake_pool: Option<u32>,
+    /// Connections of each fake account.
+    pub fake_connections: u32,
+}
+
+impl ArrivalModel {
+    /// Checks the settings; on error, the key and what is wrong.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if self.weeks == 0 || self.weeks > 520 {
+            return Err(("weeks", format!("{}; expected 1 to 520", self.weeks)));
+        }
+        if !(self.per_week >= 0.0 && self.per_week <= 1000.0) {
+            return Err(("per_week", format!("{}; expected 0 to 1000", self.per_week)));
+        }
+        let w = [
+            ("friends_of_friends", self.friends_of_friends),
+            ("strangers", self.strangers),
+            ("recruiter_outreach", self.recruiter_outreach),
+            ("fake_accounts", self.fake_accounts),
+        ];
+        for (k, v) in w {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err((k, format!("{v}; expected a non-negative weight")));
+            }
+        }
+        if w.iter().map(|x| x.1).sum::<f64>() <= 0.0 {
+            return Err(("friends_of_friends", "all source weights are 0; give at least one positive weight".into()));
+        }
+        if self.fake_connections == 0 {
+            return Err(("fake_connections", "0; expected at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// Fake accounts to add to a network of `nodes` people (0 if they never invite).
+    pub fn fake_count(&self, nodes: usize) -> u32 {
+        if self.fake_accounts <= 0.0 {
+            return 0;
+        }
+        self.fake_pool.unwrap_or_else(|| u32::try_from((nodes / 100).max(10)).unwrap_or(u32::MAX))
+    }
+}
+
+/// Kind of inviter, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A friend of a friend.
+    FriendOfFriend,
+    /// A stranger.
+    Stranger,
+    /// A recruiter.
+    Recruiter,
+    /// A fake account.
+    Fake,
+}
+
+/// One arrived invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrival {
+    /// Week of arrival, 1-based.
+    pub week: u32,
+    /// The inviter.
+    pub from: NodeId,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// What [`arrivals`] draws from: the network, its recruiters and its fake pool.
+#[derive(Debug)]
+pub struct ArrivalContext<'a> {
+    /// The network, fake accounts included.
+    pub graph: &'a ConnectionGraph,
+    /// Every recruiter.
+    pub recruiters: Vec<NodeId>,
+    /// The fake accounts: `first_fake..node_count`.
+    pub first_fake: u32,
+}
+
+impl<'a> ArrivalContext<'a> {
+    /// The context for `graph` whose nodes from `first_fake` on are fake accounts.
+    pub fn new(graph: &'a ConnectionGraph, roles: &RoleMap, first_fake: u32) -> Self {
+        let recruiters = graph.nodes().filter(|&v| roles.role_of(v) == Some(Role::Recruiter)).collect();
+        Self { graph, recruiters, first_fake }
+    }
+
+    /// Whether `v` is a fake account.
+    pub fn is_fake(&self, v: NodeId) -> bool {
+        v.0 >= self.first_fake
+    }
+}
+
+/// The invitations `person` receives over the horizon, in arrival order, each
+/// inviter at most once; see the module doc.
+pub fn arrivals(ctx: &ArrivalContext<'_>, model: &ArrivalModel, person: NodeId, rng: &mut impl rand::Rng) -> Vec<Arrival> {
+    let g = ctx.graph;
+    let weights = [model.friends_of_friends, model.strangers, model.recruiter_outreach, model.fake_accounts];
+    let total: f64 = weights.iter().sum();
+    let fakes = u32::try_from(g.node_count()).expect("fits u32") - ctx.first_fake;
+    let mut out: Vec<Arrival> = Vec::new();
+    let poisson = Poisson::new(model.per_week.max(1e-12)).expect("validated rate");
+    for week in 1..=model.weeks {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let k = if model.per_week > 0.0 { poisson.sample(rng) as u32 } else { 0 };
+        for _ in 0..k {
+            let mut x = rng.random::<f64>() * total;
+            let mut which = 3;
+            for (i, w) in weights.iter().enumerate() {
+                if x < *w {
+                    which = i;
+                    break;
+                }
+                x -= w;
+            }
+            let source = [Source::FriendOfFriend, Source::Stranger, Source::Recruiter, Source::Fake][which];
+            let draw = |rng: &mut dyn FnMut() -> f64| -> Option<NodeId> {
+                let pick = |len: usize, u: f64| {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let i = ((u * len as f64) as usize).min(len - 1);
+                    i
+                };
+                match source {
+                    Source::FriendOfFriend => {
+                        let first = g.neighbors(person);
+                        if first.is_empty() {
+                            return None;
+                        }
+                        let x = first[pick(first.len(), rng())];
+                        let second = g.neighbors(NodeId(x));
+                        Some(NodeId(second[pick(second.len(), rng())]))
+                    }
+                    Source::Stranger => {
+                        let arcs = usize::try_from(g.edge_count() * 2).expect("fits usize");
+                        Some(NodeId(g.arc_target(pick(arcs, rng()))))
+                    }
+                    Source::Recruiter if !ctx.recruiters.is_empty() => {
+                        Some(ctx.recruiters[pick(ctx.recruiters.len(), rng())])
+                    }
+                    Source::Fake if fakes > 0 => {
+                        Some(NodeId(ctx.first_fake + u32::try_from(pick(fakes as usize, rng())).expect("fits u32")))
+                    }
+                    Source::Recruiter | Source::Fake => None,
+                }
+            };
+            let mut unit = || rng.random::<f64>();
+            for _ in 0..4 {
+                if let Some(from) = draw(&mut unit)
+                    && from != person
+                    && !g.has_edge(person, from)
+                    && !out.iter().any(|a| a.from == from)
+                {
+                    out.push(Arrival { week, from, source });
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrivals_are_pending_unique_and_reproducible() {
+        use crate::generate::{GraphModel, task_rng};
+        let net = GraphModel::HolmeKim { nodes: 2000, m: 4, triad_prob: 0.5 }.generate(1).unwrap();
+        let g = net.to_graph().unwrap();
+        let roles = RoleMap::from_roles(g.node_count(), (0..50).map(|v| (NodeId(v * 7), Role::Recruiter)));
+        let ctx = ArrivalContext::new(&g, &roles, 1990);
+        let model = ArrivalModel {
+            weeks: 10,
+            per_week: 5.0,
+            friends_of_friends: 1.0,
+            strangers: 1.0,
+            recruiter_outreach: 1.0,
+            fake_accounts: 1.0,
+            fake_pool: None,
+            fake_connections: 3,
+        };
+        let p = NodeId(17);
+        let a = arrivals(&ctx, &model, p, &mut task_rng(3, 1));
+        assert_eq!(a, arrivals(&ctx, &model, p, &mut task_rng(3, 1)));
+        assert!(a.len() > 25 && a.len() < 75, "Poisson(50): {}", a.len());
+        for (i, x) in a.iter().enumerate() {
+            assert!(x.from != p && !g.has_edge(p, x.from));
+            assert!(a[..i].iter().all(|y| y.from != x.from));
+            match x.source {
+                Source::Recruiter => assert_eq!(roles.role_of(x.from), Some(Role::Recruiter)),
+                Source::Fake => assert!(ctx.is_fake(x.from)),
+                Source::FriendOfFriend => assert!(g.mutual_count(p, x.from) >= 1),
+                Source::Stranger => {}
+            }
+        }
+        assert!(a.windows(2).all(|w| w[0].week <= w[1].week));
+    }
 
     #[test]
     fn only_pending_invitations_are_kept_and_the_rest_counted() {

@@ -9,6 +9,8 @@ pub mod roles;
 pub mod invitations;
 pub mod strategy;
 pub mod reach;
+pub mod config;
+pub mod simulation;
 pub mod results;
 
 pub use error::{Error, Location, Result};

@@ -404,3 +404,353 @@ pub fn write_network(
     write_table(&mut nodes, &nodes_path)?;
     Ok((edges_path, nodes_path))
 }
+
+/// A column of external ids for `nodes` (integers or strings, as the graph has them).
+fn id_column(name: &str, ids: &NodeIds, nodes: impl Iterator<Item = NodeId>) -> Column {
+    match ids {
+        NodeIds::Int(v) => Column::new(name.into(), nodes.map(|n| v[n.index()]).collect::<Vec<u64>>()),
+        NodeIds::Str(v) => Column::new(name.into(), nodes.map(|n| v[n.index()].as_str()).collect::<Vec<&str>>()),
+    }
+}
+
+/// One aggregate row of a simulation: a measure under a strategy (and sweep value)
+/// at a week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// Index into the experiment's strategies.
+    pub strategy: usize,
+    /// Week.
+    pub week: u32,
+    /// `nodes`, `recruiters`, `hiring_managers`, `received`, `accepted`,
+    /// `fake_accepted` or `accepted_mutual_mean`.
+    pub measure: &'static str,
+    /// `at_degree`, `up_to_degree` or `per_person`.
+    pub scope: &'static str,
+    /// The degree, for reach measures.
+    pub degree: Option<u32>,
+    /// Mean over people × replicates.
+    pub mean: f64,
+    /// Standard deviation over people × replicates.
+    pub sd: f64,
+    /// Median over people × replicates.
+    pub median: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Lower end of the 95% confidence interval of the mean.
+    pub ci95_low: f64,
+    /// Upper end.
+    pub ci95_high: f64,
+    /// People contributing.
+    pub people: usize,
+    /// Observations (people × replicates).
+    pub observations: usize,
+}
+
+/// The tables of a simulation.
+#[derive(Debug, Clone)]
+pub struct SimulationTables {
+    /// One row per replicate × person × strategy × week × degree.
+    pub reach: DataFrame,
+    /// One row per replicate × person × strategy × week.
+    pub people: DataFrame,
+    /// One row per strategy × week × measure (× degree).
+    pub summary: DataFrame,
+    /// The summary as rows, for the terminal and the report.
+    pub summary_rows: Vec<SummaryRow>,
+}
+
+fn table_err(what: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
+    move |source| Error::Table { context: format!("building the {what} table"), source }
+}
+
+/// Builds the reach, people and summary tables of a simulation.
+///
+/// The 95% confidence interval of a mean is a t-interval over people: each
+/// person's replicates are averaged first, so one person's replicates are not
+/// counted as independent observations; with one person it is empty (NaN).
+pub fn simulation_tables(
+    exp: &crate::config::Experiment,
+    ids: &NodeIds,
+    outcome: &crate::simulation::Outcome,
+) -> Result<SimulationTables> {
+    let obs = &outcome.observations;
+    let d = usize::from(exp.max_degree.0);
+    let spell: Vec<String> = exp.strategies.iter().map(|s| s.strategy.to_string()).collect();
+    let sweep: Vec<Option<f64>> = exp.strategies.iter().map(|s| s.sweep_value).collect();
+    let rep = |k: usize| obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
+    // Reach, long.
+    let mut reach_cols = vec![
+        Column::new("replicate".into(), rep(d).map(|o| o.replicate).collect::<Vec<u32>>()),
+        id_column("person", ids, rep(d).map(|o| o.person)),
+        Column::new("strategy".into(), rep(d).map(|o| spell[o.strategy].as_str()).collect::<Vec<&str>>()),
+        Column::new("sweep_value".into(), rep(d).map(|o| sweep[o.strategy]).collect::<Vec<Option<f64>>>()),
+        Column::new("week".into(), rep(d).map(|o| o.week).collect::<Vec<u32>>()),
+        Column::new("degree".into(), obs.iter().flat_map(|_| 1..=u32::from(exp.max_degree.0)).collect::<Vec<u32>>()),
+    ];
+    let at = |f: fn(&crate::reach::Counts) -> u64, up: bool| -> Vec<u64> {
+        obs.iter()
+            .flat_map(|o| {
+                (1..=exp.max_degree.0).map(move |k| {
+                    let c = if up { o.reach.up_to_degree(Degree(k)) } else { o.reach.at_degree(Degree(k)) };
+                    f(&c)
+                })
+            })
+            .collect()
+    };
+    for (name, f) in [
+        ("nodes", (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64),
+        ("recruiters", |c| c.recruiters),
+        ("hiring_managers", |c| c.hiring_managers),
+    ] {
+        reach_cols.push(Column::new(name.into(), at(f, false)));
+    }
+    for (name, f) in [
+        ("nodes_up_to", (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64),
+        ("recruiters_up_to", |c| c.recruiters),
+        ("hiring_managers_up_to", |c| c.hiring_managers),
+    ] {
+        reach_cols.push(Column::new(name.into(), at(f, true)));
+    }
+    let reach = DataFrame::new_infer_height(reach_cols).map_err(table_err("reach"))?;
+    // People.
+    let mutual_mean = |o: &crate::simulation::Observation| {
+        (!o.accepted_mutuals.is_empty())
+            .then(|| o.accepted_mutuals.iter().map(|&m| f64::from(m)).sum::<f64>() / o.accepted_mutuals.len() as f64)
+    };
+    let mutual_median = |o: &crate::simulation::Observation| {
+        let mut v: Vec<f64> = o.accepted_mutuals.iter().map(|&m| f64::from(m)).collect();
+        (!v.is_empty()).then(|| quantile(&mut v, 0.5))
+    };
+    let people = DataFrame::new_infer_height(vec![
+        Column::new("replicate".into(), obs.iter().map(|o| o.replicate).collect::<Vec<u32>>()),
+        id_column("person", ids, obs.iter().map(|o| o.person)),
+        Column::new("strategy".into(), obs.iter().map(|o| spell[o.strategy].as_str()).collect::<Vec<&str>>()),
+        Column::new("sweep_value".into(), obs.iter().map(|o| sweep[o.strategy]).collect::<Vec<Option<f64>>>()),
+        Column::new("week".into(), obs.iter().map(|o| o.week).collect::<Vec<u32>>()),
+        Column::new("received".into(), obs.iter().map(|o| o.received).collect::<Vec<u32>>()),
+        Column::new("accepted".into(), obs.iter().map(|o| o.accepted).collect::<Vec<u32>>()),
+        Column::new("fake_accepted".into(), obs.iter().map(|o| o.fake_accepted).collect::<Vec<u32>>()),
+        Column::new("accepted_mutual_mean".into(), obs.iter().map(mutual_mean).collect::<Vec<Option<f64>>>()),
+        Column::new("accepted_mutual_median".into(), obs.iter().map(mutual_median).collect::<Vec<Option<f64>>>()),
+    ])
+    .map_err(table_err("people"))?;
+    // Summary.
+    let rows = summarize(exp, obs);
+    let summary = DataFrame::new_infer_height(vec![
+        Column::new("strategy".into(), rows.iter().map(|r| spell[r.strategy].as_str()).collect::<Vec<&str>>()),
+        Column::new("sweep_value".into(), rows.iter().map(|r| sweep[r.strategy]).collect::<Vec<Option<f64>>>()),
+        Column::new("week".into(), rows.iter().map(|r| r.week).collect::<Vec<u32>>()),
+        Column::new("measure".into(), rows.iter().map(|r| r.measure).collect::<Vec<&str>>()),
+        Column::new("scope".into(), rows.iter().map(|r| r.scope).collect::<Vec<&str>>()),
+        Column::new("degree".into(), rows.iter().map(|r| r.degree).collect::<Vec<Option<u32>>>()),
+        Column::new("mean".into(), rows.iter().map(|r| r.mean).collect::<Vec<f64>>()),
+        Column::new("sd".into(), rows.iter().map(|r| r.sd).collect::<Vec<f64>>()),
+        Column::new("median".into(), rows.iter().map(|r| r.median).collect::<Vec<f64>>()),
+        Column::new("p10".into(), rows.iter().map(|r| r.p10).collect::<Vec<f64>>()),
+        Column::new("p90".into(), rows.iter().map(|r| r.p90).collect::<Vec<f64>>()),
+        Column::new("ci95_low".into(), rows.iter().map(|r| r.ci95_low).collect::<Vec<f64>>()),
+        Column::new("ci95_high".into(), rows.iter().map(|r| r.ci95_high).collect::<Vec<f64>>()),
+        Column::new("people".into(), rows.iter().map(|r| r.people as u64).collect::<Vec<u64>>()),
+        Column::new("observations".into(), rows.iter().map(|r| r.observations as u64).collect::<Vec<u64>>()),
+    ])
+    .map_err(table_err("summary"))?;
+    Ok(SimulationTables { reach, people, summary, summary_rows: rows })
+}
+
+/// The measures of one observation, in a fixed order: (measure, scope, degree, value).
+fn measures(o: &crate::simulation::Observation, max: Degree) -> Vec<(&'static str, &'static str, Option<u32>, Option<f64>)> {
+    let mut out = Vec::new();
+    for k in 1..=max.0 {
+        for (scope, c) in [("at_degree", o.reach.at_degree(Degree(k))), ("up_to_degree", o.reach.up_to_degree(Degree(k)))] {
+            for (m, v) in [("nodes", c.nodes), ("recruiters", c.recruiters), ("hiring_managers", c.hiring_managers)] {
+                out.push((m, scope, Some(u32::from(k)), Some(v as f64)));
+            }
+        }
+    }
+    out.push(("received", "per_person", None, Some(f64::from(o.received))));
+    out.push(("accepted", "per_person", None, Some(f64::from(o.accepted))));
+    out.push(("fake_accepted", "per_person", None, Some(f64::from(o.fake_accepted))));
+    let mm = (!o.accepted_mutuals.is_empty())
+        .then(|| o.accepted_mutuals.iter().map(|&m| f64::from(m)).sum::<f64>() / o.accepted_mutuals.len() as f64);
+    out.push(("accepted_mutual_mean", "per_person", None, mm));
+    out
+}
+
+/// Aggregates observations per (strategy, week, measure).
+fn summarize(exp: &crate::config::Experiment, obs: &[crate::simulation::Observation]) -> Vec<SummaryRow> {
+    use std::collections::BTreeMap;
+    // (strategy, week) -> per measure: (person, value) pairs.
+    type Values = Vec<(NodeId, f64)>;
+    let mut groups: BTreeMap<(usize, u32), Vec<Values>> = BTreeMap::new();
+    let mut labels = Vec::new();
+    for o in obs {
+        let ms = measures(o, exp.max_degree);
+        if labels.is_empty() {
+            labels = ms.iter().map(|(m, s, d, _)| (*m, *s, *d)).collect();
+        }
+        let slot = groups.entry((o.strategy, o.week)).or_insert_with(|| vec![Vec::new(); ms.len()]);
+        for (i, (.., v)) in ms.into_iter().enumerate() {
+            if let Some(v) = v {
+                slot[i].push((o.person, v));
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for ((strategy, week), per_measure) in groups {
+        for (i, values) in per_measure.into_iter().enumerate() {
+            let (measure, scope, degree) = labels[i];
+            rows.push(describe(strategy, week, measure, scope, degree, values));
+        }
+    }
+    rows
+}
+
+fn describe(
+    strategy: usize,
+    week: u32,
+    measure: &'static str,
+    scope: &'static str,
+    degree: Option<u32>,
+    mut values: Vec<(NodeId, f64)>,
+) -> SummaryRow {
+    let n = values.len();
+    let mut xs: Vec<f64> = values.iter().map(|v| v.1).collect();
+    let mean = if n == 0 { f64::NAN } else { xs.iter().sum::<f64>() / n as f64 };
+    let sd = if n < 2 { f64::NAN } else { (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() };
+    let (median, p10, p90) = if n == 0 {
+        (f64::NAN, f64::NAN, f64::NAN)
+    } else {
+        (quantile(&mut xs, 0.5), quantile(&mut xs, 0.1), quantile(&mut xs, 0.9))
+    };
+    // Per-person means, then a t-interval across people.
+    values.sort_by_key(|v| v.0);
+    let mut person_means = Vec::new();
+    let mut i = 0;
+    while i < values.len() {
+        let j = values[i..].iter().position(|v| v.0 != values[i].0).map_or(values.len(), |p| i + p);
+        person_means.push(values[i..j].iter().map(|v| v.1).sum::<f64>() / (j - i) as f64);
+        i = j;
+    }
+    let k = person_means.len();
+    let (ci95_low, ci95_high) = if k < 2 {
+        (f64::NAN, f64::NAN)
+    } else {
+        let m = person_means.iter().sum::<f64>() / k as f64;
+        let s = (person_means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (k - 1) as f64).sqrt();
+        let half = t975(k - 1) * s / (k as f64).sqrt();
+        (m - half, m + half)
+    };
+    SummaryRow {
+        strategy,
+        week,
+        measure,
+        scope,
+        degree,
+        mean,
+        sd,
+        median,
+        p10,
+        p90,
+        ci95_low,
+        ci95_high,
+        people: k,
+        observations: n,
+    }
+}
+
+/// The q-quantile of `xs` by linear interpolation between order statistics
+/// (type 7, as R and numpy default). Sorts `xs`.
+pub fn quantile(xs: &mut [f64], q: f64) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let h = (xs.len() - 1) as f64 * q;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(xs.len() - 1);
+    xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+}
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom (table to 30,
+/// then the Cornish–Fisher expansion around the normal 1.959964).
+fn t975(df: usize) -> f64 {
+    const T: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+    if df == 0 {
+        return f64::NAN;
+    }
+    if df <= 30 {
+        return T[df - 1];
+    }
+    let z: f64 = 1.959_964;
+    let v = df as f64;
+    z + (z.powi(3) + z) / (4.0 * v) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+}
+
+/// Writes a simulation's tables into `dir` (`reach`, `people`, `summary`, in the
+/// experiment's formats) plus `experiment.toml`, the experiment as run. Returns the
+/// files written.
+pub fn write_simulation(
+    dir: &Path,
+    exp: &crate::config::Experiment,
+    tables: &mut SimulationTables,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let mut written = Vec::new();
+    let mut exts = Vec::new();
+    if exp.parquet {
+        exts.push("parquet");
+    }
+    if exp.csv {
+        exts.push("csv");
+    }
+    for (name, df) in [("reach", &mut tables.reach), ("people", &mut tables.people), ("summary", &mut tables.summary)] {
+        for ext in &exts {
+            let path = dir.join(format!("{name}.{ext}"));
+            write_table(df, &path)?;
+            written.push(path);
+        }
+    }
+    let toml = dir.join("experiment.toml");
+    write_text(&toml, &exp.source_text)?;
+    written.push(toml);
+    Ok(written)
+}
+
+/// A compact table of the final week for the terminal: per strategy, invitations
+/// accepted, fakes accepted, and recruiters and hiring managers within 2 and 3
+/// degrees (mean with 95% CI).
+pub fn terminal_summary(exp: &crate::config::Experiment, rows: &[SummaryRow]) -> String {
+    let last = exp.arrivals.weeks;
+    let find = |s: usize, m: &str, scope: &str, d: Option<u32>| {
+        rows.iter().find(|r| r.strategy == s && r.week == last && r.measure == m && r.scope == scope && r.degree == d)
+    };
+    let ci = |r: Option<&SummaryRow>| {
+        r.map_or("-".to_string(), |r| format!("{:.1} [{:.1}, {:.1}]", r.mean, r.ci95_low, r.ci95_high))
+    };
+    let top = u32::from(exp.max_degree.0);
+    let mut out = format!(
+        "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}\n",
+        format!("strategy (week {last})"),
+        "accepted",
+        "fakes",
+        "recruiters <=2",
+        format!("recruiters <={top}"),
+        format!("hiring managers <={top}")
+    );
+    for (s, run) in exp.strategies.iter().enumerate() {
+        let mean = |m: &str| find(s, m, "per_person", None).map_or("-".into(), |r| format!("{:.1}", r.mean));
+        out.push_str(&format!(
+            "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}\n",
+            run.strategy.to_string(),
+            mean("accepted"),
+            mean("fake_accepted"),
+            ci(find(s, "recruiters", "up_to_degree", Some(2.min(top)))),
+            ci(find(s, "recruiters", "up_to_degree", Some(top))),
+            ci(find(s, "hiring_managers", "up_to_degree", Some(top))),
+        ));
+    }
+    out
+}

@@ -1,0 +1,585 @@
+//! Experiment files: TOML read into [`ExperimentConfig`] (unknown keys and bad
+//! values are errors naming the key and the line), then checked and turned into
+//! an [`Experiment`] that [`crate::simulation`] runs. Also [`GraphSpec`], the
+//! generator settings shared by `netreach generate` flags and `[graph]` tables.
+//!
+//! See `data/experiments/` for documented examples; `quick.toml` there is the
+//! built-in experiment of `netreach run`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::generate::linkedin::LinkedInParams;
+use crate::generate::{DegreeDistribution, GraphModel, LINKEDIN_CAP, ModelName};
+use crate::invitations::ArrivalModel;
+use crate::reach::Degree;
+use crate::roles::{Placement, Role, RolePlan};
+use crate::strategy::Strategy;
+
+/// The built-in quick experiment (`data/experiments/quick.toml`).
+pub const QUICK_EXPERIMENT: &str = include_str!("../data/experiments/quick.toml");
+
+/// Generator settings: a model (or the LinkedIn preset) and its parameters, each
+/// optional with the documented default.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphSpec {
+    /// `ba`, `holme-kim`, `watts-strogatz`, `sbm` or `chung-lu`.
+    pub model: Option<String>,
+    /// `linkedin`.
+    pub preset: Option<String>,
+    /// Nodes.
+    pub nodes: Option<u32>,
+    /// Mean connections per person.
+    pub avg_degree: Option<f64>,
+    /// Holme–Kim triad probability; LinkedIn closure share.
+    pub triad_prob: Option<f64>,
+    /// Watts–Strogatz rewiring probability.
+    pub rewire_prob: Option<f64>,
+    /// Industries (sbm, linkedin).
+    pub communities: Option<u32>,
+    /// Share of links between industries (sbm, linkedin).
+    pub mixing: Option<f64>,
+    /// `lognormal` or `powerlaw` (chung-lu, linkedin).
+    pub degree_dist: Option<String>,
+    /// Log-normal σ.
+    pub sigma: Option<f64>,
+    /// Power-law exponent.
+    pub exponent: Option<f64>,
+    /// Largest expected degree.
+    pub cap: Option<u32>,
+}
+
+/// How a setting is spelled in messages: as a flag or as a TOML key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling {
+    /// `--triad-prob`
+    Flag,
+    /// `triad_prob`
+    Key,
+}
+
+impl Spelling {
+    fn name(self, key: &str) -> String {
+        match self {
+            Spelling::Flag => format!("--{}", key.replace('_', "-")),
+            Spelling::Key => key.to_string(),
+        }
+    }
+}
+
+impl GraphSpec {
+    /// The model these settings describe; settings that the model does not use
+    /// are errors naming them.
+    pub fn to_model(&self, spelling: Spelling) -> Result<GraphModel> {
+        let name = match (&self.model, &self.preset) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Invalid(format!(
+                    "give {} or {}, not both",
+                    spelling.name("model"),
+                    spelling.name("preset")
+                )));
+            }
+            (None, None) => {
+                return Err(Error::Invalid(format!("give {} or {}", spelling.name("model"), spelling.name("preset"))));
+            }
+            (Some(m), None) => m.parse::<ModelName>()?.to_string(),
+            (None, Some(p)) if p == "linkedin" => "linkedin".to_string(),
+            (None, Some(p)) => return Err(Error::Invalid(format!("unknown preset {p:?}; expected linkedin"))),
+        };
+        let used: [(&str, bool, &[&str]); 8] = [
+            ("triad_prob", self.triad_prob.is_some(), &["holme-kim", "linkedin"]),
+            ("rewire_prob", self.rewire_prob.is_some(), &["watts-strogatz"]),
+            ("communities", self.communities.is_some(), &["sbm", "linkedin"]),
+            ("mixing", self.mixing.is_some(), &["sbm", "linkedin"]),
+            ("degree_dist", self.degree_dist.is_some(), &["chung-lu", "linkedin"]),
+            ("sigma", self.sigma.is_some(), &["chung-lu", "linkedin"]),
+            ("exponent", self.exponent.is_some(), &["chung-lu", "linkedin"]),
+            ("cap", self.cap.is_some(), &["chung-lu", "linkedin"]),
+        ];
+        for (key, set, models) in used {
+            if set && !models.contains(&name.as_str()) {
+                return Err(Error::Invalid(format!(
+                    "{} applies to {} only, not to {name}",
+                    spelling.name(key),
+                    models.join(" and ")
+                )));
+            }
+        }
+        let distribution = match self.degree_dist.as_deref() {
+            None | Some("lognormal") => {
+                if self.exponent.is_some() {
+                    return Err(Error::Invalid(format!("{} applies to powerlaw degrees only", spelling.name("exponent"))));
+                }
+                DegreeDistribution::LogNormal { sigma: self.sigma.unwrap_or(1.0) }
+            }
+            Some("powerlaw") => {
+                if self.sigma.is_some() {
+                    return Err(Error::Invalid(format!("{} applies to lognormal degrees only", spelling.name("sigma"))));
+                }
+                DegreeDistribution::PowerLaw { exponent: self.exponent.unwrap_or(2.5) }
+            }
+            Some(other) => {
+                return Err(Error::Invalid(format!(
+                    "{} must be lognormal or powerlaw, got {other:?}",
+                    spelling.name("degree_dist")
+                )));
+            }
+        };
+        let nodes = self.nodes.unwrap_or(10_000);
+        let d = self.avg_degree.unwrap_or(20.0);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let half = (d / 2.0).round().max(1.0) as u32;
+        Ok(match name.as_str() {
+            "linkedin" => {
+                let p = LinkedInParams::default();
+                GraphModel::LinkedIn(LinkedInParams {
+                    nodes: self.nodes.unwrap_or(p.nodes),
+                    avg_degree: self.avg_degree.unwrap_or(p.avg_degree),
+                    distribution,
+                    cap: self.cap.unwrap_or(p.cap),
+                    communities: self.communities.unwrap_or(p.communities),
+                    mixing: self.mixing.unwrap_or(p.mixing),
+                    triad_fraction: self.triad_prob.unwrap_or(p.triad_fraction),
+                })
+            }
+            "ba" => GraphModel::BarabasiAlbert { nodes, m: half },
+            "holme-kim" => GraphModel::HolmeKim { nodes, m: half, triad_prob: self.triad_prob.unwrap_or(0.5) },
+            "watts-strogatz" => {
+                GraphModel::WattsStrogatz { nodes, k: 2 * half, rewire_prob: self.rewire_prob.unwrap_or(0.1) }
+            }
+            "sbm" => GraphModel::Sbm {
+                nodes,
+                communities: self.communities.unwrap_or(10),
+                avg_degree: d,
+                mixing: self.mixing.unwrap_or(0.2),
+            },
+            _ => GraphModel::ChungLu { nodes, avg_degree: d, distribution, cap: self.cap.unwrap_or(LINKEDIN_CAP) },
+        })
+    }
+}
+
+/// An experiment file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentConfig {
+    /// A short name, used for the output folder.
+    pub name: String,
+    /// One line saying what the experiment asks.
+    #[serde(default)]
+    pub description: String,
+    /// Seed of everything random.
+    #[serde(default)]
+    pub seed: u64,
+    /// Independent replicates of the invitations.
+    #[serde(default = "one")]
+    pub replicates: u32,
+    /// Largest connection degree counted (default 3).
+    #[serde(default = "three")]
+    pub max_degree: u8,
+    /// The network.
+    pub graph: GraphConfig,
+    /// Roles on a generated network.
+    #[serde(default)]
+    pub roles: RolesConfig,
+    /// Who is studied.
+    pub people: PeopleConfig,
+    /// How invitations arrive.
+    pub invitations: InvitationsConfig,
+    /// Strategies, as spelled on the command line.
+    pub strategies: Vec<String>,
+    /// An optional sweep over one strategy parameter.
+    pub sweep: Option<SweepConfig>,
+    /// What to write.
+    #[serde(default)]
+    pub output: OutputConfig,
+}
+
+fn one() -> u32 {
+    1
+}
+fn three() -> u8 {
+    3
+}
+
+/// `[graph]`: generator settings, or files.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraphConfig {
+    /// Edge list or table (instead of a model), relative to the experiment file.
+    pub edges: Option<PathBuf>,
+    /// Roles table for `edges`.
+    pub roles: Option<PathBuf>,
+    /// Generator settings.
+    #[serde(flatten)]
+    pub spec: GraphSpec,
+}
+
+/// `[roles]`: role shares for a generated network.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RolesConfig {
+    /// Share of recruiters.
+    pub recruiters: f64,
+    /// Share of hiring managers.
+    pub hiring_managers: f64,
+    /// `uniform`, `degree-biased` or `community`.
+    pub placement: String,
+    /// α of the bias.
+    pub bias_exponent: f64,
+}
+
+impl Default for RolesConfig {
+    fn default() -> Self {
+        let p = RolePlan::default();
+        Self {
+            recruiters: p.recruiter_rate,
+            hiring_managers: p.hiring_manager_rate,
+            placement: p.placement.to_string(),
+            bias_exponent: p.bias_exponent,
+        }
+    }
+}
+
+/// `[people]`: who is studied.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeopleConfig {
+    /// How many people to draw (among those passing the filters).
+    pub sample: Option<usize>,
+    /// Explicit external ids instead of a sample.
+    pub ids: Option<Vec<String>>,
+    /// Only people with at least this many connections.
+    pub min_connections: Option<usize>,
+    /// Only people with at most this many connections.
+    pub max_connections: Option<usize>,
+    /// Only people with this role: `recruiter`, `hiring_manager` or `none`.
+    pub role: Option<String>,
+}
+
+/// `[invitations]`: arrivals per person.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationsConfig {
+    /// Weeks simulated.
+    pub weeks: u32,
+    /// Mean invitations per person per week (Poisson).
+    pub per_week: f64,
+    /// Weight of friends-of-friends invitations.
+    #[serde(default)]
+    pub friends_of_friends: f64,
+    /// Weight of invitations from strangers (degree-weighted).
+    #[serde(default)]
+    pub strangers: f64,
+    /// Weight of invitations from recruiters.
+    #[serde(default)]
+    pub recruiter_outreach: f64,
+    /// Weight of invitations from fake accounts.
+    #[serde(default)]
+    pub fake_accounts: f64,
+    /// Fake accounts added to the network (default: 1% of the nodes, at least 10).
+    pub fake_pool: Option<u32>,
+    /// Connections each fake account has (default 3).
+    #[serde(default = "three_u32")]
+    pub fake_connections: u32,
+}
+
+fn three_u32() -> u32 {
+    3
+}
+
+/// `[sweep]`: one strategy family over several parameter values.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepConfig {
+    /// `random` (acceptance probability), `min-mutual` (K) or `mutual-max` (B of mutual:0-B).
+    pub parameter: String,
+    /// The values.
+    pub values: Vec<f64>,
+}
+
+/// `[output]`: what to write.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// Also compute reach at the end of every week.
+    pub weekly: bool,
+    /// Table formats: `parquet`, `csv`.
+    pub formats: Vec<String>,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self { weekly: false, formats: vec!["parquet".into(), "csv".into()] }
+    }
+}
+
+/// Where the network comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GraphSource {
+    /// A generated network with roles placed.
+    Generated(GraphModel, RolePlan),
+    /// Files on disk.
+    Files {
+        /// The edges.
+        edges: PathBuf,
+        /// The roles, if any.
+        roles: Option<PathBuf>,
+    },
+}
+
+/// Who is studied, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeopleSpec {
+    /// Sample size, if sampling.
+    pub sample: Option<usize>,
+    /// Explicit ids.
+    pub ids: Option<Vec<String>>,
+    /// Connection-count range.
+    pub connections: (usize, usize),
+    /// Role filter: `Some(None)` means "no role".
+    pub role: Option<Option<Role>>,
+}
+
+/// One strategy of an experiment, with the sweep value that made it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategyRun {
+    /// The strategy.
+    pub strategy: Strategy,
+    /// Its sweep value.
+    pub sweep_value: Option<f64>,
+}
+
+/// A checked experiment, ready to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Experiment {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replicates.
+    pub replicates: u32,
+    /// Largest degree.
+    pub max_degree: Degree,
+    /// The network.
+    pub graph: GraphSource,
+    /// The people.
+    pub people: PeopleSpec,
+    /// Arrivals.
+    pub arrivals: ArrivalModel,
+    /// Strategies (sweep included).
+    pub strategies: Vec<StrategyRun>,
+    /// The sweep's parameter name, if any.
+    pub sweep_parameter: Option<String>,
+    /// Per-week reach.
+    pub weekly: bool,
+    /// Write Parquet.
+    pub parquet: bool,
+    /// Write CSV.
+    pub csv: bool,
+    /// The TOML text it came from (recorded with the results).
+    pub source_text: String,
+}
+
+impl Experiment {
+    /// Reads and checks an experiment file; relative paths inside are relative to it.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        Self::from_toml(&text, path)
+    }
+
+    /// The built-in quick experiment.
+    pub fn quick() -> Self {
+        Self::from_toml(QUICK_EXPERIMENT, Path::new("<built-in quick experiment>"))
+            .expect("the built-in experiment is valid")
+    }
+
+    /// Parses and checks TOML `text`; `path` names it in errors and anchors
+    /// relative file names.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self> {
+        let cfg: ExperimentConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
+            Error::parse(path, line, "a valid experiment setting", e.message().trim())
+        })?;
+        let at = |key: &str, msg: String| -> Error {
+            let line = key_line(text, key);
+            Error::Parse {
+                at: crate::error::Location::new(path, line),
+                expected: format!("a valid value for {key}"),
+                found: msg,
+            }
+        };
+        let base = path.parent().unwrap_or(Path::new("."));
+        let graph = match (&cfg.graph.edges, &cfg.graph.spec) {
+            (Some(edges), spec) if *spec == GraphSpec::default() => GraphSource::Files {
+                edges: base.join(edges),
+                roles: cfg.graph.roles.as_ref().map(|r| base.join(r)),
+            },
+            (Some(_), _) => return Err(at("edges", "edges and generator settings together; give one".into())),
+            (None, spec) => {
+                if cfg.graph.roles.is_some() {
+                    return Err(at("roles", "a roles file needs graph.edges; generated networks use [roles]".into()));
+                }
+                let model = spec.to_model(Spelling::Key).map_err(|e| at("model", e.to_string()))?;
+                let placement: Placement = cfg.roles.placement.parse().map_err(|e: Error| at("placement", e.to_string()))?;
+                GraphSource::Generated(
+                    model,
+                    RolePlan {
+                        recruiter_rate: cfg.roles.recruiters,
+                        hiring_manager_rate: cfg.roles.hiring_managers,
+                        placement,
+                        bias_exponent: cfg.roles.bias_exponent,
+                    },
+                )
+            }
+        };
+        if cfg.replicates == 0 {
+            return Err(at("replicates", "0; expected at least 1".into()));
+        }
+        let max_degree: Degree = cfg.max_degree.to_string().parse().map_err(|e: Error| at("max_degree", e.to_string()))?;
+        let p = &cfg.people;
+        if p.sample.is_some() == p.ids.is_some() {
+            return Err(at("people", "expected exactly one of people.sample and people.ids".into()));
+        }
+        let role = match p.role.as_deref() {
+            None => None,
+            Some("none") => Some(None),
+            Some(r) => Some(Some(r.parse::<Role>().map_err(|e| at("role", e.to_string()))?)),
+        };
+        let people = PeopleSpec {
+            sample: p.sample,
+            ids: p.ids.clone(),
+            connections: (p.min_connections.unwrap_or(0), p.max_connections.unwrap_or(usize::MAX)),
+            role,
+        };
+        let i = &cfg.invitations;
+        let arrivals = ArrivalModel {
+            weeks: i.weeks,
+            per_week: i.per_week,
+            friends_of_friends: i.friends_of_friends,
+            strangers: i.strangers,
+            recruiter_outreach: i.recruiter_outreach,
+            fake_accounts: i.fake_accounts,
+            fake_pool: i.fake_pool,
+            fake_connections: i.fake_connections,
+        };
+        arrivals.validate().map_err(|(key, msg)| at(key, msg))?;
+        let mut strategies = Vec::new();
+        for s in &cfg.strategies {
+            let strategy = s.parse().map_err(|e: Error| at("strategies", e.to_string()))?;
+            strategies.push(StrategyRun { strategy, sweep_value: None });
+        }
+        let sweep_parameter = cfg.sweep.as_ref().map(|s| s.parameter.clone());
+        if let Some(sweep) = &cfg.sweep {
+            for &v in &sweep.values {
+                let spelled = match sweep.parameter.as_str() {
+                    "random" => format!("random:{v}"),
+                    "min-mutual" if v >= 0.0 && v.fract() == 0.0 => format!("min-mutual:{v}"),
+                    "mutual-max" if v >= 0.0 && v.fract() == 0.0 => format!("mutual:0-{v}"),
+                    "min-mutual" | "mutual-max" => return Err(at("values", format!("{v}: expected whole numbers"))),
+                    other => {
+                        return Err(at("parameter", format!("{other:?}; expected random, min-mutual or mutual-max")));
+                    }
+                };
+                let strategy = spelled.parse().map_err(|e: Error| at("values", e.to_string()))?;
+                strategies.push(StrategyRun { strategy, sweep_value: Some(v) });
+            }
+        }
+        if strategies.is_empty() {
+            return Err(at("strategies", "no strategy; expected at least one (or a [sweep])".into()));
+        }
+        let mut parquet = false;
+        let mut csv = false;
+        for f in &cfg.output.formats {
+            match f.as_str() {
+                "parquet" => parquet = true,
+                "csv" => csv = true,
+                other => return Err(at("formats", format!("{other:?}; expected parquet or csv"))),
+            }
+        }
+        if !(parquet || csv) {
+            return Err(at("formats", "no format; expected parquet and/or csv".into()));
+        }
+        Ok(Experiment {
+            name: cfg.name,
+            description: cfg.description,
+            seed: cfg.seed,
+            replicates: cfg.replicates,
+            max_degree,
+            graph,
+            people,
+            arrivals,
+            strategies,
+            sweep_parameter,
+            weekly: cfg.output.weekly,
+            parquet,
+            csv,
+            source_text: text.to_string(),
+        })
+    }
+}
+
+/// The 1-based line where `key` is set in `text` (1 if not found).
+fn key_line(text: &str, key: &str) -> u64 {
+    let header = format!("[{key}]");
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.starts_with(&header) || t.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i as u64 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_experiment_is_valid() {
+        let e = Experiment::quick();
+        assert!(e.strategies.len() >= 4);
+        assert!(matches!(e.graph, GraphSource::Generated(..)));
+    }
+
+    #[test]
+    fn every_shipped_example_is_valid() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/experiments");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            Experiment::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            n += 1;
+        }
+        assert!(n >= 4);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key_and_line() {
+        let good = QUICK_EXPERIMENT;
+        let bad = good.replacen("[invitations]", "[invitations]\nper_weak = 3", 1);
+        let e = Experiment::from_toml(&bad, Path::new("x.toml")).unwrap_err().to_string();
+        let line = bad.lines().position(|l| l.starts_with("per_weak")).unwrap() + 1;
+        assert!(e.starts_with(&format!("x.toml:{line}:")) && e.contains("per_weak"), "{e}");
+        let bad = good.replacen("replicates = ", "replicates = -", 1);
+        let e = Experiment::from_toml(&bad, Path::new("x.toml")).unwrap_err().to_string();
+        assert!(e.contains("x.toml:") && e.contains("replicates") || e.contains("invalid value"), "{e}");
+        let bad = good.replace("\"accept-all\"", "\"accept-most\"");
+        let e = Experiment::from_toml(&bad, Path::new("x.toml")).unwrap_err().to_string();
+        let line = bad.lines().position(|l| l.trim_start().starts_with("strategies")).unwrap() + 1;
+        assert!(e.starts_with(&format!("x.toml:{line}:")) && e.contains("accept-most"), "{e}");
+        let bad = good.replacen("model = ", "rewire_prob = 0.2\nmodel = ", 1);
+        let e = Experiment::from_toml(&bad, Path::new("x.toml")).unwrap_err().to_string();
+        assert!(e.contains("rewire_prob applies to watts-strogatz only"), "{e}");
+    }
+
+    #[test]
+    fn graph_spec_refuses_settings_of_another_model() {
+        let spec = GraphSpec { model: Some("ba".into()), rewire_prob: Some(0.1), ..GraphSpec::default() };
+        let e = spec.to_model(Spelling::Flag).unwrap_err().to_string();
+        assert_eq!(e, "--rewire-prob applies to watts-strogatz only, not to ba");
+    }
+}

@@ -1,0 +1,286 @@
+//! Simulation: plays out an [`Experiment`]: replicates × people × strategies (×
+//! sweep values), each person receiving weeks of seeded invitations and accepting
+//! some under each strategy; then measures everyone's reach with the exact kernel.
+//! Sits between [`crate::config`] and [`crate::results`].
+//!
+//! # Algorithm
+//! 1. Set-up, once: generate or load the network, place roles, add the fake-account
+//!    pool (the only copy of the graph), choose the people.
+//! 2. Per (replicate, person), one random stream draws the invitations
+//!    ([`crate::invitations::arrivals`]); every strategy sees the same ones (common
+//!    random numbers), so differences between strategies come from the strategy
+//!    alone. `random:P` decides with a hash of `(seed, replicate, person, inviter)`,
+//!    so raising P only adds acceptances.
+//! 3. Each (replicate, person, strategy, week) becomes a reach query whose extra
+//!    neighbours are the inviters accepted so far (a prefix of the accepted list).
+//!    Identical queries (same person, same accepted set: a strategy that accepted
+//!    nothing new that week, or two strategies that agree) are computed once. Queries
+//!    are ordered by person, so the 64 lanes of a traversal mostly share a source.
+//!
+//! Every task's randomness derives from `(seed, task)`, and reach counts are exact,
+//! so the tables are identical whatever the thread count.
+//!
+//! # Complexity
+//! Reach dominates: O(distinct queries / 64 × edges within the balls × max degree).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::{Experiment, GraphSource, StrategyRun};
+use crate::error::{Error, Result};
+use crate::generate::{splitmix, task_rng};
+use crate::graph::{ConnectionGraph, NodeId};
+use crate::invitations::{ArrivalContext, Source, arrivals};
+use crate::progress::Progress;
+use crate::reach::exact::{Query, reach_many};
+use crate::reach::ReachCounts;
+use crate::roles::{RoleMap, place_roles};
+
+/// Random-stream families, so set-up and invitations never share a stream.
+const FAKE_STREAM: u64 = 0xFA4E << 48;
+const PEOPLE_STREAM: u64 = 0x9E09 << 48;
+const ARRIVAL_STREAM: u64 = 0xA441 << 48;
+
+/// The network an experiment runs on, after set-up.
+#[derive(Debug)]
+pub struct Setup {
+    /// The network with the fake-account pool.
+    pub graph: ConnectionGraph,
+    /// Roles (fake accounts have none).
+    pub roles: RoleMap,
+    /// Nodes from this id on are fake accounts.
+    pub first_fake: u32,
+    /// The people studied, ascending.
+    pub people: Vec<NodeId>,
+}
+
+impl Setup {
+    /// Generates or loads the network, adds the fake pool and picks the people.
+    /// `base` anchors nothing here (paths in the experiment are already resolved).
+    pub fn new(exp: &Experiment) -> Result<Self> {
+        let (graph, roles) = match &exp.graph {
+            GraphSource::Generated(model, plan) => {
+                let net = model.generate(exp.seed)?;
+                let graph = net.to_graph()?;
+                let roles = place_roles(&graph, net.communities.as_deref(), plan, exp.seed)?;
+                (graph, roles)
+            }
+            GraphSource::Files { edges, roles } => {
+                let graph = crate::ingest::load_graph(edges)?;
+                let roles = match roles {
+                    Some(path) => {
+                        let records = crate::ingest::load_pairs(path, ["node", "role"], true)?;
+                        RoleMap::from_records(&graph, &records, path)?.0
+                    }
+                    None => RoleMap::none(graph.node_count()),
+                };
+                (graph, roles)
+            }
+        };
+        let real = u32::try_from(graph.node_count()).map_err(|_| Error::TooManyNodes { path: "<experiment>".into() })?;
+        let fakes = exp.arrivals.fake_count(graph.node_count());
+        let graph = if fakes > 0 {
+            let mut rng = task_rng(exp.seed, FAKE_STREAM);
+            let edges: Vec<(u32, u32)> = (0..fakes)
+                .flat_map(|f| (0..exp.arrivals.fake_connections).map(move |_| f))
+                .map(|f| {
+                    use rand::RngExt;
+                    (real + f, rng.random_range(0..real))
+                })
+                .collect();
+            graph.with_added_nodes(fakes, &edges)?
+        } else {
+            graph
+        };
+        let people = choose_people(exp, &graph, &roles, real)?;
+        Ok(Self { graph, roles, first_fake: real, people })
+    }
+}
+
+fn choose_people(exp: &Experiment, graph: &ConnectionGraph, roles: &RoleMap, real: u32) -> Result<Vec<NodeId>> {
+    let p = &exp.people;
+    let fits = |v: NodeId| {
+        let c = graph.neighbor_count(v);
+        c >= p.connections.0 && c <= p.connections.1 && p.role.is_none_or(|r| roles.role_of(v) == r)
+    };
+    if let Some(ids) = &p.ids {
+        let mut out = Vec::new();
+        for id in ids {
+            match graph.ids().lookup(id) {
+                Some(v) if v.0 < real => out.push(v),
+                _ => return Err(Error::Invalid(format!("people.ids: {id:?} is not a person of the network"))),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        return Ok(out);
+    }
+    let k = p.sample.expect("validated: sample or ids");
+    let candidates: Vec<NodeId> = (0..real).map(NodeId).filter(|&v| fits(v)).collect();
+    if candidates.is_empty() {
+        return Err(Error::Invalid(
+            "no person passes the [people] filters (connection range and role); widen them".into(),
+        ));
+    }
+    let mut rng = task_rng(exp.seed, PEOPLE_STREAM);
+    let mut picked: Vec<NodeId> = if k >= candidates.len() {
+        candidates
+    } else {
+        rand::seq::index::sample(&mut rng, candidates.len(), k).into_iter().map(|i| candidates[i]).collect()
+    };
+    picked.sort_unstable();
+    Ok(picked)
+}
+
+/// One observation: a (replicate, person, strategy, week).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// Replicate, from 0.
+    pub replicate: u32,
+    /// The person.
+    pub person: NodeId,
+    /// Index into [`Experiment::strategies`].
+    pub strategy: usize,
+    /// Week (the horizon unless weekly output is on).
+    pub week: u32,
+    /// Invitations received up to this week.
+    pub received: u32,
+    /// Invitations accepted up to this week.
+    pub accepted: u32,
+    /// Fake accounts accepted up to this week.
+    pub fake_accepted: u32,
+    /// Mutual connections (base graph) of each accepted inviter.
+    pub accepted_mutuals: Vec<u32>,
+    /// Reach at every degree.
+    pub reach: ReachCounts,
+}
+
+/// Everything an experiment measured.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// One per (replicate, person, strategy, week), in that order.
+    pub observations: Vec<Observation>,
+    /// Reach queries computed (after removing repeats).
+    pub distinct_queries: usize,
+}
+
+/// Per (replicate, person): the arrivals and, per strategy, which were accepted.
+struct PersonRun {
+    replicate: u32,
+    person: NodeId,
+    /// Week of each arrival.
+    weeks: Vec<u32>,
+    /// Per strategy: indices into the arrivals, in arrival order.
+    accepted: Vec<Vec<usize>>,
+    inviters: Vec<u32>,
+    fake: Vec<bool>,
+}
+
+/// Runs the experiment on a set-up; `progress` counts reach queries.
+pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Outcome {
+    let g = &setup.graph;
+    let ctx = ArrivalContext::new(g, &setup.roles, setup.first_fake);
+    let n_people = setup.people.len() as u64;
+    // 1. Invitations and decisions, in parallel per (replicate, person).
+    let tasks: Vec<(u32, usize)> =
+        (0..exp.replicates).flat_map(|r| (0..setup.people.len()).map(move |i| (r, i))).collect();
+    let runs: Vec<PersonRun> = tasks
+        .par_iter()
+        .map(|&(r, i)| {
+            let person = setup.people[i];
+            let mut rng = task_rng(exp.seed, ARRIVAL_STREAM | (u64::from(r) * n_people + i as u64));
+            let arrived = arrivals(&ctx, &exp.arrivals, person, &mut rng);
+            let decision_seed = splitmix(exp.seed ^ splitmix(u64::from(r)));
+            let accepted = exp
+                .strategies
+                .iter()
+                .map(|StrategyRun { strategy, .. }| {
+                    (0..arrived.len())
+                        .filter(|&k| strategy.accepts(g, &setup.roles, person, arrived[k].from, decision_seed))
+                        .collect()
+                })
+                .collect();
+            PersonRun {
+                replicate: r,
+                person,
+                weeks: arrived.iter().map(|a| a.week).collect(),
+                inviters: arrived.iter().map(|a| a.from.0).collect(),
+                fake: arrived.iter().map(|a| a.source == Source::Fake).collect(),
+                accepted,
+            }
+        })
+        .collect();
+    // 2. Queries: accepted prefixes per week; identical ones computed once.
+    let weeks: Vec<u32> = if exp.weekly { (1..=exp.arrivals.weeks).collect() } else { vec![exp.arrivals.weeks] };
+    let lists: Vec<Vec<Vec<u32>>> = runs
+        .iter()
+        .map(|run| run.accepted.iter().map(|acc| acc.iter().map(|&k| run.inviters[k]).collect()).collect())
+        .collect();
+    let mut index: HashMap<(u32, Vec<u32>), usize> = HashMap::new();
+    let mut queries: Vec<Query<'_>> = Vec::new();
+    let mut slots = Vec::new(); // query index per observation
+    for (run, per_strategy) in runs.iter().zip(&lists) {
+        for (s, list) in per_strategy.iter().enumerate() {
+            for &w in &weeks {
+                let cut = run.accepted[s].iter().take_while(|&&k| run.weeks[k] <= w).count();
+                let mut key: Vec<u32> = list[..cut].to_vec();
+                key.sort_unstable();
+                let prefix = &list[..cut];
+                let q = *index.entry((run.person.0, key)).or_insert_with(|| {
+                    queries.push(Query { source: run.person, accepted: prefix });
+                    queries.len() - 1
+                });
+                slots.push(q);
+            }
+        }
+    }
+    // Sort queries by person for lane sharing; keep a map back.
+    let mut order: Vec<usize> = (0..queries.len()).collect();
+    order.sort_by_key(|&q| queries[q].source);
+    let sorted: Vec<Query<'_>> = order.iter().map(|&q| queries[q]).collect();
+    let counts_sorted = reach_many(g, &setup.roles, &sorted, exp.max_degree, progress);
+    let mut counts = vec![ReachCounts::default(); queries.len()];
+    for (pos, &q) in order.iter().enumerate() {
+        counts[q] = counts_sorted[pos].clone();
+    }
+    // 3. Observations.
+    let mut observations = Vec::with_capacity(slots.len());
+    let mut slot = slots.into_iter();
+    for run in &runs {
+        for (s, acc) in run.accepted.iter().enumerate() {
+            for &w in &weeks {
+                let q = slot.next().expect("one slot per observation");
+                let upto: Vec<usize> = acc.iter().copied().take_while(|&k| run.weeks[k] <= w).collect();
+                observations.push(Observation {
+                    replicate: run.replicate,
+                    person: run.person,
+                    strategy: s,
+                    week: w,
+                    received: count_u32(run.weeks.iter().filter(|&&x| x <= w).count()),
+                    accepted: count_u32(upto.len()),
+                    fake_accepted: count_u32(upto.iter().filter(|&&k| run.fake[k]).count()),
+                    accepted_mutuals: upto
+                        .iter()
+                        .map(|&k| count_u32(g.mutual_count(run.person, NodeId(run.inviters[k]))))
+                        .collect(),
+                    reach: counts[q].clone(),
+                });
+            }
+        }
+    }
+    Outcome { observations, distinct_queries: queries.len() }
+}
+
+fn count_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Reads an experiment from `path`, or the built-in quick experiment.
+pub fn load_experiment(path: Option<&Path>) -> Result<Experiment> {
+    match path {
+        Some(p) => Experiment::from_file(p),
+        None => Ok(Experiment::quick()),
+    }
+}
