@@ -14,9 +14,31 @@ fn bench_generate(c: &mut Criterion) {
     let nodes = 100_000;
     let models = [
         ("ba", GraphModel::BarabasiAlbert { nodes, m: 10 }),
-        ("holme-kim", GraphModel::HolmeKim { nodes, m: 10, triad_prob: 0.5 }),
-        ("watts-strogatz", GraphModel::WattsStrogatz { nodes, k: 20, rewire_prob: 0.1 }),
-        ("sbm", GraphModel::Sbm { nodes, communities: 10, avg_degree: 20.0, mixing: 0.2 }),
+        (
+            "holme-kim",
+            GraphModel::HolmeKim {
+                nodes,
+                m: 10,
+                triad_prob: 0.5,
+            },
+        ),
+        (
+            "watts-strogatz",
+            GraphModel::WattsStrogatz {
+                nodes,
+                k: 20,
+                rewire_prob: 0.1,
+            },
+        ),
+        (
+            "sbm",
+            GraphModel::Sbm {
+                nodes,
+                communities: 10,
+                avg_degree: 20.0,
+                mixing: 0.2,
+            },
+        ),
         (
             "chung-lu",
             GraphModel::ChungLu {
@@ -26,7 +48,14 @@ fn bench_generate(c: &mut Criterion) {
                 cap: 30_000,
             },
         ),
-        ("linkedin", GraphModel::LinkedIn(LinkedInParams { nodes, avg_degree: 20.0, ..LinkedInParams::default() })),
+        (
+            "linkedin",
+            GraphModel::LinkedIn(LinkedInParams {
+                nodes,
+                avg_degree: 20.0,
+                ..LinkedInParams::default()
+            }),
+        ),
     ];
     let mut group = c.benchmark_group("generate_100k_nodes_mean_degree_20");
     group.sample_size(10);

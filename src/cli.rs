@@ -18,11 +18,11 @@ use netreach::progress::Progress;
 use netreach::reach::Degree;
 use netreach::reach::exact::{Query, reach_many};
 use netreach::results::{
-    NetworkFormat, ReachRow, reach_table, simulation_tables, terminal_summary, write_network, write_simulation,
-    write_table,
+    NetworkFormat, ReachRow, reach_table, simulation_tables, terminal_summary, write_network,
+    write_simulation, write_table,
 };
-use netreach::simulation::{Setup, simulate};
 use netreach::roles::{Placement, Role, RoleMap, RolePlan, place_roles};
+use netreach::simulation::{Setup, simulate};
 use netreach::strategy::Strategy;
 use netreach::{Error, ingest};
 
@@ -62,10 +62,14 @@ enum Command {
     /// The main job: network → invitations over weeks → strategies → reach tables
     /// and a summary. Without a file, runs the built-in quick experiment
     /// (data/experiments/quick.toml).
-    #[command(after_help = "Examples:\n  netreach run\n  netreach run data/experiments/acceptance-sweep.toml -o out/sweep -j 2")]
+    #[command(
+        after_help = "Examples:\n  netreach run\n  netreach run data/experiments/acceptance-sweep.toml -o out/sweep -j 2"
+    )]
     Run(SimulateArgs),
     /// Runs an experiment file and writes its tables (reach, people, summary).
-    #[command(after_help = "Example:\n  netreach simulate data/experiments/accept-vs-refuse.toml -o out/accept-vs-refuse")]
+    #[command(
+        after_help = "Example:\n  netreach simulate data/experiments/accept-vs-refuse.toml -o out/accept-vs-refuse"
+    )]
     Simulate(SimulateArgs),
     /// Exact reach by degree and role for chosen people, optionally under strategies
     /// for their pending invitations.
@@ -468,11 +472,16 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
 
 fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> {
     if needs_file && a.experiment.is_none() {
-        usage_error("simulate needs an experiment file; `netreach run` runs the built-in one".into());
+        usage_error(
+            "simulate needs an experiment file; `netreach run` runs the built-in one".into(),
+        );
     }
     let start = Instant::now();
     let exp = netreach::simulation::load_experiment(a.experiment.as_deref())?;
-    let out = a.out.clone().unwrap_or_else(|| Path::new("out").join(&exp.name));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&exp.name));
     say(g, format!("experiment {}: {}", exp.name, exp.description));
     let setup = Setup::new(&exp).with_context(|| format!("setting up experiment {}", exp.name))?;
     let r = setup.graph.build_report();
@@ -489,7 +498,11 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
             setup.people.len()
         ),
     );
-    let weeks = if exp.weekly { exp.arrivals.weeks as usize } else { 1 };
+    let weeks = if exp.weekly {
+        exp.arrivals.weeks as usize
+    } else {
+        1
+    };
     let planned = exp.replicates as usize * setup.people.len() * exp.strategies.len() * weeks;
     let bar = Bar::new(planned as u64, "reach", g);
     let outcome = simulate(&exp, &setup, &bar);
@@ -511,7 +524,13 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
         ),
     );
     if g.verbose {
-        say(g, format!("peak memory {}", peak_memory().unwrap_or_else(|| "unknown".into())));
+        say(
+            g,
+            format!(
+                "peak memory {}",
+                peak_memory().unwrap_or_else(|| "unknown".into())
+            ),
+        );
     }
     Ok(())
 }

@@ -73,6 +73,7 @@ impl Spelling {
 impl GraphSpec {
     /// The model these settings describe; settings that the model does not use
     /// are errors naming them.
+    #[allow(clippy::too_many_lines)] // a flat mapping, one arm per model
     pub fn to_model(&self, spelling: Spelling) -> Result<GraphModel> {
         let name = match (&self.model, &self.preset) {
             (Some(_), Some(_)) => {
@@ -83,20 +84,48 @@ impl GraphSpec {
                 )));
             }
             (None, None) => {
-                return Err(Error::Invalid(format!("give {} or {}", spelling.name("model"), spelling.name("preset"))));
+                return Err(Error::Invalid(format!(
+                    "give {} or {}",
+                    spelling.name("model"),
+                    spelling.name("preset")
+                )));
             }
             (Some(m), None) => m.parse::<ModelName>()?.to_string(),
             (None, Some(p)) if p == "linkedin" => "linkedin".to_string(),
-            (None, Some(p)) => return Err(Error::Invalid(format!("unknown preset {p:?}; expected linkedin"))),
+            (None, Some(p)) => {
+                return Err(Error::Invalid(format!(
+                    "unknown preset {p:?}; expected linkedin"
+                )));
+            }
         };
         let used: [(&str, bool, &[&str]); 8] = [
-            ("triad_prob", self.triad_prob.is_some(), &["holme-kim", "linkedin"]),
-            ("rewire_prob", self.rewire_prob.is_some(), &["watts-strogatz"]),
-            ("communities", self.communities.is_some(), &["sbm", "linkedin"]),
+            (
+                "triad_prob",
+                self.triad_prob.is_some(),
+                &["holme-kim", "linkedin"],
+            ),
+            (
+                "rewire_prob",
+                self.rewire_prob.is_some(),
+                &["watts-strogatz"],
+            ),
+            (
+                "communities",
+                self.communities.is_some(),
+                &["sbm", "linkedin"],
+            ),
             ("mixing", self.mixing.is_some(), &["sbm", "linkedin"]),
-            ("degree_dist", self.degree_dist.is_some(), &["chung-lu", "linkedin"]),
+            (
+                "degree_dist",
+                self.degree_dist.is_some(),
+                &["chung-lu", "linkedin"],
+            ),
             ("sigma", self.sigma.is_some(), &["chung-lu", "linkedin"]),
-            ("exponent", self.exponent.is_some(), &["chung-lu", "linkedin"]),
+            (
+                "exponent",
+                self.exponent.is_some(),
+                &["chung-lu", "linkedin"],
+            ),
             ("cap", self.cap.is_some(), &["chung-lu", "linkedin"]),
         ];
         for (key, set, models) in used {
@@ -111,15 +140,25 @@ impl GraphSpec {
         let distribution = match self.degree_dist.as_deref() {
             None | Some("lognormal") => {
                 if self.exponent.is_some() {
-                    return Err(Error::Invalid(format!("{} applies to powerlaw degrees only", spelling.name("exponent"))));
+                    return Err(Error::Invalid(format!(
+                        "{} applies to powerlaw degrees only",
+                        spelling.name("exponent")
+                    )));
                 }
-                DegreeDistribution::LogNormal { sigma: self.sigma.unwrap_or(1.0) }
+                DegreeDistribution::LogNormal {
+                    sigma: self.sigma.unwrap_or(1.0),
+                }
             }
             Some("powerlaw") => {
                 if self.sigma.is_some() {
-                    return Err(Error::Invalid(format!("{} applies to lognormal degrees only", spelling.name("sigma"))));
+                    return Err(Error::Invalid(format!(
+                        "{} applies to lognormal degrees only",
+                        spelling.name("sigma")
+                    )));
                 }
-                DegreeDistribution::PowerLaw { exponent: self.exponent.unwrap_or(2.5) }
+                DegreeDistribution::PowerLaw {
+                    exponent: self.exponent.unwrap_or(2.5),
+                }
             }
             Some(other) => {
                 return Err(Error::Invalid(format!(
@@ -146,17 +185,28 @@ impl GraphSpec {
                 })
             }
             "ba" => GraphModel::BarabasiAlbert { nodes, m: half },
-            "holme-kim" => GraphModel::HolmeKim { nodes, m: half, triad_prob: self.triad_prob.unwrap_or(0.5) },
-            "watts-strogatz" => {
-                GraphModel::WattsStrogatz { nodes, k: 2 * half, rewire_prob: self.rewire_prob.unwrap_or(0.1) }
-            }
+            "holme-kim" => GraphModel::HolmeKim {
+                nodes,
+                m: half,
+                triad_prob: self.triad_prob.unwrap_or(0.5),
+            },
+            "watts-strogatz" => GraphModel::WattsStrogatz {
+                nodes,
+                k: 2 * half,
+                rewire_prob: self.rewire_prob.unwrap_or(0.1),
+            },
             "sbm" => GraphModel::Sbm {
                 nodes,
                 communities: self.communities.unwrap_or(10),
                 avg_degree: d,
                 mixing: self.mixing.unwrap_or(0.2),
             },
-            _ => GraphModel::ChungLu { nodes, avg_degree: d, distribution, cap: self.cap.unwrap_or(LINKEDIN_CAP) },
+            _ => GraphModel::ChungLu {
+                nodes,
+                avg_degree: d,
+                distribution,
+                cap: self.cap.unwrap_or(LINKEDIN_CAP),
+            },
         })
     }
 }
@@ -312,7 +362,10 @@ pub struct OutputConfig {
 
 impl Default for OutputConfig {
     fn default() -> Self {
-        Self { weekly: false, formats: vec!["parquet".into(), "csv".into()] }
+        Self {
+            weekly: false,
+            formats: vec!["parquet".into(), "csv".into()],
+        }
     }
 }
 
@@ -400,17 +453,21 @@ impl Experiment {
 
     /// Parses and checks TOML `text`; `path` names it in errors and anchors
     /// relative file names.
+    #[allow(clippy::too_many_lines)] // flat validation, one block per table
     pub fn from_toml(text: &str, path: &Path) -> Result<Self> {
         let cfg: ExperimentConfig = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
-            Error::parse(path, line, "a valid experiment setting", e.message().trim())
+            let line = e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() as u64 + 1
+            });
+            Error::Config {
+                at: crate::error::Location::new(path, line),
+                message: e.message().trim().to_string(),
+            }
         })?;
         let at = |key: &str, msg: String| -> Error {
-            let line = key_line(text, key);
-            Error::Parse {
-                at: crate::error::Location::new(path, line),
-                expected: format!("a valid value for {key}"),
-                found: msg,
+            Error::Config {
+                at: crate::error::Location::new(path, key_line(text, key)),
+                message: format!("{key}: {msg}"),
             }
         };
         let base = path.parent().unwrap_or(Path::new("."));
@@ -419,13 +476,27 @@ impl Experiment {
                 edges: base.join(edges),
                 roles: cfg.graph.roles.as_ref().map(|r| base.join(r)),
             },
-            (Some(_), _) => return Err(at("edges", "edges and generator settings together; give one".into())),
+            (Some(_), _) => {
+                return Err(at(
+                    "edges",
+                    "edges and generator settings together; give one".into(),
+                ));
+            }
             (None, spec) => {
                 if cfg.graph.roles.is_some() {
-                    return Err(at("roles", "a roles file needs graph.edges; generated networks use [roles]".into()));
+                    return Err(at(
+                        "roles",
+                        "a roles file needs graph.edges; generated networks use [roles]".into(),
+                    ));
                 }
-                let model = spec.to_model(Spelling::Key).map_err(|e| at("model", e.to_string()))?;
-                let placement: Placement = cfg.roles.placement.parse().map_err(|e: Error| at("placement", e.to_string()))?;
+                let model = spec
+                    .to_model(Spelling::Key)
+                    .map_err(|e| at("model", e.to_string()))?;
+                let placement: Placement = cfg
+                    .roles
+                    .placement
+                    .parse()
+                    .map_err(|e: Error| at("placement", e.to_string()))?;
                 GraphSource::Generated(
                     model,
                     RolePlan {
@@ -440,20 +511,32 @@ impl Experiment {
         if cfg.replicates == 0 {
             return Err(at("replicates", "0; expected at least 1".into()));
         }
-        let max_degree: Degree = cfg.max_degree.to_string().parse().map_err(|e: Error| at("max_degree", e.to_string()))?;
+        let max_degree: Degree = cfg
+            .max_degree
+            .to_string()
+            .parse()
+            .map_err(|e: Error| at("max_degree", e.to_string()))?;
         let p = &cfg.people;
         if p.sample.is_some() == p.ids.is_some() {
-            return Err(at("people", "expected exactly one of people.sample and people.ids".into()));
+            return Err(at(
+                "people",
+                "expected exactly one of people.sample and people.ids".into(),
+            ));
         }
         let role = match p.role.as_deref() {
             None => None,
             Some("none") => Some(None),
-            Some(r) => Some(Some(r.parse::<Role>().map_err(|e| at("role", e.to_string()))?)),
+            Some(r) => Some(Some(
+                r.parse::<Role>().map_err(|e| at("role", e.to_string()))?,
+            )),
         };
         let people = PeopleSpec {
             sample: p.sample,
             ids: p.ids.clone(),
-            connections: (p.min_connections.unwrap_or(0), p.max_connections.unwrap_or(usize::MAX)),
+            connections: (
+                p.min_connections.unwrap_or(0),
+                p.max_connections.unwrap_or(usize::MAX),
+            ),
             role,
         };
         let i = &cfg.invitations;
@@ -470,8 +553,13 @@ impl Experiment {
         arrivals.validate().map_err(|(key, msg)| at(key, msg))?;
         let mut strategies = Vec::new();
         for s in &cfg.strategies {
-            let strategy = s.parse().map_err(|e: Error| at("strategies", e.to_string()))?;
-            strategies.push(StrategyRun { strategy, sweep_value: None });
+            let strategy = s
+                .parse()
+                .map_err(|e: Error| at("strategies", e.to_string()))?;
+            strategies.push(StrategyRun {
+                strategy,
+                sweep_value: None,
+            });
         }
         let sweep_parameter = cfg.sweep.as_ref().map(|s| s.parameter.clone());
         if let Some(sweep) = &cfg.sweep {
@@ -480,17 +568,30 @@ impl Experiment {
                     "random" => format!("random:{v}"),
                     "min-mutual" if v >= 0.0 && v.fract() == 0.0 => format!("min-mutual:{v}"),
                     "mutual-max" if v >= 0.0 && v.fract() == 0.0 => format!("mutual:0-{v}"),
-                    "min-mutual" | "mutual-max" => return Err(at("values", format!("{v}: expected whole numbers"))),
+                    "min-mutual" | "mutual-max" => {
+                        return Err(at("values", format!("{v}: expected whole numbers")));
+                    }
                     other => {
-                        return Err(at("parameter", format!("{other:?}; expected random, min-mutual or mutual-max")));
+                        return Err(at(
+                            "parameter",
+                            format!("{other:?}; expected random, min-mutual or mutual-max"),
+                        ));
                     }
                 };
-                let strategy = spelled.parse().map_err(|e: Error| at("values", e.to_string()))?;
-                strategies.push(StrategyRun { strategy, sweep_value: Some(v) });
+                let strategy = spelled
+                    .parse()
+                    .map_err(|e: Error| at("values", e.to_string()))?;
+                strategies.push(StrategyRun {
+                    strategy,
+                    sweep_value: Some(v),
+                });
             }
         }
         if strategies.is_empty() {
-            return Err(at("strategies", "no strategy; expected at least one (or a [sweep])".into()));
+            return Err(at(
+                "strategies",
+                "no strategy; expected at least one (or a [sweep])".into(),
+            ));
         }
         let mut parquet = false;
         let mut csv = false;
@@ -502,7 +603,10 @@ impl Experiment {
             }
         }
         if !(parquet || csv) {
-            return Err(at("formats", "no format; expected parquet and/or csv".into()));
+            return Err(at(
+                "formats",
+                "no format; expected parquet and/or csv".into(),
+            ));
         }
         Ok(Experiment {
             name: cfg.name,
@@ -529,7 +633,9 @@ fn key_line(text: &str, key: &str) -> u64 {
     text.lines()
         .position(|l| {
             let t = l.trim_start();
-            t.starts_with(&header) || t.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+            t.starts_with(&header)
+                || t.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
         })
         .map_or(1, |i| i as u64 + 1)
 }
@@ -561,24 +667,52 @@ mod tests {
     fn unknown_keys_and_bad_values_name_the_key_and_line() {
         let good = QUICK_EXPERIMENT;
         let bad = good.replacen("[invitations]", "[invitations]\nper_weak = 3", 1);
-        let e = Experiment::from_toml(&bad, Path::new("x.toml")).unwrap_err().to_string();
+        let e = Experiment::from_toml(&bad, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string();
         let line = bad.lines().position(|l| l.starts_with("per_weak")).unwrap() + 1;
-        assert!(e.starts_with(&format!("x.toml:{line}:")) && e.contains("per_weak"), "{e}");
+        assert!(
+            e.starts_with(&format!("x.toml:{line}:")) && e.contains("per_weak"),
+            "{e}"
+        );
         let bad = good.replacen("replicates = ", "replicates = -", 1);
-        let e = Experiment::from_toml(&bad, Path::new("x.toml")).unwrap_err().to_string();
-        assert!(e.contains("x.toml:") && e.contains("replicates") || e.contains("invalid value"), "{e}");
+        let e = Experiment::from_toml(&bad, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("x.toml:") && e.contains("replicates") || e.contains("invalid value"),
+            "{e}"
+        );
         let bad = good.replace("\"accept-all\"", "\"accept-most\"");
-        let e = Experiment::from_toml(&bad, Path::new("x.toml")).unwrap_err().to_string();
-        let line = bad.lines().position(|l| l.trim_start().starts_with("strategies")).unwrap() + 1;
-        assert!(e.starts_with(&format!("x.toml:{line}:")) && e.contains("accept-most"), "{e}");
+        let e = Experiment::from_toml(&bad, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string();
+        let line = bad
+            .lines()
+            .position(|l| l.trim_start().starts_with("strategies"))
+            .unwrap()
+            + 1;
+        assert!(
+            e.starts_with(&format!("x.toml:{line}:")) && e.contains("accept-most"),
+            "{e}"
+        );
         let bad = good.replacen("model = ", "rewire_prob = 0.2\nmodel = ", 1);
-        let e = Experiment::from_toml(&bad, Path::new("x.toml")).unwrap_err().to_string();
-        assert!(e.contains("rewire_prob applies to watts-strogatz only"), "{e}");
+        let e = Experiment::from_toml(&bad, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("rewire_prob applies to watts-strogatz only"),
+            "{e}"
+        );
     }
 
     #[test]
     fn graph_spec_refuses_settings_of_another_model() {
-        let spec = GraphSpec { model: Some("ba".into()), rewire_prob: Some(0.1), ..GraphSpec::default() };
+        let spec = GraphSpec {
+            model: Some("ba".into()),
+            rewire_prob: Some(0.1),
+            ..GraphSpec::default()
+        };
         let e = spec.to_model(Spelling::Flag).unwrap_err().to_string();
         assert_eq!(e, "--rewire-prob applies to watts-strogatz only, not to ba");
     }

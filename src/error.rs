@@ -65,6 +65,14 @@ pub enum Error {
         /// One sentence saying what was expected.
         message: String,
     },
+    /// An experiment file is malformed or has a bad key or value.
+    #[error("{at}: {message}")]
+    Config {
+        /// Where the bad setting is.
+        at: Location,
+        /// What is wrong, naming the key.
+        message: String,
+    },
     /// An input contained no edges (after dropping self-loops).
     #[error("{}: the graph has no edges; expected at least one edge between two different nodes", .path.display())]
     EmptyGraph {

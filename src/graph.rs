@@ -415,16 +415,27 @@ impl ConnectionGraph {
         let ids = match &self.ids {
             NodeIds::Int(v) => {
                 let next = v.last().map_or(0, |x| x + 1);
-                NodeIds::Int(v.iter().copied().chain((0..u64::from(count)).map(|i| next + i)).collect())
+                NodeIds::Int(
+                    v.iter()
+                        .copied()
+                        .chain((0..u64::from(count)).map(|i| next + i))
+                        .collect(),
+                )
             }
             NodeIds::Str(v) => {
                 let last = v.last().cloned().unwrap_or_default();
-                NodeIds::Str(v.iter().cloned().chain((0..count).map(|i| format!("{last}~added-{i:010}"))).collect())
+                NodeIds::Str(
+                    v.iter()
+                        .cloned()
+                        .chain((0..count).map(|i| format!("{last}~added-{i:010}")))
+                        .collect(),
+                )
             }
         };
         let mut all: Vec<(u32, u32)> = self.edges().map(|(u, v)| (u.0, v.0)).collect();
         all.extend_from_slice(edges);
-        let mut g = Self::from_internal_edges(ids, &all, all.len() as u64, Path::new("<added nodes>"))?;
+        let mut g =
+            Self::from_internal_edges(ids, &all, all.len() as u64, Path::new("<added nodes>"))?;
         g.report = self.report;
         Ok(g)
     }

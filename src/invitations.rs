@@ -176,7 +176,10 @@ impl ArrivalModel {
             }
         }
         if w.iter().map(|x| x.1).sum::<f64>() <= 0.0 {
-            return Err(("friends_of_friends", "all source weights are 0; give at least one positive weight".into()));
+            return Err((
+                "friends_of_friends",
+                "all source weights are 0; give at least one positive weight".into(),
+            ));
         }
         if self.fake_connections == 0 {
             return Err(("fake_connections", "0; expected at least 1".into()));
@@ -189,7 +192,8 @@ impl ArrivalModel {
         if self.fake_accounts <= 0.0 {
             return 0;
         }
-        self.fake_pool.unwrap_or_else(|| u32::try_from((nodes / 100).max(10)).unwrap_or(u32::MAX))
+        self.fake_pool
+            .unwrap_or_else(|| u32::try_from((nodes / 100).max(10)).unwrap_or(u32::MAX))
     }
 }
 
@@ -231,8 +235,15 @@ pub struct ArrivalContext<'a> {
 impl<'a> ArrivalContext<'a> {
     /// The context for `graph` whose nodes from `first_fake` on are fake accounts.
     pub fn new(graph: &'a ConnectionGraph, roles: &RoleMap, first_fake: u32) -> Self {
-        let recruiters = graph.nodes().filter(|&v| roles.role_of(v) == Some(Role::Recruiter)).collect();
-        Self { graph, recruiters, first_fake }
+        let recruiters = graph
+            .nodes()
+            .filter(|&v| roles.role_of(v) == Some(Role::Recruiter))
+            .collect();
+        Self {
+            graph,
+            recruiters,
+            first_fake,
+        }
     }
 
     /// Whether `v` is a fake account.
@@ -243,16 +254,30 @@ impl<'a> ArrivalContext<'a> {
 
 /// The invitations `person` receives over the horizon, in arrival order, each
 /// inviter at most once; see the module doc.
-pub fn arrivals(ctx: &ArrivalContext<'_>, model: &ArrivalModel, person: NodeId, rng: &mut impl rand::Rng) -> Vec<Arrival> {
+pub fn arrivals(
+    ctx: &ArrivalContext<'_>,
+    model: &ArrivalModel,
+    person: NodeId,
+    rng: &mut impl rand::Rng,
+) -> Vec<Arrival> {
     let g = ctx.graph;
-    let weights = [model.friends_of_friends, model.strangers, model.recruiter_outreach, model.fake_accounts];
+    let weights = [
+        model.friends_of_friends,
+        model.strangers,
+        model.recruiter_outreach,
+        model.fake_accounts,
+    ];
     let total: f64 = weights.iter().sum();
     let fakes = u32::try_from(g.node_count()).expect("fits u32") - ctx.first_fake;
     let mut out: Vec<Arrival> = Vec::new();
     let poisson = Poisson::new(model.per_week.max(1e-12)).expect("validated rate");
     for week in 1..=model.weeks {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let k = if model.per_week > 0.0 { poisson.sample(rng) as u32 } else { 0 };
+        let k = if model.per_week > 0.0 {
+            poisson.sample(rng) as u32
+        } else {
+            0
+        };
         for _ in 0..k {
             let mut x = rng.random::<f64>() * total;
             let mut which = 3;
@@ -263,7 +288,12 @@ pub fn arrivals(ctx: &ArrivalContext<'_>, model: &ArrivalModel, person: NodeId, 
                 }
                 x -= w;
             }
-            let source = [Source::FriendOfFriend, Source::Stranger, Source::Recruiter, Source::Fake][which];
+            let source = [
+                Source::FriendOfFriend,
+                Source::Stranger,
+                Source::Recruiter,
+                Source::Fake,
+            ][which];
             let draw = |rng: &mut dyn FnMut() -> f64| -> Option<NodeId> {
                 let pick = |len: usize, u: f64| {
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -287,9 +317,10 @@ pub fn arrivals(ctx: &ArrivalContext<'_>, model: &ArrivalModel, person: NodeId, 
                     Source::Recruiter if !ctx.recruiters.is_empty() => {
                         Some(ctx.recruiters[pick(ctx.recruiters.len(), rng())])
                     }
-                    Source::Fake if fakes > 0 => {
-                        Some(NodeId(ctx.first_fake + u32::try_from(pick(fakes as usize, rng())).expect("fits u32")))
-                    }
+                    Source::Fake if fakes > 0 => Some(NodeId(
+                        ctx.first_fake
+                            + u32::try_from(pick(fakes as usize, rng())).expect("fits u32"),
+                    )),
                     Source::Recruiter | Source::Fake => None,
                 }
             };
@@ -316,9 +347,18 @@ mod tests {
     #[test]
     fn arrivals_are_pending_unique_and_reproducible() {
         use crate::generate::{GraphModel, task_rng};
-        let net = GraphModel::HolmeKim { nodes: 2000, m: 4, triad_prob: 0.5 }.generate(1).unwrap();
+        let net = GraphModel::HolmeKim {
+            nodes: 2000,
+            m: 4,
+            triad_prob: 0.5,
+        }
+        .generate(1)
+        .unwrap();
         let g = net.to_graph().unwrap();
-        let roles = RoleMap::from_roles(g.node_count(), (0..50).map(|v| (NodeId(v * 7), Role::Recruiter)));
+        let roles = RoleMap::from_roles(
+            g.node_count(),
+            (0..50).map(|v| (NodeId(v * 7), Role::Recruiter)),
+        );
         let ctx = ArrivalContext::new(&g, &roles, 1990);
         let model = ArrivalModel {
             weeks: 10,

@@ -16,6 +16,7 @@
 //!
 //! Cumulative reach up to k is the sum of rows 1..=k.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -408,8 +409,14 @@ pub fn write_network(
 /// A column of external ids for `nodes` (integers or strings, as the graph has them).
 fn id_column(name: &str, ids: &NodeIds, nodes: impl Iterator<Item = NodeId>) -> Column {
     match ids {
-        NodeIds::Int(v) => Column::new(name.into(), nodes.map(|n| v[n.index()]).collect::<Vec<u64>>()),
-        NodeIds::Str(v) => Column::new(name.into(), nodes.map(|n| v[n.index()].as_str()).collect::<Vec<&str>>()),
+        NodeIds::Int(v) => Column::new(
+            name.into(),
+            nodes.map(|n| v[n.index()]).collect::<Vec<u64>>(),
+        ),
+        NodeIds::Str(v) => Column::new(
+            name.into(),
+            nodes.map(|n| v[n.index()].as_str()).collect::<Vec<&str>>(),
+        ),
     }
 }
 
@@ -462,7 +469,10 @@ pub struct SimulationTables {
 }
 
 fn table_err(what: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
-    move |source| Error::Table { context: format!("building the {what} table"), source }
+    move |source| Error::Table {
+        context: format!("building the {what} table"),
+        source,
+    }
 }
 
 /// Builds the reach, people and summary tables of a simulation.
@@ -470,6 +480,7 @@ fn table_err(what: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
 /// The 95% confidence interval of a mean is a t-interval over people: each
 /// person's replicates are averaged first, so one person's replicates are not
 /// counted as independent observations; with one person it is empty (NaN).
+#[allow(clippy::too_many_lines)] // one flat column list per table
 pub fn simulation_tables(
     exp: &crate::config::Experiment,
     ids: &NodeIds,
@@ -477,37 +488,69 @@ pub fn simulation_tables(
 ) -> Result<SimulationTables> {
     let obs = &outcome.observations;
     let d = usize::from(exp.max_degree.0);
-    let spell: Vec<String> = exp.strategies.iter().map(|s| s.strategy.to_string()).collect();
+    let spell: Vec<String> = exp
+        .strategies
+        .iter()
+        .map(|s| s.strategy.to_string())
+        .collect();
     let sweep: Vec<Option<f64>> = exp.strategies.iter().map(|s| s.sweep_value).collect();
     let rep = |k: usize| obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
     // Reach, long.
     let mut reach_cols = vec![
-        Column::new("replicate".into(), rep(d).map(|o| o.replicate).collect::<Vec<u32>>()),
+        Column::new(
+            "replicate".into(),
+            rep(d).map(|o| o.replicate).collect::<Vec<u32>>(),
+        ),
         id_column("person", ids, rep(d).map(|o| o.person)),
-        Column::new("strategy".into(), rep(d).map(|o| spell[o.strategy].as_str()).collect::<Vec<&str>>()),
-        Column::new("sweep_value".into(), rep(d).map(|o| sweep[o.strategy]).collect::<Vec<Option<f64>>>()),
+        Column::new(
+            "strategy".into(),
+            rep(d)
+                .map(|o| spell[o.strategy].as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "sweep_value".into(),
+            rep(d)
+                .map(|o| sweep[o.strategy])
+                .collect::<Vec<Option<f64>>>(),
+        ),
         Column::new("week".into(), rep(d).map(|o| o.week).collect::<Vec<u32>>()),
-        Column::new("degree".into(), obs.iter().flat_map(|_| 1..=u32::from(exp.max_degree.0)).collect::<Vec<u32>>()),
+        Column::new(
+            "degree".into(),
+            obs.iter()
+                .flat_map(|_| 1..=u32::from(exp.max_degree.0))
+                .collect::<Vec<u32>>(),
+        ),
     ];
     let at = |f: fn(&crate::reach::Counts) -> u64, up: bool| -> Vec<u64> {
         obs.iter()
             .flat_map(|o| {
                 (1..=exp.max_degree.0).map(move |k| {
-                    let c = if up { o.reach.up_to_degree(Degree(k)) } else { o.reach.at_degree(Degree(k)) };
+                    let c = if up {
+                        o.reach.up_to_degree(Degree(k))
+                    } else {
+                        o.reach.at_degree(Degree(k))
+                    };
                     f(&c)
                 })
             })
             .collect()
     };
     for (name, f) in [
-        ("nodes", (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64),
+        (
+            "nodes",
+            (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64,
+        ),
         ("recruiters", |c| c.recruiters),
         ("hiring_managers", |c| c.hiring_managers),
     ] {
         reach_cols.push(Column::new(name.into(), at(f, false)));
     }
     for (name, f) in [
-        ("nodes_up_to", (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64),
+        (
+            "nodes_up_to",
+            (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64,
+        ),
         ("recruiters_up_to", |c| c.recruiters),
         ("hiring_managers_up_to", |c| c.hiring_managers),
     ] {
@@ -516,70 +559,182 @@ pub fn simulation_tables(
     let reach = DataFrame::new_infer_height(reach_cols).map_err(table_err("reach"))?;
     // People.
     let mutual_mean = |o: &crate::simulation::Observation| {
-        (!o.accepted_mutuals.is_empty())
-            .then(|| o.accepted_mutuals.iter().map(|&m| f64::from(m)).sum::<f64>() / o.accepted_mutuals.len() as f64)
+        (!o.accepted_mutuals.is_empty()).then(|| {
+            o.accepted_mutuals
+                .iter()
+                .map(|&m| f64::from(m))
+                .sum::<f64>()
+                / o.accepted_mutuals.len() as f64
+        })
     };
     let mutual_median = |o: &crate::simulation::Observation| {
         let mut v: Vec<f64> = o.accepted_mutuals.iter().map(|&m| f64::from(m)).collect();
         (!v.is_empty()).then(|| quantile(&mut v, 0.5))
     };
     let people = DataFrame::new_infer_height(vec![
-        Column::new("replicate".into(), obs.iter().map(|o| o.replicate).collect::<Vec<u32>>()),
+        Column::new(
+            "replicate".into(),
+            obs.iter().map(|o| o.replicate).collect::<Vec<u32>>(),
+        ),
         id_column("person", ids, obs.iter().map(|o| o.person)),
-        Column::new("strategy".into(), obs.iter().map(|o| spell[o.strategy].as_str()).collect::<Vec<&str>>()),
-        Column::new("sweep_value".into(), obs.iter().map(|o| sweep[o.strategy]).collect::<Vec<Option<f64>>>()),
-        Column::new("week".into(), obs.iter().map(|o| o.week).collect::<Vec<u32>>()),
-        Column::new("received".into(), obs.iter().map(|o| o.received).collect::<Vec<u32>>()),
-        Column::new("accepted".into(), obs.iter().map(|o| o.accepted).collect::<Vec<u32>>()),
-        Column::new("fake_accepted".into(), obs.iter().map(|o| o.fake_accepted).collect::<Vec<u32>>()),
-        Column::new("accepted_mutual_mean".into(), obs.iter().map(mutual_mean).collect::<Vec<Option<f64>>>()),
-        Column::new("accepted_mutual_median".into(), obs.iter().map(mutual_median).collect::<Vec<Option<f64>>>()),
+        Column::new(
+            "strategy".into(),
+            obs.iter()
+                .map(|o| spell[o.strategy].as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "sweep_value".into(),
+            obs.iter()
+                .map(|o| sweep[o.strategy])
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        Column::new(
+            "week".into(),
+            obs.iter().map(|o| o.week).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "received".into(),
+            obs.iter().map(|o| o.received).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "accepted".into(),
+            obs.iter().map(|o| o.accepted).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "fake_accepted".into(),
+            obs.iter().map(|o| o.fake_accepted).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "accepted_mutual_mean".into(),
+            obs.iter().map(mutual_mean).collect::<Vec<Option<f64>>>(),
+        ),
+        Column::new(
+            "accepted_mutual_median".into(),
+            obs.iter().map(mutual_median).collect::<Vec<Option<f64>>>(),
+        ),
     ])
     .map_err(table_err("people"))?;
     // Summary.
     let rows = summarize(exp, obs);
     let summary = DataFrame::new_infer_height(vec![
-        Column::new("strategy".into(), rows.iter().map(|r| spell[r.strategy].as_str()).collect::<Vec<&str>>()),
-        Column::new("sweep_value".into(), rows.iter().map(|r| sweep[r.strategy]).collect::<Vec<Option<f64>>>()),
-        Column::new("week".into(), rows.iter().map(|r| r.week).collect::<Vec<u32>>()),
-        Column::new("measure".into(), rows.iter().map(|r| r.measure).collect::<Vec<&str>>()),
-        Column::new("scope".into(), rows.iter().map(|r| r.scope).collect::<Vec<&str>>()),
-        Column::new("degree".into(), rows.iter().map(|r| r.degree).collect::<Vec<Option<u32>>>()),
-        Column::new("mean".into(), rows.iter().map(|r| r.mean).collect::<Vec<f64>>()),
+        Column::new(
+            "strategy".into(),
+            rows.iter()
+                .map(|r| spell[r.strategy].as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "sweep_value".into(),
+            rows.iter()
+                .map(|r| sweep[r.strategy])
+                .collect::<Vec<Option<f64>>>(),
+        ),
+        Column::new(
+            "week".into(),
+            rows.iter().map(|r| r.week).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "measure".into(),
+            rows.iter().map(|r| r.measure).collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "scope".into(),
+            rows.iter().map(|r| r.scope).collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "degree".into(),
+            rows.iter().map(|r| r.degree).collect::<Vec<Option<u32>>>(),
+        ),
+        Column::new(
+            "mean".into(),
+            rows.iter().map(|r| r.mean).collect::<Vec<f64>>(),
+        ),
         Column::new("sd".into(), rows.iter().map(|r| r.sd).collect::<Vec<f64>>()),
-        Column::new("median".into(), rows.iter().map(|r| r.median).collect::<Vec<f64>>()),
-        Column::new("p10".into(), rows.iter().map(|r| r.p10).collect::<Vec<f64>>()),
-        Column::new("p90".into(), rows.iter().map(|r| r.p90).collect::<Vec<f64>>()),
-        Column::new("ci95_low".into(), rows.iter().map(|r| r.ci95_low).collect::<Vec<f64>>()),
-        Column::new("ci95_high".into(), rows.iter().map(|r| r.ci95_high).collect::<Vec<f64>>()),
-        Column::new("people".into(), rows.iter().map(|r| r.people as u64).collect::<Vec<u64>>()),
-        Column::new("observations".into(), rows.iter().map(|r| r.observations as u64).collect::<Vec<u64>>()),
+        Column::new(
+            "median".into(),
+            rows.iter().map(|r| r.median).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "p10".into(),
+            rows.iter().map(|r| r.p10).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "p90".into(),
+            rows.iter().map(|r| r.p90).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "ci95_low".into(),
+            rows.iter().map(|r| r.ci95_low).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "ci95_high".into(),
+            rows.iter().map(|r| r.ci95_high).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "people".into(),
+            rows.iter().map(|r| r.people as u64).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "observations".into(),
+            rows.iter()
+                .map(|r| r.observations as u64)
+                .collect::<Vec<u64>>(),
+        ),
     ])
     .map_err(table_err("summary"))?;
-    Ok(SimulationTables { reach, people, summary, summary_rows: rows })
+    Ok(SimulationTables {
+        reach,
+        people,
+        summary,
+        summary_rows: rows,
+    })
 }
 
 /// The measures of one observation, in a fixed order: (measure, scope, degree, value).
-fn measures(o: &crate::simulation::Observation, max: Degree) -> Vec<(&'static str, &'static str, Option<u32>, Option<f64>)> {
+fn measures(
+    o: &crate::simulation::Observation,
+    max: Degree,
+) -> Vec<(&'static str, &'static str, Option<u32>, Option<f64>)> {
     let mut out = Vec::new();
     for k in 1..=max.0 {
-        for (scope, c) in [("at_degree", o.reach.at_degree(Degree(k))), ("up_to_degree", o.reach.up_to_degree(Degree(k)))] {
-            for (m, v) in [("nodes", c.nodes), ("recruiters", c.recruiters), ("hiring_managers", c.hiring_managers)] {
+        for (scope, c) in [
+            ("at_degree", o.reach.at_degree(Degree(k))),
+            ("up_to_degree", o.reach.up_to_degree(Degree(k))),
+        ] {
+            for (m, v) in [
+                ("nodes", c.nodes),
+                ("recruiters", c.recruiters),
+                ("hiring_managers", c.hiring_managers),
+            ] {
                 out.push((m, scope, Some(u32::from(k)), Some(v as f64)));
             }
         }
     }
     out.push(("received", "per_person", None, Some(f64::from(o.received))));
     out.push(("accepted", "per_person", None, Some(f64::from(o.accepted))));
-    out.push(("fake_accepted", "per_person", None, Some(f64::from(o.fake_accepted))));
-    let mm = (!o.accepted_mutuals.is_empty())
-        .then(|| o.accepted_mutuals.iter().map(|&m| f64::from(m)).sum::<f64>() / o.accepted_mutuals.len() as f64);
+    out.push((
+        "fake_accepted",
+        "per_person",
+        None,
+        Some(f64::from(o.fake_accepted)),
+    ));
+    let mm = (!o.accepted_mutuals.is_empty()).then(|| {
+        o.accepted_mutuals
+            .iter()
+            .map(|&m| f64::from(m))
+            .sum::<f64>()
+            / o.accepted_mutuals.len() as f64
+    });
     out.push(("accepted_mutual_mean", "per_person", None, mm));
     out
 }
 
 /// Aggregates observations per (strategy, week, measure).
-fn summarize(exp: &crate::config::Experiment, obs: &[crate::simulation::Observation]) -> Vec<SummaryRow> {
+fn summarize(
+    exp: &crate::config::Experiment,
+    obs: &[crate::simulation::Observation],
+) -> Vec<SummaryRow> {
     use std::collections::BTreeMap;
     // (strategy, week) -> per measure: (person, value) pairs.
     type Values = Vec<(NodeId, f64)>;
@@ -590,7 +745,9 @@ fn summarize(exp: &crate::config::Experiment, obs: &[crate::simulation::Observat
         if labels.is_empty() {
             labels = ms.iter().map(|(m, s, d, _)| (*m, *s, *d)).collect();
         }
-        let slot = groups.entry((o.strategy, o.week)).or_insert_with(|| vec![Vec::new(); ms.len()]);
+        let slot = groups
+            .entry((o.strategy, o.week))
+            .or_insert_with(|| vec![Vec::new(); ms.len()]);
         for (i, (.., v)) in ms.into_iter().enumerate() {
             if let Some(v) = v {
                 slot[i].push((o.person, v));
@@ -607,6 +764,7 @@ fn summarize(exp: &crate::config::Experiment, obs: &[crate::simulation::Observat
     rows
 }
 
+#[allow(clippy::many_single_char_names)] // n, k, m, s, h as in the formulas
 fn describe(
     strategy: usize,
     week: u32,
@@ -617,19 +775,34 @@ fn describe(
 ) -> SummaryRow {
     let n = values.len();
     let mut xs: Vec<f64> = values.iter().map(|v| v.1).collect();
-    let mean = if n == 0 { f64::NAN } else { xs.iter().sum::<f64>() / n as f64 };
-    let sd = if n < 2 { f64::NAN } else { (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() };
+    let mean = if n == 0 {
+        f64::NAN
+    } else {
+        xs.iter().sum::<f64>() / n as f64
+    };
+    let sd = if n < 2 {
+        f64::NAN
+    } else {
+        (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+    };
     let (median, p10, p90) = if n == 0 {
         (f64::NAN, f64::NAN, f64::NAN)
     } else {
-        (quantile(&mut xs, 0.5), quantile(&mut xs, 0.1), quantile(&mut xs, 0.9))
+        (
+            quantile(&mut xs, 0.5),
+            quantile(&mut xs, 0.1),
+            quantile(&mut xs, 0.9),
+        )
     };
     // Per-person means, then a t-interval across people.
     values.sort_by_key(|v| v.0);
     let mut person_means = Vec::new();
     let mut i = 0;
     while i < values.len() {
-        let j = values[i..].iter().position(|v| v.0 != values[i].0).map_or(values.len(), |p| i + p);
+        let j = values[i..]
+            .iter()
+            .position(|v| v.0 != values[i].0)
+            .map_or(values.len(), |p| i + p);
         person_means.push(values[i..j].iter().map(|v| v.1).sum::<f64>() / (j - i) as f64);
         i = j;
     }
@@ -675,8 +848,9 @@ pub fn quantile(xs: &mut [f64], q: f64) -> f64 {
 /// then the Cornish–Fisher expansion around the normal 1.959964).
 fn t975(df: usize) -> f64 {
     const T: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     if df == 0 {
         return f64::NAN;
@@ -686,7 +860,8 @@ fn t975(df: usize) -> f64 {
     }
     let z: f64 = 1.959_964;
     let v = df as f64;
-    z + (z.powi(3) + z) / (4.0 * v) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+    z + (z.powi(3) + z) / (4.0 * v)
+        + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
 }
 
 /// Writes a simulation's tables into `dir` (`reach`, `people`, `summary`, in the
@@ -706,7 +881,11 @@ pub fn write_simulation(
     if exp.csv {
         exts.push("csv");
     }
-    for (name, df) in [("reach", &mut tables.reach), ("people", &mut tables.people), ("summary", &mut tables.summary)] {
+    for (name, df) in [
+        ("reach", &mut tables.reach),
+        ("people", &mut tables.people),
+        ("summary", &mut tables.summary),
+    ] {
         for ext in &exts {
             let path = dir.join(format!("{name}.{ext}"));
             write_table(df, &path)?;
@@ -725,10 +904,14 @@ pub fn write_simulation(
 pub fn terminal_summary(exp: &crate::config::Experiment, rows: &[SummaryRow]) -> String {
     let last = exp.arrivals.weeks;
     let find = |s: usize, m: &str, scope: &str, d: Option<u32>| {
-        rows.iter().find(|r| r.strategy == s && r.week == last && r.measure == m && r.scope == scope && r.degree == d)
+        rows.iter().find(|r| {
+            r.strategy == s && r.week == last && r.measure == m && r.scope == scope && r.degree == d
+        })
     };
     let ci = |r: Option<&SummaryRow>| {
-        r.map_or("-".to_string(), |r| format!("{:.1} [{:.1}, {:.1}]", r.mean, r.ci95_low, r.ci95_high))
+        r.map_or("-".to_string(), |r| {
+            format!("{:.1} [{:.1}, {:.1}]", r.mean, r.ci95_low, r.ci95_high)
+        })
     };
     let top = u32::from(exp.max_degree.0);
     let mut out = format!(
@@ -741,16 +924,19 @@ pub fn terminal_summary(exp: &crate::config::Experiment, rows: &[SummaryRow]) ->
         format!("hiring managers <={top}")
     );
     for (s, run) in exp.strategies.iter().enumerate() {
-        let mean = |m: &str| find(s, m, "per_person", None).map_or("-".into(), |r| format!("{:.1}", r.mean));
-        out.push_str(&format!(
-            "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}\n",
+        let mean = |m: &str| {
+            find(s, m, "per_person", None).map_or("-".into(), |r| format!("{:.1}", r.mean))
+        };
+        let _ = writeln!(
+            out,
+            "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}",
             run.strategy.to_string(),
             mean("accepted"),
             mean("fake_accepted"),
             ci(find(s, "recruiters", "up_to_degree", Some(2.min(top)))),
             ci(find(s, "recruiters", "up_to_degree", Some(top))),
             ci(find(s, "hiring_managers", "up_to_degree", Some(top))),
-        ));
+        );
     }
     out
 }

@@ -34,8 +34,8 @@ use crate::generate::{splitmix, task_rng};
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::invitations::{ArrivalContext, Source, arrivals};
 use crate::progress::Progress;
-use crate::reach::exact::{Query, reach_many};
 use crate::reach::ReachCounts;
+use crate::reach::exact::{Query, reach_many};
 use crate::roles::{RoleMap, place_roles};
 
 /// Random-stream families, so set-up and invitations never share a stream.
@@ -79,7 +79,9 @@ impl Setup {
                 (graph, roles)
             }
         };
-        let real = u32::try_from(graph.node_count()).map_err(|_| Error::TooManyNodes { path: "<experiment>".into() })?;
+        let real = u32::try_from(graph.node_count()).map_err(|_| Error::TooManyNodes {
+            path: "<experiment>".into(),
+        })?;
         let fakes = exp.arrivals.fake_count(graph.node_count());
         let graph = if fakes > 0 {
             let mut rng = task_rng(exp.seed, FAKE_STREAM);
@@ -95,11 +97,21 @@ impl Setup {
             graph
         };
         let people = choose_people(exp, &graph, &roles, real)?;
-        Ok(Self { graph, roles, first_fake: real, people })
+        Ok(Self {
+            graph,
+            roles,
+            first_fake: real,
+            people,
+        })
     }
 }
 
-fn choose_people(exp: &Experiment, graph: &ConnectionGraph, roles: &RoleMap, real: u32) -> Result<Vec<NodeId>> {
+fn choose_people(
+    exp: &Experiment,
+    graph: &ConnectionGraph,
+    roles: &RoleMap,
+    real: u32,
+) -> Result<Vec<NodeId>> {
     let p = &exp.people;
     let fits = |v: NodeId| {
         let c = graph.neighbor_count(v);
@@ -110,7 +122,11 @@ fn choose_people(exp: &Experiment, graph: &ConnectionGraph, roles: &RoleMap, rea
         for id in ids {
             match graph.ids().lookup(id) {
                 Some(v) if v.0 < real => out.push(v),
-                _ => return Err(Error::Invalid(format!("people.ids: {id:?} is not a person of the network"))),
+                _ => {
+                    return Err(Error::Invalid(format!(
+                        "people.ids: {id:?} is not a person of the network"
+                    )));
+                }
             }
         }
         out.sort_unstable();
@@ -128,7 +144,10 @@ fn choose_people(exp: &Experiment, graph: &ConnectionGraph, roles: &RoleMap, rea
     let mut picked: Vec<NodeId> = if k >= candidates.len() {
         candidates
     } else {
-        rand::seq::index::sample(&mut rng, candidates.len(), k).into_iter().map(|i| candidates[i]).collect()
+        rand::seq::index::sample(&mut rng, candidates.len(), k)
+            .into_iter()
+            .map(|i| candidates[i])
+            .collect()
     };
     picked.sort_unstable();
     Ok(picked)
@@ -179,18 +198,23 @@ struct PersonRun {
 }
 
 /// Runs the experiment on a set-up; `progress` counts reach queries.
+#[allow(clippy::too_many_lines)] // the three steps of the module doc, in order
 pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Outcome {
     let g = &setup.graph;
     let ctx = ArrivalContext::new(g, &setup.roles, setup.first_fake);
     let n_people = setup.people.len() as u64;
     // 1. Invitations and decisions, in parallel per (replicate, person).
-    let tasks: Vec<(u32, usize)> =
-        (0..exp.replicates).flat_map(|r| (0..setup.people.len()).map(move |i| (r, i))).collect();
+    let tasks: Vec<(u32, usize)> = (0..exp.replicates)
+        .flat_map(|r| (0..setup.people.len()).map(move |i| (r, i)))
+        .collect();
     let runs: Vec<PersonRun> = tasks
         .par_iter()
         .map(|&(r, i)| {
             let person = setup.people[i];
-            let mut rng = task_rng(exp.seed, ARRIVAL_STREAM | (u64::from(r) * n_people + i as u64));
+            let mut rng = task_rng(
+                exp.seed,
+                ARRIVAL_STREAM | (u64::from(r) * n_people + i as u64),
+            );
             let arrived = arrivals(&ctx, &exp.arrivals, person, &mut rng);
             let decision_seed = splitmix(exp.seed ^ splitmix(u64::from(r)));
             let accepted = exp
@@ -198,7 +222,15 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
                 .iter()
                 .map(|StrategyRun { strategy, .. }| {
                     (0..arrived.len())
-                        .filter(|&k| strategy.accepts(g, &setup.roles, person, arrived[k].from, decision_seed))
+                        .filter(|&k| {
+                            strategy.accepts(
+                                g,
+                                &setup.roles,
+                                person,
+                                arrived[k].from,
+                                decision_seed,
+                            )
+                        })
                         .collect()
                 })
                 .collect();
@@ -213,10 +245,19 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
         })
         .collect();
     // 2. Queries: accepted prefixes per week; identical ones computed once.
-    let weeks: Vec<u32> = if exp.weekly { (1..=exp.arrivals.weeks).collect() } else { vec![exp.arrivals.weeks] };
+    let weeks: Vec<u32> = if exp.weekly {
+        (1..=exp.arrivals.weeks).collect()
+    } else {
+        vec![exp.arrivals.weeks]
+    };
     let lists: Vec<Vec<Vec<u32>>> = runs
         .iter()
-        .map(|run| run.accepted.iter().map(|acc| acc.iter().map(|&k| run.inviters[k]).collect()).collect())
+        .map(|run| {
+            run.accepted
+                .iter()
+                .map(|acc| acc.iter().map(|&k| run.inviters[k]).collect())
+                .collect()
+        })
         .collect();
     let mut index: HashMap<(u32, Vec<u32>), usize> = HashMap::new();
     let mut queries: Vec<Query<'_>> = Vec::new();
@@ -224,12 +265,18 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
     for (run, per_strategy) in runs.iter().zip(&lists) {
         for (s, list) in per_strategy.iter().enumerate() {
             for &w in &weeks {
-                let cut = run.accepted[s].iter().take_while(|&&k| run.weeks[k] <= w).count();
+                let cut = run.accepted[s]
+                    .iter()
+                    .take_while(|&&k| run.weeks[k] <= w)
+                    .count();
                 let mut key: Vec<u32> = list[..cut].to_vec();
                 key.sort_unstable();
                 let prefix = &list[..cut];
                 let q = *index.entry((run.person.0, key)).or_insert_with(|| {
-                    queries.push(Query { source: run.person, accepted: prefix });
+                    queries.push(Query {
+                        source: run.person,
+                        accepted: prefix,
+                    });
                     queries.len() - 1
                 });
                 slots.push(q);
@@ -252,7 +299,11 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
         for (s, acc) in run.accepted.iter().enumerate() {
             for &w in &weeks {
                 let q = slot.next().expect("one slot per observation");
-                let upto: Vec<usize> = acc.iter().copied().take_while(|&k| run.weeks[k] <= w).collect();
+                let upto: Vec<usize> = acc
+                    .iter()
+                    .copied()
+                    .take_while(|&k| run.weeks[k] <= w)
+                    .collect();
                 observations.push(Observation {
                     replicate: run.replicate,
                     person: run.person,
@@ -270,7 +321,10 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
             }
         }
     }
-    Outcome { observations, distinct_queries: queries.len() }
+    Outcome {
+        observations,
+        distinct_queries: queries.len(),
+    }
 }
 
 fn count_u32(n: usize) -> u32 {
@@ -282,5 +336,146 @@ pub fn load_experiment(path: Option<&Path>) -> Result<Experiment> {
     match path {
         Some(p) => Experiment::from_file(p),
         None => Ok(Experiment::quick()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+    use crate::reach::Degree;
+    use crate::reach::exact::reach_from;
+
+    const SMALL: &str = r#"
+name = "small"
+seed = 5
+replicates = 2
+strategies = ["refuse-all", "accept-all", "min-mutual:0", "random:1", "random:0", "min-mutual:2"]
+[graph]
+model = "holme-kim"
+nodes = 1500
+avg_degree = 8
+[people]
+sample = 40
+[invitations]
+weeks = 6
+per_week = 2.5
+friends_of_friends = 0.4
+strangers = 0.3
+recruiter_outreach = 0.2
+fake_accounts = 0.1
+[output]
+weekly = true
+"#;
+
+    fn small() -> (Experiment, Setup) {
+        let exp = Experiment::from_toml(SMALL, Path::new("small.toml")).unwrap();
+        let setup = Setup::new(&exp).unwrap();
+        (exp, setup)
+    }
+
+    fn by_strategy(out: &Outcome, s: usize) -> Vec<&Observation> {
+        out.observations
+            .iter()
+            .filter(|o| o.strategy == s)
+            .collect()
+    }
+
+    #[test]
+    fn strategies_keep_the_invariants() {
+        let (exp, setup) = small();
+        let out = simulate(&exp, &setup, &NoProgress);
+        assert_eq!(out.observations.len(), 2 * 40 * 6 * 6);
+        let [refuse, accept, mm0, r1, r0, mm2] = [0, 1, 2, 3, 4, 5].map(|s| by_strategy(&out, s));
+        let mut accepted_any = false;
+        for i in 0..refuse.len() {
+            let (a, r) = (accept[i], refuse[i]);
+            assert_eq!(
+                (a.person, a.week, a.replicate),
+                (r.person, r.week, r.replicate)
+            );
+            // Refusing everything is the base graph.
+            assert_eq!(r.accepted, 0);
+            assert_eq!(
+                r.reach,
+                reach_from(&setup.graph, &setup.roles, r.person, exp.max_degree)
+            );
+            // min-mutual:0 and random:1 accept all; random:0 accepts none.
+            assert_eq!(
+                (mm0[i].reach.clone(), mm0[i].accepted),
+                (a.reach.clone(), a.accepted)
+            );
+            assert_eq!(
+                (r1[i].reach.clone(), r1[i].accepted),
+                (a.reach.clone(), a.accepted)
+            );
+            assert_eq!((r0[i].reach.clone(), r0[i].accepted), (r.reach.clone(), 0));
+            assert!(mm2[i].accepted <= a.accepted);
+            // Accepting never shrinks cumulative reach.
+            for k in 1..=3 {
+                let (ca, cr, c2) = (
+                    a.reach.up_to_degree(Degree(k)),
+                    r.reach.up_to_degree(Degree(k)),
+                    mm2[i].reach.up_to_degree(Degree(k)),
+                );
+                assert!(ca.nodes >= c2.nodes && c2.nodes >= cr.nodes);
+                assert!(ca.recruiters >= cr.recruiters && ca.hiring_managers >= cr.hiring_managers);
+            }
+            assert!(a.received >= a.accepted && a.accepted >= a.fake_accepted);
+            accepted_any |= a.accepted > 0;
+        }
+        assert!(accepted_any);
+        // Week by week, accept-all's cumulative reach only grows.
+        for w in accept
+            .windows(2)
+            .filter(|w| w[0].person == w[1].person && w[0].replicate == w[1].replicate)
+        {
+            assert!(w[1].week == w[0].week + 1);
+            assert!(
+                w[1].reach.up_to_degree(Degree(3)).nodes
+                    >= w[0].reach.up_to_degree(Degree(3)).nodes
+            );
+        }
+        assert!(
+            out.distinct_queries < out.observations.len(),
+            "repeats are computed once"
+        );
+    }
+
+    #[test]
+    fn results_ignore_the_thread_count() {
+        let (exp, setup) = small();
+        let run = |t| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .unwrap()
+                .install(|| simulate(&exp, &setup, &NoProgress).observations)
+        };
+        assert_eq!(run(1), run(2));
+        let again = Setup::new(&exp).unwrap();
+        assert_eq!(again.people, setup.people);
+    }
+
+    #[test]
+    fn people_filters_and_explicit_ids() {
+        let text = SMALL.replace(
+            "sample = 40",
+            "sample = 10\nmin_connections = 10\nrole = \"none\"",
+        );
+        let exp = Experiment::from_toml(&text, Path::new("x.toml")).unwrap();
+        let setup = Setup::new(&exp).unwrap();
+        assert_eq!(setup.people.len(), 10);
+        for &p in &setup.people {
+            assert!(setup.graph.neighbor_count(p) >= 10 && setup.roles.role_of(p).is_none());
+        }
+        let text = SMALL.replace("sample = 40", "ids = [\"3\", \"17\", \"3\"]");
+        let setup =
+            Setup::new(&Experiment::from_toml(&text, Path::new("x.toml")).unwrap()).unwrap();
+        assert_eq!(setup.people, vec![NodeId(3), NodeId(17)]);
+        let text = SMALL.replace("sample = 40", "ids = [\"99999\"]");
+        let e =
+            Setup::new(&Experiment::from_toml(&text, Path::new("x.toml")).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("99999"), "{e}");
     }
 }

@@ -12,3 +12,5 @@ mod bad_input;
 mod stats;
 #[path = "cli/generate.rs"]
 mod generate;
+#[path = "cli/simulate.rs"]
+mod simulate;
