@@ -484,6 +484,7 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
         .unwrap_or_else(|| Path::new("out").join(&exp.name));
     say(g, format!("experiment {}: {}", exp.name, exp.description));
     let setup = Setup::new(&exp).with_context(|| format!("setting up experiment {}", exp.name))?;
+    let set_up = start.elapsed();
     let r = setup.graph.build_report();
     say(
         g,
@@ -505,8 +506,10 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
     };
     let planned = exp.replicates as usize * setup.people.len() * exp.strategies.len() * weeks;
     let bar = Bar::new(planned as u64, "reach", g);
+    let t = Instant::now();
     let outcome = simulate(&exp, &setup, &bar);
     bar.0.finish_and_clear();
+    let simulated = t.elapsed();
     let mut tables = simulation_tables(&exp, setup.graph.ids(), &outcome)?;
     let files = write_simulation(&out, &exp, &mut tables)?;
     if !g.quiet {
@@ -527,7 +530,10 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
         say(
             g,
             format!(
-                "peak memory {}",
+                "set-up {:.2} s, simulation {:.2} s, tables {:.2} s; peak memory {}",
+                set_up.as_secs_f64(),
+                simulated.as_secs_f64(),
+                (start.elapsed() - set_up - simulated).as_secs_f64(),
                 peak_memory().unwrap_or_else(|| "unknown".into())
             ),
         );
