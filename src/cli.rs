@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rayon::prelude::*;
 
+use netreach::charts::{ChartData, ChartFormat, degree_histogram, draw_all, draw_degree_chart};
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::generate::{DegreeDistribution, GraphModel, ModelName};
 use netreach::graph::{ConnectionGraph, NodeId};
@@ -17,9 +18,10 @@ use netreach::invitations::PendingInvitations;
 use netreach::progress::Progress;
 use netreach::reach::Degree;
 use netreach::reach::exact::{Query, reach_many};
+use netreach::report::write_report;
 use netreach::results::{
-    NetworkFormat, ReachRow, reach_table, simulation_tables, terminal_summary, write_network,
-    write_simulation, write_table,
+    NetworkFacts, NetworkFormat, ReachRow, reach_table, simulation_tables, terminal_summary,
+    write_network, write_network_tables, write_simulation, write_table,
 };
 use netreach::roles::{Placement, Role, RoleMap, RolePlan, place_roles};
 use netreach::simulation::{Setup, simulate};
@@ -66,6 +68,10 @@ enum Command {
         after_help = "Examples:\n  netreach run\n  netreach run data/experiments/acceptance-sweep.toml -o out/sweep -j 2"
     )]
     Run(SimulateArgs),
+    /// Redraws the charts and report of a results folder from its saved tables,
+    /// without recomputing.
+    #[command(after_help = "Example:\n  netreach chart out/quick --format svg")]
+    Chart(ChartArgs),
     /// Runs an experiment file and writes its tables (reach, people, summary).
     #[command(
         after_help = "Example:\n  netreach simulate data/experiments/accept-vs-refuse.toml -o out/accept-vs-refuse"
@@ -204,6 +210,9 @@ struct SimulateArgs {
     /// Output folder [default: out/<experiment name>].
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Chart format for `run`: png or svg.
+    #[arg(long, default_value = "png")]
+    format: ChartFormat,
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +223,22 @@ struct StatsArgs {
     /// Roles table with columns node,role.
     #[arg(long, value_name = "FILE")]
     roles: Option<PathBuf>,
+    /// Also draw the degree distribution (log-log) into this .png or .svg file.
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ChartArgs {
+    /// A folder written by `netreach run` or `netreach simulate`.
+    #[arg(value_name = "RESULTS_DIR")]
+    results: PathBuf,
+    /// Where to put the charts [default: `RESULTS_DIR/charts`].
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Image format: png or svg.
+    #[arg(long, default_value = "png")]
+    format: ChartFormat,
 }
 
 /// A parsed `--strategy` list.
@@ -242,6 +267,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
     pool.install(|| match &cli.command {
         Command::Run(a) => run_experiment(a, g, false),
         Command::Simulate(a) => run_experiment(a, g, true),
+        Command::Chart(a) => run_chart(a, g),
         Command::Reach(a) => run_reach(a, g),
         Command::Generate(a) => run_generate(a, g),
         Command::Stats(a) => run_stats(a, g),
@@ -511,7 +537,33 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
     bar.0.finish_and_clear();
     let simulated = t.elapsed();
     let mut tables = simulation_tables(&exp, setup.graph.ids(), &outcome)?;
-    let files = write_simulation(&out, &exp, &mut tables)?;
+    let mut files = write_simulation(&out, &exp, &mut tables)?;
+    let facts = NetworkFacts {
+        source: match &exp.graph {
+            netreach::config::GraphSource::Generated(model, _) => format!("generated: {model:?}"),
+            netreach::config::GraphSource::Files { edges, .. } => {
+                format!("file {}", edges.display())
+            }
+        },
+        people: u64::from(setup.first_fake),
+        fake_accounts: (setup.graph.node_count() - setup.first_fake as usize) as u64,
+        edges: setup.graph.edge_count(),
+        recruiters: setup.roles.count(Role::Recruiter) as u64,
+        hiring_managers: setup.roles.count(Role::HiringManager) as u64,
+        studied: setup.people.len() as u64,
+    };
+    let real = degree_histogram(
+        &setup.graph,
+        setup.graph.nodes().take(setup.first_fake as usize),
+    );
+    files.extend(write_network_tables(&out, &exp, &facts, &real)?);
+    // `run` also draws the charts and writes the report; `simulate` writes tables only.
+    if !needs_file {
+        let data = ChartData::from_dir(&out)?;
+        let charts = draw_all(&data, &out.join("charts"), a.format)?;
+        files.extend(charts.iter().map(|c| c.path.clone()));
+        files.push(write_report(&out, &data, &charts)?);
+    }
     if !g.quiet {
         println!("{}", terminal_summary(&exp, &tables.summary_rows));
     }
@@ -533,11 +585,29 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
                 "set-up {:.2} s, simulation {:.2} s, tables {:.2} s; peak memory {}",
                 set_up.as_secs_f64(),
                 simulated.as_secs_f64(),
-                (start.elapsed() - set_up - simulated).as_secs_f64(),
+                start
+                    .elapsed()
+                    .saturating_sub(set_up + simulated)
+                    .as_secs_f64(),
                 peak_memory().unwrap_or_else(|| "unknown".into())
             ),
         );
     }
+    Ok(())
+}
+
+fn run_chart(a: &ChartArgs, g: &Global) -> Result<()> {
+    let data = ChartData::from_dir(&a.results)?;
+    let dir = a.out.clone().unwrap_or_else(|| a.results.join("charts"));
+    let charts = draw_all(&data, &dir, a.format)?;
+    let report = write_report(&a.results, &data, &charts)?;
+    for c in &charts {
+        say(
+            g,
+            format!("wrote {} ({} series)", c.path.display(), c.series),
+        );
+    }
+    say(g, format!("wrote {}", report.display()));
     Ok(())
 }
 
@@ -783,6 +853,22 @@ fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {
             "peak memory            {}",
             peak_memory().unwrap_or_else(|| "unknown".into())
         );
+    }
+    if let Some(path) = &a.chart {
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some("png") => ChartFormat::Png,
+            Some("svg") => ChartFormat::Svg,
+            _ => usage_error(format!(
+                "--chart {}: expected a file name ending in .png or .svg",
+                path.display()
+            )),
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        }
+        draw_degree_chart(&degree_histogram(&graph, graph.nodes()), path, format)?;
+        say(g, format!("wrote {}", path.display()));
     }
     Ok(())
 }

@@ -12,6 +12,8 @@ pub mod reach;
 pub mod config;
 pub mod simulation;
 pub mod results;
+pub mod charts;
+pub mod report;
 
 pub use error::{Error, Location, Result};
 pub use graph::{ConnectionGraph, NodeId};

@@ -940,3 +940,65 @@ pub fn terminal_summary(exp: &crate::config::Experiment, rows: &[SummaryRow]) ->
     }
     out
 }
+
+/// Facts about the network of an experiment, for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkFacts {
+    /// Where it came from: the model or the edges file.
+    pub source: String,
+    /// Real people.
+    pub people: u64,
+    /// Fake accounts added.
+    pub fake_accounts: u64,
+    /// Connections, fake accounts' included.
+    pub edges: u64,
+    /// Recruiters.
+    pub recruiters: u64,
+    /// Hiring managers.
+    pub hiring_managers: u64,
+    /// People studied.
+    pub studied: u64,
+}
+
+/// Writes the `network` (one row of [`NetworkFacts`]) and `degrees` (columns
+/// `neighbors, people`: how many people have each number of connections) tables
+/// into `dir`, in the experiment's formats.
+pub fn write_network_tables(
+    dir: &Path,
+    exp: &crate::config::Experiment,
+    facts: &NetworkFacts,
+    degrees: &[(u64, u64)],
+) -> Result<Vec<PathBuf>> {
+    let mut network = DataFrame::new_infer_height(vec![
+        Column::new("source".into(), [facts.source.as_str()]),
+        Column::new("people".into(), [facts.people]),
+        Column::new("fake_accounts".into(), [facts.fake_accounts]),
+        Column::new("edges".into(), [facts.edges]),
+        Column::new("recruiters".into(), [facts.recruiters]),
+        Column::new("hiring_managers".into(), [facts.hiring_managers]),
+        Column::new("studied".into(), [facts.studied]),
+    ])
+    .map_err(table_err("network"))?;
+    let mut deg = DataFrame::new_infer_height(vec![
+        Column::new(
+            "neighbors".into(),
+            degrees.iter().map(|d| d.0).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "people".into(),
+            degrees.iter().map(|d| d.1).collect::<Vec<u64>>(),
+        ),
+    ])
+    .map_err(table_err("degrees"))?;
+    let mut written = Vec::new();
+    for (name, df) in [("network", &mut network), ("degrees", &mut deg)] {
+        for (on, ext) in [(exp.parquet, "parquet"), (exp.csv, "csv")] {
+            if on {
+                let path = dir.join(format!("{name}.{ext}"));
+                write_table(df, &path)?;
+                written.push(path);
+            }
+        }
+    }
+    Ok(written)
+}

@@ -14,3 +14,5 @@ mod stats;
 mod generate;
 #[path = "cli/simulate.rs"]
 mod simulate;
+#[path = "cli/charts.rs"]
+mod charts;

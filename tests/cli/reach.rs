@@ -227,7 +227,7 @@ fn gzip_konect_and_string_id_inputs_load() {
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for sub in ["run", "simulate", "reach", "stats", "generate"] {
+    for sub in ["run", "simulate", "chart", "reach", "stats", "generate"] {
         netreach()
             .args([sub, "--help"])
             .assert()

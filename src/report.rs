@@ -1,0 +1,321 @@
+//! Report: a short Markdown report over a results folder's tables and charts: the
+//! experiment, the network, and every chart with one or two sentences of findings
+//! computed from the numbers. The last stage of the pipeline, beside
+//! [`crate::charts`]; like the charts it reads only saved tables.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::charts::{Chart, ChartData, gains, read_results_table, thousands};
+use crate::error::Result;
+
+/// One decimal, with thousands separators for large values.
+fn num(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        thousands(v)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn ci((m, lo, hi): (f64, f64, f64)) -> String {
+    if lo.is_finite() && hi.is_finite() {
+        format!("{} (95% CI {} to {})", num(m), num(lo), num(hi))
+    } else {
+        num(m)
+    }
+}
+
+/// The network facts recorded in `network.*`, as one sentence, if present.
+fn network_sentence(dir: &Path) -> Option<String> {
+    let df = read_results_table(dir, "network").ok()?;
+    let get = |c: &str| -> Option<String> {
+        let col = df
+            .column(c)
+            .ok()?
+            .cast(&polars::prelude::DataType::String)
+            .ok()?;
+        col.as_materialized_series()
+            .str()
+            .ok()?
+            .get(0)
+            .map(str::to_string)
+    };
+    let n = |c: &str| {
+        get(c)
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or("?".into(), thousands)
+    };
+    Some(format!(
+        "{} people ({}), {} connections, {} recruiters and {} hiring managers; {} fake accounts added; {} people studied.",
+        n("people"),
+        get("source")?,
+        n("edges"),
+        n("recruiters"),
+        n("hiring_managers"),
+        n("fake_accounts"),
+        n("studied")
+    ))
+}
+
+/// Finding sentences for one chart.
+#[allow(clippy::too_many_lines)] // one arm per chart, each a few sentences
+fn findings(chart: &Chart, d: &ChartData) -> String {
+    let top = d.max_degree;
+    let last = d.last_week();
+    let rec = |s: usize| d.at_last(s, "recruiters", "up_to_degree", Some(top));
+    let hm = |s: usize| d.at_last(s, "hiring_managers", "up_to_degree", Some(top));
+    let by = |f: &dyn Fn(usize) -> Option<(f64, f64, f64)>| -> Vec<(usize, (f64, f64, f64))> {
+        let mut v: Vec<_> = (0..d.strategies.len())
+            .filter_map(|s| f(s).map(|x| (s, x)))
+            .collect();
+        v.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+        v
+    };
+    let name = |s: usize| format!("`{}`", d.strategies[s]);
+    let refuse = d.strategies.iter().position(|s| s == "refuse-all");
+    match chart.name {
+        "strategies" => {
+            let r = by(&rec);
+            let h = by(&hm);
+            let (Some(best), Some(worst)) = (r.first(), r.last()) else {
+                return String::new();
+            };
+            let mut out = format!(
+                "By week {last}, {} reaches the most recruiters within {top} degrees: {} per person, against {} for {}.",
+                name(best.0),
+                ci(best.1),
+                num(worst.1.0),
+                name(worst.0)
+            );
+            if let Some(hb) = h.first() {
+                let _ = write!(
+                    out,
+                    " For hiring managers the lead is {} with {}.",
+                    name(hb.0),
+                    ci(hb.1)
+                );
+            }
+            let two = Some(2.min(top));
+            if let (Some(b), Some(two_best)) = (
+                refuse,
+                by(&|s| d.at_last(s, "recruiters", "up_to_degree", two)).first(),
+            ) && let Some(base) = d.at_last(b, "recruiters", "up_to_degree", two)
+                && base.0 > 0.0
+            {
+                let _ = write!(
+                    out,
+                    " Within 2 degrees, where an introduction is one message away, {} multiplies refuse-all's {} recruiters by {:.2}.",
+                    name(two_best.0),
+                    num(base.0),
+                    two_best.1.0 / base.0
+                );
+            }
+            out
+        }
+        "sweep" => {
+            let mut pts: Vec<(f64, f64)> = d
+                .sweep
+                .iter()
+                .enumerate()
+                .filter_map(|(s, v)| Some((v.as_ref().copied()?, rec(s)?.0)))
+                .collect();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (Some(first), Some(lastp)) = (pts.first(), pts.last()) else {
+                return String::new();
+            };
+            let half = first.1 + (lastp.1 - first.1) / 2.0;
+            let at_half = pts
+                .iter()
+                .find(|p| (p.1 - half) * (lastp.1 - first.1).signum() >= 0.0)
+                .map_or(lastp.0, |p| p.0);
+            format!(
+                "Recruiters within {top} degrees go from {} at {} to {} at {}; half of that change is reached by {}.",
+                num(first.1),
+                first.0,
+                num(lastp.1),
+                lastp.0,
+                at_half
+            )
+        }
+        "distribution" => {
+            let med = |s: usize| -> Option<f64> {
+                let mut v = d.recruiters_within_max.get(s)?.clone();
+                (!v.is_empty()).then(|| crate::results::quantile(&mut v, 0.5))
+            };
+            let r = by(&rec);
+            let (Some(best), Some(worst)) = (r.first(), r.last()) else {
+                return String::new();
+            };
+            let p10 = |s: usize| {
+                let mut v = d.recruiters_within_max[s].clone();
+                if v.is_empty() {
+                    f64::NAN
+                } else {
+                    crate::results::quantile(&mut v, 0.1)
+                }
+            };
+            format!(
+                "The median person reaches {} recruiters within {top} degrees under {} and {} under {}; the worst-placed tenth reach at most {} and {}.",
+                num(med(best.0).unwrap_or(f64::NAN)),
+                name(best.0),
+                num(med(worst.0).unwrap_or(f64::NAN)),
+                name(worst.0),
+                num(p10(best.0)),
+                num(p10(worst.0)),
+            )
+        }
+        "over_time" => {
+            let r = by(&rec);
+            let Some(best) = r.first() else {
+                return String::new();
+            };
+            let first_week = d.weeks[0];
+            let start = d
+                .get(best.0, first_week, "recruiters", "up_to_degree", Some(top))
+                .map_or(f64::NAN, |v| v.0);
+            let mid_week = d.weeks[d.weeks.len() / 2];
+            let mid = d
+                .get(best.0, mid_week, "recruiters", "up_to_degree", Some(top))
+                .map_or(f64::NAN, |v| v.0);
+            let share = if best.1.0 > start {
+                100.0 * (mid - start) / (best.1.0 - start)
+            } else {
+                100.0
+            };
+            let mut out = format!(
+                "Under {} recruiters within {top} degrees grow from {} in week {first_week} to {} in week {last}; {:.0}% of that growth is in place by week {mid_week}.",
+                name(best.0),
+                num(start),
+                num(best.1.0),
+                share
+            );
+            if let Some(b) = refuse.and_then(|b| rec(b).map(|v| (b, v))) {
+                let _ = write!(
+                    out,
+                    " {} stays at {}, the base network.",
+                    name(b.0),
+                    num(b.1.0)
+                );
+            }
+            out
+        }
+        "cost_benefit" => {
+            let g = gains(d);
+            let clean: Vec<&(usize, f64, f64)> =
+                g.iter().filter(|p| p.1 < 0.05 && p.2 > 0.0).collect();
+            let Some(most) = g.iter().max_by(|a, b| a.2.total_cmp(&b.2)) else {
+                return String::new();
+            };
+            let mut out = format!(
+                "{} gains the most, {} recruiters within {top} degrees, while accepting {:.1} fake accounts per person.",
+                name(most.0),
+                num(most.2),
+                most.1
+            );
+            if let Some(best_clean) = clean.iter().max_by(|a, b| a.2.total_cmp(&b.2)) {
+                let _ = write!(
+                    out,
+                    " Accepting almost no fake account ({:.2} per person), {} still gains {} ({:.0}% of the most).",
+                    best_clean.1,
+                    name(best_clean.0),
+                    num(best_clean.2),
+                    100.0 * best_clean.2 / most.2.max(f64::MIN_POSITIVE)
+                );
+            }
+            out
+        }
+        "degrees" => {
+            let total: u64 = d.degrees.iter().map(|p| p.1).sum();
+            let mut seen = 0;
+            let median = d
+                .degrees
+                .iter()
+                .find(|p| {
+                    seen += p.1;
+                    seen * 2 >= total
+                })
+                .map_or(0, |p| p.0);
+            let mean =
+                d.degrees.iter().map(|p| (p.0 * p.1) as f64).sum::<f64>() / total.max(1) as f64;
+            let max = d.degrees.last().map_or(0, |p| p.0);
+            format!(
+                "The median person has {} connections and the mean is {}, pulled up by a heavy tail reaching {}: the hubs through which most 2nd- and 3rd-degree reach flows.",
+                thousands(median as f64),
+                num(mean),
+                thousands(max as f64)
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// Writes `report.md` into `dir`, linking `charts` (paths made relative to `dir`).
+pub fn write_report(dir: &Path, data: &ChartData, charts: &[Chart]) -> Result<std::path::PathBuf> {
+    let toml = std::fs::read_to_string(dir.join("experiment.toml")).unwrap_or_default();
+    let field = |key: &str| {
+        toml.lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix(key)
+                    .and_then(|r| r.trim_start().strip_prefix('='))
+                    .map(|v| v.trim().trim_matches('"').to_string())
+            })
+            .unwrap_or_default()
+    };
+    let mut md = String::new();
+    let _ = writeln!(md, "# netreach report: {}\n", field("name"));
+    let desc = field("description");
+    if !desc.is_empty() {
+        let _ = writeln!(md, "{desc}\n");
+    }
+    let _ = writeln!(md, "## Experiment\n");
+    if let Some(s) = network_sentence(dir) {
+        let _ = writeln!(md, "- Network: {s}");
+    }
+    let _ = writeln!(
+        md,
+        "- Strategies: {}.",
+        data.strategies
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        md,
+        "- Seed {}, {} replicate(s), {} week(s) of invitations, reach counted up to degree {}.",
+        field("seed"),
+        field("replicates"),
+        data.last_week(),
+        data.max_degree
+    );
+    let _ = writeln!(
+        md,
+        "- Reproduce: `netreach run {}` (the experiment as run, seed included); redraw the charts with `netreach chart {}`.\n",
+        dir.join("experiment.toml").display(),
+        dir.display()
+    );
+    let _ = writeln!(
+        md,
+        "Means are over people and replicates; 95% confidence intervals are t-intervals over people (each person's replicates averaged first).\n"
+    );
+    let _ = writeln!(md, "## Findings\n");
+    for c in charts {
+        let rel = c.path.strip_prefix(dir).unwrap_or(&c.path);
+        let _ = writeln!(md, "### {}\n", c.title);
+        let _ = writeln!(md, "![{}]({})\n", c.title, rel.display());
+        let f = findings(c, data);
+        if !f.is_empty() {
+            let _ = writeln!(md, "{f}\n");
+        }
+    }
+    let _ = writeln!(md, "## Tables\n");
+    let _ = writeln!(
+        md,
+        "`reach` (per person, strategy, week and degree), `people` (invitations received and accepted), `summary` (means, medians, percentiles and confidence intervals), `network` and `degrees`; columns are described in netreach's README."
+    );
+    let path = dir.join("report.md");
+    crate::results::write_text(&path, &md)?;
+    Ok(path)
+}
