@@ -125,6 +125,19 @@ pub struct ChartData {
 }
 
 impl ChartData {
+    /// The strategies drawn in the comparison charts: those not made by a sweep
+    /// (sweep values have their own chart), or all when every one is.
+    pub fn main_strategies(&self) -> Vec<usize> {
+        let main: Vec<usize> = (0..self.strategies.len())
+            .filter(|&s| self.sweep[s].is_none())
+            .collect();
+        if main.is_empty() {
+            (0..self.strategies.len()).collect()
+        } else {
+            main
+        }
+    }
+
     /// The last week.
     pub fn last_week(&self) -> u32 {
         self.weeks.last().copied().unwrap_or(0)
@@ -228,9 +241,12 @@ impl ChartData {
         let low = floats(&summary, "ci95_low", &sp)?;
         let high = floats(&summary, "ci95_high", &sp)?;
         let mut d = ChartData::default();
-        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        // A strategy is its spelling plus its sweep value: `random:0.5` may be both a
+        // listed strategy and a sweep point.
+        let mut index: BTreeMap<(String, Option<u64>), usize> = BTreeMap::new();
         for i in 0..summary.height() {
-            let s = *index.entry(strategy[i].clone()).or_insert_with(|| {
+            let key = (strategy[i].clone(), sweep_value[i].map(f64::to_bits));
+            let s = *index.entry(key).or_insert_with(|| {
                 d.strategies.push(strategy[i].clone());
                 d.sweep.push(sweep_value[i]);
                 d.strategies.len() - 1
@@ -265,6 +281,7 @@ impl ChartData {
         // Each observation's recruiters within the max degree, last week.
         let reach = read_results_table(dir, "reach")?;
         let rp = dir.join("reach");
+        let rsv = floats(&reach, "sweep_value", &rp)?;
         let (rs, rw, rk, rv) = (
             strings(&reach, "strategy", &rp)?,
             floats(&reach, "week", &rp)?,
@@ -276,7 +293,8 @@ impl ChartData {
         for i in 0..reach.height() {
             if rw[i] == Some(last)
                 && rk[i] == Some(top)
-                && let (Some(&s), Some(v)) = (index.get(&rs[i]), rv[i])
+                && let (Some(&s), Some(v)) =
+                    (index.get(&(rs[i].clone(), rsv[i].map(f64::to_bits))), rv[i])
             {
                 d.recruiters_within_max[s].push(v);
             }
@@ -497,6 +515,7 @@ fn role_degrees(top: u32) -> Vec<(&'static str, u32, String)> {
     v
 }
 
+#[allow(clippy::too_many_lines)] // two panels of grouped bars with error bars and legends
 fn draw_strategies<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     d: &ChartData,
@@ -505,7 +524,8 @@ fn draw_strategies<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(err)?;
     let root = root.titled(title, title_style(34)).map_err(err)?;
     let panels = root.split_evenly((1, 2));
-    let n = d.strategies.len();
+    let main = d.main_strategies();
+    let n = main.len();
     let mut series = 0;
     for (p, (panel, (measure, label))) in panels
         .iter()
@@ -522,8 +542,9 @@ fn draw_strategies<DB: DrawingBackend>(
         };
         let mut degrees = degrees;
         degrees.dedup();
-        let max = (0..n)
-            .flat_map(|s| {
+        let max = main
+            .iter()
+            .flat_map(|&s| {
                 degrees
                     .iter()
                     .filter_map(move |&k| d.at_last(s, measure, "up_to_degree", Some(k)))
@@ -537,7 +558,7 @@ fn draw_strategies<DB: DrawingBackend>(
             .y_label_area_size(if p == 0 { 300 } else { 20 })
             .build_cartesian_2d(0.0..max * 1.12, -0.5..(n as f64 - 0.5))
             .map_err(err)?;
-        let names = d.strategies.clone();
+        let names: Vec<String> = main.iter().map(|&s| d.strategies[s].clone()).collect();
         let show_names = p == 0;
         let y_fmt = move |y: &f64| {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -563,10 +584,13 @@ fn draw_strategies<DB: DrawingBackend>(
         let h = 0.8 / degrees.len() as f64;
         for (j, &k) in degrees.iter().enumerate() {
             let color = PALETTE[j % PALETTE.len()];
-            let rows: Vec<(usize, (f64, f64, f64))> = (0..n)
-                .filter_map(|s| {
+            // Position i (0 at the top) for the i-th main strategy.
+            let rows: Vec<(usize, (f64, f64, f64))> = main
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &s)| {
                     d.at_last(s, measure, "up_to_degree", Some(k))
-                        .map(|v| (s, v))
+                        .map(|v| (i, v))
                 })
                 .collect();
             let off = -0.4 + h * j as f64;
@@ -737,7 +761,8 @@ fn draw_distribution<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let mut series = 0;
-    for (s, values) in d.recruiters_within_max.iter().enumerate() {
+    for s in d.main_strategies() {
+        let values = &d.recruiters_within_max[s];
         if values.is_empty() {
             continue;
         }
@@ -778,7 +803,10 @@ fn draw_over_time<DB: DrawingBackend>(
 ) -> DrawResult<usize> {
     root.fill(&WHITE).map_err(err)?;
     let top = Some(d.max_degree);
-    let max = (0..d.strategies.len())
+    let main = d.main_strategies();
+    let max = main
+        .iter()
+        .copied()
         .flat_map(|s| {
             d.weeks
                 .iter()
@@ -786,7 +814,9 @@ fn draw_over_time<DB: DrawingBackend>(
         })
         .map(|(m, _, h)| if h.is_finite() { h.max(m) } else { m })
         .fold(1.0f64, f64::max);
-    let min = (0..d.strategies.len())
+    let lowest = main
+        .iter()
+        .copied()
         .flat_map(|s| {
             d.weeks
                 .iter()
@@ -800,7 +830,7 @@ fn draw_over_time<DB: DrawingBackend>(
         .margin(30)
         .x_label_area_size(80)
         .y_label_area_size(110)
-        .build_cartesian_2d(w0..w1, (min * 0.95)..(max * 1.05))
+        .build_cartesian_2d(w0..w1, (lowest * 0.95)..(max * 1.05))
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -817,7 +847,7 @@ fn draw_over_time<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let mut series = 0;
-    for s in 0..d.strategies.len() {
+    for &s in &main {
         let vals: Vec<(f64, (f64, f64, f64))> = d
             .weeks
             .iter()
@@ -881,7 +911,8 @@ pub fn gains(d: &ChartData) -> Vec<(usize, f64, f64)> {
                 .copied()
                 .fold(f64::INFINITY, f64::min)
         });
-    (0..d.strategies.len())
+    d.main_strategies()
+        .into_iter()
         .filter_map(|s| {
             let fakes = d.at_last(s, "fake_accepted", "per_person", None)?.0;
             Some((s, fakes, reach[s]? - base))

@@ -66,7 +66,9 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
     let rec = |s: usize| d.at_last(s, "recruiters", "up_to_degree", Some(top));
     let hm = |s: usize| d.at_last(s, "hiring_managers", "up_to_degree", Some(top));
     let by = |f: &dyn Fn(usize) -> Option<(f64, f64, f64)>| -> Vec<(usize, (f64, f64, f64))> {
-        let mut v: Vec<_> = (0..d.strategies.len())
+        let mut v: Vec<_> = d
+            .main_strategies()
+            .into_iter()
             .filter_map(|s| f(s).map(|x| (s, x)))
             .collect();
         v.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));

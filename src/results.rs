@@ -930,7 +930,10 @@ pub fn terminal_summary(exp: &crate::config::Experiment, rows: &[SummaryRow]) ->
         let _ = writeln!(
             out,
             "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}",
-            run.strategy.to_string(),
+            match run.sweep_value {
+                Some(_) => format!("{} (sweep)", run.strategy),
+                None => run.strategy.to_string(),
+            },
             mean("accepted"),
             mean("fake_accepted"),
             ci(find(s, "recruiters", "up_to_degree", Some(2.min(top)))),

@@ -46,8 +46,8 @@ fn run_without_a_file_runs_the_built_in_experiment() {
             "hiring_managers_up_to"
         ]
     );
-    // 3 replicates × 300 people × 6 strategies × 12 weeks × 3 degrees.
-    assert_eq!(rows.len(), 3 * 300 * 6 * 12 * 3);
+    // 3 replicates × 300 people × (6 strategies + 5 sweep values) × 12 weeks × 3 degrees.
+    assert_eq!(rows.len(), 3 * 300 * 11 * 12 * 3);
     let (header, _) = read_csv(&out.join("people.csv"));
     assert_eq!(
         header,
