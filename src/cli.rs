@@ -14,6 +14,7 @@ use netreach::charts::{ChartData, ChartFormat, degree_histogram, draw_all, draw_
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::generate::{DegreeDistribution, GraphModel, ModelName};
 use netreach::graph::{ConnectionGraph, NodeId};
+use netreach::ingest::linkedin::TitleRules;
 use netreach::invitations::PendingInvitations;
 use netreach::progress::Progress;
 use netreach::reach::Degree;
@@ -21,7 +22,7 @@ use netreach::reach::exact::{Query, reach_many};
 use netreach::report::write_report;
 use netreach::results::{
     NetworkFacts, NetworkFormat, ReachRow, reach_table, simulation_tables, terminal_summary,
-    write_network, write_network_tables, write_simulation, write_table,
+    write_linkedin_import, write_network, write_network_tables, write_simulation, write_table,
 };
 use netreach::roles::{Placement, Role, RoleMap, RolePlan, place_roles};
 use netreach::simulation::{Setup, simulate};
@@ -89,6 +90,12 @@ enum Command {
         after_help = "Models: ba, holme-kim, watts-strogatz, sbm, chung-lu; or --preset linkedin.\n\nExamples:\n  netreach generate --model holme-kim --nodes 100000 --avg-degree 20 --triad-prob 0.5 --seed 7 -o net\n  netreach generate --preset linkedin --nodes 20000 --seed 1 --format csv -o linkedin-net\n  netreach reach --graph net/edges.parquet --roles net/nodes.parquet --sample 100 -o reach.csv"
     )]
     Generate(GenerateArgs),
+    /// Imports data from elsewhere into netreach's inputs.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  netreach import linkedin Complete_LinkedInDataExport_11-18-2026.zip -o me"
+    )]
+    Import(ImportSource),
     /// Summary statistics of a graph: nodes, edges, what was merged or dropped,
     /// neighbour counts, components, roles and memory.
     #[command(
@@ -228,6 +235,35 @@ struct StatsArgs {
     chart: Option<PathBuf>,
 }
 
+#[derive(Debug, Subcommand)]
+enum ImportSource {
+    /// LinkedIn's data export ("Get a copy of your data"), folder or ZIP: writes
+    /// edges.csv, nodes.csv (roles from position titles), invitations.csv (pending
+    /// ones) and import-summary.json. People are pseudonymous unless --keep-names.
+    #[command(
+        after_help = "Example:\n  netreach import linkedin ~/Downloads/Basic_LinkedInDataExport_11-18-2026.zip -o me\n  netreach reach --graph me/edges.csv --roles me/nodes.csv --sources <(echo owner) -o me/reach.csv"
+    )]
+    Linkedin(LinkedinArgs),
+}
+
+#[derive(Debug, Args)]
+struct LinkedinArgs {
+    /// The export: the folder or the ZIP file as downloaded.
+    #[arg(value_name = "EXPORT")]
+    export: PathBuf,
+    /// Output folder (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+    /// Keep names, profile URLs, emails, companies and titles in the outputs
+    /// (off by default: people get stable pseudonymous ids).
+    #[arg(long)]
+    keep_names: bool,
+    /// Title rules (TOML with `[recruiter]` and `[hiring_manager]` tables of tokens,
+    /// prefixes and phrases) replacing the built-in keyword rules.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 struct ChartArgs {
     /// A folder written by `netreach run` or `netreach simulate`.
@@ -268,6 +304,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
         Command::Run(a) => run_experiment(a, g, false),
         Command::Simulate(a) => run_experiment(a, g, true),
         Command::Chart(a) => run_chart(a, g),
+        Command::Import(ImportSource::Linkedin(a)) => run_import_linkedin(a, g),
         Command::Reach(a) => run_reach(a, g),
         Command::Generate(a) => run_generate(a, g),
         Command::Stats(a) => run_stats(a, g),
@@ -593,6 +630,52 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
             ),
         );
     }
+    Ok(())
+}
+
+fn run_import_linkedin(a: &LinkedinArgs, g: &Global) -> Result<()> {
+    let rules = match &a.rules {
+        Some(p) => TitleRules::from_file(p)?,
+        None => TitleRules::default(),
+    };
+    let import = netreach::ingest::linkedin::import(&a.export, &rules)?;
+    let files = write_linkedin_import(&a.out, &import, a.keep_names)?;
+    let s = &import.summary;
+    if !g.quiet {
+        println!("connections            {}", s.connections);
+        println!("duplicates merged      {}", s.duplicates_merged);
+        println!("hidden-profile rows    {}", s.hidden_rows);
+        println!("recruiters             {}", s.recruiters);
+        println!("hiring managers        {}", s.hiring_managers);
+        println!(
+            "invitations received   {} ({} pending)",
+            s.invitations_incoming, s.pending_incoming
+        );
+        println!(
+            "invitations sent       {} ({} pending)",
+            s.invitations_outgoing, s.pending_outgoing
+        );
+        println!("ambiguous name matches {}", s.ambiguous_matches);
+        if s.unknown_directions + s.unparsed_dates + s.windows_1252_files > 0 {
+            println!(
+                "warnings               {} rows with an unknown direction, {} unparsed dates, {} files decoded as Windows-1252",
+                s.unknown_directions, s.unparsed_dates, s.windows_1252_files
+            );
+        }
+    }
+    say(
+        g,
+        format!(
+            "wrote {} files to {}{}",
+            files.len(),
+            a.out.display(),
+            if a.keep_names {
+                " (names kept)"
+            } else {
+                " (pseudonymous ids; salt in salt.txt)"
+            }
+        ),
+    );
     Ok(())
 }
 

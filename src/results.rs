@@ -1005,3 +1005,189 @@ pub fn write_network_tables(
     }
     Ok(written)
 }
+
+/// A stable pseudonymous id for an identity key: `p-` and 12 hex digits of
+/// SHA-256(salt, key). Without the salt the id cannot be traced back to a person.
+pub fn pseudonym(salt: &str, key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(salt.as_bytes())
+        .chain_update([0u8])
+        .chain_update(key.as_bytes())
+        .finalize();
+    let mut out = String::from("p-");
+    for b in &digest[..6] {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The salt for `dir`'s pseudonyms: read from `dir/salt.txt`, or made (random) and
+/// written there, so a later import into the same folder gives the same ids.
+pub fn import_salt(dir: &Path) -> Result<String> {
+    let path = dir.join("salt.txt");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        let s = s.trim().to_string();
+        if !s.is_empty() {
+            return Ok(s);
+        }
+    }
+    let mut rng = rand::rng();
+    let salt: String = (0..32)
+        .map(|_| {
+            char::from_digit(u32::from(rand::RngExt::random_range(&mut rng, 0..16u8)), 16)
+                .unwrap_or('0')
+        })
+        .collect();
+    write_text(&path, &format!("{salt}\n"))?;
+    Ok(salt)
+}
+
+/// Writes an imported export into `dir`: `edges.csv` (owner to each connection),
+/// `nodes.csv`, `invitations.csv` (pending ones) and `import-summary.json`.
+/// People are pseudonymous (`p-…`, the owner is `owner`) unless `keep_names`, in
+/// which case `nodes.csv` also has `name, url, email, company, position`.
+///
+/// # Columns
+/// | file | columns |
+/// |---|---|
+/// | `edges.csv` | `source, target` |
+/// | `nodes.csv` | `node, role, kind` (`owner`, `connection`, `pending_inviter`, `pending_invitee`), `connected_on` (ISO date) |
+/// | `invitations.csv` | `to, from, direction` (`incoming`/`outgoing`), `sent_at` (ISO, no time zone) |
+#[allow(clippy::too_many_lines)] // one column list per table
+pub fn write_linkedin_import(
+    dir: &Path,
+    import: &crate::ingest::linkedin::Import,
+    keep_names: bool,
+) -> Result<Vec<PathBuf>> {
+    use crate::ingest::linkedin::{Direction, InvitationStatus};
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let salt = import_salt(dir)?;
+    let id = |key: &str| -> String {
+        if keep_names {
+            key.to_string()
+        } else {
+            pseudonym(&salt, key)
+        }
+    };
+    let people = &import.connections.people;
+    let ids: Vec<String> = people.iter().map(|p| id(&p.key)).collect();
+    // Nodes: owner, connections, pending counterparts (once each).
+    let mut node = vec!["owner".to_string()];
+    let mut role: Vec<Option<&str>> = vec![None];
+    let mut kind = vec!["owner"];
+    let mut connected_on: Vec<Option<String>> = vec![None];
+    let mut names: Vec<Option<String>> = vec![import.owner_name.clone()];
+    let mut urls: Vec<Option<String>> = vec![import.owner_url.clone()];
+    let mut emails: Vec<Option<String>> = vec![None];
+    let mut companies: Vec<Option<String>> = vec![None];
+    let mut positions: Vec<Option<String>> = vec![None];
+    for (i, p) in people.iter().enumerate() {
+        node.push(ids[i].clone());
+        role.push(match import.roles[i] {
+            Some(crate::roles::Role::Recruiter) => Some("recruiter"),
+            Some(crate::roles::Role::HiringManager) => Some("hiring_manager"),
+            None => None,
+        });
+        kind.push("connection");
+        connected_on.push(p.connected_on.clone());
+        names.push(Some(p.name.clone()));
+        urls.push(p.url.clone());
+        emails.push(p.email.clone());
+        companies.push(Some(p.company.clone()));
+        positions.push(Some(p.position.clone()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let (mut to, mut from, mut direction, mut sent_at) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for inv in &import.invitations {
+        if inv.status != InvitationStatus::Pending {
+            continue;
+        }
+        let other = id(&inv.key);
+        let incoming = inv.record.direction == Direction::Incoming;
+        if !seen.insert((incoming, other.clone())) {
+            continue;
+        }
+        node.push(other.clone());
+        role.push(None);
+        kind.push(if incoming {
+            "pending_inviter"
+        } else {
+            "pending_invitee"
+        });
+        connected_on.push(None);
+        names.push(Some(inv.record.counterpart_name.clone()));
+        urls.push(inv.record.counterpart_url.clone());
+        emails.push(None);
+        companies.push(None);
+        positions.push(None);
+        let (t, f) = if incoming {
+            ("owner".to_string(), other)
+        } else {
+            (other, "owner".to_string())
+        };
+        to.push(t);
+        from.push(f);
+        direction.push(if incoming { "incoming" } else { "outgoing" });
+        sent_at.push(inv.record.sent_at.clone());
+    }
+    let mut cols = vec![
+        Column::new("node".into(), node),
+        Column::new("role".into(), role),
+        Column::new("kind".into(), kind),
+        Column::new("connected_on".into(), connected_on),
+    ];
+    if keep_names {
+        cols.push(Column::new("name".into(), names));
+        cols.push(Column::new("url".into(), urls));
+        cols.push(Column::new("email".into(), emails));
+        cols.push(Column::new("company".into(), companies));
+        cols.push(Column::new("position".into(), positions));
+    }
+    let mut nodes = DataFrame::new_infer_height(cols).map_err(table_err("nodes"))?;
+    let mut edges = DataFrame::new_infer_height(vec![
+        Column::new("source".into(), vec!["owner"; ids.len()]),
+        Column::new("target".into(), ids),
+    ])
+    .map_err(table_err("edges"))?;
+    let mut invitations = DataFrame::new_infer_height(vec![
+        Column::new("to".into(), to),
+        Column::new("from".into(), from),
+        Column::new("direction".into(), direction),
+        Column::new("sent_at".into(), sent_at),
+    ])
+    .map_err(table_err("invitations"))?;
+    let mut written = Vec::new();
+    for (name, df) in [
+        ("edges.csv", &mut edges),
+        ("nodes.csv", &mut nodes),
+        ("invitations.csv", &mut invitations),
+    ] {
+        let path = dir.join(name);
+        write_table(df, &path)?;
+        written.push(path);
+    }
+    let s = &import.summary;
+    let json = format!(
+        "{{\n  \"connections\": {},\n  \"duplicates_merged\": {},\n  \"hidden_rows\": {},\n  \"recruiters\": {},\n  \"hiring_managers\": {},\n  \"invitations_incoming\": {},\n  \"invitations_outgoing\": {},\n  \"pending_incoming\": {},\n  \"pending_outgoing\": {},\n  \"ambiguous_matches\": {},\n  \"unknown_directions\": {},\n  \"unparsed_dates\": {},\n  \"windows_1252_files\": {},\n  \"pseudonymized\": {}\n}}\n",
+        s.connections,
+        s.duplicates_merged,
+        s.hidden_rows,
+        s.recruiters,
+        s.hiring_managers,
+        s.invitations_incoming,
+        s.invitations_outgoing,
+        s.pending_incoming,
+        s.pending_outgoing,
+        s.ambiguous_matches,
+        s.unknown_directions,
+        s.unparsed_dates,
+        s.windows_1252_files,
+        !keep_names
+    );
+    let path = dir.join("import-summary.json");
+    write_text(&path, &json)?;
+    written.push(path);
+    Ok(written)
+}

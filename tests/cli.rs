@@ -16,3 +16,5 @@ mod generate;
 mod simulate;
 #[path = "cli/charts.rs"]
 mod charts;
+#[path = "cli/linkedin.rs"]
+mod linkedin;

@@ -11,6 +11,7 @@
 //! Every bad record is an [`Error`] naming the file and the line.
 
 pub mod edge_list;
+pub mod linkedin;
 pub mod table;
 
 use std::io::{BufRead, Read};

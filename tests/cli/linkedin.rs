@@ -1,0 +1,202 @@
+//! `netreach import linkedin` on invented exports in `data/linkedin/` that carry
+//! every quirk of the real formats: counts, name matching, pseudonymization
+//! (no name, email or profile URL in any output by default), and the outputs
+//! going straight into `reach`.
+
+use predicates::prelude::*;
+
+use crate::common::{netreach, read_csv};
+
+fn import(export: &str, out: &std::path::Path, extra: &[&str]) -> String {
+    let a = netreach()
+        .args(["import", "linkedin", export, "-o"])
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+    let o = a.get_output();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn summary(out: &std::path::Path, key: &str) -> u64 {
+    let json = std::fs::read_to_string(out.join("import-summary.json")).unwrap();
+    let line = json
+        .lines()
+        .find(|l| l.contains(&format!("\"{key}\"")))
+        .unwrap_or_else(|| panic!("{key} missing"));
+    line.split(':')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches(',')
+        .parse()
+        .unwrap()
+}
+
+/// Strings from the fixtures that must never leak by default.
+const PRIVATE: &[&str] = &[
+    "Ortiz",
+    "Keller",
+    "bruno@example.org",
+    "Mejía",
+    "mej%C3",
+    "Nowak",
+    "Sørensen",
+    "Zahra",
+    "Gita",
+    "Hugo",
+    "Ivy",
+    "Pat",
+    "linkedin.com",
+    "Acme",
+    "Globex",
+    "Recruiter",
+    "Kim",
+    "alex.kim@example.com",
+    "Noor",
+    "Robin",
+];
+
+#[test]
+fn a_2026_export_folder_and_its_zip_import_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    for export in [
+        "data/linkedin/export-2026",
+        "data/linkedin/Complete_LinkedInDataExport_11-24-2026.zip",
+    ] {
+        let out = dir.path().join(export.rsplit('/').next().unwrap());
+        let printed = import(export, &out, &[]);
+        for (key, want) in [
+            ("connections", 7),
+            ("duplicates_merged", 1),
+            ("hidden_rows", 1),
+            ("recruiters", 2),
+            ("hiring_managers", 2),
+            ("invitations_incoming", 4),
+            ("invitations_outgoing", 2),
+            ("pending_incoming", 2),
+            ("pending_outgoing", 1),
+            ("ambiguous_matches", 0),
+            ("unknown_directions", 1),
+        ] {
+            assert_eq!(summary(&out, key), want, "{export}: {key}");
+        }
+        // Privacy: nothing personal in any file or on the terminal.
+        for entry in std::fs::read_dir(&out).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for p in PRIVATE {
+                assert!(!text.contains(p), "{} leaks {p:?}", path.display());
+            }
+        }
+        for p in PRIVATE {
+            assert!(!printed.contains(p), "terminal output leaks {p:?}");
+        }
+        let (header, rows) = read_csv(&out.join("invitations.csv"));
+        assert_eq!(header, ["to", "from", "direction", "sent_at"]);
+        assert_eq!(rows.len(), 3);
+        assert!(
+            rows.iter()
+                .any(|r| r[2] == "outgoing" && r[3] == "2026-03-19T07:48")
+        );
+    }
+}
+
+#[test]
+fn pseudonyms_are_stable_in_one_folder_and_names_are_kept_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("me");
+    import("data/linkedin/export-2026", &out, &[]);
+    let first = std::fs::read_to_string(out.join("nodes.csv")).unwrap();
+    import("data/linkedin/export-2026", &out, &[]);
+    assert_eq!(
+        first,
+        std::fs::read_to_string(out.join("nodes.csv")).unwrap()
+    );
+    let named = dir.path().join("named");
+    import("data/linkedin/export-2026", &named, &["--keep-names"]);
+    let (header, rows) = read_csv(&named.join("nodes.csv"));
+    assert_eq!(&header[..4], ["node", "role", "kind", "connected_on"]);
+    assert!(header.contains(&"email".to_string()));
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&"Bruno Keller, Ph.D.".to_string()))
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&"Engineering Manager, Payments\n(EMEA)".to_string()))
+    );
+}
+
+#[test]
+fn an_old_export_matches_by_name_and_reports_ambiguity() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("old");
+    import("data/linkedin/export-2018", &out, &[]);
+    for (key, want) in [
+        ("connections", 4),
+        ("hidden_rows", 1),
+        ("recruiters", 2),
+        ("hiring_managers", 2),
+        ("ambiguous_matches", 1),
+        ("pending_incoming", 1),
+        ("pending_outgoing", 0),
+    ] {
+        assert_eq!(summary(&out, key), want, "{key}");
+    }
+    let excel = dir.path().join("excel");
+    import("data/linkedin/export-excel", &excel, &[]);
+    assert_eq!(summary(&excel, "connections"), 2);
+    assert_eq!(summary(&excel, "windows_1252_files"), 1);
+    assert_eq!(
+        (
+            summary(&excel, "recruiters"),
+            summary(&excel, "hiring_managers")
+        ),
+        (1, 1)
+    );
+}
+
+#[test]
+fn imported_files_go_into_reach_and_custom_rules_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("me");
+    import(
+        "data/linkedin/export-2026",
+        &out,
+        &["--rules", "data/linkedin/rules.toml"],
+    );
+    assert_eq!(summary(&out, "recruiters"), 2);
+    let sources = dir.path().join("s.txt");
+    std::fs::write(&sources, "owner\n").unwrap();
+    let reach = dir.path().join("r.csv");
+    netreach()
+        .args(["reach", "--graph"])
+        .arg(out.join("edges.csv"))
+        .arg("--roles")
+        .arg(out.join("nodes.csv"))
+        .arg("--sources")
+        .arg(&sources)
+        .arg("-o")
+        .arg(&reach)
+        .assert()
+        .success();
+    let (_, rows) = read_csv(&reach);
+    assert_eq!(rows[0], ["owner", "1", "7", "2", "2"]);
+}
+
+#[test]
+fn a_folder_without_connections_is_an_error() {
+    netreach()
+        .args(["import", "linkedin", "data/sample", "-o"])
+        .arg(tempfile::tempdir().unwrap().path().join("x"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "expected a LinkedIn export holding Connections.csv",
+        ));
+}
