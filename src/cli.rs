@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rayon::prelude::*;
 
+use netreach::advise::{AdviceModel, EgoFacts, advise};
 use netreach::charts::{ChartData, ChartFormat, degree_histogram, draw_all, draw_degree_chart};
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::generate::{DegreeDistribution, GraphModel, ModelName};
@@ -21,8 +22,9 @@ use netreach::reach::Degree;
 use netreach::reach::exact::{Query, reach_many};
 use netreach::report::write_report;
 use netreach::results::{
-    NetworkFacts, NetworkFormat, ReachRow, reach_table, simulation_tables, terminal_summary,
-    write_linkedin_import, write_network, write_network_tables, write_simulation, write_table,
+    NetworkFacts, NetworkFormat, ReachRow, advice_table, reach_table, simulation_tables,
+    terminal_summary, write_linkedin_import, write_network, write_network_tables, write_simulation,
+    write_table,
 };
 use netreach::roles::{Placement, Role, RoleMap, RolePlan, place_roles};
 use netreach::simulation::{Setup, simulate};
@@ -90,6 +92,12 @@ enum Command {
         after_help = "Models: ba, holme-kim, watts-strogatz, sbm, chung-lu; or --preset linkedin.\n\nExamples:\n  netreach generate --model holme-kim --nodes 100000 --avg-degree 20 --triad-prob 0.5 --seed 7 -o net\n  netreach generate --preset linkedin --nodes 20000 --seed 1 --format csv -o linkedin-net\n  netreach reach --graph net/edges.parquet --roles net/nodes.parquet --sample 100 -o reach.csv"
     )]
     Generate(GenerateArgs),
+    /// What accepting your pending invitations would do to your reach, from an
+    /// imported LinkedIn export: model estimates over synthetic populations.
+    #[command(
+        after_help = "Example:\n  netreach import linkedin Basic_LinkedInDataExport_11-18-2026.zip -o me\n  netreach advise me --replicates 20"
+    )]
+    Advise(AdviseArgs),
     /// Imports data from elsewhere into netreach's inputs.
     #[command(
         subcommand,
@@ -265,6 +273,29 @@ struct LinkedinArgs {
 }
 
 #[derive(Debug, Args)]
+struct AdviseArgs {
+    /// A folder written by `netreach import linkedin`.
+    #[arg(value_name = "IMPORT_DIR")]
+    import: PathBuf,
+    /// People in each synthetic population.
+    #[arg(long, default_value_t = 20_000)]
+    population: u32,
+    /// Mean connections per person in the population (the preset's 200 makes a
+    /// small population fall within 3 degrees of everyone).
+    #[arg(long, default_value_t = 50.0)]
+    avg_degree: f64,
+    /// Populations to average over.
+    #[arg(long, default_value_t = 10)]
+    replicates: u32,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Where to write the table [default: `IMPORT_DIR/advice.csv`].
+    #[arg(short, long, value_name = "FILE.csv")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 struct ChartArgs {
     /// A folder written by `netreach run` or `netreach simulate`.
     #[arg(value_name = "RESULTS_DIR")]
@@ -305,6 +336,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
         Command::Simulate(a) => run_experiment(a, g, true),
         Command::Chart(a) => run_chart(a, g),
         Command::Import(ImportSource::Linkedin(a)) => run_import_linkedin(a, g),
+        Command::Advise(a) => run_advise(a, g),
         Command::Reach(a) => run_reach(a, g),
         Command::Generate(a) => run_generate(a, g),
         Command::Stats(a) => run_stats(a, g),
@@ -674,6 +706,103 @@ fn run_import_linkedin(a: &LinkedinArgs, g: &Global) -> Result<()> {
             } else {
                 " (pseudonymous ids; salt in salt.txt)"
             }
+        ),
+    );
+    Ok(())
+}
+
+/// A number from `import-summary.json` (written by us: one `"key": value` per line).
+fn summary_value(json: &str, key: &str, path: &Path) -> Result<u32> {
+    json.lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix(&format!("\"{key}\":"))
+                .map(|v| v.trim().trim_end_matches(',').to_string())
+        })
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: expected a number for {key} (written by netreach import linkedin)",
+                path.display()
+            )
+        })
+}
+
+fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
+    let path = a.import.join("import-summary.json");
+    let json = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read {}; expected a folder written by netreach import linkedin",
+            path.display()
+        )
+    })?;
+    let ego = EgoFacts {
+        connections: summary_value(&json, "connections", &path)?,
+        recruiters: summary_value(&json, "recruiters", &path)?,
+        hiring_managers: summary_value(&json, "hiring_managers", &path)?,
+        pending_incoming: summary_value(&json, "pending_incoming", &path)?,
+    };
+    let model = AdviceModel {
+        population: LinkedInParams {
+            nodes: a.population,
+            avg_degree: a.avg_degree,
+            ..LinkedInParams::default()
+        },
+        replicates: a.replicates,
+        seed: a.seed,
+    };
+    let t = Instant::now();
+    let rows = advise(&ego, &model)?;
+    let mut df = advice_table(&rows)?;
+    let out = a.out.clone().unwrap_or_else(|| a.import.join("advice.csv"));
+    write_table(&mut df, &out)?;
+    if !g.quiet {
+        println!(
+            "Model estimates: your {} connections ({} recruiters, {} hiring managers) embedded in {} synthetic LinkedIn-like populations of {} people.",
+            ego.connections, ego.recruiters, ego.hiring_managers, a.replicates, a.population
+        );
+        println!(
+            "{:<28} {:>26} {:>26}",
+            "", "recruiters within 2", "hiring managers within 2"
+        );
+        let mut scenarios: Vec<&String> = Vec::new();
+        for r in &rows {
+            if !scenarios.contains(&&r.scenario) {
+                scenarios.push(&r.scenario);
+            }
+        }
+        for scenario in scenarios {
+            let cell = |m: &str| {
+                rows.iter()
+                    .find(|r| &r.scenario == scenario && r.measure == m && r.within == 2)
+                    .map_or("-".to_string(), |r| {
+                        format!("{:+.1} ({:+.1} to {:+.1})", r.mean, r.p10, r.p90)
+                    })
+            };
+            let (rc, hc) = if scenario.starts_with("no change") {
+                let v = |m: &str| {
+                    rows.iter()
+                        .find(|r| &r.scenario == scenario && r.measure == m && r.within == 2)
+                        .map_or("-".to_string(), |r| {
+                            format!("{:.1} ({:.1} to {:.1})", r.mean, r.p10, r.p90)
+                        })
+                };
+                (v("recruiters"), v("hiring_managers"))
+            } else {
+                (cell("recruiters"), cell("hiring_managers"))
+            };
+            println!("{scenario:<28} {rc:>26} {hc:>26}");
+        }
+        println!(
+            "Bands are the 10th to 90th percentile over populations. The export has no title for inviters, so invitations are not ranked one by one: compare each inviter's profile with the rows above."
+        );
+    }
+    say(
+        g,
+        format!(
+            "wrote {} in {:.1} s",
+            out.display(),
+            t.elapsed().as_secs_f64()
         ),
     );
     Ok(())

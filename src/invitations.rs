@@ -252,6 +252,47 @@ impl<'a> ArrivalContext<'a> {
     }
 }
 
+/// One inviter of kind `source` for `person`: not `person`, not connected to them,
+/// not in `taken`; a few tries, then `None`.
+pub fn draw_inviter(
+    ctx: &ArrivalContext<'_>,
+    source: Source,
+    person: NodeId,
+    taken: &[NodeId],
+    rng: &mut impl rand::Rng,
+) -> Option<NodeId> {
+    let g = ctx.graph;
+    let fakes = u32::try_from(g.node_count()).expect("fits u32") - ctx.first_fake;
+    let mut pick = |len: usize| rng.random_range(0..len);
+    for _ in 0..4 {
+        let candidate = match source {
+            Source::FriendOfFriend => {
+                let first = g.neighbors(person);
+                if first.is_empty() {
+                    return None;
+                }
+                let second = g.neighbors(NodeId(first[pick(first.len())]));
+                NodeId(second[pick(second.len())])
+            }
+            Source::Stranger => {
+                let arcs = usize::try_from(g.edge_count() * 2).expect("fits usize");
+                NodeId(g.arc_target(pick(arcs)))
+            }
+            Source::Recruiter if !ctx.recruiters.is_empty() => {
+                ctx.recruiters[pick(ctx.recruiters.len())]
+            }
+            Source::Fake if fakes > 0 => {
+                NodeId(ctx.first_fake + u32::try_from(pick(fakes as usize)).expect("fits u32"))
+            }
+            Source::Recruiter | Source::Fake => return None,
+        };
+        if candidate != person && !g.has_edge(person, candidate) && !taken.contains(&candidate) {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
 /// The invitations `person` receives over the horizon, in arrival order, each
 /// inviter at most once; see the module doc.
 pub fn arrivals(
@@ -260,7 +301,6 @@ pub fn arrivals(
     person: NodeId,
     rng: &mut impl rand::Rng,
 ) -> Vec<Arrival> {
-    let g = ctx.graph;
     let weights = [
         model.friends_of_friends,
         model.strangers,
@@ -268,7 +308,6 @@ pub fn arrivals(
         model.fake_accounts,
     ];
     let total: f64 = weights.iter().sum();
-    let fakes = u32::try_from(g.node_count()).expect("fits u32") - ctx.first_fake;
     let mut out: Vec<Arrival> = Vec::new();
     let poisson = Poisson::new(model.per_week.max(1e-12)).expect("validated rate");
     for week in 1..=model.weeks {
@@ -294,46 +333,9 @@ pub fn arrivals(
                 Source::Recruiter,
                 Source::Fake,
             ][which];
-            let draw = |rng: &mut dyn FnMut() -> f64| -> Option<NodeId> {
-                let pick = |len: usize, u: f64| {
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let i = ((u * len as f64) as usize).min(len - 1);
-                    i
-                };
-                match source {
-                    Source::FriendOfFriend => {
-                        let first = g.neighbors(person);
-                        if first.is_empty() {
-                            return None;
-                        }
-                        let x = first[pick(first.len(), rng())];
-                        let second = g.neighbors(NodeId(x));
-                        Some(NodeId(second[pick(second.len(), rng())]))
-                    }
-                    Source::Stranger => {
-                        let arcs = usize::try_from(g.edge_count() * 2).expect("fits usize");
-                        Some(NodeId(g.arc_target(pick(arcs, rng()))))
-                    }
-                    Source::Recruiter if !ctx.recruiters.is_empty() => {
-                        Some(ctx.recruiters[pick(ctx.recruiters.len(), rng())])
-                    }
-                    Source::Fake if fakes > 0 => Some(NodeId(
-                        ctx.first_fake
-                            + u32::try_from(pick(fakes as usize, rng())).expect("fits u32"),
-                    )),
-                    Source::Recruiter | Source::Fake => None,
-                }
-            };
-            let mut unit = || rng.random::<f64>();
-            for _ in 0..4 {
-                if let Some(from) = draw(&mut unit)
-                    && from != person
-                    && !g.has_edge(person, from)
-                    && !out.iter().any(|a| a.from == from)
-                {
-                    out.push(Arrival { week, from, source });
-                    break;
-                }
+            let taken: Vec<NodeId> = out.iter().map(|a| a.from).collect();
+            if let Some(from) = draw_inviter(ctx, source, person, &taken, rng) {
+                out.push(Arrival { week, from, source });
             }
         }
     }

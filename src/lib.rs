@@ -11,6 +11,7 @@ pub mod strategy;
 pub mod reach;
 pub mod config;
 pub mod simulation;
+pub mod advise;
 pub mod results;
 pub mod charts;
 pub mod report;

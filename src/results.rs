@@ -1191,3 +1191,47 @@ pub fn write_linkedin_import(
     written.push(path);
     Ok(written)
 }
+
+/// The advice table: columns `scenario, measure, within, mean, p10, p90,
+/// replicates, estimate` (`estimate` is always `model`: these are model estimates).
+/// For `no change` the values are reach; for the others, the gain over it.
+pub fn advice_table(rows: &[crate::advise::AdviceRow]) -> Result<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "scenario".into(),
+            rows.iter()
+                .map(|r| r.scenario.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "measure".into(),
+            rows.iter().map(|r| r.measure).collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "within".into(),
+            rows.iter()
+                .map(|r| u32::from(r.within))
+                .collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "mean".into(),
+            rows.iter().map(|r| r.mean).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "p10".into(),
+            rows.iter().map(|r| r.p10).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "p90".into(),
+            rows.iter().map(|r| r.p90).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "replicates".into(),
+            rows.iter()
+                .map(|r| r.replicates as u64)
+                .collect::<Vec<u64>>(),
+        ),
+        Column::new("estimate".into(), vec!["model"; rows.len()]),
+    ])
+    .map_err(table_err("advice"))
+}

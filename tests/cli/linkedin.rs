@@ -200,3 +200,47 @@ fn a_folder_without_connections_is_an_error() {
             "expected a LinkedIn export holding Connections.csv",
         ));
 }
+
+#[test]
+fn advise_gives_labelled_model_estimates_from_an_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("me");
+    import("data/linkedin/export-2026", &out, &[]);
+    netreach()
+        .args(["advise"])
+        .arg(&out)
+        .args([
+            "--population",
+            "3000",
+            "--avg-degree",
+            "20",
+            "--replicates",
+            "3",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Model estimates"))
+        .stdout(predicate::str::contains("accept all 2 pending"));
+    let (header, rows) = read_csv(&out.join("advice.csv"));
+    assert_eq!(
+        header,
+        [
+            "scenario",
+            "measure",
+            "within",
+            "mean",
+            "p10",
+            "p90",
+            "replicates",
+            "estimate"
+        ]
+    );
+    assert!(rows.iter().all(|r| r[7] == "model"));
+    // no change, accept all, three kinds of inviter; 3 measures within 2 and 3.
+    assert_eq!(rows.len(), 5 * 6);
+    netreach()
+        .args(["advise", "data/sample"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("netreach import linkedin"));
+}
