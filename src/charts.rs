@@ -495,6 +495,26 @@ fn sweep_label(data: &ChartData) -> String {
     }
 }
 
+/// Draws the legend of `chart` at `position` with labels of `size` px.
+fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    size: u32,
+) -> DrawResult<()>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(title_style(size))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
 fn title_style(size: u32) -> TextStyle<'static> {
     let size = if size >= 34 { 30 } else { size };
     (FONT, size).into_font().into()
@@ -616,14 +636,7 @@ fn draw_strategies<DB: DrawingBackend>(
                 .map_err(err)?;
             series += 1;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(title_style(20))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 20)?;
     }
     // Strategy names follow the reversed order: first strategy at the top.
     Ok(series)
@@ -716,14 +729,7 @@ fn draw_sweep<DB: DrawingBackend>(
                 .map_err(err)?;
             series += 1;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(title_style(20))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 20)?;
     }
     Ok(series)
 }
@@ -785,14 +791,7 @@ fn draw_distribution<DB: DrawingBackend>(
             });
         series += 1;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(title_style(22))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 22)?;
     Ok(series)
 }
 
@@ -881,14 +880,7 @@ fn draw_over_time<DB: DrawingBackend>(
             });
         series += 1;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(title_style(22))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 22)?;
     Ok(series)
 }
 
@@ -965,14 +957,7 @@ fn draw_cost_benefit<DB: DrawingBackend>(
             )))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(title_style(20))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 20)?;
     Ok(pts.len())
 }
 
@@ -1012,14 +997,7 @@ fn draw_degrees<DB: DrawingBackend>(
         .map_err(err)?
         .label("people per connection count")
         .legend(move |(x, y)| Circle::new((x + 10, y), 6, color.filled()));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(title_style(22))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 22)?;
     Ok(1)
 }
 

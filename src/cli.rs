@@ -12,8 +12,9 @@ use rayon::prelude::*;
 
 use netreach::advise::{AdviceModel, EgoFacts, advise};
 use netreach::charts::{ChartData, ChartFormat, degree_histogram, draw_all, draw_degree_chart};
+use netreach::config::{GraphSpec, Spelling};
 use netreach::generate::linkedin::LinkedInParams;
-use netreach::generate::{DegreeDistribution, GraphModel, ModelName};
+use netreach::generate::{GraphModel, ModelName};
 use netreach::graph::{ConnectionGraph, NodeId};
 use netreach::ingest::linkedin::TitleRules;
 use netreach::invitations::PendingInvitations;
@@ -830,123 +831,25 @@ fn usage_error(msg: String) -> ! {
         .exit()
 }
 
-/// Refuses flags the chosen model does not use (exit code 2).
-fn check_model_flags(a: &GenerateArgs) {
-    let name = a
-        .model
-        .map_or_else(|| "--preset linkedin".to_string(), |m| m.to_string());
-    let given: [(&str, bool, &[&str]); 8] = [
-        (
-            "--triad-prob",
-            a.triad_prob.is_some(),
-            &["holme-kim", "--preset linkedin"],
-        ),
-        (
-            "--rewire-prob",
-            a.rewire_prob.is_some(),
-            &["watts-strogatz"],
-        ),
-        (
-            "--communities",
-            a.communities.is_some(),
-            &["sbm", "--preset linkedin"],
-        ),
-        (
-            "--mixing",
-            a.mixing.is_some(),
-            &["sbm", "--preset linkedin"],
-        ),
-        (
-            "--degree-dist",
-            a.degree_dist.is_some(),
-            &["chung-lu", "--preset linkedin"],
-        ),
-        (
-            "--sigma",
-            a.sigma.is_some(),
-            &["chung-lu", "--preset linkedin"],
-        ),
-        (
-            "--exponent",
-            a.exponent.is_some(),
-            &["chung-lu", "--preset linkedin"],
-        ),
-        ("--cap", a.cap.is_some(), &["chung-lu", "--preset linkedin"]),
-    ];
-    for (flag, set, models) in given {
-        if set && !models.contains(&name.as_str()) {
-            usage_error(format!(
-                "{flag} applies to {} only, not to {name}",
-                models.join(" and ")
-            ));
-        }
-    }
-}
-
-/// The expected-degree distribution the flags ask for.
-fn distribution_of(a: &GenerateArgs) -> DegreeDistribution {
-    if a.degree_dist.as_deref() == Some("powerlaw") {
-        if a.sigma.is_some() {
-            usage_error("--sigma applies to --degree-dist lognormal only".into());
-        }
-        DegreeDistribution::PowerLaw {
-            exponent: a.exponent.unwrap_or(2.5),
-        }
-    } else {
-        if a.exponent.is_some() {
-            usage_error("--exponent applies to --degree-dist powerlaw only".into());
-        }
-        DegreeDistribution::LogNormal {
-            sigma: a.sigma.unwrap_or(1.0),
-        }
-    }
-}
-
-/// Maps the generate flags to a model.
+/// Maps the generate flags to a model; flags the model does not use are usage
+/// errors (exit code 2).
 fn model_of(a: &GenerateArgs) -> GraphModel {
-    check_model_flags(a);
-    let distribution = distribution_of(a);
-    let nodes = a.nodes.unwrap_or(10_000);
-    let d = a.avg_degree.unwrap_or(20.0);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let half = (d / 2.0).round().max(1.0) as u32;
-    match a.model {
-        None => {
-            let p = LinkedInParams::default();
-            GraphModel::LinkedIn(LinkedInParams {
-                nodes: a.nodes.unwrap_or(p.nodes),
-                avg_degree: a.avg_degree.unwrap_or(p.avg_degree),
-                distribution,
-                cap: a.cap.unwrap_or(p.cap),
-                communities: a.communities.unwrap_or(p.communities),
-                mixing: a.mixing.unwrap_or(p.mixing),
-                triad_fraction: a.triad_prob.unwrap_or(p.triad_fraction),
-            })
-        }
-        Some(ModelName::Ba) => GraphModel::BarabasiAlbert { nodes, m: half },
-        Some(ModelName::HolmeKim) => GraphModel::HolmeKim {
-            nodes,
-            m: half,
-            triad_prob: a.triad_prob.unwrap_or(0.5),
-        },
-        Some(ModelName::WattsStrogatz) => GraphModel::WattsStrogatz {
-            nodes,
-            k: 2 * half,
-            rewire_prob: a.rewire_prob.unwrap_or(0.1),
-        },
-        Some(ModelName::Sbm) => GraphModel::Sbm {
-            nodes,
-            communities: a.communities.unwrap_or(10),
-            avg_degree: d,
-            mixing: a.mixing.unwrap_or(0.2),
-        },
-        Some(ModelName::ChungLu) => GraphModel::ChungLu {
-            nodes,
-            avg_degree: d,
-            distribution,
-            cap: a.cap.unwrap_or(netreach::generate::LINKEDIN_CAP),
-        },
-    }
+    let spec = GraphSpec {
+        model: a.model.map(|m| m.to_string()),
+        preset: a.preset.clone(),
+        nodes: a.nodes,
+        avg_degree: a.avg_degree,
+        triad_prob: a.triad_prob,
+        rewire_prob: a.rewire_prob,
+        communities: a.communities,
+        mixing: a.mixing,
+        degree_dist: a.degree_dist.clone(),
+        sigma: a.sigma,
+        exponent: a.exponent,
+        cap: a.cap,
+    };
+    spec.to_model(Spelling::Flag)
+        .unwrap_or_else(|e| usage_error(e.to_string()))
 }
 
 fn run_generate(a: &GenerateArgs, g: &Global) -> Result<()> {
