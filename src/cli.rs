@@ -20,6 +20,7 @@ use netreach::ingest::linkedin::TitleRules;
 use netreach::invitations::PendingInvitations;
 use netreach::progress::Progress;
 use netreach::reach::Degree;
+use netreach::reach::approx::{approx_reach_all, relative_standard_error};
 use netreach::reach::exact::{Query, reach_many};
 use netreach::report::write_report;
 use netreach::results::{
@@ -125,10 +126,21 @@ struct ReachArgs {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with = "sample",
-        required_unless_present = "sample"
+        conflicts_with_all = ["sample", "all"],
+        required_unless_present_any = ["sample", "all"]
     )]
     sources: Option<PathBuf>,
+    /// Every node is a source.
+    #[arg(long, conflicts_with = "sample")]
+    all: bool,
+    /// With --all: HyperLogLog estimates (HyperBall) instead of exact counts; see
+    /// --precision for the error.
+    #[arg(long, requires = "all", conflicts_with = "invitations")]
+    approx: bool,
+    /// With --approx: 2^B registers per counter; relative standard error about
+    /// 1.04/sqrt(2^B) (B = 7: 9.2%, 8: 6.5%, 10: 3.3%); memory 6 × 2^B bytes per node.
+    #[arg(long, value_name = "B", default_value_t = 7, requires = "approx", value_parser = clap::value_parser!(u8).range(4..=16))]
+    precision: u8,
     /// Study K people drawn uniformly at random with --seed (all nodes if K exceeds them).
     #[arg(long, value_name = "K")]
     sample: Option<usize>,
@@ -420,6 +432,9 @@ fn load_invitations(
 }
 
 fn choose_sources(a: &ReachArgs, graph: &ConnectionGraph) -> Result<Vec<NodeId>> {
+    if a.all {
+        return Ok(graph.nodes().collect());
+    }
     if let Some(path) = &a.sources {
         let ids = ingest::load_id_list(path)?;
         let mut out = Vec::with_capacity(ids.len());
@@ -514,9 +529,25 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
         })
         .collect();
     let t = Instant::now();
-    let bar = Bar::new(queries.len() as u64, "reach", g);
-    let counts = reach_many(&graph, &roles, &queries, a.max_degree, &bar);
-    bar.0.finish_and_clear();
+    let counts = if a.approx {
+        let bar = Bar::new(u64::from(a.max_degree.0), "sweeps", g);
+        let c = approx_reach_all(&graph, &roles, a.max_degree, a.precision, &bar);
+        bar.0.finish_and_clear();
+        say(
+            g,
+            format!(
+                "approximate counts (HyperLogLog, 2^{} registers): relative standard error about {:.1}% per cumulative count",
+                a.precision,
+                100.0 * relative_standard_error(a.precision)
+            ),
+        );
+        c
+    } else {
+        let bar = Bar::new(queries.len() as u64, "reach", g);
+        let c = reach_many(&graph, &roles, &queries, a.max_degree, &bar);
+        bar.0.finish_and_clear();
+        c
+    };
     let compute = t.elapsed();
     let rows: Vec<ReachRow> = plan
         .iter()

@@ -4,6 +4,7 @@
 //! Takes a [`ConnectionGraph`](crate::graph::ConnectionGraph) and a
 //! [`RoleMap`](crate::roles::RoleMap); its [`ReachCounts`] feed the results tables.
 
+pub mod approx;
 pub mod exact;
 
 use std::fmt;
