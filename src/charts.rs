@@ -1013,6 +1013,76 @@ pub fn degree_histogram(
     h.into_iter().collect()
 }
 
+/// Draws `advise --graph`'s chart: recruiters and hiring managers within 2 and 3
+/// degrees as the ranked invitations are accepted one by one (0 = now).
+pub fn draw_advice_chart(
+    points: &[(usize, [u64; 4])],
+    path: &Path,
+    format: ChartFormat,
+) -> Result<Chart> {
+    let title = "Reach as the ranked invitations are accepted (greedy order, exact)".to_string();
+    let series = render!(
+        path,
+        format,
+        |root: &DrawingArea<_, Shift>| -> DrawResult<usize> {
+            root.fill(&WHITE).map_err(err)?;
+            let xmax = points.last().map_or(1, |p| p.0).max(1) as f64;
+            let ymax = points.iter().flat_map(|p| p.1).max().unwrap_or(1).max(1) as f64;
+            let mut chart = ChartBuilder::on(root)
+                .caption(&title, title_style(34))
+                .margin(30)
+                .x_label_area_size(80)
+                .y_label_area_size(110)
+                .build_cartesian_2d(0.0..xmax, 0.0..ymax * 1.1)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc("Invitations accepted, in ranked order")
+                .y_desc("People reached")
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .y_label_formatter(&|y| thousands(*y))
+                .label_style(title_style(22))
+                .axis_desc_style(title_style(24))
+                .draw()
+                .map_err(err)?;
+            let labels = [
+                "recruiters within 2",
+                "hiring managers within 2",
+                "recruiters within 3",
+                "hiring managers within 3",
+            ];
+            for (k, label) in labels.iter().enumerate() {
+                let color = PALETTE[k % PALETTE.len()];
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().map(|p| (p.0 as f64, p.1[k] as f64)),
+                        color.stroke_width(4),
+                    ))
+                    .map_err(err)?
+                    .label(*label)
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(4))
+                    });
+                chart
+                    .draw_series(
+                        points
+                            .iter()
+                            .map(|p| Circle::new((p.0 as f64, p.1[k] as f64), 5, color.filled())),
+                    )
+                    .map_err(err)?;
+            }
+            legend(&mut chart, SeriesLabelPosition::LowerRight, 22)?;
+            Ok(labels.len())
+        }
+    )?;
+    Ok(Chart {
+        name: "advice",
+        title,
+        path: path.to_path_buf(),
+        series,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

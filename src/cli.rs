@@ -10,8 +10,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rayon::prelude::*;
 
-use netreach::advise::{AdviceModel, EgoFacts, advise};
-use netreach::charts::{ChartData, ChartFormat, degree_histogram, draw_all, draw_degree_chart};
+use netreach::advise::{AdviceModel, EgoFacts, advise, rank_invitations};
+use netreach::charts::{
+    ChartData, ChartFormat, degree_histogram, draw_advice_chart, draw_all, draw_degree_chart,
+};
 use netreach::config::{GraphSpec, Spelling};
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::generate::{GraphModel, ModelName};
@@ -24,9 +26,9 @@ use netreach::reach::approx::{approx_reach_all, relative_standard_error};
 use netreach::reach::exact::{Query, reach_many};
 use netreach::report::write_report;
 use netreach::results::{
-    NetworkFacts, NetworkFormat, ReachRow, advice_table, reach_table, simulation_tables,
-    terminal_summary, write_linkedin_import, write_network, write_network_tables, write_simulation,
-    write_table,
+    NetworkFacts, NetworkFormat, ReachRow, advice_table, greedy_table, reach_table,
+    simulation_tables, terminal_summary, write_linkedin_import, write_network,
+    write_network_tables, write_simulation, write_table,
 };
 use netreach::roles::{Placement, Role, RoleMap, RolePlan, place_roles};
 use netreach::simulation::{Setup, simulate};
@@ -287,9 +289,28 @@ struct LinkedinArgs {
 
 #[derive(Debug, Args)]
 struct AdviseArgs {
-    /// A folder written by `netreach import linkedin`.
-    #[arg(value_name = "IMPORT_DIR")]
-    import: PathBuf,
+    /// A folder written by `netreach import linkedin` (model estimates).
+    #[arg(
+        value_name = "IMPORT_DIR",
+        required_unless_present = "graph",
+        conflicts_with = "graph"
+    )]
+    import: Option<PathBuf>,
+    /// A whole graph instead (exact): edge list or table.
+    #[arg(long, value_name = "FILE", requires_all = ["invitations", "person"])]
+    graph: Option<PathBuf>,
+    /// With --graph: roles table (node,role).
+    #[arg(long, value_name = "FILE", requires = "graph")]
+    roles: Option<PathBuf>,
+    /// With --graph: invitations table (to,from).
+    #[arg(long, value_name = "FILE", requires = "graph")]
+    invitations: Option<PathBuf>,
+    /// With --graph: the person whose pending invitations are ranked.
+    #[arg(long, value_name = "ID", requires = "graph")]
+    person: Option<String>,
+    /// With --graph: rank at most this many invitations.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    top: usize,
     /// People in each synthetic population.
     #[arg(long, default_value_t = 20_000)]
     population: u32,
@@ -303,8 +324,9 @@ struct AdviseArgs {
     /// Seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Where to write the table [default: `IMPORT_DIR/advice.csv`].
-    #[arg(short, long, value_name = "FILE.csv")]
+    /// Output folder for advice.csv (and advice.png with --graph) [default:
+    /// `IMPORT_DIR`, or `out/advice`].
+    #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
 
@@ -760,8 +782,73 @@ fn summary_value(json: &str, key: &str, path: &Path) -> Result<u32> {
         })
 }
 
+/// `advise --graph`: exact greedy ranking of one person's pending invitations.
+fn run_advise_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
+    let graph = load_graph(graph_path, g)?;
+    let roles = load_roles(a.roles.as_deref(), &graph, g)?;
+    let inv_path = a
+        .invitations
+        .as_deref()
+        .expect("clap requires --invitations");
+    let pending = load_invitations(Some(inv_path), &graph, g)?;
+    let id = a.person.as_deref().expect("clap requires --person");
+    let person = graph.ids().lookup(id).ok_or_else(|| {
+        anyhow::anyhow!("--person {id:?} is not a node of {}", graph_path.display())
+    })?;
+    let inviters: Vec<NodeId> = pending.inviters_of(person).collect();
+    let (base, picks) = rank_invitations(&graph, &roles, person, &inviters, a.top);
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join("advice"));
+    let mut df = greedy_table(graph.ids(), &picks)?;
+    let table = out.join("advice.csv");
+    write_table(&mut df, &table)?;
+    let mut points = vec![(0usize, base)];
+    points.extend(picks.iter().enumerate().map(|(i, p)| (i + 1, p.cumulative)));
+    let chart = out.join("advice.png");
+    draw_advice_chart(&points, &chart, ChartFormat::Png)?;
+    if !g.quiet {
+        println!(
+            "{id}: {} pending invitations; now {} recruiters and {} hiring managers within 2 degrees, {} and {} within 3 (exact).",
+            inviters.len(),
+            base[0],
+            base[1],
+            base[2],
+            base[3]
+        );
+        println!(
+            "{:>4} {:>16} {:>7} {:>15} {:>22} {:>22}",
+            "rank", "inviter", "mutual", "role", "adds rec/hm within 2", "adds rec/hm within 3"
+        );
+        for (i, p) in picks.iter().enumerate() {
+            println!(
+                "{:>4} {:>16} {:>7} {:>15} {:>22} {:>22}",
+                i + 1,
+                graph.ids().display(p.inviter).to_string(),
+                p.mutual,
+                p.role.map_or("-".to_string(), |r| r.to_string()),
+                format!("+{} / +{}", p.added[0], p.added[1]),
+                format!("+{} / +{}", p.added[2], p.added[3])
+            );
+        }
+    }
+    say(
+        g,
+        format!("wrote {} and {}", table.display(), chart.display()),
+    );
+    Ok(())
+}
+
 fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
-    let path = a.import.join("import-summary.json");
+    if let Some(graph) = &a.graph {
+        return run_advise_graph(a, graph, g);
+    }
+    let import = a
+        .import
+        .as_deref()
+        .expect("clap requires IMPORT_DIR or --graph");
+    let path = import.join("import-summary.json");
     let json = std::fs::read_to_string(&path).with_context(|| {
         format!(
             "cannot read {}; expected a folder written by netreach import linkedin",
@@ -786,7 +873,11 @@ fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
     let t = Instant::now();
     let rows = advise(&ego, &model)?;
     let mut df = advice_table(&rows)?;
-    let out = a.out.clone().unwrap_or_else(|| a.import.join("advice.csv"));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| import.to_path_buf())
+        .join("advice.csv");
     write_table(&mut df, &out)?;
     if !g.quiet {
         println!(

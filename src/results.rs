@@ -1235,3 +1235,48 @@ pub fn advice_table(rows: &[crate::advise::AdviceRow]) -> Result<DataFrame> {
     ])
     .map_err(table_err("advice"))
 }
+
+/// The greedy ranking table of `advise --graph`: `rank, inviter, mutual, role`,
+/// what each pick adds (`added_recruiters_2, added_hiring_managers_2,
+/// added_recruiters_3, added_hiring_managers_3`), the totals after it
+/// (`recruiters_within_2, hiring_managers_within_2, recruiters_within_3,
+/// hiring_managers_within_3`) and `estimate` (`exact`).
+pub fn greedy_table(ids: &NodeIds, picks: &[crate::advise::Pick]) -> Result<DataFrame> {
+    let col = |name: &str, k: usize, added: bool| {
+        Column::new(
+            name.into(),
+            picks
+                .iter()
+                .map(|p| if added { p.added[k] } else { p.cumulative[k] })
+                .collect::<Vec<u64>>(),
+        )
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "rank".into(),
+            (1..=picks.len() as u64).collect::<Vec<u64>>(),
+        ),
+        id_column("inviter", ids, picks.iter().map(|p| p.inviter)),
+        Column::new(
+            "mutual".into(),
+            picks.iter().map(|p| p.mutual as u64).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "role".into(),
+            picks
+                .iter()
+                .map(|p| p.role.map(|r| r.to_string()))
+                .collect::<Vec<Option<String>>>(),
+        ),
+        col("added_recruiters_2", 0, true),
+        col("added_hiring_managers_2", 1, true),
+        col("added_recruiters_3", 2, true),
+        col("added_hiring_managers_3", 3, true),
+        col("recruiters_within_2", 0, false),
+        col("hiring_managers_within_2", 1, false),
+        col("recruiters_within_3", 2, false),
+        col("hiring_managers_within_3", 3, false),
+        Column::new("estimate".into(), vec!["exact"; picks.len()]),
+    ])
+    .map_err(table_err("advice"))
+}

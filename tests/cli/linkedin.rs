@@ -244,3 +244,43 @@ fn advise_gives_labelled_model_estimates_from_an_import() {
         .code(1)
         .stderr(predicate::str::contains("netreach import linkedin"));
 }
+
+#[test]
+fn advise_on_a_whole_graph_ranks_pending_invitations_greedily() {
+    let dir = tempfile::tempdir().unwrap();
+    netreach()
+        .args([
+            "advise",
+            "--graph",
+            "data/sample/edges.txt",
+            "--roles",
+            "data/sample/roles.csv",
+        ])
+        .args([
+            "--invitations",
+            "data/sample/invitations.csv",
+            "--person",
+            "1028",
+            "--top",
+            "4",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(exact)"));
+    let (header, rows) = read_csv(&dir.path().join("advice.csv"));
+    assert_eq!(header[..4], ["rank", "inviter", "mutual", "role"]);
+    assert!(!rows.is_empty() && rows.len() <= 4);
+    // Cumulative reach within 3 never drops along the ranking; each pick adds
+    // exactly the difference.
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (cum, add) = (col("recruiters_within_3"), col("added_recruiters_3"));
+    for w in rows.windows(2) {
+        let (a, b): (u64, u64) = (w[0][cum].parse().unwrap(), w[1][cum].parse().unwrap());
+        assert_eq!(b - a, w[1][add].parse::<u64>().unwrap());
+    }
+    assert!(rows.iter().all(|r| r.last().unwrap() == "exact"));
+    let png = std::fs::read(dir.path().join("advice.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+}
