@@ -260,7 +260,7 @@ fn advise_on_a_whole_graph_ranks_pending_invitations_greedily() {
             "--invitations",
             "data/sample/invitations.csv",
             "--person",
-            "1028",
+            "3439",
             "--top",
             "4",
             "-o",
