@@ -6,16 +6,22 @@
 //! [`crate::simulation`], on the same kernel.
 //!
 //! # Algorithm
-//! Per replicate (its own seed):
-//! 1. Generate the preset population and place roles.
-//! 2. Pick as the owner the person whose connection count is closest to the
-//!    owner's real one; give the owner's connections the export's mix of
-//!    recruiters and hiring managers (same shares), so the 1st degree looks like
-//!    the real one.
+//! For an export, per replicate (its own seed):
+//! 1. Generate the preset population (industries, heavy-tailed degrees, triadic
+//!    closure) and place roles.
+//! 2. Add the owner and one new node per connection, with the connection's role
+//!    from its title. Each connection gets a connection count drawn from the
+//!    preset's log-normal distribution; colleagues (one company group) know each
+//!    other with probability 1/2; the rest of its links go into its company's
+//!    industry (all of a company's people share one), closing triangles with the
+//!    preset's probability and leaving the industry with its mixing rate.
 //! 3. Draw one inviter per pending incoming invitation from the invitation
 //!    sources (friends of friends, strangers, recruiter outreach: the export says
 //!    nothing about inviters beyond their name), plus one inviter of each kind.
-//! 4. Measure exact reach with none accepted, all accepted, and each one alone.
+//! 4. Measure exact reach with none accepted, all accepted, and each kind alone.
+//!
+//! On a whole graph ([`rank_invitations`]) nothing is modelled: the person's
+//! pending invitations are ranked greedily by exact reach.
 //!
 //! Reported: mean and 10th–90th percentile band over replicates. Because the
 //! export gives no title or connections for inviters, individual invitations are
@@ -39,12 +45,8 @@ use crate::roles::{Role, RolePlan, place_roles};
 /// What advice needs from an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EgoFacts {
-    /// The owner's connections.
-    pub connections: u32,
-    /// Recruiters among them.
-    pub recruiters: u32,
-    /// Hiring managers among them.
-    pub hiring_managers: u32,
+    /// Each connection's role (from its title) and company group (colleagues share one).
+    pub connections: Vec<(Option<Role>, Option<String>)>,
     /// Pending incoming invitations (distinct people).
     pub pending_incoming: u32,
 }
@@ -88,7 +90,7 @@ const KINDS: [(Source, &str); 3] = [
 /// Runs the model; returns the rows (reach with nothing accepted, then gains).
 #[allow(clippy::too_many_lines)] // the four steps of the module doc, then aggregation
 pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Vec<AdviceRow>> {
-    if ego.connections == 0 {
+    if ego.connections.is_empty() {
         return Err(Error::Invalid(
             "the export has no connections to build on".into(),
         ));
@@ -106,41 +108,8 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Vec<AdviceRow>> {
     }
     for r in 0..model.replicates {
         let seed = crate::generate::splitmix(model.seed ^ u64::from(r));
-        let net = GraphModel::LinkedIn(model.population.clone()).generate(seed)?;
-        let graph = net.to_graph()?;
-        let mut roles = place_roles(
-            &graph,
-            net.communities.as_deref(),
-            &RolePlan::default(),
-            seed,
-        )?;
+        let (graph, roles, owner) = embed(ego, &model.population, seed)?;
         let mut rng = task_rng(seed, 0x00AD_71CE);
-        // The owner: connection count closest to the real one (first in a seeded order).
-        let mut order: Vec<NodeId> = graph.nodes().collect();
-        rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
-        let owner = *order
-            .iter()
-            .min_by_key(|&&v| graph.neighbor_count(v).abs_diff(ego.connections as usize))
-            .expect("a population has people");
-        // The 1st degree gets the export's mix of roles.
-        let mut first: Vec<u32> = graph.neighbors(owner).to_vec();
-        rand::seq::SliceRandom::shuffle(first.as_mut_slice(), &mut rng);
-        let scale = first.len() as f64 / f64::from(ego.connections);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let (nr, nh) = (
-            (f64::from(ego.recruiters) * scale).round() as usize,
-            (f64::from(ego.hiring_managers) * scale).round() as usize,
-        );
-        for (i, &v) in first.iter().enumerate() {
-            let role = if i < nr {
-                Some(Role::Recruiter)
-            } else if i < nr + nh {
-                Some(Role::HiringManager)
-            } else {
-                None
-            };
-            roles.set(NodeId(v), role);
-        }
         let ctx = ArrivalContext::new(
             &graph,
             &roles,
@@ -234,16 +203,115 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Vec<AdviceRow>> {
     Ok(rows)
 }
 
+/// Builds one population with the owner and their connections added (see the
+/// module doc); returns the graph, its roles and the owner's id.
+fn embed(
+    ego: &EgoFacts,
+    population: &LinkedInParams,
+    seed: u64,
+) -> Result<(crate::graph::ConnectionGraph, crate::roles::RoleMap, NodeId)> {
+    use rand::RngExt;
+    let net = GraphModel::LinkedIn(population.clone()).generate(seed)?;
+    let graph = net.to_graph()?;
+    let roles = place_roles(
+        &graph,
+        net.communities.as_deref(),
+        &RolePlan::default(),
+        seed,
+    )?;
+    let n = u32::try_from(graph.node_count()).expect("fits u32");
+    let industries = net.communities.unwrap_or_else(|| vec![0; n as usize]);
+    let blocks = industries.iter().copied().max().unwrap_or(0) + 1;
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); blocks as usize];
+    for (v, &c) in industries.iter().enumerate() {
+        members[c as usize].push(u32::try_from(v).expect("fits u32"));
+    }
+    let mut rng = task_rng(seed, 0x0000_E6B0);
+    let owner = n;
+    let k = u32::try_from(ego.connections.len()).expect("fits u32");
+    let id = |i: usize| n + 1 + u32::try_from(i).expect("fits u32");
+    let mut edges: Vec<(u32, u32)> = (0..k as usize).map(|i| (owner, id(i))).collect();
+    // Colleagues (one company group) know each other with probability 1/2.
+    let mut colleagues = vec![0u32; k as usize];
+    for i in 0..k as usize {
+        for j in i + 1..k as usize {
+            let same =
+                ego.connections[i].1.is_some() && ego.connections[i].1 == ego.connections[j].1;
+            if same && rng.random_bool(0.5) {
+                edges.push((id(i), id(j)));
+                colleagues[i] += 1;
+                colleagues[j] += 1;
+            }
+        }
+    }
+    let sigma = match population.distribution {
+        crate::generate::DegreeDistribution::LogNormal { sigma } => sigma,
+        crate::generate::DegreeDistribution::PowerLaw { .. } => 1.0,
+    };
+    let median = population.avg_degree / (sigma * sigma / 2.0).exp();
+    for (i, (_, company)) in ego.connections.iter().enumerate() {
+        // A company sits in one industry (by its group); a connection without one anywhere.
+        let industry = match company {
+            Some(g) => {
+                let h = g
+                    .bytes()
+                    .fold(seed, |h, b| crate::generate::splitmix(h ^ u64::from(b)));
+                u32::try_from(h % u64::from(blocks)).expect("below the block count")
+            }
+            None => rng.random_range(0..blocks),
+        };
+        let pool = &members[industry as usize];
+        let z: f64 = rng.sample(rand_distr::StandardNormal);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let d = (median * (sigma * z).exp())
+            .round()
+            .clamp(1.0, f64::from(population.cap)) as u32;
+        let wanted = d.saturating_sub(1 + colleagues[i]);
+        let mut attached: Vec<u32> = Vec::new();
+        for _ in 0..wanted {
+            let closure = !attached.is_empty() && rng.random_bool(population.triad_fraction);
+            let t = if closure {
+                let x = attached[rng.random_range(0..attached.len())];
+                let nb = graph.neighbors(NodeId(x));
+                if nb.is_empty() {
+                    x
+                } else {
+                    nb[rng.random_range(0..nb.len())]
+                }
+            } else if !pool.is_empty() && !rng.random_bool(population.mixing) {
+                pool[rng.random_range(0..pool.len())]
+            } else {
+                rng.random_range(0..n)
+            };
+            if !attached.contains(&t) {
+                attached.push(t);
+                edges.push((id(i), t));
+            }
+        }
+    }
+    let graph = graph.with_added_nodes(k + 1, &edges)?;
+    let mut roles = roles;
+    roles.set(NodeId(owner), None);
+    for (i, (role, _)) in ego.connections.iter().enumerate() {
+        roles.set(NodeId(id(i)), *role);
+    }
+    Ok((graph, roles, NodeId(owner)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn accepting_never_lowers_reach_and_recruiters_add_recruiters() {
+        let mut connections = vec![(None, None); 30];
+        connections.extend(vec![(Some(Role::Recruiter), Some("c-1".to_string())); 4]);
+        connections.extend(vec![
+            (Some(Role::HiringManager), Some("c-2".to_string()));
+            6
+        ]);
         let ego = EgoFacts {
-            connections: 40,
-            recruiters: 4,
-            hiring_managers: 6,
+            connections,
             pending_incoming: 5,
         };
         let model = AdviceModel {
@@ -256,12 +324,23 @@ mod tests {
             seed: 1,
         };
         let rows = advise(&ego, &model).unwrap();
+        let four = rows.iter().find(|r| {
+            r.scenario.starts_with("no change") && r.measure == "recruiters" && r.within == 2
+        });
+        assert!(
+            four.unwrap().p10 >= 4.0,
+            "the four recruiters are 1st degree"
+        );
         let get = |s: &str, m: &str, k: u8| {
             rows.iter()
                 .find(|r| r.scenario.starts_with(s) && r.measure == m && r.within == k)
                 .unwrap()
         };
         assert!(get("no change", "people", 2).mean > 40.0);
+        assert!(
+            get("no change", "recruiters", 2).p10 >= 4.0,
+            "the four recruiters are 1st degree"
+        );
         for k in [2, 3] {
             assert!(
                 get("accept all", "people", k).p10 >= 0.0,

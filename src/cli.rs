@@ -840,6 +840,37 @@ fn run_advise_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()>
     Ok(())
 }
 
+/// Each connection's role and company group, from an import's `nodes.csv`.
+fn read_ego_connections(path: &Path) -> Result<Vec<(Option<Role>, Option<String>)>> {
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = reader
+        .headers()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .clone();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(role), Some(kind)) = (col("role"), col("kind")) else {
+        bail!(
+            "{}: expected the columns role and kind (written by netreach import linkedin)",
+            path.display()
+        );
+    };
+    let group = col("company_group");
+    let mut out = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
+        if rec.get(kind) == Some("connection") {
+            let r = rec.get(role).and_then(|r| r.parse::<Role>().ok());
+            let g = group
+                .and_then(|i| rec.get(i))
+                .filter(|x| !x.is_empty())
+                .map(str::to_string);
+            out.push((r, g));
+        }
+    }
+    Ok(out)
+}
+
 fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
     if let Some(graph) = &a.graph {
         return run_advise_graph(a, graph, g);
@@ -856,11 +887,10 @@ fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
         )
     })?;
     let ego = EgoFacts {
-        connections: summary_value(&json, "connections", &path)?,
-        recruiters: summary_value(&json, "recruiters", &path)?,
-        hiring_managers: summary_value(&json, "hiring_managers", &path)?,
+        connections: read_ego_connections(&import.join("nodes.csv"))?,
         pending_incoming: summary_value(&json, "pending_incoming", &path)?,
     };
+    let count = |r: Role| ego.connections.iter().filter(|c| c.0 == Some(r)).count();
     let model = AdviceModel {
         population: LinkedInParams {
             nodes: a.population,
@@ -882,7 +912,11 @@ fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
     if !g.quiet {
         println!(
             "Model estimates: your {} connections ({} recruiters, {} hiring managers) embedded in {} synthetic LinkedIn-like populations of {} people.",
-            ego.connections, ego.recruiters, ego.hiring_managers, a.replicates, a.population
+            ego.connections.len(),
+            count(Role::Recruiter),
+            count(Role::HiringManager),
+            a.replicates,
+            a.population
         );
         println!(
             "{:<28} {:>26} {:>26}",

@@ -1047,12 +1047,14 @@ pub fn import_salt(dir: &Path) -> Result<String> {
 /// `nodes.csv`, `invitations.csv` (pending ones) and `import-summary.json`.
 /// People are pseudonymous (`p-…`, the owner is `owner`) unless `keep_names`, in
 /// which case `nodes.csv` also has `name, url, email, company, position`.
+/// `company_group` (always) is a salted hash of the normalized company name: equal
+/// for colleagues, meaningless without the salt; `netreach advise` uses it.
 ///
 /// # Columns
 /// | file | columns |
 /// |---|---|
 /// | `edges.csv` | `source, target` |
-/// | `nodes.csv` | `node, role, kind` (`owner`, `connection`, `pending_inviter`, `pending_invitee`), `connected_on` (ISO date) |
+/// | `nodes.csv` | `node, role, kind` (`owner`, `connection`, `pending_inviter`, `pending_invitee`), `connected_on` (ISO date), `company_group` |
 /// | `invitations.csv` | `to, from, direction` (`incoming`/`outgoing`), `sent_at` (ISO, no time zone) |
 #[allow(clippy::too_many_lines)] // one column list per table
 pub fn write_linkedin_import(
@@ -1082,6 +1084,7 @@ pub fn write_linkedin_import(
     let mut emails: Vec<Option<String>> = vec![None];
     let mut companies: Vec<Option<String>> = vec![None];
     let mut positions: Vec<Option<String>> = vec![None];
+    let mut groups: Vec<Option<String>> = vec![None];
     for (i, p) in people.iter().enumerate() {
         node.push(ids[i].clone());
         role.push(match import.roles[i] {
@@ -1095,6 +1098,11 @@ pub fn write_linkedin_import(
         urls.push(p.url.clone());
         emails.push(p.email.clone());
         companies.push(Some(p.company.clone()));
+        let company = crate::ingest::linkedin::name_key(&p.company);
+        groups.push(
+            (!company.is_empty())
+                .then(|| pseudonym(&salt, &format!("company:{company}")).replacen("p-", "c-", 1)),
+        );
         positions.push(Some(p.position.clone()));
     }
     let mut seen = std::collections::HashSet::new();
@@ -1122,6 +1130,7 @@ pub fn write_linkedin_import(
         emails.push(None);
         companies.push(None);
         positions.push(None);
+        groups.push(None);
         let (t, f) = if incoming {
             ("owner".to_string(), other)
         } else {
@@ -1137,6 +1146,7 @@ pub fn write_linkedin_import(
         Column::new("role".into(), role),
         Column::new("kind".into(), kind),
         Column::new("connected_on".into(), connected_on),
+        Column::new("company_group".into(), groups),
     ];
     if keep_names {
         cols.push(Column::new("name".into(), names));
