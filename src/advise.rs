@@ -205,6 +205,7 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Vec<AdviceRow>> {
 
 /// Builds one population with the owner and their connections added (see the
 /// module doc); returns the graph, its roles and the owner's id.
+#[allow(clippy::many_single_char_names, clippy::too_many_lines)] // steps 1-2 of the module doc
 fn embed(
     ego: &EgoFacts,
     population: &LinkedInParams,
