@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -495,6 +496,41 @@ fn sweep_label(data: &ChartData) -> String {
     }
 }
 
+/// Draws a line of means with a shaded 95% CI band under it and a legend entry;
+/// `vals` are `(x, (mean, low, high))`.
+fn band_line<'a, DB>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    vals: &[(f64, (f64, f64, f64))],
+    color: RGBColor,
+    shade: f64,
+    label: String,
+) -> DrawResult<()>
+where
+    DB: DrawingBackend + 'a,
+{
+    let band: Vec<(f64, f64)> = vals
+        .iter()
+        .map(|(x, v)| (*x, v.1))
+        .chain(vals.iter().rev().map(|(x, v)| (*x, v.2)))
+        .filter(|p| p.1.is_finite())
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band,
+            color.mix(shade).filled(),
+        )))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            vals.iter().map(|(x, v)| (*x, v.0)),
+            color.stroke_width(4),
+        ))
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(4)));
+    Ok(())
+}
+
 /// Draws the legend of `chart` at `position` with labels of `size` px.
 fn legend<'a, DB, CT>(
     chart: &mut ChartContext<'a, DB, CT>,
@@ -702,25 +738,7 @@ fn draw_sweep<DB: DrawingBackend>(
                 .iter()
                 .filter_map(|&(x, s)| d.at_last(s, l.0, "up_to_degree", Some(l.1)).map(|v| (x, v)))
                 .collect();
-            let band: Vec<(f64, f64)> = vals
-                .iter()
-                .map(|(x, v)| (*x, v.1))
-                .chain(vals.iter().rev().map(|(x, v)| (*x, v.2)))
-                .filter(|p| p.1.is_finite())
-                .collect();
-            chart
-                .draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))
-                .map_err(err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    vals.iter().map(|(x, v)| (*x, v.0)),
-                    color.stroke_width(4),
-                ))
-                .map_err(err)?
-                .label(l.2.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(4))
-                });
+            band_line(&mut chart, &vals, color, 0.2, l.2.clone())?;
             chart
                 .draw_series(
                     vals.iter()
@@ -729,7 +747,7 @@ fn draw_sweep<DB: DrawingBackend>(
                 .map_err(err)?;
             series += 1;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerRight, 20)?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft, 20)?;
     }
     Ok(series)
 }
@@ -856,28 +874,7 @@ fn draw_over_time<DB: DrawingBackend>(
             })
             .collect();
         let color = PALETTE[s % PALETTE.len()];
-        let band: Vec<(f64, f64)> = vals
-            .iter()
-            .map(|(x, v)| (*x, v.1))
-            .chain(vals.iter().rev().map(|(x, v)| (*x, v.2)))
-            .filter(|p| p.1.is_finite())
-            .collect();
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                band,
-                color.mix(0.15).filled(),
-            )))
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(
-                vals.iter().map(|(x, v)| (*x, v.0)),
-                color.stroke_width(4),
-            ))
-            .map_err(err)?
-            .label(d.strategies[s].clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(4))
-            });
+        band_line(&mut chart, &vals, color, 0.15, d.strategies[s].clone())?;
         series += 1;
     }
     legend(&mut chart, SeriesLabelPosition::UpperLeft, 22)?;
