@@ -89,7 +89,7 @@ const KINDS: [(Source, &str); 3] = [
 
 /// Runs the model; returns the rows (reach with nothing accepted, then gains).
 #[allow(clippy::too_many_lines)] // the four steps of the module doc, then aggregation
-pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Vec<AdviceRow>> {
+pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Advice> {
     if ego.connections.is_empty() {
         return Err(Error::Invalid(
             "the export has no connections to build on".into(),
@@ -106,6 +106,7 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Vec<AdviceRow>> {
     for (_, name) in KINDS {
         scenarios.push(((*name).to_string(), Vec::new()));
     }
+    let mut curves: Vec<Vec<[u64; 4]>> = Vec::new();
     for r in 0..model.replicates {
         let seed = crate::generate::splitmix(model.seed ^ u64::from(r));
         let (graph, roles, owner) = embed(ego, &model.population, seed)?;
@@ -134,6 +135,13 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Vec<AdviceRow>> {
             .iter()
             .map(|(s, _)| draw_inviter(&ctx, *s, owner, &[], &mut rng))
             .collect();
+        // The modelled pending inviters ranked greedily: reach after the best k.
+        let (now, picks) = rank_invitations(&graph, &roles, owner, &pending, pending.len());
+        curves.push(
+            std::iter::once(now)
+                .chain(picks.iter().map(|p| p.cumulative))
+                .collect(),
+        );
         let all: Vec<u32> = pending.iter().map(|v| v.0).collect();
         let singles: Vec<[u32; 1]> = kinds.iter().map(|k| [k.map_or(owner.0, |v| v.0)]).collect();
         let mut queries = vec![
@@ -200,7 +208,26 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Vec<AdviceRow>> {
             });
         }
     }
-    Ok(rows)
+    // Mean reach after the best k, over the replicates that drew at least k inviters.
+    let longest = curves.iter().map(Vec::len).max().unwrap_or(0);
+    let curve = (0..longest)
+        .map(|k| {
+            let have: Vec<&[u64; 4]> = curves.iter().filter_map(|c| c.get(k)).collect();
+            let mean = |i: usize| have.iter().map(|c| c[i] as f64).sum::<f64>() / have.len() as f64;
+            (k, [mean(0), mean(1), mean(2), mean(3)])
+        })
+        .collect();
+    Ok(Advice { rows, curve })
+}
+
+/// What [`advise`] estimates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Advice {
+    /// Reach now and the gain of each scenario.
+    pub rows: Vec<AdviceRow>,
+    /// Mean recruiters and hiring managers within 2, then 3 degrees after accepting
+    /// the best k modelled pending invitations (k = 0 is now).
+    pub curve: Vec<(usize, [f64; 4])>,
 }
 
 /// Builds one population with the owner and their connections added (see the
@@ -324,7 +351,16 @@ mod tests {
             replicates: 4,
             seed: 1,
         };
-        let rows = advise(&ego, &model).unwrap();
+        let advice = advise(&ego, &model).unwrap();
+        assert_eq!(advice.curve.len(), 6, "now and after each of 5 pending");
+        assert!(
+            advice
+                .curve
+                .windows(2)
+                .all(|w| w[1].1[2] >= w[0].1[2] - 1e-9),
+            "best-k reach never drops"
+        );
+        let rows = advice.rows.clone();
         let four = rows.iter().find(|r| {
             r.scenario.starts_with("no change") && r.measure == "recruiters" && r.within == 2
         });
@@ -353,7 +389,11 @@ mod tests {
         }
         // Accepting a recruiter brings at least one recruiter closer.
         assert!(get("one recruiter", "recruiters", 2).mean > 0.0);
-        assert_eq!(rows, advise(&ego, &model).unwrap(), "one seed, one answer");
+        assert_eq!(
+            advice,
+            advise(&ego, &model).unwrap(),
+            "one seed, one answer"
+        );
     }
 }
 

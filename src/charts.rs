@@ -1010,21 +1010,23 @@ pub fn degree_histogram(
     h.into_iter().collect()
 }
 
-/// Draws `advise --graph`'s chart: recruiters and hiring managers within 2 and 3
-/// degrees as the ranked invitations are accepted one by one (0 = now).
+/// Draws `advise`'s chart: recruiters and hiring managers within 2 and 3 degrees as
+/// the ranked invitations are accepted one by one (0 = now). `what` ends the title
+/// ("exact", "model estimate").
 pub fn draw_advice_chart(
-    points: &[(usize, [u64; 4])],
+    points: &[(usize, [f64; 4])],
+    what: &str,
     path: &Path,
     format: ChartFormat,
 ) -> Result<Chart> {
-    let title = "Reach as the ranked invitations are accepted (greedy order, exact)".to_string();
+    let title = format!("Reach as the ranked invitations are accepted (greedy order, {what})");
     let series = render!(
         path,
         format,
         |root: &DrawingArea<_, Shift>| -> DrawResult<usize> {
             root.fill(&WHITE).map_err(err)?;
             let xmax = points.last().map_or(1, |p| p.0).max(1) as f64;
-            let ymax = points.iter().flat_map(|p| p.1).max().unwrap_or(1).max(1) as f64;
+            let ymax = points.iter().flat_map(|p| p.1).fold(1.0f64, f64::max);
             let mut chart = ChartBuilder::on(root)
                 .caption(&title, title_style(34))
                 .margin(30)
@@ -1036,7 +1038,14 @@ pub fn draw_advice_chart(
                 .configure_mesh()
                 .x_desc("Invitations accepted, in ranked order")
                 .y_desc("People reached")
-                .x_label_formatter(&|x| format!("{x:.0}"))
+                .x_labels(points.len().clamp(2, 21))
+                .x_label_formatter(&|x| {
+                    if x.fract().abs() < 1e-9 {
+                        format!("{x:.0}")
+                    } else {
+                        String::new()
+                    }
+                })
                 .y_label_formatter(&|y| thousands(*y))
                 .label_style(title_style(22))
                 .axis_desc_style(title_style(24))
@@ -1052,7 +1061,7 @@ pub fn draw_advice_chart(
                 let color = PALETTE[k % PALETTE.len()];
                 chart
                     .draw_series(LineSeries::new(
-                        points.iter().map(|p| (p.0 as f64, p.1[k] as f64)),
+                        points.iter().map(|p| (p.0 as f64, p.1[k])),
                         color.stroke_width(4),
                     ))
                     .map_err(err)?
@@ -1064,11 +1073,11 @@ pub fn draw_advice_chart(
                     .draw_series(
                         points
                             .iter()
-                            .map(|p| Circle::new((p.0 as f64, p.1[k] as f64), 5, color.filled())),
+                            .map(|p| Circle::new((p.0 as f64, p.1[k]), 5, color.filled())),
                     )
                     .map_err(err)?;
             }
-            legend(&mut chart, SeriesLabelPosition::LowerRight, 22)?;
+            legend(&mut chart, SeriesLabelPosition::UpperLeft, 22)?;
             Ok(labels.len())
         }
     )?;

@@ -804,10 +804,16 @@ fn run_advise_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()>
     let mut df = greedy_table(graph.ids(), &picks)?;
     let table = out.join("advice.csv");
     write_table(&mut df, &table)?;
-    let mut points = vec![(0usize, base)];
-    points.extend(picks.iter().enumerate().map(|(i, p)| (i + 1, p.cumulative)));
+    let as_f64 = |c: [u64; 4]| c.map(|x| x as f64);
+    let mut points = vec![(0usize, as_f64(base))];
+    points.extend(
+        picks
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i + 1, as_f64(p.cumulative))),
+    );
     let chart = out.join("advice.png");
-    draw_advice_chart(&points, &chart, ChartFormat::Png)?;
+    draw_advice_chart(&points, "exact", &chart, ChartFormat::Png)?;
     if !g.quiet {
         println!(
             "{id}: {} pending invitations; now {} recruiters and {} hiring managers within 2 degrees, {} and {} within 3 (exact).",
@@ -901,7 +907,8 @@ fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
         seed: a.seed,
     };
     let t = Instant::now();
-    let rows = advise(&ego, &model)?;
+    let advice = advise(&ego, &model)?;
+    let rows = advice.rows;
     let mut df = advice_table(&rows)?;
     let out = a
         .out
@@ -909,6 +916,8 @@ fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
         .unwrap_or_else(|| import.to_path_buf())
         .join("advice.csv");
     write_table(&mut df, &out)?;
+    let chart = out.with_file_name("advice.png");
+    draw_advice_chart(&advice.curve, "model estimate", &chart, ChartFormat::Png)?;
     if !g.quiet {
         println!(
             "Model estimates: your {} connections ({} recruiters, {} hiring managers) embedded in {} synthetic LinkedIn-like populations of {} people.",

@@ -238,6 +238,11 @@ fn advise_gives_labelled_model_estimates_from_an_import() {
     assert!(rows.iter().all(|r| r[7] == "model"));
     // no change, accept all, three kinds of inviter; 3 measures within 2 and 3.
     assert_eq!(rows.len(), 5 * 6);
+    assert!(
+        std::fs::read(out.join("advice.png"))
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
     netreach()
         .args(["advise", "data/sample"])
         .assert()
