@@ -88,6 +88,16 @@ pub enum Error {
         /// The file being loaded.
         path: PathBuf,
     },
+    /// Loading would need more memory than the machine has available.
+    #[error("{}: building the graph needs about {needed_mib} MiB more memory, but only {available_mib} MiB is available; free memory or use a machine with more", .path.display())]
+    OutOfMemory {
+        /// The file being loaded.
+        path: PathBuf,
+        /// MiB still to allocate.
+        needed_mib: u64,
+        /// MiB available (`MemAvailable`, or `NETREACH_MEMORY_LIMIT`).
+        available_mib: u64,
+    },
     /// A user-given value (strategy, source id, option) is not valid.
     #[error("{0}")]
     Invalid(String),

@@ -185,6 +185,17 @@ impl ConnectionGraph {
                 path: path.to_path_buf(),
             });
         }
+        // Before the big allocations: the arcs (4 bytes each) and fill counters.
+        let needed = total * 4 + n as u64 * 4;
+        if let Some(available) = available_memory()
+            && needed > available
+        {
+            return Err(Error::OutOfMemory {
+                path: path.to_path_buf(),
+                needed_mib: needed.div_ceil(1 << 20),
+                available_mib: available >> 20,
+            });
+        }
         let arcs = usize::try_from(total).expect("arcs fit in memory");
         let slots: Vec<AtomicU32> = (0..arcs).map(|_| AtomicU32::new(0)).collect();
         let fill: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
@@ -604,6 +615,26 @@ pub type BlockVisitor<'a> = dyn FnMut(&[(u64, u64)]) -> Result<()> + 'a;
 impl EdgeBlocks for &[(u64, u64)] {
     fn for_each_block(&self, f: &mut BlockVisitor<'_>) -> Result<()> {
         f(self)
+    }
+}
+
+/// Bytes the process may still allocate: Linux's `MemAvailable`, lowered by the
+/// `NETREACH_MEMORY_LIMIT` environment variable (bytes) when set; `None` when
+/// neither is known.
+pub fn available_memory() -> Option<u64> {
+    let limit = std::env::var("NETREACH_MEMORY_LIMIT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let meminfo = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+    match (limit, meminfo) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 

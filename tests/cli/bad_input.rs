@@ -222,3 +222,25 @@ fn unwritable_output_is_an_error_without_partial_file() {
     assert!(!out.exists());
     assert_eq!(std::fs::read(&blocker).unwrap(), b"not a folder");
 }
+
+#[test]
+fn a_graph_too_big_for_the_memory_is_refused_before_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.csv");
+    netreach()
+        .env("NETREACH_MEMORY_LIMIT", "1000")
+        .args([
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--sample",
+            "1",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("building the graph needs about"))
+        .stderr(predicate::str::contains("MiB is available"));
+    assert!(!out.exists());
+}

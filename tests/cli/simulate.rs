@@ -91,7 +91,7 @@ fn run_without_a_file_runs_the_built_in_experiment() {
 fn tables_are_byte_identical_across_thread_counts() {
     let dir = tempfile::tempdir().unwrap();
     let mut tables = Vec::new();
-    for j in ["1", "2"] {
+    for j in ["1", "2", "4"] {
         let out = dir.path().join(j);
         netreach()
             .args([
@@ -110,7 +110,7 @@ fn tables_are_byte_identical_across_thread_counts() {
                 .map(|f| std::fs::read(out.join(f)).unwrap()),
         );
     }
-    assert!(tables[0] == tables[1]);
+    assert!(tables[0] == tables[1] && tables[1] == tables[2]);
 }
 
 #[test]
