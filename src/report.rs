@@ -255,15 +255,11 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
 /// Writes `report.md` into `dir`, linking `charts` (paths made relative to `dir`).
 pub fn write_report(dir: &Path, data: &ChartData, charts: &[Chart]) -> Result<std::path::PathBuf> {
     let toml = std::fs::read_to_string(dir.join("experiment.toml")).unwrap_or_default();
-    let field = |key: &str| {
-        toml.lines()
-            .find_map(|l| {
-                l.trim()
-                    .strip_prefix(key)
-                    .and_then(|r| r.trim_start().strip_prefix('='))
-                    .map(|v| v.trim().trim_matches('"').to_string())
-            })
-            .unwrap_or_default()
+    let table: toml::Table = toml::from_str(&toml).unwrap_or_default();
+    let field = |key: &str| match table.get(key) {
+        Some(toml::Value::String(v)) => v.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
     };
     let mut md = String::new();
     let _ = writeln!(md, "# netreach report: {}\n", field("name"));

@@ -177,12 +177,11 @@ impl Strategy {
     }
 }
 
-/// A uniform number in `[0, 1)` from `(seed, a, b)` (splitmix64 finalizer).
+/// A uniform number in `[0, 1)` from `(seed, a, b)` (the splitmix64 finalizer).
 pub(crate) fn unit_hash(seed: u64, a: NodeId, b: NodeId) -> f64 {
-    let mut z = seed ^ (u64::from(a.0) << 32 | u64::from(b.0)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
+    let z = crate::generate::splitmix(
+        seed ^ (u64::from(a.0) << 32 | u64::from(b.0)).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    );
     (z >> 11) as f64 / (1u64 << 53) as f64
 }
 

@@ -61,19 +61,14 @@ impl InputFormat {
 /// Reads a whole file, decompressing gzip or zstd (detected by magic bytes) and
 /// dropping a leading UTF-8 byte-order mark.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    let raw = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    let mut bytes = if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(raw.len() * 4);
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(|e| Error::format(path, format!("expected a valid gzip stream ({e})")))?;
-        out
-    } else if raw.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        zstd::stream::decode_all(&raw[..])
-            .map_err(|e| Error::format(path, format!("expected a valid zstd stream ({e})")))?
-    } else {
-        raw
-    };
+    let (mut reader, compressed) = edge_list::open_decoded(path)?;
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| match compressed {
+            Some(kind) => Error::format(path, format!("expected a valid {kind} stream ({e})")),
+            None => Error::io("read", path, e),
+        })?;
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
