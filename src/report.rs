@@ -271,15 +271,20 @@ pub fn write_report(dir: &Path, data: &ChartData, charts: &[Chart]) -> Result<st
     if let Some(s) = network_sentence(dir) {
         let _ = writeln!(md, "- Network: {s}");
     }
-    let _ = writeln!(
-        md,
-        "- Strategies: {}.",
-        data.strategies
-            .iter()
-            .map(|s| format!("`{s}`"))
+    let spell = |ids: &[usize]| {
+        ids.iter()
+            .map(|&s| format!("`{}`", data.strategies[s]))
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    };
+    let main = data.main_strategies();
+    let _ = writeln!(md, "- Strategies: {}.", spell(&main));
+    let swept: Vec<usize> = (0..data.strategies.len())
+        .filter(|s| !main.contains(s))
+        .collect();
+    if !swept.is_empty() {
+        let _ = writeln!(md, "- Sweep: {}.", spell(&swept));
+    }
     let _ = writeln!(
         md,
         "- Seed {}, {} replicate(s), {} week(s) of invitations, reach counted up to degree {}.",
