@@ -412,8 +412,7 @@ fn load_roles(path: Option<&Path>, graph: &ConnectionGraph, g: &Global) -> Resul
     let Some(path) = path else {
         return Ok(RoleMap::none(graph.node_count()));
     };
-    let records = ingest::load_pairs(path, ["node", "role"], true)?;
-    let (roles, r) = RoleMap::from_records(graph, &records, path)?;
+    let (roles, r) = RoleMap::read(graph, path)?;
     say(
         g,
         format!(

@@ -8,7 +8,6 @@
 //! (`Hiring Manager`, `hiring-manager`); other values (empty, `none`, `engineer`)
 //! mean "no role". One byte per node.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
@@ -121,45 +120,28 @@ impl RoleMap {
     }
 
     /// Resolves `node,role` records against `graph`. The same node given two
-    /// different role values is an error naming both lines; records for nodes
-    /// not in the graph are counted, not fatal.
+    /// different roles (recruiter, hiring manager, or any other value) is an error
+    /// naming both lines; records for nodes not in the graph are counted, not fatal.
     pub fn from_records(
         graph: &ConnectionGraph,
         records: &[PairRecord],
         path: &Path,
     ) -> Result<(Self, RoleReport)> {
-        let mut map = Self::none(graph.node_count());
-        let mut report = RoleReport::default();
-        let mut first: HashMap<NodeId, (String, u64)> = HashMap::new();
-        for (node, role_text, line) in records {
-            report.records += 1;
-            let Some(v) = graph.ids().lookup(node) else {
-                report.unknown_nodes += 1;
-                continue;
-            };
-            let norm = normalize(role_text);
-            if let Some((prev, prev_line)) = first.get(&v) {
-                if *prev != norm {
-                    return Err(Error::ConflictingRole(Box::new(RoleConflict {
-                        node: node.clone(),
-                        first: Location::new(path, *prev_line),
-                        first_role: prev.clone(),
-                        second: Location::new(path, *line),
-                        second_role: norm,
-                    })));
-                }
-                continue;
-            }
-            let role = norm.parse::<Role>().ok();
-            match role {
-                Some(Role::Recruiter) => report.recruiters += 1,
-                Some(Role::HiringManager) => report.hiring_managers += 1,
-                None => report.other += 1,
-            }
-            map.set(v, role);
-            first.insert(v, (norm, *line));
+        let mut b = RoleBuilder::new(graph, path);
+        for (node, role, line) in records {
+            b.add(node, role, *line)?;
         }
-        Ok((map, report))
+        Ok(b.finish())
+    }
+
+    /// Reads a `node,role` table (CSV or Parquet) straight into a map, without
+    /// collecting its records first; see [`RoleMap::from_records`].
+    pub fn read(graph: &ConnectionGraph, path: &Path) -> Result<(Self, RoleReport)> {
+        let mut b = RoleBuilder::new(graph, path);
+        crate::ingest::for_each_pair(path, ["node", "role"], true, &mut |node, role, line| {
+            b.add(node, role, line)
+        })?;
+        Ok(b.finish())
     }
 
     /// The role of `v`, if any.
@@ -356,6 +338,65 @@ fn top_by_key(mut nodes: Vec<NodeId>, key: impl Fn(NodeId) -> f64 + Sync, k: usi
     let mut keyed: Vec<(f64, NodeId)> = nodes.par_drain(..).map(|v| (key(v), v)).collect();
     keyed.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     keyed.into_iter().take(k).map(|(_, v)| v).collect()
+}
+
+/// Builds a [`RoleMap`] record by record, remembering where each node got its role.
+struct RoleBuilder<'a> {
+    graph: &'a ConnectionGraph,
+    path: &'a Path,
+    map: RoleMap,
+    /// Line that gave each node its role; 0 = none yet.
+    first: Vec<u64>,
+    report: RoleReport,
+}
+
+impl<'a> RoleBuilder<'a> {
+    fn new(graph: &'a ConnectionGraph, path: &'a Path) -> Self {
+        let n = graph.node_count();
+        Self {
+            graph,
+            path,
+            map: RoleMap::none(n),
+            first: vec![0; n],
+            report: RoleReport::default(),
+        }
+    }
+
+    fn add(&mut self, node: &str, role_text: &str, line: u64) -> Result<()> {
+        self.report.records += 1;
+        let Some(v) = self.graph.ids().lookup(node) else {
+            self.report.unknown_nodes += 1;
+            return Ok(());
+        };
+        let role = role_text.parse::<Role>().ok();
+        let name = |r: Option<Role>| r.map_or_else(|| "other".to_string(), |r| r.to_string());
+        let seen = self.first[v.index()];
+        if seen != 0 {
+            let before = self.map.role_of(v);
+            if before != role {
+                return Err(Error::ConflictingRole(Box::new(RoleConflict {
+                    node: node.to_string(),
+                    first: Location::new(self.path, seen),
+                    first_role: name(before),
+                    second: Location::new(self.path, line),
+                    second_role: name(role),
+                })));
+            }
+            return Ok(());
+        }
+        match role {
+            Some(Role::Recruiter) => self.report.recruiters += 1,
+            Some(Role::HiringManager) => self.report.hiring_managers += 1,
+            None => self.report.other += 1,
+        }
+        self.map.set(v, role);
+        self.first[v.index()] = line.max(1);
+        Ok(())
+    }
+
+    fn finish(self) -> (RoleMap, RoleReport) {
+        (self.map, self.report)
+    }
 }
 
 #[cfg(test)]

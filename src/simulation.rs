@@ -70,10 +70,7 @@ impl Setup {
             GraphSource::Files { edges, roles } => {
                 let graph = crate::ingest::load_graph(edges)?;
                 let roles = match roles {
-                    Some(path) => {
-                        let records = crate::ingest::load_pairs(path, ["node", "role"], true)?;
-                        RoleMap::from_records(&graph, &records, path)?.0
-                    }
+                    Some(path) => RoleMap::read(&graph, path)?.0,
                     None => RoleMap::none(graph.node_count()),
                 };
                 (graph, roles)

@@ -131,6 +131,25 @@ pub fn load_pairs(
     }
 }
 
+/// Calls `f` with the two named columns and the line (or row) of every record of
+/// a CSV or Parquet table; CSV records are not collected first.
+pub fn for_each_pair(
+    path: &Path,
+    wanted: [&str; 2],
+    optional_second: bool,
+    f: &mut dyn FnMut(&str, &str, u64) -> Result<()>,
+) -> Result<()> {
+    match InputFormat::from_path(path) {
+        InputFormat::Parquet => {
+            for (x, y, line) in table::parquet_pairs(path, wanted, optional_second)? {
+                f(&x, &y, line)?;
+            }
+            Ok(())
+        }
+        _ => table::csv_for_each_pair(&read_bytes(path)?, path, wanted, false, optional_second, f),
+    }
+}
+
 /// Reads a list of external node ids, one per line: the first comma- or
 /// whitespace-separated field; `#` comments, blank lines and a header line named
 /// `source`, `node` or `id` are skipped. Returns each id with its line.

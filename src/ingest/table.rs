@@ -83,6 +83,31 @@ pub(crate) fn csv_pairs(
     first_two: bool,
     optional_second: bool,
 ) -> Result<Vec<PairRecord>> {
+    let mut out = Vec::new();
+    csv_for_each_pair(
+        bytes,
+        path,
+        wanted,
+        first_two,
+        optional_second,
+        &mut |x, y, line| {
+            out.push((x.to_string(), y.to_string(), line));
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Calls `f` with the two columns `wanted` (trimmed) and the line of every
+/// non-empty record of a CSV file held in `bytes`, without allocating per record.
+pub(crate) fn csv_for_each_pair(
+    bytes: &[u8],
+    path: &Path,
+    wanted: [&str; 2],
+    first_two: bool,
+    optional_second: bool,
+    f: &mut dyn FnMut(&str, &str, u64) -> Result<()>,
+) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -104,11 +129,10 @@ pub(crate) fn csv_pairs(
             ),
         )
     })?;
-    let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
+            Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => return Err(csv_error(path, &e)),
         }
@@ -116,22 +140,21 @@ pub(crate) fn csv_pairs(
         if record.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
         }
-        let field = |i: usize, optional: bool| -> Result<String> {
-            if optional && record.get(i).is_none() {
-                return Ok(String::new());
-            }
-            let raw = record.get(i).ok_or_else(|| {
-                Error::parse(
+        let field = |i: usize, optional: bool| -> Result<&str> {
+            let Some(raw) = record.get(i) else {
+                if optional {
+                    return Ok("");
+                }
+                return Err(Error::parse(
                     path,
                     line,
                     format!("at least {} comma-separated fields", a.max(b) + 1),
                     &String::from_utf8_lossy(&join(&record)),
-                )
-            })?;
-            let text = std::str::from_utf8(raw).map_err(|_| {
-                Error::parse(path, line, "UTF-8 text", &String::from_utf8_lossy(raw))
-            })?;
-            let text = text.trim();
+                ));
+            };
+            let text = std::str::from_utf8(raw)
+                .map_err(|_| Error::parse(path, line, "UTF-8 text", &String::from_utf8_lossy(raw)))?
+                .trim();
             if text.is_empty() && !optional {
                 return Err(Error::parse(
                     path,
@@ -143,11 +166,10 @@ pub(crate) fn csv_pairs(
                     &String::from_utf8_lossy(&join(&record)),
                 ));
             }
-            Ok(text.to_string())
+            Ok(text)
         };
-        out.push((field(a, false)?, field(b, optional_second)?, line));
+        f(field(a, false)?, field(b, optional_second)?, line)?;
     }
-    Ok(out)
 }
 
 fn join(record: &csv::ByteRecord) -> Vec<u8> {
