@@ -176,7 +176,7 @@ def main():
                     sys.exit(f"MISMATCH {strat} source {s} degree {k}: igraph {want} netreach {got}")
 
     load = statistics.median(loads)
-    print(f"W1: {a.nodes} nodes, {g.ecount()} edges, {len(sources)} sources, depth 3, runs={a.runs} (medians)")
+    print(f"{a.dir}: {a.nodes} nodes, {g.ecount()} edges, {len(sources)} sources, depth 3, runs={a.runs} (medians)")
     print(f"counts agree between igraph {ig.__version__} and netreach for every source, degree and strategy")
     print(f"{'strategy':<11} {'igraph load':>11} {'igraph reach':>12} {'igraph src/s':>12} "
           f"{'netreach -j1':>12} {'netreach -j2':>12} {'ratio (e2e, -j2)':>16}")
