@@ -18,3 +18,5 @@ mod simulate;
 mod charts;
 #[path = "cli/linkedin.rs"]
 mod linkedin;
+#[path = "cli/corpus.rs"]
+mod corpus;
