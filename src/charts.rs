@@ -357,6 +357,7 @@ macro_rules! render {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = path.with_file_name(format!(".tmp-{}-{name}", std::process::id()));
+        let _pending = crate::results::PendingFile::new(&tmp);
         let drawn: DrawResult<usize> = match $format {
             ChartFormat::Png => {
                 let root = BitMapBackend::new(&tmp, SIZE).into_drawing_area();

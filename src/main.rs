@@ -6,6 +6,12 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Ctrl-C: remove any output still being written, then stop (exit code 130).
+    let _ = ctrlc::set_handler(|| {
+        netreach::results::remove_pending_files();
+        eprintln!("interrupted; no partial output left");
+        std::process::exit(130);
+    });
     let args = <cli::Cli as clap::Parser>::parse();
     match cli::run(&args) {
         Ok(()) => ExitCode::SUCCESS,

@@ -146,6 +146,7 @@ where
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
     }
+    let _pending = PendingFile::new(&tmp);
     let outcome = (|| {
         let file = File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
         let mut w = BufWriter::new(file);
@@ -193,6 +194,41 @@ impl From<PolarsError> for WriteError {
 impl From<Error> for WriteError {
     fn from(e: Error) -> Self {
         WriteError::Netreach(e)
+    }
+}
+
+/// Temporary files being written right now, removed by [`remove_pending_files`]
+/// when the process is interrupted.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Registers a temporary file for the time it exists.
+pub(crate) struct PendingFile(PathBuf);
+
+impl PendingFile {
+    /// Registers `path`; unregistered when dropped.
+    pub(crate) fn new(path: &Path) -> Self {
+        if let Ok(mut p) = PENDING.lock() {
+            p.push(path.to_path_buf());
+        }
+        PendingFile(path.to_path_buf())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if let Ok(mut p) = PENDING.lock() {
+            p.retain(|x| x != &self.0);
+        }
+    }
+}
+
+/// Deletes every temporary output file still being written (for a Ctrl-C handler):
+/// an interrupted run leaves no partial file. Finished outputs are kept.
+pub fn remove_pending_files() {
+    if let Ok(p) = PENDING.lock() {
+        for path in p.iter() {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -254,6 +290,19 @@ mod tests {
         let r = write_atomically(&out, |_w| Err(std::io::Error::other("boom")));
         assert!(r.is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn pending_files_are_removed_on_interrupt_and_forgotten_when_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join(".a.tmp"), dir.path().join(".b.tmp"));
+        std::fs::write(&a, "partial").unwrap();
+        std::fs::write(&b, "done").unwrap();
+        let _writing = PendingFile::new(&a);
+        drop(PendingFile::new(&b)); // finished and renamed: no longer pending
+        remove_pending_files();
+        assert!(!a.exists(), "the file being written is removed");
+        assert!(b.exists(), "a finished file is kept");
     }
 
     #[test]
