@@ -192,6 +192,8 @@ struct PersonRun {
     accepted: Vec<Vec<usize>>,
     inviters: Vec<u32>,
     fake: Vec<bool>,
+    /// Mutual connections (base graph) with each inviter, computed once.
+    mutuals: Vec<u32>,
 }
 
 /// Runs the experiment on a set-up; `progress` counts reach queries.
@@ -237,6 +239,10 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
                 weeks: arrived.iter().map(|a| a.week).collect(),
                 inviters: arrived.iter().map(|a| a.from.0).collect(),
                 fake: arrived.iter().map(|a| a.source == Source::Fake).collect(),
+                mutuals: arrived
+                    .iter()
+                    .map(|a| count_u32(g.mutual_count(person, a.from)))
+                    .collect(),
                 accepted,
             }
         })
@@ -309,10 +315,7 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
                     received: count_u32(run.weeks.iter().filter(|&&x| x <= w).count()),
                     accepted: count_u32(upto.len()),
                     fake_accepted: count_u32(upto.iter().filter(|&&k| run.fake[k]).count()),
-                    accepted_mutuals: upto
-                        .iter()
-                        .map(|&k| count_u32(g.mutual_count(run.person, NodeId(run.inviters[k]))))
-                        .collect(),
+                    accepted_mutuals: upto.iter().map(|&k| run.mutuals[k]).collect(),
                     reach: counts[q].clone(),
                 });
             }
