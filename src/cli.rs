@@ -1105,7 +1105,13 @@ fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {
     let graph = load_graph(&a.graph, g)?;
     let roles = load_roles(a.roles.as_deref(), &graph, g)?;
     let s = graph.stats();
-    let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
+    let size = |b: usize| {
+        if b < 1 << 20 {
+            format!("{:.1} KiB", b as f64 / 1024.0)
+        } else {
+            format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0))
+        }
+    };
     println!("nodes                  {}", s.nodes);
     println!("edges                  {}", s.edges);
     println!("edge records read      {}", s.build.edges_read);
@@ -1126,7 +1132,7 @@ fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {
         "hiring managers        {}",
         roles.count(Role::HiringManager)
     );
-    println!("graph memory           {:.1} MiB", mib(s.memory_bytes));
+    println!("graph memory           {}", size(s.memory_bytes));
     if g.verbose {
         println!(
             "peak memory            {}",
