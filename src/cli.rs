@@ -25,6 +25,7 @@ use netreach::reach::Degree;
 use netreach::reach::approx::{approx_reach_all, relative_standard_error};
 use netreach::reach::exact::{Query, reach_many};
 use netreach::report::write_report;
+use netreach::results::check_outputs;
 use netreach::results::{
     NetworkFacts, NetworkFormat, ReachRow, advice_table, greedy_table, reach_table,
     simulation_tables, terminal_summary, write_linkedin_import, write_network,
@@ -61,6 +62,9 @@ struct Global {
     /// Print nothing but errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// Replace existing outputs (without it, an existing output is an error).
+    #[arg(long, global = true)]
+    force: bool,
     /// Print timings and peak memory.
     #[arg(short, long, global = true)]
     verbose: bool,
@@ -366,6 +370,7 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
         .build()
         .context("cannot start the worker threads")?;
     let g = &cli.global;
+    netreach::results::allow_overwrite(g.force);
     pool.install(|| match &cli.command {
         Command::Run(a) => run_experiment(a, g, false),
         Command::Simulate(a) => run_experiment(a, g, true),
@@ -516,6 +521,7 @@ impl Progress for Bar {
 }
 
 fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
+    check_outputs([&a.out])?;
     let start = Instant::now();
     let graph = load_graph(&a.graph, g)?;
     let roles = load_roles(a.roles.as_deref(), &graph, g)?;
@@ -618,6 +624,18 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
     Ok(())
 }
 
+/// Every file `run` or `simulate` may write into `out`.
+fn experiment_outputs(out: &Path) -> Vec<PathBuf> {
+    let mut outputs: Vec<PathBuf> = ["experiment.toml", "report.md", "charts"]
+        .iter()
+        .map(|f| out.join(f))
+        .collect();
+    for table in ["reach", "people", "summary", "network", "degrees"] {
+        outputs.extend(["csv", "parquet"].map(|ext| out.join(format!("{table}.{ext}"))));
+    }
+    outputs
+}
+
 fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> {
     if needs_file && a.experiment.is_none() {
         usage_error(
@@ -630,6 +648,7 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&exp.name));
+    check_outputs(experiment_outputs(&out))?;
     say(g, format!("experiment {}: {}", exp.name, exp.description));
     let setup = Setup::new(&exp).with_context(|| format!("setting up experiment {}", exp.name))?;
     let set_up = start.elapsed();
@@ -723,6 +742,15 @@ fn run_import_linkedin(a: &LinkedinArgs, g: &Global) -> Result<()> {
         Some(p) => TitleRules::from_file(p)?,
         None => TitleRules::default(),
     };
+    check_outputs(
+        [
+            "edges.csv",
+            "nodes.csv",
+            "invitations.csv",
+            "import-summary.json",
+        ]
+        .map(|f| a.out.join(f)),
+    )?;
     let import = netreach::ingest::linkedin::import(&a.export, &rules)?;
     let files = write_linkedin_import(&a.out, &import, a.keep_names)?;
     let s = &import.summary;
@@ -795,11 +823,12 @@ fn run_advise_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()>
         anyhow::anyhow!("--person {id:?} is not a node of {}", graph_path.display())
     })?;
     let inviters: Vec<NodeId> = pending.inviters_of(person).collect();
-    let (base, picks) = rank_invitations(&graph, &roles, person, &inviters, a.top);
     let out = a
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join("advice"));
+    check_outputs([out.join("advice.csv"), out.join("advice.png")])?;
+    let (base, picks) = rank_invitations(&graph, &roles, person, &inviters, a.top);
     let mut df = greedy_table(graph.ids(), &picks)?;
     let table = out.join("advice.csv");
     write_table(&mut df, &table)?;
@@ -905,15 +934,16 @@ fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
         replicates: a.replicates,
         seed: a.seed,
     };
-    let t = Instant::now();
-    let advice = advise(&ego, &model)?;
-    let rows = advice.rows;
-    let mut df = advice_table(&rows)?;
     let out = a
         .out
         .clone()
         .unwrap_or_else(|| import.to_path_buf())
         .join("advice.csv");
+    check_outputs([out.clone(), out.with_file_name("advice.png")])?;
+    let t = Instant::now();
+    let advice = advise(&ego, &model)?;
+    let rows = advice.rows;
+    let mut df = advice_table(&rows)?;
     write_table(&mut df, &out)?;
     let chart = out.with_file_name("advice.png");
     draw_advice_chart(&advice.curve, "model estimate", &chart, ChartFormat::Png)?;
@@ -974,6 +1004,8 @@ fn run_advise(a: &AdviseArgs, g: &Global) -> Result<()> {
 }
 
 fn run_chart(a: &ChartArgs, g: &Global) -> Result<()> {
+    // Redrawing is this command's job: it replaces the charts and report it draws.
+    netreach::results::allow_overwrite(true);
     let data = ChartData::from_dir(&a.results)?;
     let dir = a.out.clone().unwrap_or_else(|| a.results.join("charts"));
     let charts = draw_all(&data, &dir, a.format)?;
@@ -1018,6 +1050,15 @@ fn model_of(a: &GenerateArgs) -> GraphModel {
 
 fn run_generate(a: &GenerateArgs, g: &Global) -> Result<()> {
     let model = model_of(a);
+    let ext = match a.format {
+        NetworkFormat::Parquet => "parquet",
+        NetworkFormat::Csv | NetworkFormat::Txt => "csv",
+    };
+    check_outputs([
+        a.out.join(format!("edges.{ext}")),
+        a.out.join("edges.txt"),
+        a.out.join(format!("nodes.{ext}")),
+    ])?;
     let t = Instant::now();
     let net = model.generate(a.seed)?;
     let graph = net.to_graph()?;
@@ -1152,6 +1193,7 @@ fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create the folder {}", parent.display()))?;
         }
+        check_outputs([path])?;
         draw_degree_chart(&degree_histogram(&graph, graph.nodes()), path, format)?;
         say(g, format!("wrote {}", path.display()));
     }

@@ -98,6 +98,12 @@ pub enum Error {
         /// MiB available (`MemAvailable`, or `NETREACH_MEMORY_LIMIT`).
         available_mib: u64,
     },
+    /// An output already exists and replacing it was not allowed.
+    #[error("{} already exists; use --force to replace it, or choose another output", .path.display())]
+    OutputExists {
+        /// The existing output.
+        path: PathBuf,
+    },
     /// A user-given value (strategy, source id, option) is not valid.
     #[error("{0}")]
     Invalid(String),

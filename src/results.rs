@@ -132,9 +132,32 @@ pub fn write_table(df: &mut DataFrame, path: &Path) -> Result<()> {
     })
 }
 
+/// Whether outputs may replace existing files (`--force`); off by default.
+static OVERWRITE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Allows (or forbids) replacing existing outputs for the rest of the process.
+pub fn allow_overwrite(yes: bool) {
+    OVERWRITE.store(yes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Fails with [`Error::OutputExists`] for the first of `paths` that exists, unless
+/// replacing outputs is allowed. Call it before any work, so a refused run does
+/// nothing at all.
+pub fn check_outputs<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<()> {
+    if OVERWRITE.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    match paths.into_iter().find(|p| p.as_ref().exists()) {
+        Some(p) => Err(Error::OutputExists {
+            path: p.as_ref().to_path_buf(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Runs `write` on a temporary file beside `path`, then renames it to `path`.
 /// Creates missing parent folders. On any error the temporary file is removed and
-/// `path` is untouched.
+/// `path` is untouched. An existing `path` is an error unless [`allow_overwrite`].
 pub fn write_atomically<E>(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
@@ -142,6 +165,7 @@ pub fn write_atomically<E>(
 where
     E: Into<WriteError>,
 {
+    check_outputs([path])?;
     let tmp = temp_path(path);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;

@@ -244,3 +244,48 @@ fn a_graph_too_big_for_the_memory_is_refused_before_allocating() {
         .stderr(predicate::str::contains("MiB is available"));
     assert!(!out.exists());
 }
+
+#[test]
+fn existing_outputs_are_kept_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.csv");
+    std::fs::write(&out, "precious").unwrap();
+    let reach = |force: bool| {
+        let mut c = netreach();
+        c.args([
+            "reach",
+            "--graph",
+            "data/sample/edges.txt",
+            "--sample",
+            "2",
+            "-q",
+            "-o",
+        ])
+        .arg(&out);
+        if force {
+            c.arg("--force");
+        }
+        c.assert()
+    };
+    reach(false).code(1).stderr(predicate::str::contains(
+        "already exists; use --force to replace it",
+    ));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
+    reach(true).success();
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("source,degree")
+    );
+    // A results folder is refused before any work is done.
+    let results = dir.path().join("quick");
+    std::fs::create_dir_all(&results).unwrap();
+    std::fs::write(results.join("summary.csv"), "old").unwrap();
+    netreach()
+        .args(["run", "-o"])
+        .arg(&results)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("summary.csv already exists"));
+    assert_eq!(std::fs::read_dir(&results).unwrap().count(), 1);
+}

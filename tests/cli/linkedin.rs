@@ -112,7 +112,7 @@ fn pseudonyms_are_stable_in_one_folder_and_names_are_kept_on_request() {
     let out = dir.path().join("me");
     import("data/linkedin/export-2026", &out, &[]);
     let first = std::fs::read_to_string(out.join("nodes.csv")).unwrap();
-    import("data/linkedin/export-2026", &out, &[]);
+    import("data/linkedin/export-2026", &out, &["--force"]);
     assert_eq!(
         first,
         std::fs::read_to_string(out.join("nodes.csv")).unwrap()
