@@ -20,7 +20,7 @@ import networkit as nk
 
 def netreach_time(exe, model_args, nodes, d, seed, out):
     cmd = [exe, "generate", *model_args, "--nodes", str(nodes), "--avg-degree", str(d),
-           "--seed", str(seed), "--format", "txt", "-o", out, "-v"]
+           "--seed", str(seed), "--format", "txt", "-o", out, "-v", "--force"]
     t = time.perf_counter()
     r = subprocess.run(cmd, check=True, capture_output=True, text=True)
     total = time.perf_counter() - t

@@ -130,7 +130,7 @@ def networkx_rate(d, sources, role, inv, k=100):
 def run_netreach(exe, d, strategy, threads, out):
     cmd = [exe, "reach", "--graph", f"{d}/edges.txt", "--roles", f"{d}/roles.csv",
            "--sources", f"{d}/sources.txt", "--invitations", f"{d}/invitations.csv",
-           "--strategy", strategy, "-j", str(threads), "-q", "-o", out]
+           "--strategy", strategy, "-j", str(threads), "-q", "--force", "-o", out]
     t = time.perf_counter()
     subprocess.run(cmd, check=True)
     return time.perf_counter() - t
