@@ -161,7 +161,7 @@ struct LineError {
 
 /// Parses an edge list held in `bytes` (comment and blank lines skipped). `first_line`
 /// is the 1-based line number of `bytes[0]` in `path`.
-pub(crate) fn parse_edges(
+pub fn parse_edges(
     bytes: &[u8],
     path: &Path,
     fields: Fields,

@@ -51,7 +51,7 @@ pub(crate) fn csv_edge_columns(header_line: &[u8], path: &Path) -> Result<(usize
 
 /// Reads a CSV edge table held in `bytes` (BOM already stripped) record by record:
 /// quoted fields, string ids. Integer ids when every id is an integer.
-pub(crate) fn csv_edges(bytes: &[u8], path: &Path) -> Result<TableEdges> {
+pub fn csv_edges(bytes: &[u8], path: &Path) -> Result<TableEdges> {
     let pairs = csv_pairs(bytes, path, ["source", "target"], true, false)?;
     let ints: Option<Vec<(u64, u64)>> = pairs
         .iter()
@@ -76,7 +76,7 @@ fn pick_columns(header: &[String], wanted: [&str; 2], first_two: bool) -> Option
 
 /// Reads the two columns `wanted` of a CSV file held in `bytes`, trimmed, with
 /// each record's line. Empty rows are skipped.
-pub(crate) fn csv_pairs(
+pub fn csv_pairs(
     bytes: &[u8],
     path: &Path,
     wanted: [&str; 2],
