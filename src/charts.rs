@@ -497,6 +497,15 @@ fn sweep_label(data: &ChartData) -> String {
     }
 }
 
+/// The highest point a (mean, low, high) bar or band reaches, for axis ranges.
+fn top_of_band((mean, _, high): (f64, f64, f64)) -> f64 {
+    if high.is_finite() {
+        high.max(mean)
+    } else {
+        mean
+    }
+}
+
 /// Draws a line of means with a shaded 95% CI band under it and a legend entry;
 /// `vals` are `(x, (mean, low, high))`.
 fn band_line<'a, DB>(
@@ -606,7 +615,7 @@ fn draw_strategies<DB: DrawingBackend>(
                     .iter()
                     .filter_map(move |&k| d.at_last(s, measure, "up_to_degree", Some(k)))
             })
-            .map(|(m, _, h)| if h.is_finite() { h.max(m) } else { m })
+            .map(top_of_band)
             .fold(1.0f64, f64::max);
         let mut chart = ChartBuilder::on(panel)
             .caption(label, title_style(28))
@@ -710,7 +719,7 @@ fn draw_sweep<DB: DrawingBackend>(
                     .iter()
                     .filter_map(move |l| d.at_last(s, l.0, "up_to_degree", Some(l.1)))
             })
-            .map(|(m, _, h)| if h.is_finite() { h.max(m) } else { m })
+            .map(top_of_band)
             .fold(1.0f64, f64::max);
         let name = if role == "recruiters" {
             "Recruiters"
@@ -830,7 +839,7 @@ fn draw_over_time<DB: DrawingBackend>(
                 .iter()
                 .filter_map(move |&w| d.get(s, w, "recruiters", "up_to_degree", top))
         })
-        .map(|(m, _, h)| if h.is_finite() { h.max(m) } else { m })
+        .map(top_of_band)
         .fold(1.0f64, f64::max);
     let lowest = main
         .iter()

@@ -241,6 +241,15 @@ fn find_header(
     ))
 }
 
+/// The trimmed value of column `name` (by the header map) in `rec`; empty if absent.
+fn cell(cols: &HashMap<String, usize>, rec: &csv::StringRecord, name: &str) -> String {
+    cols.get(name)
+        .and_then(|&i| rec.get(i))
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn csv_err(path: &Path, e: &csv::Error) -> Error {
     let line = e.position().map_or(1, csv::Position::line);
     Error::parse(path, line, "a well-formed CSV record", &e.to_string())
@@ -257,13 +266,7 @@ pub fn parse_connections(text: &str, path: &Path) -> Result<ConnectionsFile> {
             &["Company", "Position", "Connected On"],
         ],
     )?;
-    let get = |rec: &csv::StringRecord, name: &str| -> String {
-        cols.get(name)
-            .and_then(|&i| rec.get(i))
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_string()
-    };
+    let get = |rec: &csv::StringRecord, name: &str| cell(&cols, rec, name);
     let mut out = ConnectionsFile::default();
     let mut index: HashMap<String, usize> = HashMap::new();
     for rec in records {
@@ -362,13 +365,7 @@ pub struct InvitationsFile {
 pub fn parse_invitations(text: &str, path: &Path) -> Result<InvitationsFile> {
     let mut records = csv_records(text);
     let cols = find_header(&mut records, path, &[&["From", "To", "Direction"]])?;
-    let get = |rec: &csv::StringRecord, name: &str| -> String {
-        cols.get(name)
-            .and_then(|&i| rec.get(i))
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_string()
-    };
+    let get = |rec: &csv::StringRecord, name: &str| cell(&cols, rec, name);
     let mut out = InvitationsFile::default();
     for rec in records {
         let rec = rec.map_err(|e| csv_err(path, &e))?;
