@@ -2,6 +2,7 @@
 //! `run_*` per subcommand, mapping flags to library calls. The library never sees clap.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -14,6 +15,7 @@ use netreach::advise::{AdviceModel, EgoFacts, advise, rank_invitations};
 use netreach::charts::{
     ChartData, ChartFormat, degree_histogram, draw_advice_chart, draw_all, draw_degree_chart,
 };
+use netreach::cluster::{self, Cluster, OwnedQuery};
 use netreach::config::{GraphSpec, Spelling};
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::generate::{GraphModel, ModelName};
@@ -166,6 +168,20 @@ struct ReachArgs {
     /// Output table, .csv or .parquet.
     #[arg(short, long, value_name = "FILE", value_parser = parse_table_path)]
     out: PathBuf,
+    /// Run as one process of a timely-dataflow cluster: HOSTFILE lists the
+    /// host:port of every process, one per line. Start every process with the same
+    /// arguments and inputs, each with its own --process; process 0 writes the output.
+    #[arg(long, value_name = "HOSTFILE")]
+    cluster: Option<PathBuf>,
+    /// With --cluster: this process's line in the hostfile, counting from 0.
+    #[arg(long, value_name = "I", default_value_t = 0, requires = "cluster")]
+    process: usize,
+    /// With --cluster: worker threads per process (the same in every process).
+    #[arg(long, value_name = "W", default_value_t = 1, requires = "cluster", value_parser = clap::value_parser!(u32).range(1..=256))]
+    workers: u32,
+    /// With --cluster: seconds to wait for the other processes to connect.
+    #[arg(long, value_name = "SECS", default_value_t = 60, requires = "cluster")]
+    cluster_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -521,10 +537,14 @@ impl Progress for Bar {
 }
 
 fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
-    check_outputs([&a.out])?;
+    let cluster = cluster_of(a)?;
+    let writes = cluster.as_ref().is_none_or(|c| c.process == 0);
+    if writes {
+        check_outputs([&a.out])?;
+    }
     let start = Instant::now();
-    let graph = load_graph(&a.graph, g)?;
-    let roles = load_roles(a.roles.as_deref(), &graph, g)?;
+    let graph = Arc::new(load_graph(&a.graph, g)?);
+    let roles = Arc::new(load_roles(a.roles.as_deref(), &graph, g)?);
     let sources = choose_sources(a, &graph)?;
     let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
     let invitations = load_invitations(a.invitations.as_deref(), &graph, g)?;
@@ -547,33 +567,23 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
             None => Vec::new(),
         })
         .collect();
-    let queries: Vec<Query> = plan
-        .iter()
-        .zip(&accepted)
-        .map(|(&(source, _), acc)| Query {
-            source,
-            accepted: acc,
-        })
-        .collect();
     let t = Instant::now();
-    let counts = if a.approx {
-        let bar = Bar::new(u64::from(a.max_degree.0), "sweeps", g);
-        let c = approx_reach_all(&graph, &roles, a.max_degree, a.precision, &bar);
-        bar.0.finish_and_clear();
-        say(
-            g,
-            format!(
-                "approximate counts (HyperLogLog, 2^{} registers): relative standard error about {:.1}% per cumulative count",
-                a.precision,
-                100.0 * relative_standard_error(a.precision)
-            ),
-        );
-        c
-    } else {
-        let bar = Bar::new(queries.len() as u64, "reach", g);
-        let c = reach_many(&graph, &roles, &queries, a.max_degree, &bar);
-        bar.0.finish_and_clear();
-        c
+    let counts = match &cluster {
+        None => reach_here(a, g, &graph, &roles, &plan, &accepted),
+        Some(c) => {
+            let Some(counts) = reach_on_cluster(a, c, &graph, &roles, &plan, &accepted)? else {
+                say(
+                    g,
+                    format!(
+                        "process {}: done; process 0 writes {}",
+                        c.process,
+                        a.out.display()
+                    ),
+                );
+                return Ok(());
+            };
+            counts
+        }
     };
     let compute = t.elapsed();
     let rows: Vec<ReachRow> = plan
@@ -613,15 +623,120 @@ fn run_reach(a: &ReachArgs, g: &Global) -> Result<()> {
             g,
             format!(
                 "reach: {} queries in {:.3} s ({:.0} per second); total {:.3} s; peak memory {}",
-                queries.len(),
+                plan.len(),
                 compute.as_secs_f64(),
-                queries.len() as f64 / compute.as_secs_f64().max(1e-9),
+                plan.len() as f64 / compute.as_secs_f64().max(1e-9),
                 start.elapsed().as_secs_f64(),
                 peak_memory().unwrap_or_else(|| "unknown".into())
             ),
         );
     }
     Ok(())
+}
+
+/// The cluster this process belongs to, from --cluster and friends.
+fn cluster_of(a: &ReachArgs) -> Result<Option<Cluster>> {
+    let Some(hostfile) = &a.cluster else {
+        return Ok(None);
+    };
+    let hosts = Cluster::read_hostfile(hostfile)?;
+    if a.process >= hosts.len() {
+        usage_error(format!(
+            "--process {} is out of range: {} lists {} process(es), numbered from 0",
+            a.process,
+            hostfile.display(),
+            hosts.len()
+        ));
+    }
+    Ok(Some(Cluster {
+        hosts,
+        process: a.process,
+        workers: a.workers as usize,
+        timeout: std::time::Duration::from_secs(a.cluster_timeout),
+    }))
+}
+
+/// Reach on this machine's thread pool.
+fn reach_here(
+    a: &ReachArgs,
+    g: &Global,
+    graph: &ConnectionGraph,
+    roles: &RoleMap,
+    plan: &[(NodeId, Option<usize>)],
+    accepted: &[Vec<u32>],
+) -> Vec<netreach::ReachCounts> {
+    if a.approx {
+        let bar = Bar::new(u64::from(a.max_degree.0), "sweeps", g);
+        let c = approx_reach_all(graph, roles, a.max_degree, a.precision, &bar);
+        bar.0.finish_and_clear();
+        say_approx(a, g);
+        c
+    } else {
+        let queries: Vec<Query> = plan
+            .iter()
+            .zip(accepted)
+            .map(|(&(source, _), acc)| Query {
+                source,
+                accepted: acc,
+            })
+            .collect();
+        let bar = Bar::new(queries.len() as u64, "reach", g);
+        let c = reach_many(graph, roles, &queries, a.max_degree, &bar);
+        bar.0.finish_and_clear();
+        c
+    }
+}
+
+fn say_approx(a: &ReachArgs, g: &Global) {
+    say(
+        g,
+        format!(
+            "approximate counts (HyperLogLog, 2^{} registers): relative standard error about {:.1}% per cumulative count",
+            a.precision,
+            100.0 * relative_standard_error(a.precision)
+        ),
+    );
+}
+
+/// Reach on a timely cluster; `None` in processes other than 0.
+fn reach_on_cluster(
+    a: &ReachArgs,
+    c: &Cluster,
+    graph: &Arc<ConnectionGraph>,
+    roles: &Arc<RoleMap>,
+    plan: &[(NodeId, Option<usize>)],
+    accepted: &[Vec<u32>],
+) -> Result<Option<Vec<netreach::ReachCounts>>> {
+    let args: Vec<String> = std::env::args().collect();
+    let digest = cluster::job_digest(&args, graph, roles);
+    let counts = if a.approx {
+        cluster::approx_reach_all(
+            c,
+            digest,
+            Arc::clone(graph),
+            Arc::clone(roles),
+            a.max_degree,
+            a.precision,
+        )?
+    } else {
+        let queries: Vec<OwnedQuery> = plan
+            .iter()
+            .zip(accepted)
+            .map(|(&(source, _), acc)| OwnedQuery {
+                source,
+                accepted: acc.clone(),
+            })
+            .collect();
+        cluster::reach_many(
+            c,
+            digest,
+            Arc::clone(graph),
+            Arc::clone(roles),
+            Arc::new(queries),
+            a.max_degree,
+        )?
+    };
+    Ok(counts)
 }
 
 /// Every file `run` or `simulate` may write into `out`.

@@ -107,6 +107,9 @@ pub enum Error {
     /// A user-given value (strategy, source id, option) is not valid.
     #[error("{0}")]
     Invalid(String),
+    /// The processes of a cluster could not connect, disagreed, or lost each other.
+    #[error("{0}")]
+    Cluster(String),
     /// A polars operation failed while reading or writing a table.
     #[error("{context}")]
     Table {

@@ -9,6 +9,7 @@ pub mod roles;
 pub mod invitations;
 pub mod strategy;
 pub mod reach;
+pub mod cluster;
 pub mod config;
 pub mod simulation;
 pub mod advise;

@@ -20,3 +20,5 @@ mod charts;
 mod linkedin;
 #[path = "cli/corpus.rs"]
 mod corpus;
+#[path = "cli/cluster.rs"]
+mod cluster;

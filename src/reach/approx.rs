@@ -61,6 +61,60 @@ fn estimate(regs: &[u8]) -> f64 {
     }
 }
 
+/// The register each of node `v`'s own counters sets, as (class, register, rank):
+/// class 0 (everyone) always, class 1 or 2 when `v` is a recruiter or hiring manager.
+pub(crate) fn own_registers(
+    roles: &RoleMap,
+    v: u32,
+    precision: u8,
+) -> impl Iterator<Item = (usize, usize, u8)> {
+    let (i, r) = hashed(v, precision);
+    let code = usize::from(roles.code_of(v));
+    (0..3)
+        .filter(move |&c| c == 0 || c == code)
+        .map(move |c| (c, i, r))
+}
+
+/// A counter's estimate: exactly zero when no register was ever set.
+pub(crate) fn counter_estimate(regs: &[u8]) -> f64 {
+    if regs.iter().all(|&r| r == 0) {
+        0.0
+    } else {
+        estimate(regs)
+    }
+}
+
+/// What a node's ball of radius 0 holds, per class: itself, and its role.
+pub(crate) fn self_estimates(roles: &RoleMap, v: u32) -> [f64; 3] {
+    let code = usize::from(roles.code_of(v));
+    std::array::from_fn(|class| {
+        if class == 0 || code == class {
+            1.0
+        } else {
+            0.0
+        }
+    })
+}
+
+/// Counts at one degree from this sweep's cumulative estimates `e` and the
+/// previous sweep's `prev` (updated): differences, clamped at zero.
+pub(crate) fn level_counts(e: [f64; 3], prev: &mut [f64; 3]) -> Counts {
+    let mut at = [0u64; 3];
+    for c in 0..3 {
+        let now = e[c].max(prev[c]);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        {
+            at[c] = (now - prev[c]).round() as u64;
+        }
+        prev[c] = now;
+    }
+    Counts {
+        nodes: at[0],
+        recruiters: at[1],
+        hiring_managers: at[2],
+    }
+}
+
 /// Estimated reach of every node at degrees `1..=max`, with `2^precision`
 /// registers per counter (4 to 16). `progress` is told of each finished sweep.
 ///
@@ -79,26 +133,13 @@ pub fn approx_reach_all(
     // Classes: 0 everyone, 1 recruiters, 2 hiring managers.
     let mut cur: Vec<Vec<u8>> = (0..3).map(|_| vec![0u8; n * m]).collect();
     for v in graph.nodes() {
-        let (i, r) = hashed(v.0, precision);
-        let code = roles.code_of(v.0);
-        for (class, regs) in cur.iter_mut().enumerate() {
-            if class == 0 || usize::from(code) == class {
-                let slot = &mut regs[v.index() * m + i];
-                *slot = (*slot).max(r);
-            }
+        for (class, i, r) in own_registers(roles, v.0, precision) {
+            cur[class][v.index() * m + i] = r;
         }
     }
     // Cumulative estimates per sweep (index 0 = the node itself).
-    let self_in = |v: usize, class: usize| -> f64 {
-        let code = usize::from(roles.code_of(u32::try_from(v).expect("fits u32")));
-        if class == 0 || code == class {
-            1.0
-        } else {
-            0.0
-        }
-    };
     let mut previous: Vec<[f64; 3]> = (0..n)
-        .map(|v| [self_in(v, 0), self_in(v, 1), self_in(v, 2)])
+        .map(|v| self_estimates(roles, u32::try_from(v).expect("fits u32")))
         .collect();
     let mut out: Vec<ReachCounts> = (0..n).map(|_| ReachCounts::zeros(max)).collect();
     let mut next: Vec<Vec<u8>> = (0..3).map(|_| vec![0u8; n * m]).collect();
@@ -125,31 +166,13 @@ pub fn approx_reach_all(
             .map(|v| {
                 let mut e = [0.0; 3];
                 for (class, slot) in e.iter_mut().enumerate() {
-                    let regs = &cur[class][v * m..(v + 1) * m];
-                    // Exact zero when nothing was ever seen.
-                    *slot = if regs.iter().all(|&r| r == 0) {
-                        0.0
-                    } else {
-                        estimate(regs)
-                    };
+                    *slot = counter_estimate(&cur[class][v * m..(v + 1) * m]);
                 }
                 e
             })
             .collect();
         for (v, (e, prev)) in estimates.iter().zip(previous.iter_mut()).enumerate() {
-            let at = |c: usize| {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let x = (e[c].max(prev[c]) - prev[c]).round() as u64;
-                x
-            };
-            *out[v].at_mut(level) = Counts {
-                nodes: at(0),
-                recruiters: at(1),
-                hiring_managers: at(2),
-            };
-            for c in 0..3 {
-                prev[c] = e[c].max(prev[c]);
-            }
+            *out[v].at_mut(level) = level_counts(*e, prev);
         }
         progress.inc(1);
     }

@@ -115,16 +115,16 @@ const MIN_PIECE: usize = 512;
 
 /// 64 lane counters stored bit-sliced: `planes[p]` holds bit p of every lane's count.
 #[derive(Clone, Copy)]
-struct Sliced {
+pub(crate) struct Sliced {
     planes: [u64; 33],
 }
 
 impl Sliced {
-    const ZERO: Sliced = Sliced { planes: [0; 33] };
+    pub(crate) const ZERO: Sliced = Sliced { planes: [0; 33] };
 
     /// Adds 1 to every lane set in `mask` (ripple carry; amortized O(1)).
     #[inline]
-    fn add(&mut self, mask: u64) {
+    pub(crate) fn add(&mut self, mask: u64) {
         let mut carry = mask;
         for p in &mut self.planes {
             let c = *p & carry;
@@ -147,7 +147,7 @@ impl Sliced {
         self
     }
 
-    fn lane(&self, lane: usize) -> u64 {
+    pub(crate) fn lane(&self, lane: usize) -> u64 {
         self.planes
             .iter()
             .enumerate()

@@ -1,0 +1,262 @@
+//! `reach --cluster`: processes on loopback ports, started from the test, give the
+//! same bytes as one process; missing or crashing peers make the others exit 1.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{data, netreach};
+
+/// Longest any cluster process may run in these tests.
+const BOUND: Duration = Duration::from_mins(1);
+
+/// A hostfile with `n` free loopback ports.
+fn hostfile(dir: &Path, n: usize) -> std::path::PathBuf {
+    // Ports the OS hands out now are free; they are released before the cluster binds them.
+    let listeners: Vec<std::net::TcpListener> = (0..n)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let mut text = String::new();
+    for l in &listeners {
+        let port = l.local_addr().unwrap().port();
+        writeln!(text, "# a comment\n127.0.0.1:{port}").unwrap();
+    }
+    let path = dir.join("hosts.txt");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn spawn(args: &[String], extra: &[&str], env: Option<(&str, &str)>) -> Child {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_netreach"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some((k, v)) = env {
+        c.env(k, v);
+    }
+    c.spawn().unwrap()
+}
+
+/// Waits for `child` at most until `deadline`, killing it if it runs longer.
+fn finish(mut child: Child, deadline: Instant) -> Output {
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "a cluster process ran past {BOUND:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Runs `args` as a cluster of `processes` × `workers`; returns every process's output.
+fn run_cluster(args: &[String], hosts: &Path, processes: usize, workers: usize) -> Vec<Output> {
+    let deadline = Instant::now() + BOUND;
+    let children: Vec<Child> = (0..processes)
+        .map(|p| {
+            let extra = [
+                "--cluster".to_string(),
+                hosts.display().to_string(),
+                "--process".into(),
+                p.to_string(),
+                "--workers".into(),
+                workers.to_string(),
+            ];
+            let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+            spawn(args, &extra, None)
+        })
+        .collect();
+    children.into_iter().map(|c| finish(c, deadline)).collect()
+}
+
+fn reach_args(out: &Path, rest: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        "reach".into(),
+        "--graph".into(),
+        data("sample/edges.txt").display().to_string(),
+        "--roles".into(),
+        data("sample/roles.csv").display().to_string(),
+        "-o".into(),
+        out.display().to_string(),
+    ];
+    v.extend(rest.iter().map(ToString::to_string));
+    v
+}
+
+/// Single-process output and 2 processes × 2 workers output of the same job.
+fn single_and_cluster(rest: &[&str]) -> (Vec<u8>, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let single = dir.path().join("single.csv");
+    netreach()
+        .args(reach_args(&single, rest))
+        .assert()
+        .success();
+    let clustered = dir.path().join("cluster.csv");
+    let hosts = hostfile(dir.path(), 2);
+    let outs = run_cluster(&reach_args(&clustered, rest), &hosts, 2, 2);
+    for (p, o) in outs.iter().enumerate() {
+        assert!(
+            o.status.success(),
+            "process {p}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    (
+        std::fs::read(single).unwrap(),
+        std::fs::read(clustered).unwrap(),
+    )
+}
+
+#[test]
+fn exact_reach_on_two_processes_of_two_workers_equals_one_process() {
+    // 150 people × 5 strategies = 750 queries: 12 batches of 64 lanes.
+    let (single, cluster) = single_and_cluster(&[
+        "--sample",
+        "150",
+        "--seed",
+        "4",
+        "--invitations",
+        data("sample/invitations.csv").to_str().unwrap(),
+        "--strategy",
+        "refuse-all,accept-all,min-mutual:2,random:0.5,roles:recruiter",
+        "--max-degree",
+        "4",
+    ]);
+    assert!(single.len() > 10_000);
+    assert_eq!(single, cluster);
+}
+
+#[test]
+fn approximate_reach_on_two_processes_of_two_workers_equals_one_process() {
+    let (single, cluster) = single_and_cluster(&["--all", "--approx", "--precision", "6"]);
+    assert!(single.len() > 10_000);
+    assert_eq!(single, cluster);
+}
+
+#[test]
+fn a_peer_that_never_starts_is_named_after_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = hostfile(dir.path(), 2);
+    let second = std::fs::read_to_string(&hosts).unwrap();
+    let second = second
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .nth(1)
+        .unwrap();
+    let out = dir.path().join("out.csv");
+    let args = reach_args(&out, &["--sample", "10"]);
+    let child = spawn(
+        &args,
+        &[
+            "--cluster",
+            hosts.to_str().unwrap(),
+            "--cluster-timeout",
+            "2",
+        ],
+        None,
+    );
+    let o = finish(child, Instant::now() + BOUND);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("process 1 at {second} did not connect within 2 s")),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error")).count(),
+        1,
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_crashed_peer_stops_the_others_without_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = hostfile(dir.path(), 2);
+    let out = dir.path().join("out.csv");
+    let args = reach_args(&out, &["--sample", "200", "--max-degree", "3"]);
+    let deadline = Instant::now() + BOUND;
+    let zero = spawn(&args, &["--cluster", hosts.to_str().unwrap()], None);
+    // Process 1 dies in its second round, after the cluster formed.
+    let one = spawn(
+        &args,
+        &["--cluster", hosts.to_str().unwrap(), "--process", "1"],
+        Some(("NETREACH_TEST_ABORT_AT_ROUND", "1")),
+    );
+    let (z, o) = (finish(zero, deadline), finish(one, deadline));
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&z.stderr);
+    assert_eq!(z.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("process 0: lost the connection to process 1"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "only the hostfile remains");
+}
+
+#[test]
+fn processes_started_with_different_arguments_refuse_to_work_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = hostfile(dir.path(), 2);
+    let out = dir.path().join("out.csv");
+    let deadline = Instant::now() + BOUND;
+    let h = hosts.to_str().unwrap();
+    let zero = spawn(
+        &reach_args(&out, &["--sample", "10"]),
+        &["--cluster", h],
+        None,
+    );
+    let one = spawn(
+        &reach_args(&out, &["--sample", "11"]),
+        &["--cluster", h, "--process", "1"],
+        None,
+    );
+    for o in [finish(zero, deadline), finish(one, deadline)] {
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains("runs a different job"), "{err}");
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn bad_hostfiles_and_process_numbers_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("hosts.txt");
+    std::fs::write(&bad, "127.0.0.1:7000\nlocalhost\n").unwrap();
+    let out = dir.path().join("out.csv");
+    let o = netreach()
+        .args(reach_args(&out, &["--sample", "5", "--cluster"]))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("hosts.txt:2: expected host:port"), "{err}");
+    let good = hostfile(dir.path(), 2);
+    let o = netreach()
+        .args(reach_args(
+            &out,
+            &["--sample", "5", "--process", "2", "--cluster"],
+        ))
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--process 2 is out of range"));
+    // --process without --cluster is a usage error too.
+    netreach()
+        .args(reach_args(&out, &["--sample", "5", "--process", "1"]))
+        .assert()
+        .code(2);
+}
