@@ -1,14 +1,15 @@
 //! Exact reach benchmark (issue 2's workload W1): a seeded Barabási–Albert graph
 //! with 100,000 nodes and 10 links per new node (about 1M edges), 1,000 sources,
 //! max degree 3, refuse-all and accept-all with about 10 pending invitations per
-//! source. Also the graph build from an edge list held in memory.
+//! source. Also the graph build from an edge list held in memory, and the
+//! machine's memory read bandwidth, to compare the kernel's arcs per second with.
 //!
 //! Run with `cargo bench --bench reach`; `cargo test --all-targets` runs each once.
 
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use netreach::generate::{ba::barabasi_albert, to_graph};
 use netreach::graph::{ConnectionGraph, NodeId};
 use netreach::invitations::{Invitation, PendingInvitations};
@@ -120,5 +121,32 @@ fn bench_reach(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_reach);
+/// The machine's memory read bandwidth, to set arcs scanned per second against: a
+/// sum over 1 GiB of `u32` (the type of a neighbour list), on 1 and 2 threads.
+fn bench_memory_bandwidth(c: &mut Criterion) {
+    use rayon::prelude::*;
+    let words: Vec<u32> = (0..(1u32 << 28)).collect();
+    let mut group = c.benchmark_group("memory_read_1GiB_u32");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(4 << 28));
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        group.bench_function(format!("{threads}-threads"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    black_box(&words)
+                        .par_chunks(1 << 20)
+                        .map(|c| c.iter().fold(0u32, |a, &x| a.wrapping_add(x)))
+                        .reduce(|| 0, u32::wrapping_add)
+                })
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_reach, bench_memory_bandwidth);
 criterion_main!(benches);

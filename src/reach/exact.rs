@@ -84,6 +84,8 @@ pub struct Scratch {
     frontier: Vec<u32>,
     next_frontier: Vec<u32>,
     touched: Vec<u32>,
+    /// Neighbour-list entries read so far (for throughput reports).
+    scanned: u64,
 }
 
 impl Scratch {
@@ -97,7 +99,13 @@ impl Scratch {
             frontier: Vec::new(),
             next_frontier: Vec::new(),
             touched: Vec::new(),
+            scanned: 0,
         }
+    }
+
+    /// Arcs (neighbour-list entries) read by every traversal run on this scratch.
+    pub fn arcs_scanned(&self) -> u64 {
+        self.scanned
     }
 
     #[cfg(test)]
@@ -179,13 +187,25 @@ pub fn reach_many(
     max: Degree,
     progress: &dyn Progress,
 ) -> Vec<ReachCounts> {
+    reach_many_counted(graph, roles, queries, max, progress).0
+}
+
+/// [`reach_many`], also returning the number of arcs the traversals read: a
+/// measure of work for throughput reports (arcs per second).
+pub fn reach_many_counted(
+    graph: &ConnectionGraph,
+    roles: &RoleMap,
+    queries: &[Query<'_>],
+    max: Degree,
+    progress: &dyn Progress,
+) -> (Vec<ReachCounts>, u64) {
     let mut scratch = Scratch::new(graph.node_count());
     let mut out = Vec::with_capacity(queries.len());
     for chunk in queries.chunks(LANES) {
         out.extend(reach_batch(graph, roles, chunk, max, &mut scratch));
         progress.inc(chunk.len() as u64);
     }
-    out
+    (out, scratch.scanned)
 }
 
 /// Reach for up to [`LANES`] queries in one bit-parallel traversal.
@@ -218,6 +238,7 @@ pub fn reach_batch(
     }
     for (lane, q) in queries.iter().enumerate() {
         let bit = 1u64 << lane;
+        s.scanned += (graph.neighbor_count(q.source) + q.accepted.len()) as u64;
         for &v in graph.neighbors(q.source).iter().chain(q.accepted) {
             let i = v as usize;
             if s.seen[i].fetch_or(bit, Relaxed) & bit == 0 && s.next[i].fetch_or(bit, Relaxed) == 0
@@ -235,8 +256,11 @@ pub fn reach_batch(
                 .map(|&v| graph.neighbor_count(NodeId(v)) as u64)
                 .sum();
             let found = if frontier_arcs * 8 > total_arcs {
-                bottom_up_step(graph, s, full)
+                let (found, scanned) = bottom_up_step(graph, s, full);
+                s.scanned += scanned;
+                found
             } else {
+                s.scanned += frontier_arcs;
                 top_down_step(graph, s)
             };
             s.next_frontier.clear();
@@ -275,7 +299,12 @@ pub fn reach_batch(
             break;
         }
     }
-    // Clean up only what was touched.
+    clean(s);
+    out
+}
+
+/// Clears only what a traversal touched, for the next batch.
+fn clean(s: &mut Scratch) {
     let Scratch {
         seen,
         visit,
@@ -283,6 +312,7 @@ pub fn reach_batch(
         frontier,
         next_frontier,
         touched,
+        ..
     } = s;
     touched.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
         let i = v as usize;
@@ -300,7 +330,6 @@ pub fn reach_batch(
     touched.clear();
     frontier.clear();
     next_frontier.clear();
-    out
 }
 
 /// Push: every frontier node ORs its lanes into its neighbours. Returns the new
@@ -330,14 +359,16 @@ fn top_down_step(graph: &ConnectionGraph, s: &Scratch) -> Vec<Vec<u32>> {
 }
 
 /// Pull: every node missing some lane ORs its neighbours' frontier lanes; each
-/// thread writes only the nodes of its own range. Returns the new frontier in pieces.
-fn bottom_up_step(graph: &ConnectionGraph, s: &Scratch, full: u64) -> Vec<Vec<u32>> {
+/// thread writes only the nodes of its own range. Returns the new frontier in
+/// pieces, and the number of arcs read.
+fn bottom_up_step(graph: &ConnectionGraph, s: &Scratch, full: u64) -> (Vec<Vec<u32>>, u64) {
     const RANGE: usize = MIN_PIECE * 8;
     let n = graph.node_count();
-    (0..n.div_ceil(RANGE))
+    let pieces: Vec<(Vec<u32>, u64)> = (0..n.div_ceil(RANGE))
         .into_par_iter()
         .map(|r| {
             let mut found = Vec::new();
+            let mut read = 0u64;
             for i in r * RANGE..((r + 1) * RANGE).min(n) {
                 let seen = s.seen[i].load(Relaxed);
                 let missing = full & !seen;
@@ -347,6 +378,7 @@ fn bottom_up_step(graph: &ConnectionGraph, s: &Scratch, full: u64) -> Vec<Vec<u3
                 let v = u32::try_from(i).expect("node ids fit u32");
                 let mut got = 0u64;
                 for &w in graph.neighbors(NodeId(v)) {
+                    read += 1;
                     got |= s.visit[w as usize].load(Relaxed);
                     if got & missing == missing {
                         break;
@@ -359,9 +391,11 @@ fn bottom_up_step(graph: &ConnectionGraph, s: &Scratch, full: u64) -> Vec<Vec<u3
                     found.push(v);
                 }
             }
-            found
+            (found, read)
         })
-        .collect()
+        .collect();
+    let read = pieces.iter().map(|p| p.1).sum();
+    (pieces.into_iter().map(|p| p.0).collect(), read)
 }
 
 /// Adds the nodes found at `level` to every lane's counts.
@@ -422,6 +456,25 @@ mod tests {
         assert_eq!(r.at_degree(Degree(2)).recruiters, 1);
         assert_eq!(r.at_degree(Degree(3)).hiring_managers, 1);
         assert_eq!(r.up_to_degree(Degree(3)).nodes, 3);
+    }
+
+    #[test]
+    fn arcs_scanned_count_the_neighbour_lists_read() {
+        let g = path_graph(10);
+        let roles = RoleMap::none(10);
+        // From node 0 to depth 3: N(0) = 1 arc, then N(1) and N(2), 2 arcs each.
+        let (_, arcs) = reach_many_counted(
+            &g,
+            &roles,
+            &[Query::base(NodeId(0))],
+            Degree(3),
+            &NoProgress,
+        );
+        assert_eq!(arcs, 5);
+        // Level 1 reads each source's own list: 1 + 2 arcs.
+        let qs = [Query::base(NodeId(0)), Query::base(NodeId(2))];
+        let (_, arcs) = reach_many_counted(&g, &roles, &qs, Degree(1), &NoProgress);
+        assert_eq!(arcs, 3);
     }
 
     #[test]
