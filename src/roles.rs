@@ -111,6 +111,16 @@ impl RoleMap {
         m
     }
 
+    /// The same roles for a renumbered graph: node `v` becomes `new_id[v]`.
+    #[must_use]
+    pub fn renumbered(&self, new_id: &[u32]) -> RoleMap {
+        let mut codes = vec![0; self.codes.len()];
+        for (v, &c) in self.codes.iter().enumerate() {
+            codes[new_id[v] as usize] = c;
+        }
+        RoleMap { codes }
+    }
+
     /// Sets (or clears) the role of `v`.
     pub fn set(&mut self, v: NodeId, role: Option<Role>) {
         if v.index() >= self.codes.len() {

@@ -1,7 +1,8 @@
 //! Property tests: exact reach against naive oracles (a plain BFS over a
 //! `HashMap` adjacency, and petgraph's Dijkstra) on random small graphs, with and
 //! without accepted invitations, on 1 and 2 threads; and the invariants of
-//! DESIGN.md (adding edges never shrinks cumulative reach).
+//! DESIGN.md (adding edges never shrinks cumulative reach); renumbering the
+//! nodes for locality changes no count.
 #![allow(
     clippy::unwrap_used,
     clippy::cast_possible_truncation,
@@ -11,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use netreach::graph::{ConnectionGraph, NodeId};
+use netreach::graph::{ConnectionGraph, NodeId, VertexOrder};
 use netreach::invitations::{Invitation, PendingInvitations};
 use netreach::progress::NoProgress;
 use netreach::reach::exact::{Query, reach_many};
@@ -235,6 +236,36 @@ proptest! {
                 prop_assert!(accept.recruiters >= refuse.recruiters);
                 prop_assert!(accept.hiring_managers >= refuse.hiring_managers);
             }
+        }
+    }
+
+    #[test]
+    fn renumbering_for_locality_changes_no_count(c in case()) {
+        let Some(b) = build(&c) else { return Ok(()) };
+        let plan: Vec<(NodeId, Vec<u32>)> = b.graph.nodes()
+            .map(|v| (v, b.pending.inviters_of(v).map(|f| f.0).collect()))
+            .collect();
+        let queries: Vec<Query> = plan.iter().map(|(s, a)| Query { source: *s, accepted: a }).collect();
+        let want = run_on(2, &b, &queries, Degree(4));
+        for order in [VertexOrder::Degree, VertexOrder::Bfs] {
+            let (graph, new_id) = b.graph.renumbered(order);
+            // A permutation, and every edge maps to an edge.
+            let mut sorted = new_id.clone();
+            sorted.sort_unstable();
+            prop_assert!(sorted.iter().enumerate().all(|(i, &x)| x as usize == i));
+            prop_assert_eq!(graph.edge_count(), b.graph.edge_count());
+            for (u, v) in b.graph.edges() {
+                prop_assert!(graph.has_edge(NodeId(new_id[u.index()]), NodeId(new_id[v.index()])));
+            }
+            let roles = b.roles.renumbered(&new_id);
+            let accepted: Vec<Vec<u32>> = plan.iter()
+                .map(|(_, a)| a.iter().map(|&v| new_id[v as usize]).collect())
+                .collect();
+            let queries: Vec<Query> = plan.iter().zip(&accepted)
+                .map(|((s, _), a)| Query { source: NodeId(new_id[s.index()]), accepted: a })
+                .collect();
+            let got = reach_many(&graph, &roles, &queries, Degree(4), &NoProgress);
+            prop_assert_eq!(&got, &want, "{:?} order", order);
         }
     }
 }
