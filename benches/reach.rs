@@ -121,8 +121,9 @@ fn bench_reach(c: &mut Criterion) {
     group.finish();
 }
 
-/// The machine's memory read bandwidth, to set arcs scanned per second against: a
-/// sum over 1 GiB of `u32` (the type of a neighbour list), on 1 and 2 threads.
+/// The machine's memory limits, to set arcs scanned per second against: read
+/// bandwidth (a sum over 1 GiB of `u32`, the type of a neighbour list) and random
+/// 8-byte reads per second (a traversal's per-arc lookups), on 1 and 2 threads.
 fn bench_memory_bandwidth(c: &mut Criterion) {
     use rayon::prelude::*;
     let words: Vec<u32> = (0..(1u32 << 28)).collect();
@@ -141,6 +142,33 @@ fn bench_memory_bandwidth(c: &mut Criterion) {
                         .par_chunks(1 << 20)
                         .map(|c| c.iter().fold(0u32, |a, &x| a.wrapping_add(x)))
                         .reduce(|| 0, u32::wrapping_add)
+                })
+            });
+        });
+    }
+    group.finish();
+    // Random 8-byte reads, as a traversal's lookups of `seen`/`visit` words: 2^24
+    // reads at random positions of a 256 MiB table (larger than any cache).
+    let table: Vec<u64> = (0..(1u64 << 25)).collect();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+    let picks: Vec<u32> = (0..(1u32 << 24))
+        .map(|_| rng.random_range(0..(1u32 << 25)))
+        .collect();
+    let mut group = c.benchmark_group("memory_random_8B_reads_256MiB");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(1 << 24));
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        group.bench_function(format!("{threads}-threads"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    black_box(&picks)
+                        .par_chunks(1 << 16)
+                        .map(|c| c.iter().fold(0u64, |a, &i| a ^ table[i as usize]))
+                        .reduce(|| 0, |a, b| a ^ b)
                 })
             });
         });

@@ -171,9 +171,10 @@ impl ConnectionGraph {
         let mut ids = IdCounter::Table(Vec::new());
         let mut edges_read = 0u64;
         let mut self_loops = 0u64;
+        let bound = source.edges_upper_bound().unwrap_or(0);
         source.for_each_block(&mut |block| {
             edges_read += block.len() as u64;
-            self_loops += ids.count(block, edges_read);
+            self_loops += ids.count(block, edges_read.max(bound));
             Ok(())
         })?;
         // Number the nodes, lay out the offsets, turn counts into dense ids.
@@ -726,6 +727,13 @@ impl ConnectionGraph {
 pub trait EdgeBlocks: Sync {
     /// Calls `visit` with every block of edges, in order.
     fn for_each_block(&self, visit: &mut BlockVisitor<'_>) -> Result<()>;
+
+    /// About the most edges the source can hold (from its size), if known: lets
+    /// the loader keep a direct id table when the first blocks alone would look
+    /// sparse (files whose ids are not in ascending order).
+    fn edges_upper_bound(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// What [`EdgeBlocks::for_each_block`] calls with each block.
@@ -734,6 +742,10 @@ pub type BlockVisitor<'a> = dyn FnMut(&[(u64, u64)]) -> Result<()> + 'a;
 impl EdgeBlocks for &[(u64, u64)] {
     fn for_each_block(&self, f: &mut BlockVisitor<'_>) -> Result<()> {
         f(self)
+    }
+
+    fn edges_upper_bound(&self) -> Option<u64> {
+        Some(self.len() as u64)
     }
 }
 
@@ -760,7 +772,9 @@ pub fn available_memory() -> Option<u64> {
 /// Ids below this use a direct table (4 bytes per possible id); above it, a hash map.
 const TABLE_LIMIT: u64 = 1 << 27;
 /// The table is also abandoned when ids are sparse: more possible ids than
-/// `2 × edges + TABLE_SLACK`, so it never costs more than about 8 bytes per edge.
+/// `2 × edges + TABLE_SLACK`, where `edges` is the larger of the edges read so far
+/// and what the file's size allows ([`EdgeBlocks::edges_upper_bound`]), so it
+/// costs at most about 8 bytes per edge the file could hold (and never over 512 MiB).
 const TABLE_SLACK: u64 = 1 << 20;
 /// Marks an id as present in the table; the low bits count neighbours.
 const PRESENT: u32 = 1 << 31;
@@ -772,12 +786,12 @@ enum IdCounter {
 }
 
 impl IdCounter {
-    /// Counts one block, `edges_so_far` edges having been read with it; returns its
-    /// self-loops.
-    fn count(&mut self, block: &[(u64, u64)], edges_so_far: u64) -> u64 {
+    /// Counts one block, the file holding at least (or, from its size, at most)
+    /// `edges` edges; returns the block's self-loops.
+    fn count(&mut self, block: &[(u64, u64)], edges: u64) -> u64 {
         let max = block.par_iter().map(|&(a, b)| a.max(b)).max().unwrap_or(0);
         if let IdCounter::Table(t) = self
-            && (max >= TABLE_LIMIT || max >= 2 * edges_so_far + TABLE_SLACK)
+            && (max >= TABLE_LIMIT || max >= 2 * edges + TABLE_SLACK)
         {
             let map = t
                 .iter()

@@ -100,6 +100,19 @@ fn fill(
 }
 
 impl EdgeBlocks for EdgeListFile {
+    /// A plain edge line takes at least 4 bytes (`1 2\n`); compressed files are
+    /// assumed to shrink at most 4-fold.
+    fn edges_upper_bound(&self) -> Option<u64> {
+        let size = std::fs::metadata(&self.path).ok()?.len();
+        let mut magic = [0u8; 4];
+        let compressed = std::fs::File::open(&self.path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut magic))
+            .is_ok_and(|n| {
+                n >= 2 && (magic.starts_with(&[0x1f, 0x8b]) || magic == [0x28, 0xb5, 0x2f, 0xfd])
+            });
+        Some(if compressed { size } else { size / 4 })
+    }
+
     fn for_each_block(&self, f: &mut BlockVisitor<'_>) -> Result<()> {
         let path = self.path.as_path();
         let (mut reader, compressed) = open_decoded(path)?;
@@ -291,6 +304,27 @@ fn parse_u64(t: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
     use std::fmt::Write as _;
+
+    #[test]
+    fn size_bounds_the_edges_of_plain_and_compressed_files() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("e.txt");
+        std::fs::write(&plain, "10 20\n30 40\n").unwrap();
+        assert_eq!(
+            EdgeListFile::whitespace(&plain).edges_upper_bound(),
+            Some(3)
+        );
+        let gz = dir.path().join("e.txt.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(b"10 20\n30 40\n").unwrap();
+        let bytes = enc.finish().unwrap();
+        std::fs::write(&gz, &bytes).unwrap();
+        assert_eq!(
+            EdgeListFile::whitespace(&gz).edges_upper_bound(),
+            Some(bytes.len() as u64)
+        );
+    }
 
     #[test]
     fn streaming_blocks_keep_line_numbers_and_split_lines_correctly() {
