@@ -130,22 +130,12 @@ fn bench_memory_bandwidth(c: &mut Criterion) {
     let mut group = c.benchmark_group("memory_read_1GiB_u32");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(4 << 28));
-    for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool");
-        group.bench_function(format!("{threads}-threads"), |b| {
-            b.iter(|| {
-                pool.install(|| {
-                    black_box(&words)
-                        .par_chunks(1 << 20)
-                        .map(|c| c.iter().fold(0u32, |a, &x| a.wrapping_add(x)))
-                        .reduce(|| 0, u32::wrapping_add)
-                })
-            });
-        });
-    }
+    on_1_and_2_threads(&mut group, || {
+        black_box(&words)
+            .par_chunks(1 << 20)
+            .map(|c| c.iter().fold(0u32, |a, &x| a.wrapping_add(x)))
+            .reduce(|| 0, u32::wrapping_add)
+    });
     group.finish();
     // Random 8-byte reads, as a traversal's lookups of `seen`/`visit` words: 2^24
     // reads at random positions of a 256 MiB table (larger than any cache).
@@ -157,23 +147,29 @@ fn bench_memory_bandwidth(c: &mut Criterion) {
     let mut group = c.benchmark_group("memory_random_8B_reads_256MiB");
     group.sample_size(10);
     group.throughput(Throughput::Elements(1 << 24));
+    on_1_and_2_threads(&mut group, || {
+        black_box(&picks)
+            .par_chunks(1 << 16)
+            .map(|c| c.iter().fold(0u64, |a, &i| a ^ table[i as usize]))
+            .reduce(|| 0, |a, b| a ^ b)
+    });
+    group.finish();
+}
+
+/// Benchmarks `work` in a pool of 1 and of 2 threads.
+fn on_1_and_2_threads<R: Send>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    work: impl Fn() -> R + Sync,
+) {
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .expect("pool");
         group.bench_function(format!("{threads}-threads"), |b| {
-            b.iter(|| {
-                pool.install(|| {
-                    black_box(&picks)
-                        .par_chunks(1 << 16)
-                        .map(|c| c.iter().fold(0u64, |a, &i| a ^ table[i as usize]))
-                        .reduce(|| 0, |a, b| a ^ b)
-                })
-            });
+            b.iter(|| pool.install(|| black_box(work())));
         });
     }
-    group.finish();
 }
 
 criterion_group!(benches, bench_reach, bench_memory_bandwidth);

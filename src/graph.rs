@@ -593,24 +593,29 @@ impl ConnectionGraph {
         let mut seen = vec![false; n];
         let mut order = Vec::with_capacity(n);
         for &root in &by_degree {
-            if seen[root as usize] {
-                continue;
-            }
-            seen[root as usize] = true;
-            let mut head = order.len();
-            order.push(root);
-            while head < order.len() {
-                let v = order[head];
-                head += 1;
-                for &w in self.neighbors(NodeId(v)) {
-                    if !seen[w as usize] {
-                        seen[w as usize] = true;
-                        order.push(w);
-                    }
-                }
+            if !seen[root as usize] {
+                self.append_component(root, &mut seen, &mut order);
             }
         }
         order
+    }
+
+    /// Appends the unseen nodes of `start`'s component to `out` in breadth-first
+    /// order, marking them seen.
+    fn append_component(&self, start: u32, seen: &mut [bool], out: &mut Vec<u32>) {
+        seen[start as usize] = true;
+        let mut head = out.len();
+        out.push(start);
+        while head < out.len() {
+            let v = out[head];
+            head += 1;
+            for &w in self.neighbors(NodeId(v)) {
+                if !seen[w as usize] {
+                    seen[w as usize] = true;
+                    out.push(w);
+                }
+            }
+        }
     }
 }
 
@@ -702,20 +707,12 @@ impl ConnectionGraph {
                 continue;
             }
             count += 1;
-            seen[start] = true;
             queue.clear();
-            queue.push(u32::try_from(start).expect("node ids fit u32"));
-            let mut head = 0;
-            while head < queue.len() {
-                let v = queue[head];
-                head += 1;
-                for &w in self.neighbors(NodeId(v)) {
-                    if !seen[w as usize] {
-                        seen[w as usize] = true;
-                        queue.push(w);
-                    }
-                }
-            }
+            self.append_component(
+                u32::try_from(start).expect("node ids fit u32"),
+                &mut seen,
+                &mut queue,
+            );
             largest = largest.max(queue.len());
         }
         (count, largest)

@@ -2,15 +2,15 @@
 """Throughput against graph size (issue 7's README chart): exact reach at depth
 3 on the base graph, in sources per second of compute (load excluded), for
 netreach (-j 2, 1,000 sampled sources, its `-v` timing), python-igraph and
-networkit (the first --peer-sources of the same sources, a BFS each; networkit's
-BFS has no depth limit, so it explores whole components), on W1 (100k nodes, 1M
-edges), W2 (1M, 10M) and W3 (10M, 100M). networkx only on W1 and W2 (100
+networkit (the first 1,000, 200 and 20 of the same sources on W1, W2 and W3, a
+BFS each; networkit's BFS has no depth limit, so it explores whole components),
+on W1 (100k nodes, 1M edges), W2 (1M, 10M) and W3 (10M, 100M). networkx only on W1 and W2 (100
 sources), where it fits in memory. Writes docs/throughput.csv and
 docs/throughput.png (matplotlib).
 
 Usage (from the crate root; the workloads made by reach_w1.py, reach_w2.py and
 reach_w3.py; igraph, networkit, networkx and matplotlib in .venv):
-    .venv/bin/python benches/peers/throughput.py [--peer-sources 20]
+    .venv/bin/python benches/peers/throughput.py
 Not part of CI.
 """
 import argparse, csv, json, os, re, subprocess, sys
@@ -18,10 +18,10 @@ import argparse, csv, json, os, re, subprocess, sys
 sys.path.insert(0, os.path.dirname(__file__))
 from reach_w3 import EXE, PEER  # noqa: E402
 
-WORKLOADS = [  # name, edges (netreach, networkit), edges without comments (igraph), roles
-    ("W1", "bench-data/w1/edges.txt", "bench-data/w1/edges.txt", "bench-data/w1/roles.csv"),
-    ("W2", "bench-data/w2/edges.txt", "bench-data/w2/edges-plain.txt", "bench-data/w2/roles.csv"),
-    ("W3", "bench-data/w3/edges.txt", "bench-data/w3/edges-plain.txt", "bench-data/w3/nodes.csv"),
+WORKLOADS = [  # name, edges (netreach, networkit), edges without comments (igraph), roles, peer sources
+    ("W1", "bench-data/w1/edges.txt", "bench-data/w1/edges.txt", "bench-data/w1/roles.csv", 1000),
+    ("W2", "bench-data/w2/edges.txt", "bench-data/w2/edges-plain.txt", "bench-data/w2/roles.csv", 200),
+    ("W3", "bench-data/w3/edges.txt", "bench-data/w3/edges-plain.txt", "bench-data/w3/nodes.csv", 20),
 ]
 
 NX = r'''
@@ -48,14 +48,14 @@ def netreach(edges, roles, out):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--peer-sources", type=int, default=20)
+    ap.add_argument("--peer-sources", type=int, default=1000, help="at most this many sources for the peers")
     a = ap.parse_args()
     rows = []
-    for name, edges, plain, roles in WORKLOADS:
+    for name, edges, plain, roles, peer_sources in WORKLOADS:
         m, rate, arcs, sources = netreach(edges, roles, f"/tmp/throughput-{name}.csv")
         rows.append((name, m, "netreach", rate))
         print(f"{name}: {m:,} edges; netreach {rate:,.0f} sources/s ({arcs:,.0f} million arcs/s)", flush=True)
-        k = sources[:a.peer_sources]
+        k = sources[:min(peer_sources, a.peer_sources)]
         for tool in ("igraph", "networkit"):
             p = subprocess.run([sys.executable, "-c", PEER, tool, edges if tool == "networkit" else plain,
                                 roles, json.dumps(k)], capture_output=True, text=True)
