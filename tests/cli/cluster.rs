@@ -134,6 +134,30 @@ fn exact_reach_on_two_processes_of_two_workers_equals_one_process() {
 }
 
 #[test]
+fn one_process_of_three_workers_equals_the_plain_path() {
+    // Three workers: records are routed by `node mod 3`, not a power of two.
+    let dir = tempfile::tempdir().unwrap();
+    let rest = ["--all", "--max-degree", "3"];
+    let single = dir.path().join("single.csv");
+    netreach()
+        .args(reach_args(&single, &rest))
+        .assert()
+        .success();
+    let clustered = dir.path().join("cluster.csv");
+    let hosts = hostfile(dir.path(), 1);
+    let outs = run_cluster(&reach_args(&clustered, &rest), &hosts, 1, 3);
+    assert!(
+        outs[0].status.success(),
+        "{}",
+        String::from_utf8_lossy(&outs[0].stderr)
+    );
+    assert_eq!(
+        std::fs::read(single).unwrap(),
+        std::fs::read(clustered).unwrap()
+    );
+}
+
+#[test]
 fn approximate_reach_on_two_processes_of_two_workers_equals_one_process() {
     let (single, cluster) = single_and_cluster(&["--all", "--approx", "--precision", "6"]);
     assert!(single.len() > 10_000);
