@@ -772,8 +772,19 @@ fn reach_on_cluster(
     plan: &[(NodeId, Option<usize>)],
     accepted: &[Vec<u32>],
 ) -> Result<Option<Vec<netreach::ReachCounts>>> {
-    let args: Vec<String> = std::env::args().collect();
-    let digest = cluster::job_digest(&args, graph, roles);
+    let queries: Vec<OwnedQuery> = plan
+        .iter()
+        .zip(accepted)
+        .map(|(&(source, _), acc)| OwnedQuery {
+            source,
+            accepted: acc.clone(),
+        })
+        .collect();
+    let settings = format!(
+        "max {} approx {} precision {} workers {} hosts {:?}",
+        a.max_degree, a.approx, a.precision, c.workers, c.hosts
+    );
+    let digest = cluster::job_digest(graph, roles, &queries, &settings);
     let counts = if a.approx {
         cluster::approx_reach_all(
             c,
@@ -784,14 +795,6 @@ fn reach_on_cluster(
             a.precision,
         )?
     } else {
-        let queries: Vec<OwnedQuery> = plan
-            .iter()
-            .zip(accepted)
-            .map(|(&(source, _), acc)| OwnedQuery {
-                source,
-                accepted: acc.clone(),
-            })
-            .collect();
         cluster::reach_many(
             c,
             digest,

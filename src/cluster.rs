@@ -34,7 +34,7 @@
 //! # Failures
 //! Connections are made by netreach (then handed to timely) with a deadline: a
 //! process that cannot reach a peer, or waits in vain for one, exits 1 naming the
-//! host. Processes compare a digest of their arguments and inputs when they
+//! host. Processes compare a digest of their inputs and queries when they
 //! connect. A peer that dies mid-run breaks its TCP connections; timely reports
 //! that as a panic, which netreach turns into exit 1 with a message, removing any
 //! output still being written.
@@ -128,26 +128,19 @@ impl Cluster {
     }
 }
 
-/// A digest of what a process computes on: its arguments (minus `--process`) and
-/// its graph and roles. Processes refuse to work together when digests differ.
-pub fn job_digest(args: &[String], graph: &ConnectionGraph, roles: &RoleMap) -> u64 {
+/// A digest of what a process computes on: its graph and roles, its queries
+/// (sources and accepted inviters, which capture the sources, invitations,
+/// strategies and seed) and `settings` (degrees, precision, cluster shape).
+/// Processes refuse to work together when digests differ; paths, output and
+/// verbosity flags may differ between them.
+pub fn job_digest(
+    graph: &ConnectionGraph,
+    roles: &RoleMap,
+    queries: &[OwnedQuery],
+    settings: &str,
+) -> u64 {
     let mut h = Fnv::default();
-    let mut skip = false;
-    for a in args.iter().skip(1) {
-        if skip {
-            skip = false;
-            continue;
-        }
-        if a == "--process" {
-            skip = true;
-            continue;
-        }
-        if a.starts_with("--process=") {
-            continue;
-        }
-        h.bytes(a.as_bytes());
-        h.bytes(&[0]);
-    }
+    h.bytes(settings.as_bytes());
     h.bytes(&(graph.node_count() as u64).to_le_bytes());
     h.bytes(&graph.edge_count().to_le_bytes());
     for v in graph.nodes() {
@@ -155,6 +148,14 @@ pub fn job_digest(args: &[String], graph: &ConnectionGraph, roles: &RoleMap) -> 
             h.bytes(&w.to_le_bytes());
         }
         h.bytes(&[roles.code_of(v.0)]);
+    }
+    h.bytes(&(queries.len() as u64).to_le_bytes());
+    for q in queries {
+        h.bytes(&q.source.0.to_le_bytes());
+        h.bytes(&(q.accepted.len() as u64).to_le_bytes());
+        for &f in &q.accepted {
+            h.bytes(&f.to_le_bytes());
+        }
     }
     h.0
 }
@@ -268,7 +269,7 @@ fn connect_to(c: &Cluster, j: usize, digest: u64, deadline: Instant) -> Result<T
     stream.read_exact(&mut answer).map_err(io)?;
     if answer[0] != 1 {
         return Err(c.fail(format!(
-            "process {j} at {host} runs a different job (arguments, graph or roles differ); start every process with the same arguments and input files"
+            "process {j} at {host} runs a different job (graph, roles, sources, invitations, strategies or settings differ); start every process with the same arguments and input files"
         )));
     }
     stream.set_read_timeout(None).map_err(io)?;
@@ -306,7 +307,7 @@ fn accept_from(
     stream.write_all(&[u8::from(same)]).map_err(io)?;
     if !same {
         return Err(c.fail(format!(
-            "process {index} at {} runs a different job (arguments, graph or roles differ); start every process with the same arguments and input files",
+            "process {index} at {} runs a different job (graph, roles, sources, invitations, strategies or settings differ); start every process with the same arguments and input files",
             c.hosts[index]
         )));
     }
