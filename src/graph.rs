@@ -186,8 +186,9 @@ impl ConnectionGraph {
                 path: path.to_path_buf(),
             });
         }
-        // Before the big allocations: the arcs (4 bytes each) and fill counters.
-        let needed = total * 4 + n as u64 * 4;
+        // Before the big allocations: the arcs (4 bytes each), fill counters and
+        // range tags (6 bytes per node).
+        let needed = total * 4 + n as u64 * 6;
         if let Some(available) = available_memory()
             && needed > available
         {
@@ -198,26 +199,9 @@ impl ConnectionGraph {
             });
         }
         let arcs = usize::try_from(total).expect("arcs fit in memory");
-        let slots: Vec<AtomicU32> = (0..arcs).map(|_| AtomicU32::new(0)).collect();
-        let fill: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
-        // Pass 2: scatter both arcs of every edge.
-        source.for_each_block(&mut |block| {
-            let ok = block.par_iter().all(|&(a, b)| {
-                if a == b {
-                    return true;
-                }
-                let (Some(u), Some(v)) = (map.get(a), map.get(b)) else { return false };
-                place(&offsets, &fill, &slots, u, v) && place(&offsets, &fill, &slots, v, u)
-            });
-            if ok {
-                Ok(())
-            } else {
-                Err(Error::format(path, "the file changed while it was being read; expected the same edges on the second pass"))
-            }
-        })?;
+        let mut targets = vec![0u32; arcs];
+        place_arcs(source, &map, &offsets, &mut targets, path)?;
         drop(map);
-        drop(fill);
-        let targets: Vec<u32> = slots.into_iter().map(AtomicU32::into_inner).collect();
         Ok(Self::finish(
             NodeIds::Int(ids),
             offsets,
@@ -773,7 +757,8 @@ const TABLE_LIMIT: u64 = 1 << 27;
 /// and what the file's size allows ([`EdgeBlocks::edges_upper_bound`]), so it
 /// costs at most about 8 bytes per edge the file could hold (and never over 512 MiB).
 const TABLE_SLACK: u64 = 1 << 20;
-/// Marks an id as present in the table; the low bits count neighbours.
+/// Marks an id seen only in self-loops as present; the low bits count neighbours
+/// (a count above zero marks the id present by itself).
 const PRESENT: u32 = 1 << 31;
 
 /// Pass-1 state: which external ids occur and how many neighbours each has.
@@ -795,7 +780,7 @@ impl IdCounter {
                 .enumerate()
                 .filter_map(|(id, c)| {
                     let c = c.load(Ordering::Relaxed);
-                    (c & PRESENT != 0).then_some((id as u64, c & !PRESENT))
+                    (c != 0).then_some((id as u64, c & !PRESENT))
                 })
                 .collect();
             *self = IdCounter::Hash(map);
@@ -816,10 +801,9 @@ impl IdCounter {
                             t[a].fetch_or(PRESENT, Ordering::Relaxed);
                             1u64
                         } else {
+                            // A count above zero marks the id present too.
                             t[a].fetch_add(1, Ordering::Relaxed);
-                            t[a].fetch_or(PRESENT, Ordering::Relaxed);
                             t[b].fetch_add(1, Ordering::Relaxed);
-                            t[b].fetch_or(PRESENT, Ordering::Relaxed);
                             0
                         }
                     })
@@ -854,7 +838,7 @@ impl IdCounter {
                 let mut offsets = vec![0u64];
                 let mut total = 0u64;
                 for (id, slot) in table.iter_mut().enumerate() {
-                    if *slot & PRESENT != 0 {
+                    if *slot != 0 {
                         total += u64::from(*slot & !PRESENT);
                         offsets.push(total);
                         *slot = u32::try_from(ids.len()).map_err(|_| too_many())?;
@@ -906,27 +890,93 @@ impl IdMap {
     }
 }
 
-/// Writes arc `u -> v` into the next free slot of `u`; false if `u`'s list is full
-/// (the input changed between passes).
-#[inline]
-fn place(offsets: &[u64], fill: &[AtomicU32], slots: &[AtomicU32], u: u32, v: u32) -> bool {
-    let u = u as usize;
-    let k = u64::from(fill[u].fetch_add(1, Ordering::Relaxed));
-    let pos = offsets[u] + k;
-    if pos >= offsets[u + 1] {
-        return false;
+/// The arcs of a piece of a block, by the node range of their tail.
+type ArcsByRange = Vec<Vec<(u32, u32)>>;
+
+/// Pass 2 of [`ConnectionGraph::from_edge_blocks`]: places both arcs of every
+/// edge into `targets` laid out by `offsets`.
+fn place_arcs(
+    source: &dyn EdgeBlocks,
+    map: &IdMap,
+    offsets: &[u64],
+    targets: &mut [u32],
+    path: &Path,
+) -> Result<()> {
+    // Pass 2: place both arcs of every edge, without atomics: each block's arcs
+    // are binned by the node range of their tail, then every range is filled
+    // by one task, writing only its own slice of the arcs.
+    let changed = || {
+        Error::format(
+            path,
+            "the file changed while it was being read; expected the same edges on the second pass",
+        )
+    };
+    let ranges = split_by_arcs(offsets, targets, rayon::current_num_threads() * 8);
+    let mut range_of = vec![0u16; offsets.len() - 1];
+    for (r, (lo, hi, _)) in ranges.iter().enumerate() {
+        range_of[*lo..*hi].fill(u16::try_from(r).expect("few ranges"));
     }
-    slots[usize::try_from(pos).expect("arc index fits usize")].store(v, Ordering::Relaxed);
-    true
+    let mut parts: Vec<(usize, Vec<u32>, &mut [u32])> = ranges
+        .into_iter()
+        .map(|(lo, hi, slice)| (lo, vec![0u32; hi - lo], slice))
+        .collect();
+    let bins = parts.len();
+    source.for_each_block(&mut |block| {
+        let binned: Option<Vec<ArcsByRange>> = block
+            .par_chunks(1 << 14)
+            .map(|edges| {
+                let mut out = vec![Vec::new(); bins];
+                for &(a, b) in edges {
+                    if a != b {
+                        let (u, v) = (map.get(a)?, map.get(b)?);
+                        out[usize::from(range_of[u as usize])].push((u, v));
+                        out[usize::from(range_of[v as usize])].push((v, u));
+                    }
+                }
+                Some(out)
+            })
+            .collect();
+        let binned = binned.ok_or_else(changed)?;
+        let ok = parts
+            .par_iter_mut()
+            .enumerate()
+            .all(|(r, (lo, fill, slice))| {
+                let base = offsets[*lo];
+                binned.iter().flat_map(|b| &b[r]).all(|&(u, v)| {
+                    let (u, i) = (u as usize, u as usize - *lo);
+                    let pos = offsets[u] + u64::from(fill[i]);
+                    if pos >= offsets[u + 1] {
+                        return false;
+                    }
+                    slice[usize::try_from(pos - base).expect("arc index")] = v;
+                    fill[i] += 1;
+                    true
+                })
+            });
+        if ok { Ok(()) } else { Err(changed()) }
+    })?;
+    // Every list must be full, or the file shrank between the passes.
+    let full = parts.par_iter().all(|(lo, fill, _)| {
+        fill.iter()
+            .enumerate()
+            .all(|(i, &f)| u64::from(f) == offsets[lo + i + 1] - offsets[lo + i])
+    });
+    if !full {
+        return Err(changed());
+    }
+    Ok(())
 }
 
-/// Sorts and deduplicates every neighbour list in place, in parallel over
-/// balanced node ranges; returns the kept length of every list.
-fn sort_and_dedup_lists(offsets: &[u64], targets: &mut [u32]) -> Vec<u32> {
+/// Splits the nodes into about `pieces` consecutive ranges holding similar numbers
+/// of arcs, each with its slice of `targets`: `(first node, end node, arcs)`.
+fn split_by_arcs<'a>(
+    offsets: &[u64],
+    targets: &'a mut [u32],
+    pieces: usize,
+) -> Vec<(usize, usize, &'a mut [u32])> {
     let n = offsets.len() - 1;
     let total = targets.len();
-    let pieces = (rayon::current_num_threads() * 8).max(1);
-    // Split nodes into ranges holding about total/pieces arcs each.
+    let pieces = pieces.max(1);
     let mut bounds = vec![0usize];
     let step = (total / pieces).max(1);
     let mut next = step;
@@ -949,6 +999,13 @@ fn sort_and_dedup_lists(offsets: &[u64], targets: &mut [u32]) -> Vec<u32> {
         rest = tail;
         consumed = end;
     }
+    chunks
+}
+
+/// Sorts and deduplicates every neighbour list in place, in parallel over
+/// balanced node ranges; returns the kept length of every list.
+fn sort_and_dedup_lists(offsets: &[u64], targets: &mut [u32]) -> Vec<u32> {
+    let chunks = split_by_arcs(offsets, targets, rayon::current_num_threads() * 8);
     let kept: Vec<Vec<u32>> = chunks
         .into_par_iter()
         .map(|(lo, hi, chunk)| {

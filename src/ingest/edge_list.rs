@@ -237,6 +237,79 @@ fn count_lines(chunk: &[u8]) -> u64 {
 }
 
 fn parse_chunk(chunk: &[u8], fields: Fields) -> std::result::Result<Vec<(u64, u64)>, LineError> {
+    if let Fields::Whitespace = fields
+        && let Some(edges) = fast_whitespace_chunk(chunk)
+    {
+        return Ok(edges);
+    }
+    parse_lines(chunk, fields)
+}
+
+/// The common case of a whitespace edge list, in one pass over the bytes: lines of
+/// `[ \t]*DIGITS[ \t]+DIGITS` followed by `[ \t]` and anything, or by `\r?\n` or
+/// the end; blank and `#`/`%` lines. `None` at anything else (a bad line, other
+/// whitespace, an overflow), and [`parse_lines`] takes the chunk over: it accepts
+/// everything this does, with the same result, and reports errors.
+fn fast_whitespace_chunk(chunk: &[u8]) -> Option<Vec<(u64, u64)>> {
+    let is_blank = |c: u8| c == b' ' || c == b'\t';
+    let len = chunk.len();
+    let skip_blanks = |mut at: usize| {
+        while at < len && is_blank(chunk[at]) {
+            at += 1;
+        }
+        at
+    };
+    // Digits at `at`: the value and the index after them.
+    let number = |mut at: usize| -> Option<(u64, usize)> {
+        let start = at;
+        let mut value: u64 = 0;
+        while at < len && chunk[at].is_ascii_digit() {
+            value = value
+                .checked_mul(10)?
+                .checked_add(u64::from(chunk[at] - b'0'))?;
+            at += 1;
+        }
+        (at > start).then_some((value, at))
+    };
+    let line_end = |at: usize| memchr::memchr(b'\n', &chunk[at..]).map_or(len, |p| at + p + 1);
+    // A line end at `at` (`\n`, `\r\n`, a final `\r` or the end): where the next line starts.
+    let after_line_end = |at: usize| match chunk.get(at) {
+        None => Some(at),
+        Some(b'\n') => Some(at + 1),
+        Some(b'\r') if chunk.get(at + 1).is_none_or(|&c| c == b'\n') => Some(at + 2),
+        Some(_) => None,
+    };
+    let mut edges = Vec::with_capacity(len / 12);
+    let mut pos = 0;
+    while pos < len {
+        pos = skip_blanks(pos);
+        if pos == len {
+            break;
+        }
+        if matches!(chunk[pos], b'#' | b'%') {
+            pos = line_end(pos);
+            continue;
+        }
+        if let Some(next) = after_line_end(pos) {
+            pos = next;
+            continue;
+        }
+        let (from, after_from) = number(pos)?;
+        if !chunk.get(after_from).copied().is_some_and(is_blank) {
+            return None;
+        }
+        let (to, after_to) = number(skip_blanks(after_from))?;
+        pos = match chunk.get(after_to) {
+            Some(&c) if is_blank(c) => line_end(after_to),
+            _ => after_line_end(after_to)?,
+        };
+        edges.push((from, to));
+    }
+    Some(edges)
+}
+
+/// Line by line, for every field layout; names the first bad line.
+fn parse_lines(chunk: &[u8], fields: Fields) -> std::result::Result<Vec<(u64, u64)>, LineError> {
     let mut edges = Vec::with_capacity(chunk.len() / 12);
     for (i, raw) in chunk.split(|&b| b == b'\n').enumerate() {
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -304,6 +377,60 @@ fn parse_u64(t: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
     use std::fmt::Write as _;
+
+    #[test]
+    fn the_fast_path_agrees_with_the_line_parser() {
+        // Random files from pieces of good and bad lines (digits, blanks, line
+        // ends, comments, junk, overflow): whenever the fast path answers, it
+        // answers as the line parser does; on well-formed files it always answers.
+        let pieces: [&[u8]; 18] = [
+            b"12 34\n",
+            b"0\t7\r\n",
+            b" 5  6 w x\n",
+            b"8 9",
+            b"\n",
+            b"\r\n",
+            b"# c 1\n",
+            b"%\n",
+            b" ",
+            b"\t",
+            b"3",
+            b"x",
+            b"\r",
+            b"\x0c",
+            b"-1 2\n",
+            b"18446744073709551615 1\n",
+            b"18446744073709551616 1\n",
+            b"4 5\r6\n",
+        ];
+        let mut state = 7u64;
+        let mut answered = 0;
+        for case in 0..20_000 {
+            let count = (case % 12) + 1;
+            let bytes: Vec<u8> = (0..count)
+                .flat_map(|_| {
+                    state = crate::generate::splitmix(state);
+                    pieces[usize::try_from(state % pieces.len() as u64).unwrap()]
+                        .iter()
+                        .copied()
+                })
+                .collect();
+            let slow = parse_lines(&bytes, Fields::Whitespace).ok();
+            if let Some(fast) = fast_whitespace_chunk(&bytes) {
+                assert_eq!(Some(fast), slow, "{:?}", String::from_utf8_lossy(&bytes));
+                answered += 1;
+            }
+        }
+        assert!(
+            answered > 2_000,
+            "the fast path answered only {answered} cases"
+        );
+        let good = b"# c\r\n1 2\n\t3\t4 x y\r\n\n  % c\n18446744073709551615 0\r\n5 6";
+        let fast = fast_whitespace_chunk(good).expect("well-formed");
+        assert_eq!(fast, vec![(1, 2), (3, 4), (u64::MAX, 0), (5, 6)]);
+        assert_eq!(Some(fast), parse_lines(good, Fields::Whitespace).ok());
+        assert!(fast_whitespace_chunk(b"18446744073709551616 0\n").is_none());
+    }
 
     #[test]
     fn size_bounds_the_edges_of_plain_and_compressed_files() {
