@@ -463,7 +463,9 @@ impl<D: timely::ExchangeData + Clone> Rounds<D> {
         let now = *self.input.time();
         self.input.advance_to(now + 1);
         while self.probe.less_than(&(now + 1)) {
-            worker.step();
+            // Park until a message or progress arrives instead of spinning: on a
+            // shared machine a spinning worker takes the core its peers need.
+            worker.step_or_park(None);
         }
         self.inbox.borrow_mut().remove(&now).unwrap_or_default()
     }
