@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -561,6 +562,31 @@ where
         .map_err(err)
 }
 
+/// The chart [`figure`] builds.
+type Figure<'a, DB, X, Y> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
+/// A chart filling the whole figure: `title` as its caption, the house margins,
+/// and `y_label_area` pixels for the y labels.
+fn figure<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label_area: u32,
+    x: X,
+    y: Y,
+) -> DrawResult<Figure<'a, DB, X, Y>> {
+    ChartBuilder::on(root)
+        .caption(title, title_style(34))
+        .margin(30)
+        .x_label_area_size(80)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
 fn title_style(size: u32) -> TextStyle<'static> {
     let size = if size >= 34 { 30 } else { size };
     (FONT, size).into_font().into()
@@ -774,13 +800,7 @@ fn draw_distribution<DB: DrawingBackend>(
         .flatten()
         .copied()
         .fold(1.0f64, f64::max);
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style(34))
-        .margin(30)
-        .x_label_area_size(80)
-        .y_label_area_size(110)
-        .build_cartesian_2d(0.0..max * 1.05, 0.0..1.0)
-        .map_err(err)?;
+    let mut chart = figure(root, title, 110, 0.0..max * 1.05, 0.0..1.0)?;
     chart
         .configure_mesh()
         .x_desc(format!(
@@ -852,13 +872,7 @@ fn draw_over_time<DB: DrawingBackend>(
         .map(|(m, l, _)| if l.is_finite() { l.min(m) } else { m })
         .fold(max, f64::min);
     let (w0, w1) = (f64::from(d.weeks[0]), f64::from(d.last_week()));
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style(34))
-        .margin(30)
-        .x_label_area_size(80)
-        .y_label_area_size(110)
-        .build_cartesian_2d(w0..w1, (lowest * 0.95)..(max * 1.05))
-        .map_err(err)?;
+    let mut chart = figure(root, title, 110, w0..w1, (lowest * 0.95)..(max * 1.05))?;
     chart
         .configure_mesh()
         .x_desc("Week")
@@ -929,13 +943,13 @@ fn draw_cost_benefit<DB: DrawingBackend>(
     let xmax = pts.iter().map(|p| p.1).fold(0.5f64, f64::max);
     let ymax = pts.iter().map(|p| p.2).fold(1.0f64, f64::max);
     let ymin = pts.iter().map(|p| p.2).fold(0.0f64, f64::min);
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style(34))
-        .margin(30)
-        .x_label_area_size(80)
-        .y_label_area_size(110)
-        .build_cartesian_2d(-xmax * 0.05..xmax * 1.3, (ymin - 0.05 * ymax)..ymax * 1.15)
-        .map_err(err)?;
+    let mut chart = figure(
+        root,
+        title,
+        110,
+        -xmax * 0.05..xmax * 1.3,
+        (ymin - 0.05 * ymax)..ymax * 1.15,
+    )?;
     chart
         .configure_mesh()
         .x_desc("Fake accounts accepted per person (mean)")
@@ -981,13 +995,13 @@ fn draw_degrees<DB: DrawingBackend>(
         .collect();
     let xmax = pts.iter().map(|p| p.0).fold(2.0f64, f64::max);
     let ymax = pts.iter().map(|p| p.1).fold(2.0f64, f64::max);
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, title_style(34))
-        .margin(30)
-        .x_label_area_size(80)
-        .y_label_area_size(120)
-        .build_cartesian_2d((1.0..xmax * 1.5).log_scale(), (0.8..ymax * 1.5).log_scale())
-        .map_err(err)?;
+    let mut chart = figure(
+        root,
+        title,
+        120,
+        (1.0..xmax * 1.5).log_scale(),
+        (0.8..ymax * 1.5).log_scale(),
+    )?;
     chart
         .configure_mesh()
         .x_desc("Connections (log scale)")
@@ -1037,13 +1051,7 @@ pub fn draw_advice_chart(
             root.fill(&WHITE).map_err(err)?;
             let xmax = points.last().map_or(1, |p| p.0).max(1) as f64;
             let ymax = points.iter().flat_map(|p| p.1).fold(1.0f64, f64::max);
-            let mut chart = ChartBuilder::on(root)
-                .caption(&title, title_style(34))
-                .margin(30)
-                .x_label_area_size(80)
-                .y_label_area_size(110)
-                .build_cartesian_2d(0.0..xmax, 0.0..ymax * 1.1)
-                .map_err(err)?;
+            let mut chart = figure(root, &title, 110, 0.0..xmax, 0.0..ymax * 1.1)?;
             chart
                 .configure_mesh()
                 .x_desc("Invitations accepted, in ranked order")

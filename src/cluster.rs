@@ -62,7 +62,7 @@ use timely::worker::Worker;
 use crate::error::{Error, Location, Result};
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::reach::approx::{counter_estimate, level_counts, own_registers, self_estimates};
-use crate::reach::exact::{LANES, Sliced};
+use crate::reach::exact::{LANES, LaneTally};
 use crate::reach::{Counts, Degree, ReachCounts};
 use crate::roles::RoleMap;
 
@@ -142,26 +142,27 @@ pub fn job_digest(
 ) -> u64 {
     let mut h = Fnv::default();
     h.bytes(settings.as_bytes());
-    h.bytes(&(graph.node_count() as u64).to_le_bytes());
-    h.bytes(&graph.edge_count().to_le_bytes());
+    h.word(graph.node_count() as u64);
+    h.word(graph.edge_count());
     for v in graph.nodes() {
         for &w in graph.neighbors(v) {
-            h.bytes(&w.to_le_bytes());
+            h.word(u64::from(w));
         }
-        h.bytes(&[roles.code_of(v.0)]);
+        h.word(u64::from(roles.code_of(v.0)));
     }
-    h.bytes(&(queries.len() as u64).to_le_bytes());
+    h.word(queries.len() as u64);
     for q in queries {
-        h.bytes(&q.source.0.to_le_bytes());
-        h.bytes(&(q.accepted.len() as u64).to_le_bytes());
+        h.word(u64::from(q.source.0));
+        h.word(q.accepted.len() as u64);
         for &f in &q.accepted {
-            h.bytes(&f.to_le_bytes());
+            h.word(u64::from(f));
         }
     }
     h.0
 }
 
-/// FNV-1a, 64 bits: stable across machines and builds.
+/// FNV-1a, 64 bits (over bytes, or over whole numbers): stable across machines
+/// and builds.
 struct Fnv(u64);
 
 impl Default for Fnv {
@@ -173,8 +174,13 @@ impl Default for Fnv {
 impl Fnv {
     fn bytes(&mut self, b: &[u8]) {
         for &x in b {
-            self.0 = (self.0 ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
+            self.word(u64::from(x));
         }
+    }
+
+    /// One step per number rather than per byte: the digest reads every arc.
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0 ^ w).wrapping_mul(0x0100_0000_01b3);
     }
 }
 
@@ -580,22 +586,17 @@ fn exact_worker(
                     next[l] |= new;
                 }
             }
-            let mut sliced = [Sliced::ZERO; 3];
+            let mut tally = LaneTally::ZERO;
             for &l in &found {
                 let v = u32::try_from(l * peers + me).expect("node ids fit u32");
-                sliced[0].add(next[l]);
-                match roles.code_of(v) {
-                    1 => sliced[1].add(next[l]),
-                    2 => sliced[2].add(next[l]),
-                    _ => {}
-                }
+                tally.add(next[l], roles.code_of(v));
             }
             for lane in 0..batch.len() {
-                let c = [0, 1, 2].map(|k| sliced[k].lane(lane));
-                if c != [0, 0, 0] {
+                let c = tally.counts(lane);
+                if c != Counts::default() {
                     let q = u32::try_from(b * LANES + lane).expect("queries fit u32");
                     let k = u8::try_from(level).expect("degree fits u8");
-                    partial.push((q, k, c[0], c[1], c[2]));
+                    partial.push((q, k, c.nodes, c.recruiters, c.hiring_managers));
                 }
             }
             for &l in &frontier {

@@ -512,17 +512,12 @@ impl ConnectionGraph {
     /// for output and map queries through `new_id`. Time O(n log n + arcs log d)
     /// for degree order, O(n + arcs log d) for BFS order; memory a second CSR.
     pub fn renumbered(&self, order: VertexOrder) -> (ConnectionGraph, Vec<u32>) {
-        const GROUP: usize = 4096;
         let n = self.node_count();
         let old_of_new: Vec<u32> = match order {
             VertexOrder::Given => (0..n)
                 .map(|v| u32::try_from(v).expect("fits u32"))
                 .collect(),
-            VertexOrder::Degree => {
-                let mut v: Vec<u32> = self.nodes().map(|x| x.0).collect();
-                v.par_sort_by_key(|&x| (std::cmp::Reverse(self.neighbor_count(NodeId(x))), x));
-                v
-            }
+            VertexOrder::Degree => self.by_degree(),
             VertexOrder::Bfs => self.bfs_order(),
         };
         let mut new_id = vec![0u32; n];
@@ -537,19 +532,11 @@ impl ConnectionGraph {
             offsets.push(total);
         }
         let mut targets = vec![0u32; self.targets.len()];
-        // Fill and sort the lists in parallel, a group of nodes per task.
-        let mut pieces: Vec<(usize, &mut [u32])> = Vec::with_capacity(n.div_ceil(GROUP));
-        let mut rest: &mut [u32] = &mut targets;
-        for start in (0..n).step_by(GROUP) {
-            let end = (start + GROUP).min(n);
-            let len = usize::try_from(offsets[end] - offsets[start]).expect("fits usize");
-            let (head, tail) = rest.split_at_mut(len);
-            pieces.push((start, head));
-            rest = tail;
-        }
-        pieces.into_par_iter().for_each(|(start, piece)| {
+        // Fill and sort the lists in parallel, a balanced range of nodes per task.
+        let ranges = split_by_arcs(&offsets, &mut targets, rayon::current_num_threads() * 8);
+        ranges.into_par_iter().for_each(|(lo, hi, piece)| {
             let mut at = 0;
-            for &old in &old_of_new[start..(start + GROUP).min(n)] {
+            for &old in &old_of_new[lo..hi] {
                 let list = self.neighbors(NodeId(old));
                 let dst = &mut piece[at..at + list.len()];
                 for (d, &w) in dst.iter_mut().zip(list) {
@@ -568,15 +555,20 @@ impl ConnectionGraph {
         (graph, new_id)
     }
 
+    /// Every node, most neighbours first (ties by id).
+    fn by_degree(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self.nodes().map(|x| x.0).collect();
+        v.par_sort_by_key(|&x| (std::cmp::Reverse(self.neighbor_count(NodeId(x))), x));
+        v
+    }
+
     /// Nodes in breadth-first order from the node with the most neighbours, then
     /// from the unvisited node with the most neighbours, and so on.
     fn bfs_order(&self) -> Vec<u32> {
         let n = self.node_count();
-        let mut by_degree: Vec<u32> = self.nodes().map(|x| x.0).collect();
-        by_degree.par_sort_by_key(|&x| (std::cmp::Reverse(self.neighbor_count(NodeId(x))), x));
         let mut seen = vec![false; n];
         let mut order = Vec::with_capacity(n);
-        for &root in &by_degree {
+        for root in self.by_degree() {
             if !seen[root as usize] {
                 self.append_component(root, &mut seen, &mut order);
             }

@@ -479,6 +479,22 @@ pub fn write_network(
     Ok((edges_path, nodes_path))
 }
 
+/// The `strategy` column: the spelling of each row's strategy (an index into `spell`).
+fn strategy_column(spell: &[String], strategies: impl Iterator<Item = usize>) -> Column {
+    Column::new(
+        "strategy".into(),
+        strategies.map(|s| spell[s].as_str()).collect::<Vec<&str>>(),
+    )
+}
+
+/// The `sweep_value` column: each row's strategy's sweep value, if any.
+fn sweep_column(sweep: &[Option<f64>], strategies: impl Iterator<Item = usize>) -> Column {
+    Column::new(
+        "sweep_value".into(),
+        strategies.map(|s| sweep[s]).collect::<Vec<Option<f64>>>(),
+    )
+}
+
 /// A column of external ids for `nodes` (integers or strings, as the graph has them).
 fn id_column(name: &str, ids: &NodeIds, nodes: impl Iterator<Item = NodeId>) -> Column {
     match ids {
@@ -575,18 +591,8 @@ pub fn simulation_tables(
             rep(d).map(|o| o.replicate).collect::<Vec<u32>>(),
         ),
         id_column("person", ids, rep(d).map(|o| o.person)),
-        Column::new(
-            "strategy".into(),
-            rep(d)
-                .map(|o| spell[o.strategy].as_str())
-                .collect::<Vec<&str>>(),
-        ),
-        Column::new(
-            "sweep_value".into(),
-            rep(d)
-                .map(|o| sweep[o.strategy])
-                .collect::<Vec<Option<f64>>>(),
-        ),
+        strategy_column(&spell, rep(d).map(|o| o.strategy)),
+        sweep_column(&sweep, rep(d).map(|o| o.strategy)),
         Column::new("week".into(), rep(d).map(|o| o.week).collect::<Vec<u32>>()),
         Column::new(
             "degree".into(),
@@ -650,18 +656,8 @@ pub fn simulation_tables(
             obs.iter().map(|o| o.replicate).collect::<Vec<u32>>(),
         ),
         id_column("person", ids, obs.iter().map(|o| o.person)),
-        Column::new(
-            "strategy".into(),
-            obs.iter()
-                .map(|o| spell[o.strategy].as_str())
-                .collect::<Vec<&str>>(),
-        ),
-        Column::new(
-            "sweep_value".into(),
-            obs.iter()
-                .map(|o| sweep[o.strategy])
-                .collect::<Vec<Option<f64>>>(),
-        ),
+        strategy_column(&spell, obs.iter().map(|o| o.strategy)),
+        sweep_column(&sweep, obs.iter().map(|o| o.strategy)),
         Column::new(
             "week".into(),
             obs.iter().map(|o| o.week).collect::<Vec<u32>>(),
@@ -691,18 +687,8 @@ pub fn simulation_tables(
     // Summary.
     let rows = summarize(exp, obs);
     let summary = DataFrame::new_infer_height(vec![
-        Column::new(
-            "strategy".into(),
-            rows.iter()
-                .map(|r| spell[r.strategy].as_str())
-                .collect::<Vec<&str>>(),
-        ),
-        Column::new(
-            "sweep_value".into(),
-            rows.iter()
-                .map(|r| sweep[r.strategy])
-                .collect::<Vec<Option<f64>>>(),
-        ),
+        strategy_column(&spell, rows.iter().map(|r| r.strategy)),
+        sweep_column(&sweep, rows.iter().map(|r| r.strategy)),
         Column::new(
             "week".into(),
             rows.iter().map(|r| r.week).collect::<Vec<u32>>(),

@@ -58,14 +58,25 @@ pub(crate) fn open_decoded(path: &Path) -> Result<(Box<dyn Read + Send>, Option<
     let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
     let mut r = BufReader::with_capacity(1 << 16, file);
     let head = r.fill_buf().map_err(|e| Error::io("read", path, e))?;
+    match compression(head) {
+        Some("gzip") => Ok((Box::new(flate2::read::MultiGzDecoder::new(r)), Some("gzip"))),
+        Some(_) => {
+            let d = zstd::stream::read::Decoder::with_buffer(r)
+                .map_err(|e| Error::io("read", path, e))?;
+            Ok((Box::new(d), Some("zstd")))
+        }
+        None => Ok((Box::new(r), None)),
+    }
+}
+
+/// The compression a file starting with `head` uses, by its magic bytes.
+fn compression(head: &[u8]) -> Option<&'static str> {
     if head.starts_with(&[0x1f, 0x8b]) {
-        Ok((Box::new(flate2::read::MultiGzDecoder::new(r)), Some("gzip")))
+        Some("gzip")
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let d =
-            zstd::stream::read::Decoder::with_buffer(r).map_err(|e| Error::io("read", path, e))?;
-        Ok((Box::new(d), Some("zstd")))
+        Some("zstd")
     } else {
-        Ok((Box::new(r), None))
+        None
     }
 }
 
@@ -105,12 +116,14 @@ impl EdgeBlocks for EdgeListFile {
     fn edges_upper_bound(&self) -> Option<u64> {
         let size = std::fs::metadata(&self.path).ok()?.len();
         let mut magic = [0u8; 4];
-        let compressed = std::fs::File::open(&self.path)
+        let read = std::fs::File::open(&self.path)
             .and_then(|mut f| std::io::Read::read(&mut f, &mut magic))
-            .is_ok_and(|n| {
-                n >= 2 && (magic.starts_with(&[0x1f, 0x8b]) || magic == [0x28, 0xb5, 0x2f, 0xfd])
-            });
-        Some(if compressed { size } else { size / 4 })
+            .ok()?;
+        Some(if compression(&magic[..read]).is_some() {
+            size
+        } else {
+            size / 4
+        })
     }
 
     fn for_each_block(&self, f: &mut BlockVisitor<'_>) -> Result<()> {

@@ -123,16 +123,16 @@ const MIN_PIECE: usize = 512;
 
 /// 64 lane counters stored bit-sliced: `planes[p]` holds bit p of every lane's count.
 #[derive(Clone, Copy)]
-pub(crate) struct Sliced {
+struct Sliced {
     planes: [u64; 33],
 }
 
 impl Sliced {
-    pub(crate) const ZERO: Sliced = Sliced { planes: [0; 33] };
+    const ZERO: Sliced = Sliced { planes: [0; 33] };
 
     /// Adds 1 to every lane set in `mask` (ripple carry; amortized O(1)).
     #[inline]
-    pub(crate) fn add(&mut self, mask: u64) {
+    fn add(&mut self, mask: u64) {
         let mut carry = mask;
         for p in &mut self.planes {
             let c = *p & carry;
@@ -155,12 +155,48 @@ impl Sliced {
         self
     }
 
-    pub(crate) fn lane(&self, lane: usize) -> u64 {
+    fn lane(&self, lane: usize) -> u64 {
         self.planes
             .iter()
             .enumerate()
             .map(|(p, w)| ((w >> lane) & 1) << p)
             .sum()
+    }
+}
+
+/// Per-lane counts of members, recruiters and hiring managers reached, bit-sliced.
+#[derive(Clone, Copy)]
+pub(crate) struct LaneTally([Sliced; 3]);
+
+impl LaneTally {
+    pub(crate) const ZERO: LaneTally = LaneTally([Sliced::ZERO; 3]);
+
+    /// Counts a node with role `code` for every lane set in `mask`.
+    #[inline]
+    pub(crate) fn add(&mut self, mask: u64, code: u8) {
+        self.0[0].add(mask);
+        match code {
+            1 => self.0[1].add(mask),
+            2 => self.0[2].add(mask),
+            _ => {}
+        }
+    }
+
+    fn merge(self, other: &LaneTally) -> LaneTally {
+        LaneTally([
+            self.0[0].merge(&other.0[0]),
+            self.0[1].merge(&other.0[1]),
+            self.0[2].merge(&other.0[2]),
+        ])
+    }
+
+    /// The counts of one lane.
+    pub(crate) fn counts(&self, lane: usize) -> Counts {
+        Counts {
+            nodes: self.0[0].lane(lane),
+            recruiters: self.0[1].lane(lane),
+            hiring_managers: self.0[2].lane(lane),
+        }
     }
 }
 
@@ -400,32 +436,19 @@ fn bottom_up_step(graph: &ConnectionGraph, s: &Scratch, full: u64) -> (Vec<Vec<u
 
 /// Adds the nodes found at `level` to every lane's counts.
 fn count_level(roles: &RoleMap, s: &Scratch, lanes: usize, level: usize, out: &mut [ReachCounts]) {
-    let zero = || [Sliced::ZERO; 3];
-    let [all, rec, hm] = s
+    let tally = s
         .next_frontier
         .par_chunks(MIN_PIECE * 4)
         .map(|piece| {
-            let mut acc = zero();
+            let mut acc = LaneTally::ZERO;
             for &v in piece {
-                let m = s.next[v as usize].load(Relaxed);
-                acc[0].add(m);
-                match roles.code_of(v) {
-                    1 => acc[1].add(m),
-                    2 => acc[2].add(m),
-                    _ => {}
-                }
+                acc.add(s.next[v as usize].load(Relaxed), roles.code_of(v));
             }
             acc
         })
-        .reduce(zero, |a, b| {
-            [a[0].merge(&b[0]), a[1].merge(&b[1]), a[2].merge(&b[2])]
-        });
+        .reduce(|| LaneTally::ZERO, |a, b| a.merge(&b));
     for (lane, counts) in out.iter_mut().enumerate().take(lanes) {
-        *counts.at_mut(level) = Counts {
-            nodes: all.lane(lane),
-            recruiters: rec.lane(lane),
-            hiring_managers: hm.lane(lane),
-        };
+        *counts.at_mut(level) = tally.counts(lane);
     }
 }
 

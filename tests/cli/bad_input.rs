@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::netreach;
+use crate::common::{SAMPLE_REACH, netreach};
 
 /// Runs `reach` with extra args and expects exit 1 with `want` in stderr and no output.
 fn fails_with(args: &[&str], want: &str) {
@@ -229,14 +229,8 @@ fn a_graph_too_big_for_the_memory_is_refused_before_allocating() {
     let out = dir.path().join("r.csv");
     netreach()
         .env("NETREACH_MEMORY_LIMIT", "1000")
-        .args([
-            "reach",
-            "--graph",
-            "data/sample/edges.txt",
-            "--sample",
-            "1",
-            "-o",
-        ])
+        .args(SAMPLE_REACH)
+        .arg("-o")
         .arg(&out)
         .assert()
         .code(1)

@@ -12,6 +12,10 @@ pub fn netreach() -> Command {
     c
 }
 
+/// `reach` on the bundled sample graph for one sampled person: the start of many
+/// commands that test one other input.
+pub const SAMPLE_REACH: [&str; 5] = ["reach", "--graph", "data/sample/edges.txt", "--sample", "1"];
+
 /// A path under `data/`.
 pub fn data(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(rel)

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{netreach, read_csv};
+use crate::common::{SAMPLE_REACH, netreach, read_csv};
 
 fn run_case(file: &str, kind: &str) -> (Option<i32>, String, usize) {
     let input = Path::new("tests/bad-input").join(file);
@@ -18,28 +18,14 @@ fn run_case(file: &str, kind: &str) -> (Option<i32>, String, usize) {
             .arg("-o")
             .arg(out.with_extension("csv")),
         "roles" => cmd
-            .args([
-                "reach",
-                "--graph",
-                "data/sample/edges.txt",
-                "--sample",
-                "1",
-                "--roles",
-            ])
+            .args(SAMPLE_REACH)
+            .arg("--roles")
             .arg(&input)
             .arg("-o")
             .arg(out.with_extension("csv")),
         "invitations" => cmd
-            .args([
-                "reach",
-                "--graph",
-                "data/sample/edges.txt",
-                "--sample",
-                "1",
-                "--strategy",
-                "accept-all",
-                "--invitations",
-            ])
+            .args(SAMPLE_REACH)
+            .args(["--strategy", "accept-all", "--invitations"])
             .arg(&input)
             .arg("-o")
             .arg(out.with_extension("csv")),
