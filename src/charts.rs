@@ -562,6 +562,23 @@ where
         .map_err(err)
 }
 
+/// A chart in one panel of a figure: `title` as its caption, smaller margins.
+fn panel_chart<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
+    panel: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label_area: u32,
+    x: X,
+    y: Y,
+) -> DrawResult<Figure<'a, DB, X, Y>> {
+    ChartBuilder::on(panel)
+        .caption(title, title_style(28))
+        .margin(20)
+        .x_label_area_size(70)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
 /// The chart [`figure`] builds.
 type Figure<'a, DB, X, Y> = ChartContext<
     'a,
@@ -643,13 +660,13 @@ fn draw_strategies<DB: DrawingBackend>(
             })
             .map(top_of_band)
             .fold(1.0f64, f64::max);
-        let mut chart = ChartBuilder::on(panel)
-            .caption(label, title_style(28))
-            .margin(20)
-            .x_label_area_size(70)
-            .y_label_area_size(if p == 0 { 300 } else { 20 })
-            .build_cartesian_2d(0.0..max * 1.12, -0.5..(n as f64 - 0.5))
-            .map_err(err)?;
+        let mut chart = panel_chart(
+            panel,
+            label,
+            if p == 0 { 300 } else { 20 },
+            0.0..max * 1.12,
+            -0.5..(n as f64 - 0.5),
+        )?;
         let names: Vec<String> = main.iter().map(|&s| d.strategies[s].clone()).collect();
         let show_names = p == 0;
         let y_fmt = move |y: &f64| {
@@ -752,13 +769,7 @@ fn draw_sweep<DB: DrawingBackend>(
         } else {
             "Hiring managers"
         };
-        let mut chart = ChartBuilder::on(panel)
-            .caption(name, title_style(28))
-            .margin(20)
-            .x_label_area_size(70)
-            .y_label_area_size(100)
-            .build_cartesian_2d(xr.clone(), 0.0..max * 1.1)
-            .map_err(err)?;
+        let mut chart = panel_chart(panel, name, 100, xr.clone(), 0.0..max * 1.1)?;
         chart
             .configure_mesh()
             .x_desc(sweep_label(d))

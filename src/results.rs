@@ -615,25 +615,18 @@ pub fn simulation_tables(
             })
             .collect()
     };
-    for (name, f) in [
-        (
-            "nodes",
-            (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64,
-        ),
-        ("recruiters", |c| c.recruiters),
-        ("hiring_managers", |c| c.hiring_managers),
-    ] {
-        reach_cols.push(Column::new(name.into(), at(f, false)));
-    }
-    for (name, f) in [
-        (
-            "nodes_up_to",
-            (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64,
-        ),
-        ("recruiters_up_to", |c| c.recruiters),
-        ("hiring_managers_up_to", |c| c.hiring_managers),
-    ] {
-        reach_cols.push(Column::new(name.into(), at(f, true)));
+    // At each degree, then up to it: nodes, recruiters, hiring_managers, nodes_up_to, ...
+    for (suffix, up) in [("", false), ("_up_to", true)] {
+        for (name, f) in [
+            (
+                "nodes",
+                (|c: &crate::reach::Counts| c.nodes) as fn(&crate::reach::Counts) -> u64,
+            ),
+            ("recruiters", |c| c.recruiters),
+            ("hiring_managers", |c| c.hiring_managers),
+        ] {
+            reach_cols.push(Column::new(format!("{name}{suffix}").into(), at(f, up)));
+        }
     }
     let reach = DataFrame::new_infer_height(reach_cols).map_err(table_err("reach"))?;
     // People.
