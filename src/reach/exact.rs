@@ -6,7 +6,9 @@
 //! # Algorithm
 //! Bit-parallel multi-source BFS (Then et al., "The More the Merrier", VLDB 2015):
 //! up to 64 sources share one traversal, each a bit lane of a `u64` per node
-//! (`seen`, `visit` = this level's frontier, `next`). A level ORs a frontier node's
+//! (`seen`, `visit` = this level's frontier, `next`); wider lanes (2 to 4 words
+//! per node, up to 256 sources) when the lane arrays still fit in the last-level
+//! cache ([`words_for`]), since bottom-up steps read them at random. A level ORs a frontier node's
 //! lanes into each neighbour's `next`, so one scan of an edge serves every source
 //! that reaches it at that level. Large frontiers switch to bottom-up steps
 //! (Beamer et al., "Direction-Optimizing Breadth-First Search", SC 2012): every
@@ -18,19 +20,20 @@
 //! from s, edges at s matter only on the first step, so lane s starts its 1st degree
 //! from `N(s) ∪ accepted(s)` and the graph is never copied.
 //!
-//! Batches of up to 64 sources run one after another; inside a batch every level
-//! runs in parallel on the rayon pool: top-down steps split the frontier and mark
-//! discoveries with atomic ORs (a node joins the next frontier exactly once, by the
-//! thread whose OR found its word empty); bottom-up steps split the nodes, each
-//! thread writing only its own nodes. One scratch (24 bytes per node) serves all
+//! Batches run one after another; inside a batch every level runs in parallel on
+//! the rayon pool: top-down steps split the frontier and mark discoveries with
+//! atomic ORs (a node joins the next frontier exactly once, by the thread whose OR
+//! set its bit in a one-bit-per-node `queued` map); bottom-up steps split the
+//! nodes, each thread writing only its own nodes. One scratch (24 bytes per node
+//! and lane word) serves all
 //! threads and all batches, and only touched nodes are cleared, so nothing n-sized
 //! is allocated or cleared per source. Each lane's counts are exact sums, so the
 //! results do not depend on the thread count or on scheduling.
 //!
 //! # Complexity
 //! Time O(edges inside the union of a batch's balls × levels) per batch, at worst
-//! O(|E| × max degree) per 64 sources; space 24 bytes per node, whatever the
-//! thread count.
+//! O(|E| × max degree) per batch; space 24 bytes per node and lane word, whatever
+//! the thread count.
 //!
 //! # Example
 //! ```
@@ -53,8 +56,11 @@ use crate::graph::{ConnectionGraph, NodeId};
 use crate::progress::Progress;
 use crate::roles::RoleMap;
 
-/// Sources per traversal: one bit lane each.
+/// Sources per lane word: one bit lane each.
 pub const LANES: usize = 64;
+
+/// Most lane words per node: one traversal serves up to `MAX_WORDS × 64` sources.
+pub const MAX_WORDS: usize = 4;
 
 /// One reach question: a person and the inviters they accepted (internal ids).
 #[derive(Debug, Clone, Copy)]
@@ -75,12 +81,16 @@ impl Query<'_> {
     }
 }
 
-/// Traversal buffers, shared by all threads and reused across batches.
+/// Traversal buffers, shared by all threads and reused across batches: `words`
+/// lane words per node (64 sources each) in `seen`, `visit` and `next`.
 #[derive(Debug)]
 pub struct Scratch {
+    words: usize,
     seen: Vec<AtomicU64>,
     visit: Vec<AtomicU64>,
     next: Vec<AtomicU64>,
+    /// One bit per node: already in the next frontier (top-down steps).
+    queued: Vec<AtomicU64>,
     frontier: Vec<u32>,
     next_frontier: Vec<u32>,
     touched: Vec<u32>,
@@ -89,13 +99,23 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// Buffers for a graph of `n` nodes.
-    pub fn new(n: usize) -> Self {
-        let words = || (0..n).map(|_| AtomicU64::new(0)).collect::<Vec<_>>();
+    /// Buffers for a graph of `n` nodes and batches of up to `words × 64` sources
+    /// (`words` from 1 to [`MAX_WORDS`]).
+    ///
+    /// # Panics
+    /// If `words` is 0 or above [`MAX_WORDS`].
+    pub fn new(n: usize, words: usize) -> Self {
+        assert!(
+            (1..=MAX_WORDS).contains(&words),
+            "1 to {MAX_WORDS} lane words"
+        );
+        let zeroed = |len: usize| (0..len).map(|_| AtomicU64::new(0)).collect::<Vec<_>>();
         Self {
-            seen: words(),
-            visit: words(),
-            next: words(),
+            words,
+            seen: zeroed(n * words),
+            visit: zeroed(n * words),
+            next: zeroed(n * words),
+            queued: zeroed(n.div_ceil(64)),
             frontier: Vec::new(),
             next_frontier: Vec::new(),
             touched: Vec::new(),
@@ -103,9 +123,21 @@ impl Scratch {
         }
     }
 
+    /// Sources one traversal on this scratch can serve.
+    pub fn lanes(&self) -> usize {
+        self.words * LANES
+    }
+
     /// Arcs (neighbour-list entries) read by every traversal run on this scratch.
     pub fn arcs_scanned(&self) -> u64 {
         self.scanned
+    }
+
+    /// Marks `v` as queued for the next frontier; true for the first caller only.
+    #[inline]
+    fn enqueue(&self, v: u32) -> bool {
+        let bit = 1u64 << (v % 64);
+        self.queued[(v / 64) as usize].fetch_or(bit, Relaxed) & bit == 0
     }
 
     #[cfg(test)]
@@ -114,6 +146,7 @@ impl Scratch {
             .iter()
             .chain(&self.visit)
             .chain(&self.next)
+            .chain(&self.queued)
             .all(|w| w.load(Relaxed) == 0)
     }
 }
@@ -208,7 +241,7 @@ pub fn reach_from(
     source: NodeId,
     max: Degree,
 ) -> ReachCounts {
-    let mut scratch = Scratch::new(graph.node_count());
+    let mut scratch = Scratch::new(graph.node_count(), 1);
     reach_batch(graph, roles, &[Query::base(source)], max, &mut scratch)
         .pop()
         .expect("one query gives one result")
@@ -226,6 +259,21 @@ pub fn reach_many(
     reach_many_counted(graph, roles, queries, max, progress).0
 }
 
+/// Lane words per node that keep a level's lane words (`n × words × 8` bytes)
+/// within this budget: wider lanes serve more sources per scan of the edges, but
+/// once a lane array leaves the last-level cache, the random neighbour reads of
+/// bottom-up steps cost more than the scans saved (measured on W1 and W2: 4 words
+/// win 10% on 100,000 nodes and lose 2.7× on 1,000,000).
+const LANE_BYTES_BUDGET: usize = 4 << 20;
+
+/// Lane words per traversal for `queries` questions on `nodes` nodes: enough for
+/// all of them in one traversal, at most [`MAX_WORDS`], and within the cache
+/// budget above (at least one word).
+pub fn words_for(queries: usize, nodes: usize) -> usize {
+    let fit = LANE_BYTES_BUDGET / (nodes.max(1) * 8);
+    queries.div_ceil(LANES).min(fit).clamp(1, MAX_WORDS)
+}
+
 /// [`reach_many`], also returning the number of arcs the traversals read: a
 /// measure of work for throughput reports (arcs per second).
 pub fn reach_many_counted(
@@ -235,19 +283,23 @@ pub fn reach_many_counted(
     max: Degree,
     progress: &dyn Progress,
 ) -> (Vec<ReachCounts>, u64) {
-    let mut scratch = Scratch::new(graph.node_count());
+    let mut scratch = Scratch::new(
+        graph.node_count(),
+        words_for(queries.len(), graph.node_count()),
+    );
     let mut out = Vec::with_capacity(queries.len());
-    for chunk in queries.chunks(LANES) {
+    for chunk in queries.chunks(scratch.lanes()) {
         out.extend(reach_batch(graph, roles, chunk, max, &mut scratch));
         progress.inc(chunk.len() as u64);
     }
     (out, scratch.scanned)
 }
 
-/// Reach for up to [`LANES`] queries in one bit-parallel traversal.
+/// Reach for up to [`Scratch::lanes`] queries in one bit-parallel traversal.
 ///
 /// # Panics
-/// If more than [`LANES`] queries are given, or a query names a node outside the graph.
+/// If more queries are given than the scratch has lanes, or a query names a node
+/// outside the graph.
 pub fn reach_batch(
     graph: &ConnectionGraph,
     roles: &RoleMap,
@@ -255,200 +307,302 @@ pub fn reach_batch(
     max: Degree,
     s: &mut Scratch,
 ) -> Vec<ReachCounts> {
-    assert!(queries.len() <= LANES, "at most {LANES} queries per batch");
-    let mut out: Vec<ReachCounts> = queries.iter().map(|_| ReachCounts::zeros(max)).collect();
-    if queries.is_empty() || max.0 == 0 {
-        return out;
+    assert!(
+        queries.len() <= s.lanes(),
+        "at most {} queries per batch",
+        s.lanes()
+    );
+    match s.words {
+        1 => Traversal::<1>::run(graph, roles, queries, max, s),
+        2 => Traversal::<2>::run(graph, roles, queries, max, s),
+        3 => Traversal::<3>::run(graph, roles, queries, max, s),
+        _ => Traversal::<4>::run(graph, roles, queries, max, s),
     }
-    let full: u64 = if queries.len() == LANES {
-        !0
-    } else {
-        (1u64 << queries.len()) - 1
-    };
-    let total_arcs = graph.edge_count() * 2;
+}
 
-    // Level 0 and 1: per lane, from N(s) plus the accepted inviters.
-    for (lane, q) in queries.iter().enumerate() {
-        s.seen[q.source.index()].fetch_or(1u64 << lane, Relaxed);
-        s.touched.push(q.source.0);
+/// The kernel for `W` lane words per node (monomorphized, so the word loops unroll).
+struct Traversal<const W: usize>;
+
+impl<const W: usize> Traversal<W> {
+    /// Lanes `lane` is word `lane / 64`, bit `lane % 64`.
+    fn lane_bit(lane: usize) -> (usize, u64) {
+        (lane / LANES, 1u64 << (lane % LANES))
     }
-    for (lane, q) in queries.iter().enumerate() {
-        let bit = 1u64 << lane;
-        s.scanned += (graph.neighbor_count(q.source) + q.accepted.len()) as u64;
-        for &v in graph.neighbors(q.source).iter().chain(q.accepted) {
-            let i = v as usize;
-            if s.seen[i].fetch_or(bit, Relaxed) & bit == 0 && s.next[i].fetch_or(bit, Relaxed) == 0
-            {
-                s.next_frontier.push(v);
+
+    fn run(
+        graph: &ConnectionGraph,
+        roles: &RoleMap,
+        queries: &[Query<'_>],
+        max: Degree,
+        s: &mut Scratch,
+    ) -> Vec<ReachCounts> {
+        debug_assert_eq!(s.words, W);
+        let mut out: Vec<ReachCounts> = queries.iter().map(|_| ReachCounts::zeros(max)).collect();
+        if queries.is_empty() || max.0 == 0 {
+            return out;
+        }
+        let mut full = [0u64; W];
+        for lane in 0..queries.len() {
+            let (k, bit) = Self::lane_bit(lane);
+            full[k] |= bit;
+        }
+        let total_arcs = graph.edge_count() * 2;
+
+        // Level 0 and 1: per lane, from N(s) plus the accepted inviters.
+        for (lane, q) in queries.iter().enumerate() {
+            let (k, bit) = Self::lane_bit(lane);
+            s.seen[q.source.index() * W + k].fetch_or(bit, Relaxed);
+            s.touched.push(q.source.0);
+        }
+        for (lane, q) in queries.iter().enumerate() {
+            let (k, bit) = Self::lane_bit(lane);
+            s.scanned += (graph.neighbor_count(q.source) + q.accepted.len()) as u64;
+            for &v in graph.neighbors(q.source).iter().chain(q.accepted) {
+                let i = v as usize * W + k;
+                if s.seen[i].fetch_or(bit, Relaxed) & bit == 0 {
+                    s.next[i].fetch_or(bit, Relaxed);
+                    if s.enqueue(v) {
+                        s.next_frontier.push(v);
+                    }
+                }
             }
         }
+        let last = usize::from(max.0);
+        for level in 1..=last {
+            if level > 1 {
+                let frontier_arcs: u64 = s
+                    .frontier
+                    .par_iter()
+                    .with_min_len(MIN_PIECE)
+                    .map(|&v| graph.neighbor_count(NodeId(v)) as u64)
+                    .sum();
+                let found = if frontier_arcs * 8 > total_arcs {
+                    let (found, scanned) = Self::bottom_up(graph, s, &full);
+                    s.scanned += scanned;
+                    found
+                } else {
+                    s.scanned += frontier_arcs;
+                    Self::top_down(graph, s)
+                };
+                s.next_frontier.clear();
+                s.next_frontier.extend(found.into_iter().flatten());
+            }
+            let tally = Self::tally_next(roles, s);
+            Self::store_counts(&tally, level, &mut out);
+            if level == last {
+                break;
+            }
+            Self::advance(s);
+            if s.frontier.is_empty() {
+                break;
+            }
+        }
+        Self::clean(s);
+        out
     }
-    for level in 1..=usize::from(max.0) {
-        if level > 1 {
-            let frontier_arcs: u64 = s
-                .frontier
-                .par_iter()
-                .with_min_len(MIN_PIECE)
-                .map(|&v| graph.neighbor_count(NodeId(v)) as u64)
-                .sum();
-            let found = if frontier_arcs * 8 > total_arcs {
-                let (found, scanned) = bottom_up_step(graph, s, full);
-                s.scanned += scanned;
-                found
-            } else {
-                s.scanned += frontier_arcs;
-                top_down_step(graph, s)
-            };
-            s.next_frontier.clear();
-            s.next_frontier.extend(found.into_iter().flatten());
-        }
-        count_level(roles, s, queries.len(), level, &mut out);
-        if level == usize::from(max.0) {
-            break;
-        }
-        // Advance: the new level becomes the frontier.
+
+    /// The new level becomes the frontier: `visit` takes `next`, which is cleared.
+    fn advance(s: &mut Scratch) {
         let Scratch {
             visit,
             next,
+            queued,
             frontier,
             next_frontier,
             touched,
             ..
         } = s;
-        frontier
-            .par_iter()
-            .with_min_len(MIN_PIECE)
-            .for_each(|&v| visit[v as usize].store(0, Relaxed));
+        frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
+            for w in &visit[v as usize * W..][..W] {
+                w.store(0, Relaxed);
+            }
+        });
         next_frontier
             .par_iter()
             .with_min_len(MIN_PIECE)
             .for_each(|&v| {
-                let i = v as usize;
+                let i = v as usize * W;
                 // Each node is handled by one thread: plain loads and stores, no locked ops.
-                visit[i].store(next[i].load(Relaxed), Relaxed);
-                next[i].store(0, Relaxed);
+                for k in i..i + W {
+                    visit[k].store(next[k].load(Relaxed), Relaxed);
+                    next[k].store(0, Relaxed);
+                }
+                queued[(v / 64) as usize].store(0, Relaxed);
             });
         touched.extend_from_slice(next_frontier);
         std::mem::swap(frontier, next_frontier);
         next_frontier.clear();
-        if frontier.is_empty() {
-            break;
-        }
     }
-    clean(s);
-    out
-}
 
-/// Clears only what a traversal touched, for the next batch.
-fn clean(s: &mut Scratch) {
-    let Scratch {
-        seen,
-        visit,
-        next,
-        frontier,
-        next_frontier,
-        touched,
-        ..
-    } = s;
-    touched.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
-        let i = v as usize;
-        seen[i].store(0, Relaxed);
-        visit[i].store(0, Relaxed);
-    });
-    next_frontier
-        .par_iter()
-        .with_min_len(MIN_PIECE)
-        .for_each(|&v| {
-            let i = v as usize;
-            seen[i].store(0, Relaxed);
-            next[i].store(0, Relaxed);
-        });
-    touched.clear();
-    frontier.clear();
-    next_frontier.clear();
-}
+    /// Clears only what a traversal touched, for the next batch.
+    fn clean(s: &mut Scratch) {
+        let Scratch {
+            seen,
+            visit,
+            next,
+            queued,
+            frontier,
+            next_frontier,
+            touched,
+            ..
+        } = s;
+        let clear = |v: u32, arrays: [&[AtomicU64]; 2]| {
+            for a in arrays {
+                for w in &a[v as usize * W..][..W] {
+                    w.store(0, Relaxed);
+                }
+            }
+        };
+        touched
+            .par_iter()
+            .with_min_len(MIN_PIECE)
+            .for_each(|&v| clear(v, [seen, visit]));
+        next_frontier
+            .par_iter()
+            .with_min_len(MIN_PIECE)
+            .for_each(|&v| {
+                clear(v, [seen, next]);
+                queued[(v / 64) as usize].store(0, Relaxed);
+            });
+        touched.clear();
+        frontier.clear();
+        next_frontier.clear();
+    }
 
-/// Push: every frontier node ORs its lanes into its neighbours. Returns the new
-/// frontier in pieces.
-fn top_down_step(graph: &ConnectionGraph, s: &Scratch) -> Vec<Vec<u32>> {
-    s.frontier
-        .par_chunks(MIN_PIECE)
-        .map(|piece| {
-            let mut found = Vec::new();
-            for &v in piece {
-                let m = s.visit[v as usize].load(Relaxed);
-                for &n in graph.neighbors(NodeId(v)) {
-                    let i = n as usize;
-                    let d = m & !s.seen[i].load(Relaxed);
-                    if d != 0 {
-                        // Only bits this thread sets first are its discoveries.
-                        let mine = d & !s.seen[i].fetch_or(d, Relaxed);
-                        if mine != 0 && s.next[i].fetch_or(mine, Relaxed) == 0 {
+    /// Push: every frontier node ORs its lanes into its neighbours. Returns the new
+    /// frontier in pieces.
+    fn top_down(graph: &ConnectionGraph, s: &Scratch) -> Vec<Vec<u32>> {
+        s.frontier
+            .par_chunks(MIN_PIECE)
+            .map(|piece| {
+                let mut found = Vec::new();
+                for &v in piece {
+                    let mut m = [0u64; W];
+                    for (k, w) in m.iter_mut().enumerate() {
+                        *w = s.visit[v as usize * W + k].load(Relaxed);
+                    }
+                    for &n in graph.neighbors(NodeId(v)) {
+                        let mut new = false;
+                        for (k, &lanes) in m.iter().enumerate() {
+                            let i = n as usize * W + k;
+                            let d = lanes & !s.seen[i].load(Relaxed);
+                            if d != 0 {
+                                // Only bits this thread sets first are its discoveries.
+                                let mine = d & !s.seen[i].fetch_or(d, Relaxed);
+                                if mine != 0 {
+                                    s.next[i].fetch_or(mine, Relaxed);
+                                    new = true;
+                                }
+                            }
+                        }
+                        if new && s.enqueue(n) {
                             found.push(n);
                         }
                     }
                 }
-            }
-            found
-        })
-        .collect()
-}
+                found
+            })
+            .collect()
+    }
 
-/// Pull: every node missing some lane ORs its neighbours' frontier lanes; each
-/// thread writes only the nodes of its own range. Returns the new frontier in
-/// pieces, and the number of arcs read.
-fn bottom_up_step(graph: &ConnectionGraph, s: &Scratch, full: u64) -> (Vec<Vec<u32>>, u64) {
-    const RANGE: usize = MIN_PIECE * 8;
-    let n = graph.node_count();
-    let pieces: Vec<(Vec<u32>, u64)> = (0..n.div_ceil(RANGE))
-        .into_par_iter()
-        .map(|r| {
-            let mut found = Vec::new();
-            let mut read = 0u64;
-            for i in r * RANGE..((r + 1) * RANGE).min(n) {
-                let seen = s.seen[i].load(Relaxed);
-                let missing = full & !seen;
-                if missing == 0 {
-                    continue;
-                }
-                let v = u32::try_from(i).expect("node ids fit u32");
-                let mut got = 0u64;
-                for &w in graph.neighbors(NodeId(v)) {
-                    read += 1;
-                    got |= s.visit[w as usize].load(Relaxed);
-                    if got & missing == missing {
-                        break;
+    /// Pull: every node missing some lane ORs its neighbours' frontier lanes; each
+    /// thread writes only the nodes of its own range. Returns the new frontier in
+    /// pieces, and the number of arcs read.
+    fn bottom_up(graph: &ConnectionGraph, s: &Scratch, full: &[u64; W]) -> (Vec<Vec<u32>>, u64) {
+        const RANGE: usize = MIN_PIECE * 8;
+        let n = graph.node_count();
+        let pieces: Vec<(Vec<u32>, u64)> = (0..n.div_ceil(RANGE))
+            .into_par_iter()
+            .map(|r| {
+                let mut found = Vec::new();
+                let mut read = 0u64;
+                for i in r * RANGE..((r + 1) * RANGE).min(n) {
+                    let mut missing = [0u64; W];
+                    for k in 0..W {
+                        missing[k] = full[k] & !s.seen[i * W + k].load(Relaxed);
+                    }
+                    if missing == [0; W] {
+                        continue;
+                    }
+                    let v = u32::try_from(i).expect("node ids fit u32");
+                    let got = Self::gather(graph, s, v, &missing, &mut read);
+                    let mut new = false;
+                    for k in 0..W {
+                        let d = got[k];
+                        if d != 0 {
+                            s.next[i * W + k].store(d, Relaxed);
+                            s.seen[i * W + k].store((full[k] & !missing[k]) | d, Relaxed);
+                            new = true;
+                        }
+                    }
+                    if new {
+                        found.push(v);
                     }
                 }
-                let d = got & missing;
-                if d != 0 {
-                    s.next[i].store(d, Relaxed);
-                    s.seen[i].store(seen | d, Relaxed);
-                    found.push(v);
-                }
-            }
-            (found, read)
-        })
-        .collect();
-    let read = pieces.iter().map(|p| p.1).sum();
-    (pieces.into_iter().map(|p| p.0).collect(), read)
-}
+                (found, read)
+            })
+            .collect();
+        let read = pieces.iter().map(|p| p.1).sum();
+        (pieces.into_iter().map(|p| p.0).collect(), read)
+    }
 
-/// Adds the nodes found at `level` to every lane's counts.
-fn count_level(roles: &RoleMap, s: &Scratch, lanes: usize, level: usize, out: &mut [ReachCounts]) {
-    let tally = s
-        .next_frontier
-        .par_chunks(MIN_PIECE * 4)
-        .map(|piece| {
-            let mut acc = LaneTally::ZERO;
-            for &v in piece {
-                acc.add(s.next[v as usize].load(Relaxed), roles.code_of(v));
+    /// The `missing` lanes of `v` that some neighbour has in its frontier lanes;
+    /// stops reading neighbours once all are found. Adds the arcs read to `read`.
+    #[inline]
+    fn gather(
+        graph: &ConnectionGraph,
+        s: &Scratch,
+        v: u32,
+        missing: &[u64; W],
+        read: &mut u64,
+    ) -> [u64; W] {
+        let mut got = [0u64; W];
+        for &w in graph.neighbors(NodeId(v)) {
+            *read += 1;
+            let mut done = true;
+            for k in 0..W {
+                got[k] |= s.visit[w as usize * W + k].load(Relaxed);
+                done &= got[k] & missing[k] == missing[k];
             }
-            acc
-        })
-        .reduce(|| LaneTally::ZERO, |a, b| a.merge(&b));
-    for (lane, counts) in out.iter_mut().enumerate().take(lanes) {
-        *counts.at_mut(level) = tally.counts(lane);
+            if done {
+                break;
+            }
+        }
+        for (g, m) in got.iter_mut().zip(missing) {
+            *g &= m;
+        }
+        got
+    }
+
+    /// Per-lane counts of the nodes in the next frontier.
+    fn tally_next(roles: &RoleMap, s: &Scratch) -> [LaneTally; W] {
+        s.next_frontier
+            .par_chunks(MIN_PIECE * 4)
+            .map(|piece| {
+                let mut acc = [LaneTally::ZERO; W];
+                for &v in piece {
+                    let code = roles.code_of(v);
+                    for (k, t) in acc.iter_mut().enumerate() {
+                        t.add(s.next[v as usize * W + k].load(Relaxed), code);
+                    }
+                }
+                acc
+            })
+            .reduce(|| [LaneTally::ZERO; W], Self::merge)
+    }
+
+    fn merge(mut a: [LaneTally; W], b: [LaneTally; W]) -> [LaneTally; W] {
+        for (x, y) in a.iter_mut().zip(&b) {
+            *x = x.merge(y);
+        }
+        a
+    }
+
+    /// Writes every lane's counts at `level`.
+    fn store_counts(tally: &[LaneTally; W], level: usize, out: &mut [ReachCounts]) {
+        for (lane, counts) in out.iter_mut().enumerate() {
+            *counts.at_mut(level) = tally[lane / LANES].counts(lane % LANES);
+        }
     }
 }
 
@@ -512,7 +666,7 @@ mod tests {
             },
             Query::base(NodeId(1)),
         ];
-        let mut s = Scratch::new(10);
+        let mut s = Scratch::new(10, 1);
         let r = reach_batch(&g, &roles, &qs, Degree(2), &mut s);
         assert_eq!(r[0].at_degree(Degree(1)).nodes, 2); // 1 and 9
         assert_eq!(r[0].at_degree(Degree(2)).nodes, 2); // 2 and 8
@@ -546,6 +700,67 @@ mod tests {
             ),
             (199, 199)
         );
+    }
+
+    #[test]
+    #[allow(clippy::cast_possible_truncation)] // ids below 3000
+    fn every_lane_width_gives_the_same_counts() {
+        // A random graph with a hub, so both step directions run, and 200 queries
+        // with accepted inviters: 4 batches of 64, 2 of 128, 1 of 192 + 8, 1 of 256.
+        let mut edges = Vec::new();
+        let mut x = 12_345u64;
+        let mut rnd = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for i in 1..3000u64 {
+            edges.push((i, rnd(i)));
+            edges.push((i, rnd(i)));
+            if i % 3 == 0 {
+                edges.push((0, i));
+            }
+        }
+        let g = ConnectionGraph::from_edges(edges).unwrap();
+        let n = g.node_count() as u64;
+        let roles = RoleMap::from_roles(
+            g.node_count(),
+            (0..n as u32)
+                .step_by(7)
+                .map(|v| (NodeId(v), Role::Recruiter)),
+        );
+        let extra: Vec<Vec<u32>> = (0..200)
+            .map(|_| (0..3).map(|_| rnd(n) as u32).collect())
+            .collect();
+        let qs: Vec<Query> = (0..200)
+            .map(|i| Query {
+                source: NodeId(rnd(n) as u32),
+                accepted: &extra[i],
+            })
+            .collect();
+        let run = |words: usize| {
+            let mut s = Scratch::new(g.node_count(), words);
+            let out: Vec<ReachCounts> = qs
+                .chunks(s.lanes())
+                .flat_map(|c| reach_batch(&g, &roles, c, Degree(4), &mut s))
+                .collect();
+            assert!(s.is_clean());
+            out
+        };
+        let narrow = run(1);
+        assert!(
+            narrow
+                .iter()
+                .any(|r| r.up_to_degree(Degree(4)).nodes > 1000)
+        );
+        for words in 2..=MAX_WORDS {
+            assert_eq!(run(words), narrow, "{words} lane words");
+        }
+        assert_eq!(words_for(200, 100_000), 4);
+        assert_eq!(words_for(100, 100_000), 2);
+        assert_eq!(words_for(1000, 100_000), MAX_WORDS);
+        assert_eq!(words_for(1000, 1_000_000), 1);
     }
 
     #[test]
