@@ -85,7 +85,15 @@ impl NodeIds {
     pub fn lookup(&self, external: &str) -> Option<NodeId> {
         let external = external.trim();
         let pos = match self {
-            NodeIds::Int(v) => v.binary_search(&external.parse::<u64>().ok()?).ok()?,
+            NodeIds::Int(v) => {
+                let id = external.parse::<u64>().ok()?;
+                // Ids 0..n (generated graphs, most SNAP files) sit at their own
+                // index: no search.
+                match usize::try_from(id).ok().filter(|&i| v.get(i) == Some(&id)) {
+                    Some(i) => i,
+                    None => v.binary_search(&id).ok()?,
+                }
+            }
             NodeIds::Str(v) => v.binary_search_by(|s| s.as_str().cmp(external)).ok()?,
         };
         Some(NodeId(u32::try_from(pos).ok()?))
@@ -161,20 +169,45 @@ impl ConnectionGraph {
         Self::from_edge_blocks(&edges, path)
     }
 
-    /// Builds a graph from integer-id edges delivered in blocks, in two passes over
-    /// `source`: the first finds the nodes and counts their neighbours, the second
-    /// scatters every edge into place. Only one block is held at a time, so a file
-    /// is never loaded whole: peak memory is the CSR plus one block plus the id
-    /// table (4 bytes per possible id when ids are below 2^27, else a hash map).
+    /// Builds a graph from integer-id edges delivered in blocks: the first pass
+    /// finds the nodes and counts their neighbours, the second scatters every edge
+    /// into place. While ids fit the direct table and the edges take at most a
+    /// quarter of the available memory, the first pass keeps them (8 bytes per
+    /// edge) and the second works from memory; otherwise the second pass reads
+    /// `source` again, and only one block is held at a time. Peak memory is the
+    /// CSR plus the kept edges or one block, plus the id table (4 bytes per
+    /// possible id when ids are below 2^27, else a hash map).
     pub fn from_edge_blocks(source: &dyn EdgeBlocks, path: &Path) -> Result<Self> {
+        let budget = available_memory().map_or(1 << 30, |a| a / 4);
+        Self::from_edge_blocks_keeping(source, path, budget)
+    }
+
+    /// [`Self::from_edge_blocks`], keeping the edges of pass 1 while they take at
+    /// most `budget` bytes.
+    fn from_edge_blocks_keeping(source: &dyn EdgeBlocks, path: &Path, budget: u64) -> Result<Self> {
         // Pass 1: presence and neighbour counts by external id.
         let mut ids = IdCounter::Table(Vec::new());
         let mut edges_read = 0u64;
         let mut self_loops = 0u64;
         let bound = source.edges_upper_bound().unwrap_or(0);
+        let mut kept: Option<Vec<Vec<(u32, u32)>>> = Some(Vec::new());
         source.for_each_block(&mut |block| {
             edges_read += block.len() as u64;
             self_loops += ids.count(block, edges_read.max(bound));
+            if let Some(blocks) = &mut kept {
+                if matches!(ids, IdCounter::Table(_)) && edges_read * 8 <= budget {
+                    // The table holds every id so far, so they are below 2^27.
+                    #[allow(clippy::cast_possible_truncation)]
+                    blocks.push(
+                        block
+                            .par_iter()
+                            .map(|&(a, b)| (a as u32, b as u32))
+                            .collect(),
+                    );
+                } else {
+                    kept = None;
+                }
+            }
             Ok(())
         })?;
         // Number the nodes, lay out the offsets, turn counts into dense ids.
@@ -200,7 +233,12 @@ impl ConnectionGraph {
         }
         let arcs = usize::try_from(total).expect("arcs fit in memory");
         let mut targets = vec![0u32; arcs];
-        place_arcs(source, &map, &offsets, &mut targets, path)?;
+        match (kept, &map) {
+            (Some(blocks), IdMap::Table(table)) => {
+                place_kept_arcs(blocks, table, &offsets, &mut targets);
+            }
+            _ => place_arcs(source, &map, &offsets, &mut targets, path)?,
+        }
         drop(map);
         Ok(Self::finish(
             NodeIds::Int(ids),
@@ -959,6 +997,44 @@ fn place_arcs(
     Ok(())
 }
 
+/// Pass 2 from the edges kept by pass 1 (external ids, all in `table`): maps them
+/// to dense ids, then every thread takes a node range with about the same number
+/// of arcs, scans all edges and writes the arcs whose tail is in its range. The
+/// scan is sequential and repeated once per thread; the writes, the costly part,
+/// are split without atomics or binning.
+fn place_kept_arcs(
+    mut blocks: Vec<Vec<(u32, u32)>>,
+    table: &[u32],
+    offsets: &[u64],
+    targets: &mut [u32],
+) {
+    blocks.par_iter_mut().for_each(|block| {
+        block.par_iter_mut().for_each(|(a, b)| {
+            *a = table[*a as usize];
+            *b = table[*b as usize];
+        });
+    });
+    let ranges = split_by_arcs(offsets, targets, rayon::current_num_threads());
+    ranges.into_par_iter().for_each(|(lo, hi, slice)| {
+        let base = offsets[lo];
+        let mut cursor: Vec<u64> = offsets[lo..hi].iter().map(|&o| o - base).collect();
+        let mut put = |tail: u32, head: u32| {
+            let i = tail as usize;
+            if (lo..hi).contains(&i) {
+                let at = &mut cursor[i - lo];
+                slice[usize::try_from(*at).expect("arc index")] = head;
+                *at += 1;
+            }
+        };
+        for &(u, v) in blocks.iter().flatten() {
+            if u != v {
+                put(u, v);
+                put(v, u);
+            }
+        }
+    });
+}
+
 /// Splits the nodes into about `pieces` consecutive ranges holding similar numbers
 /// of arcs, each with its slice of `targets`: `(first node, end node, arcs)`.
 fn split_by_arcs<'a>(
@@ -1054,6 +1130,45 @@ mod tests {
     fn only_self_loops_is_an_empty_graph() {
         let e = ConnectionGraph::from_edges([(1, 1)]).unwrap_err();
         assert!(matches!(e, Error::EmptyGraph { .. }));
+    }
+
+    #[test]
+    fn kept_and_streamed_second_passes_build_the_same_graph() {
+        // Blocks with loops, duplicates both ways and ids out of order; the last
+        // block's large id turns the id table into a hash map.
+        struct Blocks(Vec<Vec<(u64, u64)>>);
+        impl EdgeBlocks for Blocks {
+            fn for_each_block(&self, f: &mut BlockVisitor<'_>) -> Result<()> {
+                self.0.iter().try_for_each(|b| f(b))
+            }
+        }
+        let mut x = 99u64;
+        let mut block = |len: usize, m: u64| -> Vec<(u64, u64)> {
+            (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    ((x >> 33) % m, (x >> 13) % m)
+                })
+                .collect()
+        };
+        let dense = Blocks(vec![block(500, 300), block(700, 300), vec![(7, 7), (3, 2)]]);
+        let mut sparse = Blocks(dense.0.clone());
+        sparse.0.push(vec![(1 << 40, 3)]);
+        for source in [&dense, &sparse] {
+            let path = Path::new("<blocks>");
+            let kept = ConnectionGraph::from_edge_blocks_keeping(source, path, u64::MAX).unwrap();
+            let streamed = ConnectionGraph::from_edge_blocks_keeping(source, path, 0).unwrap();
+            assert_eq!(kept.offsets, streamed.offsets);
+            assert_eq!(kept.targets, streamed.targets);
+            assert_eq!(kept.ids, streamed.ids);
+            assert_eq!(kept.build_report(), streamed.build_report());
+            assert!(kept.edge_count() > 900);
+        }
+        // Dense ids are found at their own index, others by search.
+        let g = ConnectionGraph::from_edges([(0, 1), (1, 2), (2, 5), (5, 9)]).unwrap();
+        for (text, want) in [("2", Some(2)), ("5", Some(3)), ("9", Some(4)), ("3", None)] {
+            assert_eq!(g.ids().lookup(text), want.map(NodeId), "{text}");
+        }
     }
 
     #[test]

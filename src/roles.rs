@@ -63,6 +63,12 @@ fn normalize(s: &str) -> String {
 impl FromStr for Role {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
+        // The spellings netreach writes, without allocating.
+        match s {
+            "recruiter" => return Ok(Role::Recruiter),
+            "hiring_manager" => return Ok(Role::HiringManager),
+            _ => {}
+        }
         match normalize(s).as_str() {
             "recruiter" => Ok(Role::Recruiter),
             "hiring_manager" => Ok(Role::HiringManager),
