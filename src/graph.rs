@@ -329,6 +329,52 @@ impl ConnectionGraph {
         Ok(Self::finish(ids, offsets, targets, edges_read, self_loops))
     }
 
+    /// A graph from its CSR parts as [`Self::csr`] gives them (read back from a
+    /// graph file), after checking them: offsets ascending from 0 to the arc count,
+    /// one per node plus one, and every neighbour list strictly ascending, inside
+    /// the graph and without self-loops. The error says what is wrong.
+    pub(crate) fn from_csr(
+        offsets: Vec<u64>,
+        targets: Vec<u32>,
+        ids: NodeIds,
+        report: BuildReport,
+    ) -> std::result::Result<Self, String> {
+        let n = ids.len();
+        if offsets.len() != n + 1 || offsets[0] != 0 || offsets[n] != targets.len() as u64 {
+            return Err("its offsets do not match its node and arc counts".into());
+        }
+        if offsets.par_windows(2).any(|w| w[0] > w[1]) {
+            return Err("its offsets are not in ascending order".into());
+        }
+        let bad_list = (0..n).into_par_iter().with_min_len(4096).find_any(|&v| {
+            #[allow(clippy::cast_possible_truncation)] // offsets are checked above
+            let list = &targets[offsets[v] as usize..offsets[v + 1] as usize];
+            list.last().is_some_and(|&t| t as usize >= n)
+                || list.windows(2).any(|w| w[0] >= w[1])
+                || list
+                    .binary_search(&u32::try_from(v).unwrap_or(u32::MAX))
+                    .is_ok()
+        });
+        if let Some(v) = bad_list {
+            return Err(format!(
+                "the neighbour list of node {} is not strictly ascending inside the graph",
+                ids.display(NodeId(u32::try_from(v).unwrap_or(u32::MAX)))
+            ));
+        }
+        Ok(Self {
+            offsets,
+            targets,
+            ids,
+            report,
+        })
+    }
+
+    /// The CSR arrays: `offsets` (one per node plus one) and `targets`; node v's
+    /// neighbours are `targets[offsets[v]..offsets[v + 1]]`.
+    pub(crate) fn csr(&self) -> (&[u64], &[u32]) {
+        (&self.offsets, &self.targets)
+    }
+
     /// Sorts and deduplicates every neighbour list, then compacts the lists in place.
     fn finish(
         ids: NodeIds,

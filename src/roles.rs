@@ -108,6 +108,16 @@ impl RoleMap {
         }
     }
 
+    /// The role code of every node (0 none, 1 recruiter, 2 hiring manager).
+    pub(crate) fn codes(&self) -> &[u8] {
+        &self.codes
+    }
+
+    /// A map from role codes as [`Self::codes`] gives them; `None` if one is unknown.
+    pub(crate) fn from_codes(codes: Vec<u8>) -> Option<Self> {
+        codes.iter().all(|&c| c <= 2).then_some(Self { codes })
+    }
+
     /// Builds a map from `(node, role)` pairs for `node_count` nodes.
     pub fn from_roles(node_count: usize, roles: impl IntoIterator<Item = (NodeId, Role)>) -> Self {
         let mut m = Self::none(node_count);

@@ -68,10 +68,11 @@ impl Setup {
                 (graph, roles)
             }
             GraphSource::Files { edges, roles } => {
-                let graph = crate::ingest::load_graph(edges)?;
-                let roles = match roles {
-                    Some(path) => RoleMap::read(&graph, path)?.0,
-                    None => RoleMap::none(graph.node_count()),
+                let (graph, stored) = crate::ingest::load_graph_and_roles(edges)?;
+                let roles = match (roles, stored) {
+                    (Some(path), _) => RoleMap::read(&graph, path)?.0,
+                    (None, Some(stored)) => stored,
+                    (None, None) => RoleMap::none(graph.node_count()),
                 };
                 (graph, roles)
             }

@@ -6,10 +6,12 @@
 //! |---|---|
 //! | `*.parquet`, `*.pq` | Parquet table ([`table`]) |
 //! | `*.csv` (optionally `.gz`/`.zst`) | CSV table with a header ([`table`]) |
+//! | `*.nrg`, or any file starting with `NRGRAPH` | netreach graph file ([`binary`]) |
 //! | anything else | SNAP/KONECT/plain edge list ([`edge_list`]) |
 //!
 //! Every bad record is an [`Error`] naming the file and the line.
 
+pub mod binary;
 pub mod edge_list;
 pub mod linkedin;
 pub mod table;
@@ -19,6 +21,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::graph::ConnectionGraph;
+use crate::roles::RoleMap;
 use table::{PairRecord, TableEdges};
 
 /// The reader a file name selects.
@@ -30,6 +33,8 @@ pub enum InputFormat {
     Csv,
     /// Apache Parquet.
     Parquet,
+    /// netreach's own graph file (`.nrg`).
+    Graph,
 }
 
 impl InputFormat {
@@ -50,6 +55,8 @@ impl InputFormat {
             .unwrap_or_default();
         if ext == "parquet" || ext == "pq" {
             InputFormat::Parquet
+        } else if ext == "nrg" {
+            InputFormat::Graph
         } else if ext == "csv" {
             InputFormat::Csv
         } else {
@@ -75,13 +82,28 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Loads a graph from an edge list, CSV or Parquet edge table.
+/// Loads a graph from an edge list, CSV or Parquet edge table, or a graph file.
 ///
-/// Edge lists and integer CSV tables are streamed in blocks, twice (see
-/// [`ConnectionGraph::from_edge_blocks`]), so the file is never held whole. CSV
-/// tables with quotes or string ids, and Parquet tables, are read in memory.
+/// Edge lists and integer CSV tables are streamed in blocks (see
+/// [`ConnectionGraph::from_edge_blocks`]). CSV tables with quotes or string ids,
+/// and Parquet tables, are read in memory.
 pub fn load_graph(path: &Path) -> Result<ConnectionGraph> {
-    let edges = match InputFormat::from_path(path) {
+    Ok(load_graph_and_roles(path)?.0)
+}
+
+/// [`load_graph`], with the roles a graph file carries (`None` for other formats).
+pub fn load_graph_and_roles(path: &Path) -> Result<(ConnectionGraph, Option<RoleMap>)> {
+    let format = InputFormat::from_path(path);
+    if format == InputFormat::Graph
+        || (format == InputFormat::EdgeList && binary::is_graph_file(path))
+    {
+        return binary::read(path);
+    }
+    load_edges(path, format).map(|g| (g, None))
+}
+
+fn load_edges(path: &Path, format: InputFormat) -> Result<ConnectionGraph> {
+    let edges = match format {
         InputFormat::EdgeList => {
             return ConnectionGraph::from_edge_blocks(
                 &edge_list::EdgeListFile::whitespace(path),
@@ -104,6 +126,7 @@ pub fn load_graph(path: &Path) -> Result<ConnectionGraph> {
             }
         }
         InputFormat::Parquet => table::parquet_edges(path)?,
+        InputFormat::Graph => unreachable!("graph files are read above"),
     };
     match edges {
         TableEdges::Int(v) if v.is_empty() => Err(Error::EmptyGraph {

@@ -242,3 +242,70 @@ fn every_subcommand_has_help_with_an_example() {
             .stdout(predicates::str::contains("Example"));
     }
 }
+
+#[test]
+fn a_graph_file_with_its_roles_gives_the_same_reach_as_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let nrg = dir.path().join("sample.nrg");
+    netreach()
+        .args(["import", "graph", "data/sample/edges.txt"])
+        .args(["--roles", "data/sample/roles.csv", "-o"])
+        .arg(&nrg)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("with roles"));
+    let run = |graph: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        netreach()
+            .arg("reach")
+            .args(graph)
+            .args(["--sources", "data/sample/sources.txt", "--invitations"])
+            .args([
+                "data/sample/invitations.csv",
+                "--strategy",
+                "refuse-all,accept-all",
+            ])
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read(out).unwrap()
+    };
+    let text = run(
+        &[
+            "--graph",
+            "data/sample/edges.txt",
+            "--roles",
+            "data/sample/roles.csv",
+        ],
+        "text.csv",
+    );
+    // The roles come from the graph file when --roles is left out.
+    let nrg_arg = nrg.to_str().unwrap();
+    assert_eq!(run(&["--graph", nrg_arg], "nrg.csv"), text);
+    // A graph file under another name is recognised by its first bytes.
+    let renamed = dir.path().join("sample.bin");
+    std::fs::copy(&nrg, &renamed).unwrap();
+    assert_eq!(
+        run(&["--graph", renamed.to_str().unwrap()], "bin.csv"),
+        text
+    );
+    // The output name must say .nrg (a usage error), and a damaged file is named.
+    netreach()
+        .args(["import", "graph", "data/sample/edges.txt", "-o"])
+        .arg(dir.path().join("g.txt"))
+        .assert()
+        .code(2);
+    let mut bytes = std::fs::read(&nrg).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x10;
+    std::fs::write(&renamed, &bytes).unwrap();
+    netreach()
+        .args(["stats", "--graph"])
+        .arg(&renamed)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "sample.bin: expected a netreach graph file",
+        ));
+}
