@@ -13,7 +13,7 @@ Usage (from the crate root; needs a release build and a venv with igraph):
 
 Not part of CI: the build and tests never need Python.
 """
-import argparse, csv, os, random, statistics, subprocess, sys, time
+import argparse, csv, os, random, re, statistics, subprocess, sys, time
 
 import igraph as ig
 import numpy as np
@@ -45,9 +45,21 @@ def make_files(d, nodes, m, n_sources, invites, seed):
                 f.write(f"{s},{rng.randrange(nodes)}\n")
 
 
-def load_inputs(d):
-    g = ig.Graph.Read_Edgelist(os.path.join(d, "edges.txt"), directed=False)
-    g.simplify()
+def igraph_edge_list(d):
+    """igraph's edge-list reader takes no comment lines: W2 and W3 keep a copy
+    without netreach's `#` header as edges-plain.txt."""
+    plain = os.path.join(d, "edges-plain.txt")
+    return plain if os.path.exists(plain) else os.path.join(d, "edges.txt")
+
+
+def load_inputs(d, pickle=False):
+    """The graph (from the edge list, or from igraph's own binary pickle) plus the
+    roles, sources and invitations, as netreach reads them."""
+    if pickle:
+        g = ig.Graph.Read_Pickle(os.path.join(d, "graph.igraph.pickle"))
+    else:
+        g = ig.Graph.Read_Edgelist(igraph_edge_list(d), directed=False)
+        g.simplify()
     n = g.vcount()
     role = np.zeros(n, dtype=np.int8)
     with open(os.path.join(d, "roles.csv")) as f:
@@ -127,13 +139,30 @@ def networkx_rate(d, sources, role, inv, k=100):
     return load, k / (time.perf_counter() - t)
 
 
-def run_netreach(exe, d, strategy, threads, out):
-    cmd = [exe, "reach", "--graph", f"{d}/edges.txt", "--roles", f"{d}/roles.csv",
-           "--sources", f"{d}/sources.txt", "--invitations", f"{d}/invitations.csv",
-           "--strategy", strategy, "-j", str(threads), "-q", "--force", "-o", out]
+def run_netreach(exe, d, strategy, threads, out, graph_file=False):
+    """Wall time of one whole netreach process, and its reach step alone (from -v)."""
+    graph = ["--graph", f"{d}/graph.nrg"] if graph_file else \
+        ["--graph", f"{d}/edges.txt", "--roles", f"{d}/roles.csv"]
+    cmd = [exe, "reach", *graph, "--sources", f"{d}/sources.txt", "--invitations", f"{d}/invitations.csv",
+           "--strategy", strategy, "-j", str(threads), "-v", "--force", "-o", out]
     t = time.perf_counter()
-    subprocess.run(cmd, check=True)
-    return time.perf_counter() - t
+    p = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    m = re.search(r"reach: \d+ queries in ([0-9.]+) s", p.stderr)
+    return wall, float(m.group(1))
+
+
+def import_graph(exe, d):
+    """netreach's one-time conversion to its graph file, and igraph's to its pickle."""
+    t = time.perf_counter()
+    subprocess.run([exe, "import", "graph", f"{d}/edges.txt", "--roles", f"{d}/roles.csv",
+                    "-o", f"{d}/graph.nrg", "--force", "-q"], check=True)
+    nr = time.perf_counter() - t
+    g = ig.Graph.Read_Edgelist(igraph_edge_list(d), directed=False)
+    g.simplify()
+    t = time.perf_counter()
+    g.write_pickle(os.path.join(d, "graph.igraph.pickle"))
+    return nr, time.perf_counter() - t
 
 
 def main():
@@ -150,9 +179,13 @@ def main():
     a = ap.parse_args()
     make_files(a.dir, a.nodes, a.m, a.sources, a.invites, a.seed)
 
-    loads, comp = [], {"refuse-all": [], "accept-all": []}
+    nr_import, ig_pickle = import_graph(a.netreach, a.dir)
+    loads, pickle_loads, comp = [], [], {"refuse-all": [], "accept-all": []}
     results = {}
     for _ in range(a.runs):
+        t = time.perf_counter()
+        load_inputs(a.dir, pickle=True)
+        pickle_loads.append(time.perf_counter() - t)
         t = time.perf_counter()
         g, role, sources, inv = load_inputs(a.dir)
         loads.append(time.perf_counter() - t)
@@ -161,12 +194,19 @@ def main():
             results[strat] = igraph_reach(g, role, sources, inv, strat == "accept-all")
             comp[strat].append(time.perf_counter() - t)
 
+    med = statistics.median
     nr = {}
     for strat in comp:
-        for j in (1, 2):
-            out = os.path.join(a.dir, f"netreach-{strat}-j{j}.csv")
-            nr[(strat, j)] = statistics.median(run_netreach(a.netreach, a.dir, strat, j, out) for _ in range(a.runs))
-        # Agreement check on the 2-thread output.
+        for j, graph_file in ((1, False), (2, False), (2, True)):
+            suffix = "-nrg" if graph_file else ""
+            out = os.path.join(a.dir, f"netreach-{strat}-j{j}{suffix}.csv")
+            runs = [run_netreach(a.netreach, a.dir, strat, j, out, graph_file) for _ in range(a.runs)]
+            nr[(strat, j, graph_file)] = (med(r[0] for r in runs), med(r[1] for r in runs))
+        # Agreement check on the 2-thread output; the graph file gives the same bytes.
+        with open(os.path.join(a.dir, f"netreach-{strat}-j2.csv")) as f, \
+                open(os.path.join(a.dir, f"netreach-{strat}-j2-nrg.csv")) as h:
+            if f.read() != h.read():
+                sys.exit(f"MISMATCH {strat}: text and graph file outputs differ")
         with open(os.path.join(a.dir, f"netreach-{strat}-j2.csv")) as f:
             for row in csv.DictReader(f):
                 s, k = int(row["source"]), int(row["degree"])
@@ -175,16 +215,20 @@ def main():
                 if want != got:
                     sys.exit(f"MISMATCH {strat} source {s} degree {k}: igraph {want} netreach {got}")
 
-    load = statistics.median(loads)
+    load, pload = med(loads), med(pickle_loads)
     print(f"{a.dir}: {a.nodes} nodes, {g.ecount()} edges, {len(sources)} sources, depth 3, runs={a.runs} (medians)")
     print(f"counts agree between igraph {ig.__version__} and netreach for every source, degree and strategy")
-    print(f"{'strategy':<11} {'igraph load':>11} {'igraph reach':>12} {'igraph src/s':>12} "
-          f"{'netreach -j1':>12} {'netreach -j2':>12} {'ratio (e2e, -j2)':>16}")
+    print(f"inputs loaded by igraph: {load:.2f} s from the edge list, {pload:.2f} s from its pickle "
+          f"(written once in {ig_pickle:.2f} s); netreach import graph: {nr_import:.2f} s once")
+    print(f"{'strategy':<11} {'igraph reach':>12} {'netreach reach -j2':>18} {'ratio':>7} | "
+          f"{'igraph e2e':>10} {'netreach e2e -j1':>16} {'-j2':>7} {'ratio':>7} | "
+          f"{'igraph e2e pickle':>17} {'netreach e2e .nrg -j2':>21} {'ratio':>7} {'vs text':>7}")
     for strat in comp:
-        c = statistics.median(comp[strat])
-        e2e = load + c
-        print(f"{strat:<11} {load:>10.2f}s {c:>11.2f}s {len(sources)/c:>12.0f} "
-              f"{nr[(strat,1)]:>11.3f}s {nr[(strat,2)]:>11.3f}s {e2e/nr[(strat,2)]:>15.1f}x")
+        c = med(comp[strat])
+        (w1, _), (w2, c2), (wn, _) = nr[(strat, 1, False)], nr[(strat, 2, False)], nr[(strat, 2, True)]
+        print(f"{strat:<11} {c:>11.3f}s {c2:>17.3f}s {c/c2:>6.1f}x | "
+              f"{load + c:>9.2f}s {w1:>15.3f}s {w2:>6.3f}s {(load + c)/w2:>6.1f}x | "
+              f"{pload + c:>16.2f}s {wn:>20.3f}s {(pload + c)/wn:>6.1f}x {(load + c)/wn:>6.1f}x")
     if a.networkx:
         nl, rate = networkx_rate(a.dir, sources, role, inv)
         print(f"networkx {__import__('networkx').__version__}: load {nl:.2f}s, accept-all {rate:.0f} sources/s")

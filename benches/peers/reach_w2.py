@@ -44,19 +44,6 @@ def main():
     ap.add_argument("--netreach", default="target/release/netreach")
     a = ap.parse_args()
     make_files(a.dir, a.netreach, a.nodes, a.sources, 10, 2)
-    # reach_w1 reads <dir>/edges.txt for igraph; point it at the plain copy.
-    orig = w1.load_inputs
-
-    def load_plain(d):
-        os.replace(os.path.join(d, "edges.txt"), os.path.join(d, "edges-snap.txt"))
-        os.replace(os.path.join(d, "edges-plain.txt"), os.path.join(d, "edges.txt"))
-        try:
-            return orig(d)
-        finally:
-            os.replace(os.path.join(d, "edges.txt"), os.path.join(d, "edges-plain.txt"))
-            os.replace(os.path.join(d, "edges-snap.txt"), os.path.join(d, "edges.txt"))
-
-    w1.load_inputs = load_plain
     sys.argv = [sys.argv[0], "--dir", a.dir, "--runs", str(a.runs), "--netreach", a.netreach,
                 "--nodes", str(a.nodes), "--sources", str(a.sources)]
     w1.main()
