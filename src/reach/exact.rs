@@ -151,6 +151,12 @@ impl Scratch {
     }
 }
 
+/// A level runs bottom-up once its frontier's arcs exceed 1/`BOTTOM_UP_RATIO` of
+/// all arcs (Beamer et al. use 1/14 of the unexplored arcs). Measured on W1 and
+/// W2: 16 is 10% faster than 8 on W1 (256 lanes, where top-down steps pay an
+/// atomic OR per lane word) and the same on W2.
+const BOTTOM_UP_RATIO: u64 = 16;
+
 /// Smallest piece of a frontier or node range handed to one rayon task.
 const MIN_PIECE: usize = 512;
 
@@ -388,7 +394,14 @@ impl<const W: usize> Traversal<W> {
                     .with_min_len(MIN_PIECE)
                     .map(|&v| graph.neighbor_count(NodeId(v)) as u64)
                     .sum();
-                let found = if frontier_arcs * 8 > total_arcs {
+                if frontier_arcs * BOTTOM_UP_RATIO > total_arcs && level == last {
+                    // The last level is only counted: no frontier to build or clear.
+                    let (tally, scanned) = Self::bottom_up_last(graph, roles, s, &full);
+                    s.scanned += scanned;
+                    Self::store_counts(&tally, level, &mut out);
+                    break;
+                }
+                let found = if frontier_arcs * BOTTOM_UP_RATIO > total_arcs {
                     let (found, scanned) = Self::bottom_up(graph, s, &full);
                     s.scanned += scanned;
                     found
@@ -550,6 +563,45 @@ impl<const W: usize> Traversal<W> {
             .collect();
         let read = pieces.iter().map(|p| p.1).sum();
         (pieces.into_iter().map(|p| p.0).collect(), read)
+    }
+
+    /// The last level, bottom-up and counted only: every node missing some lane
+    /// ORs its neighbours' frontier lanes and adds itself to the counts of the
+    /// lanes it was missing, writing nothing. Returns the counts and the arcs read.
+    fn bottom_up_last(
+        graph: &ConnectionGraph,
+        roles: &RoleMap,
+        s: &Scratch,
+        full: &[u64; W],
+    ) -> ([LaneTally; W], u64) {
+        const RANGE: usize = MIN_PIECE * 8;
+        let n = graph.node_count();
+        (0..n.div_ceil(RANGE))
+            .into_par_iter()
+            .map(|r| {
+                let mut acc = [LaneTally::ZERO; W];
+                let mut read = 0u64;
+                for i in r * RANGE..((r + 1) * RANGE).min(n) {
+                    let mut missing = [0u64; W];
+                    for k in 0..W {
+                        missing[k] = full[k] & !s.seen[i * W + k].load(Relaxed);
+                    }
+                    if missing == [0; W] {
+                        continue;
+                    }
+                    let v = u32::try_from(i).expect("node ids fit u32");
+                    let got = Self::gather(graph, s, v, &missing, &mut read);
+                    let code = roles.code_of(v);
+                    for (t, d) in acc.iter_mut().zip(got) {
+                        t.add(d, code);
+                    }
+                }
+                (acc, read)
+            })
+            .reduce(
+                || ([LaneTally::ZERO; W], 0),
+                |a, b| (Self::merge(a.0, b.0), a.1 + b.1),
+            )
     }
 
     /// The `missing` lanes of `v` that some neighbour has in its frontier lanes;
