@@ -695,8 +695,9 @@ mod tests {
 
     #[test]
     fn arcs_scanned_count_the_neighbour_lists_read() {
-        let g = path_graph(10);
-        let roles = RoleMap::none(10);
+        // Long enough that every step is top-down (small frontiers).
+        let g = path_graph(100);
+        let roles = RoleMap::none(100);
         // From node 0 to depth 3: N(0) = 1 arc, then N(1) and N(2), 2 arcs each.
         let (_, arcs) = reach_many_counted(
             &g,
@@ -815,10 +816,50 @@ mod tests {
         for words in 2..=MAX_WORDS {
             assert_eq!(run(words), narrow, "{words} lane words");
         }
+        // Against a plain BFS per query, at every depth: each depth's last level
+        // is counted by whichever step its frontier picks.
+        let oracle = |q: &Query, max: usize| {
+            let mut dist = vec![usize::MAX; g.node_count()];
+            dist[q.source.index()] = 0;
+            let mut layer: Vec<u32> = graph_first_layer(&g, q);
+            let mut by = Vec::new();
+            for d in 1..=max {
+                layer.retain(|&v| dist[v as usize] == usize::MAX);
+                layer.sort_unstable();
+                layer.dedup();
+                for &v in &layer {
+                    dist[v as usize] = d;
+                }
+                by.push(layer.len() as u64);
+                layer = layer
+                    .iter()
+                    .flat_map(|&v| g.neighbors(NodeId(v)).iter().copied())
+                    .collect();
+            }
+            by
+        };
+        for max in 1..=4u8 {
+            let got = reach_many(&g, &roles, &qs, Degree(max), &NoProgress);
+            for (q, r) in qs.iter().zip(&got) {
+                let want = oracle(q, usize::from(max));
+                let have: Vec<u64> = (1..=max).map(|k| r.at_degree(Degree(k)).nodes).collect();
+                assert_eq!(have, want);
+            }
+        }
         assert_eq!(words_for(200, 100_000), 4);
         assert_eq!(words_for(100, 100_000), 2);
         assert_eq!(words_for(1000, 100_000), MAX_WORDS);
         assert_eq!(words_for(1000, 1_000_000), 1);
+    }
+
+    /// A query's 1st-degree candidates: its neighbours and accepted inviters.
+    fn graph_first_layer(g: &ConnectionGraph, q: &Query) -> Vec<u32> {
+        g.neighbors(q.source)
+            .iter()
+            .chain(q.accepted)
+            .copied()
+            .filter(|&v| v != q.source.0)
+            .collect()
     }
 
     #[test]
