@@ -974,6 +974,15 @@ fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> 
     Ok(())
 }
 
+/// A byte count in KiB below 1 MiB, else in MiB.
+fn size(bytes: u64) -> String {
+    if bytes < 1 << 20 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+    }
+}
+
 fn run_import_graph(a: &GraphImportArgs, g: &Global) -> Result<()> {
     check_outputs([&a.out])?;
     let (graph, stored) = load_graph(&a.graph, g)?;
@@ -987,9 +996,9 @@ fn run_import_graph(a: &GraphImportArgs, g: &Global) -> Result<()> {
     say(
         g,
         format!(
-            "wrote {} ({:.1} MiB{}){}",
+            "wrote {} ({}{}){}",
             a.out.display(),
-            bytes as f64 / f64::from(1 << 20),
+            size(bytes),
             if roles.is_some() { ", with roles" } else { "" },
             if g.verbose {
                 format!(" in {:.2} s", t.elapsed().as_secs_f64())
@@ -1410,13 +1419,6 @@ fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {
     let (graph, stored) = load_graph(&a.graph, g)?;
     let roles = load_roles(a.roles.as_deref(), stored, &graph, g)?;
     let s = graph.stats();
-    let size = |b: usize| {
-        if b < 1 << 20 {
-            format!("{:.1} KiB", b as f64 / 1024.0)
-        } else {
-            format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0))
-        }
-    };
     println!("nodes                  {}", s.nodes);
     println!("edges                  {}", s.edges);
     println!("edge records read      {}", s.build.edges_read);
@@ -1437,7 +1439,7 @@ fn run_stats(a: &StatsArgs, g: &Global) -> Result<()> {
         "hiring managers        {}",
         roles.count(Role::HiringManager)
     );
-    println!("graph memory           {}", size(s.memory_bytes));
+    println!("graph memory           {}", size(s.memory_bytes as u64));
     if g.verbose {
         println!(
             "peak memory            {}",

@@ -154,19 +154,28 @@ pub fn is_graph_file(path: &Path) -> bool {
 
 /// Reads a graph file: the graph, and its roles if it carries them.
 pub fn read(path: &Path) -> Result<(ConnectionGraph, Option<RoleMap>)> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    let size = file
+        .metadata()
+        .map_err(|e| Error::io("read", path, e))?
+        .len();
+    read_from(std::io::BufReader::with_capacity(1 << 20, file), size, path)
+}
+
+/// [`read`] from any reader of `size` bytes; `path` names it in errors.
+pub fn read_from(
+    reader: impl Read,
+    size: u64,
+    path: &Path,
+) -> Result<(ConnectionGraph, Option<RoleMap>)> {
     let bad = |what: &str| {
         Error::format(
             path,
             format!("expected a netreach graph file (written by `netreach import graph`); {what}"),
         )
     };
-    let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
-    let size = file
-        .metadata()
-        .map_err(|e| Error::io("read", path, e))?
-        .len();
     let mut r = CrcReader {
-        r: std::io::BufReader::with_capacity(1 << 20, file),
+        r: reader,
         crc: crc32fast::Hasher::new(),
         path,
     };
