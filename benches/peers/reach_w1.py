@@ -4,7 +4,12 @@
 Workload W1 (issue 2): Barabasi-Albert graph, 100,000 nodes, 10 links per new node
 (about 1M edges), 1,000 sources, max degree 3, refuse-all and accept-all with about
 10 pending invitations per source. Both tools read the same files; the script
-checks that their counts agree, then prints medians and ratios.
+checks that their counts agree, then prints medians and ratios of three kinds:
+the reach step alone (igraph's BFS loop against netreach's own `-v` timing), end
+to end from the text files (igraph's load plus reach against the whole netreach
+process), and end to end from each tool's binary graph format (igraph's pickle,
+netreach's `.nrg` from `netreach import graph`, both written once beforehand; the
+roles, sources and invitations still come from the same text files).
 
 Usage (from the crate root; needs a release build and a venv with igraph):
     cargo build --release

@@ -100,9 +100,25 @@ def main():
     for line in err.splitlines():
         if line.startswith(("graph ", "reach:")):
             print("   ", line)
+    nrg = os.path.join(d, "graph.nrg")
+    wall, peak, _ = timed([EXE, "import", "graph", edges, "--roles", roles, "-o", nrg, "--force", "-q"])
+    print(f"netreach import graph (once): {wall:.1f} s, peak {peak:,.0f} MiB, "
+          f"{os.path.getsize(nrg) / 2**20:,.0f} MiB file")
+    out_nrg = os.path.join(d, "netreach-exact-nrg.csv")
+    wall, peak, err = timed([EXE, "reach", "--graph", nrg, "--sample", "1000",
+                             "--seed", "4", "-j", "2", "-v", "--force", "-o", out_nrg])
+    same = open(out).read() == open(out_nrg).read()
+    print(f"netreach exact from the graph file: end to end {wall:.1f} s, peak {peak:,.0f} MiB, "
+          f"same output: {same}")
+    for line in err.splitlines():
+        if line.startswith(("graph ", "reach:")):
+            print("   ", line)
     wall, peak, err = timed([EXE, "reach", "--graph", edges, "--roles", roles, "--all", "--approx",
                              "-j", "2", "-v", "--force", "-o", os.path.join(d, "netreach-approx.parquet")])
     print(f"netreach approx, all 10M nodes (precision 7): end to end {wall:.1f} s, peak {peak:,.0f} MiB")
+    for line in err.splitlines():
+        if line.startswith(("graph ", "approximate reach", "reach")):
+            print("   ", line)
     if a.skip_peers:
         return
     mine = {}
