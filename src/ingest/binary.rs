@@ -19,7 +19,9 @@
 //! checked in parallel (offsets ascending and ending at the arc count, every
 //! neighbour list strictly ascending without self-loops, ids strictly ascending,
 //! role codes known), so a truncated, corrupted or foreign file is an error, never
-//! a panic. Time O(file size); memory: the graph itself, nothing more.
+//! a panic. That every edge is listed at both ends is not checked (it would cost a
+//! search per arc): the checksum vouches for it in files netreach wrote. Time
+//! O(file size); memory: the graph itself, nothing more.
 
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
