@@ -160,6 +160,9 @@ const BOTTOM_UP_RATIO: u64 = 16;
 /// Smallest piece of a frontier or node range handed to one rayon task.
 const MIN_PIECE: usize = 512;
 
+/// Nodes per task in bottom-up steps.
+const PULL_RANGE: usize = MIN_PIECE * 8;
+
 /// 64 lane counters stored bit-sliced: `planes[p]` holds bit p of every lane's count.
 #[derive(Clone, Copy)]
 struct Sliced {
@@ -528,36 +531,20 @@ impl<const W: usize> Traversal<W> {
     /// thread writes only the nodes of its own range. Returns the new frontier in
     /// pieces, and the number of arcs read.
     fn bottom_up(graph: &ConnectionGraph, s: &Scratch, full: &[u64; W]) -> (Vec<Vec<u32>>, u64) {
-        const RANGE: usize = MIN_PIECE * 8;
-        let n = graph.node_count();
-        let pieces: Vec<(Vec<u32>, u64)> = (0..n.div_ceil(RANGE))
+        let pieces: Vec<(Vec<u32>, u64)> = (0..graph.node_count().div_ceil(PULL_RANGE))
             .into_par_iter()
             .map(|r| {
                 let mut found = Vec::new();
-                let mut read = 0u64;
-                for i in r * RANGE..((r + 1) * RANGE).min(n) {
-                    let mut missing = [0u64; W];
+                let read = Self::pull_range(graph, s, full, r, |v, missing, got| {
+                    let i = v as usize * W;
                     for k in 0..W {
-                        missing[k] = full[k] & !s.seen[i * W + k].load(Relaxed);
-                    }
-                    if missing == [0; W] {
-                        continue;
-                    }
-                    let v = u32::try_from(i).expect("node ids fit u32");
-                    let got = Self::gather(graph, s, v, &missing, &mut read);
-                    let mut new = false;
-                    for k in 0..W {
-                        let d = got[k];
-                        if d != 0 {
-                            s.next[i * W + k].store(d, Relaxed);
-                            s.seen[i * W + k].store((full[k] & !missing[k]) | d, Relaxed);
-                            new = true;
+                        if got[k] != 0 {
+                            s.next[i + k].store(got[k], Relaxed);
+                            s.seen[i + k].store((full[k] & !missing[k]) | got[k], Relaxed);
                         }
                     }
-                    if new {
-                        found.push(v);
-                    }
-                }
+                    found.push(v);
+                });
                 (found, read)
             })
             .collect();
@@ -574,34 +561,51 @@ impl<const W: usize> Traversal<W> {
         s: &Scratch,
         full: &[u64; W],
     ) -> ([LaneTally; W], u64) {
-        const RANGE: usize = MIN_PIECE * 8;
-        let n = graph.node_count();
-        (0..n.div_ceil(RANGE))
+        (0..graph.node_count().div_ceil(PULL_RANGE))
             .into_par_iter()
             .map(|r| {
                 let mut acc = [LaneTally::ZERO; W];
-                let mut read = 0u64;
-                for i in r * RANGE..((r + 1) * RANGE).min(n) {
-                    let mut missing = [0u64; W];
-                    for k in 0..W {
-                        missing[k] = full[k] & !s.seen[i * W + k].load(Relaxed);
-                    }
-                    if missing == [0; W] {
-                        continue;
-                    }
-                    let v = u32::try_from(i).expect("node ids fit u32");
-                    let got = Self::gather(graph, s, v, &missing, &mut read);
+                let read = Self::pull_range(graph, s, full, r, |v, _, got| {
                     let code = roles.code_of(v);
                     for (t, d) in acc.iter_mut().zip(got) {
                         t.add(d, code);
                     }
-                }
+                });
                 (acc, read)
             })
             .reduce(
                 || ([LaneTally::ZERO; W], 0),
                 |a, b| (Self::merge(a.0, b.0), a.1 + b.1),
             )
+    }
+
+    /// Node range `r` (of [`PULL_RANGE`] nodes) of a bottom-up step: calls
+    /// `found(v, missing, got)` for every node that some neighbour's frontier lanes
+    /// reach in lanes it was missing (`got`). Returns the arcs read.
+    #[inline]
+    fn pull_range(
+        graph: &ConnectionGraph,
+        s: &Scratch,
+        full: &[u64; W],
+        r: usize,
+        mut found: impl FnMut(u32, &[u64; W], [u64; W]),
+    ) -> u64 {
+        let mut read = 0u64;
+        for i in r * PULL_RANGE..((r + 1) * PULL_RANGE).min(graph.node_count()) {
+            let mut missing = [0u64; W];
+            for k in 0..W {
+                missing[k] = full[k] & !s.seen[i * W + k].load(Relaxed);
+            }
+            if missing == [0; W] {
+                continue;
+            }
+            let v = u32::try_from(i).expect("node ids fit u32");
+            let got = Self::gather(graph, s, v, &missing, &mut read);
+            if got != [0; W] {
+                found(v, &missing, got);
+            }
+        }
+        read
     }
 
     /// The `missing` lanes of `v` that some neighbour has in its frontier lanes;
