@@ -157,6 +157,12 @@ impl Scratch {
 /// atomic OR per lane word) and the same on W2.
 const BOTTOM_UP_RATIO: u64 = 16;
 
+/// True when some lane is set (an OR of the words: cheaper than comparing arrays).
+#[inline]
+fn any_lane<const W: usize>(words: &[u64; W]) -> bool {
+    words.iter().fold(0, |a, &b| a | b) != 0
+}
+
 /// Smallest piece of a frontier or node range handed to one rayon task.
 const MIN_PIECE: usize = 512;
 
@@ -596,12 +602,12 @@ impl<const W: usize> Traversal<W> {
             for k in 0..W {
                 missing[k] = full[k] & !s.seen[i * W + k].load(Relaxed);
             }
-            if missing == [0; W] {
+            if !any_lane(&missing) {
                 continue;
             }
             let v = u32::try_from(i).expect("node ids fit u32");
             let got = Self::gather(graph, s, v, &missing, &mut read);
-            if got != [0; W] {
+            if any_lane(&got) {
                 found(v, &missing, got);
             }
         }
