@@ -148,3 +148,51 @@ fn experiment_errors_name_file_line_and_key() {
     assert!(!dir.path().join("x").exists() && !dir.path().join("y").exists());
     netreach().args(["simulate"]).assert().code(2);
 }
+
+#[test]
+fn an_experiment_on_a_graph_file_matches_the_same_experiment_on_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let nrg = dir.path().join("sample.nrg");
+    netreach()
+        .args(["import", "graph", "data/sample/edges.txt", "-q"])
+        .args(["--roles", "data/sample/roles.csv", "-o"])
+        .arg(&nrg)
+        .assert()
+        .success();
+    let sample = crate::common::data("sample");
+    let body = std::fs::read_to_string(crate::common::data("test-experiments/tiny.toml"))
+        .unwrap()
+        .replace("model = \"ba\"\nnodes = 300\navg_degree = 6\n", "GRAPH\n");
+    assert!(body.contains("GRAPH"));
+    let mut summaries = Vec::new();
+    for (name, graph) in [
+        (
+            "text",
+            format!(
+                "edges = {:?}\nroles = {:?}",
+                sample.join("edges.txt"),
+                sample.join("roles.csv")
+            ),
+        ),
+        ("nrg", format!("edges = {nrg:?}")),
+    ] {
+        let toml = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&toml, body.replace("GRAPH", &graph)).unwrap();
+        let out = dir.path().join(name);
+        netreach()
+            .arg("simulate")
+            .arg(&toml)
+            .args(["-q", "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        summaries.push(std::fs::read_to_string(out.join("summary.csv")).unwrap());
+    }
+    assert_eq!(summaries[0], summaries[1]);
+    // The stored roles were used: some recruiters are within reach on average.
+    let recruiters_reached = summaries[1]
+        .lines()
+        .filter(|l| l.split(',').nth(3) == Some("recruiters"))
+        .any(|l| l.split(',').nth(6).unwrap().parse::<f64>().unwrap() > 0.0);
+    assert!(recruiters_reached);
+}
