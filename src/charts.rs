@@ -562,43 +562,49 @@ where
         .map_err(err)
 }
 
-/// A chart in one panel of a figure: `title` as its caption, smaller margins.
-fn panel_chart<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
-    panel: &'a DrawingArea<DB, Shift>,
-    title: &str,
-    y_label_area: u32,
-    x: X,
-    y: Y,
-) -> DrawResult<Figure<'a, DB, X, Y>> {
-    ChartBuilder::on(panel)
-        .caption(title, title_style(28))
-        .margin(20)
-        .x_label_area_size(70)
-        .y_label_area_size(y_label_area)
-        .build_cartesian_2d(x, y)
-        .map_err(err)
+/// Caption size, margin and x-label area of a chart.
+#[derive(Clone, Copy)]
+struct Frame {
+    caption: u32,
+    margin: u32,
+    x_labels: u32,
 }
 
-/// The chart [`figure`] builds.
+/// A chart filling the whole figure: the house margins.
+const WHOLE: Frame = Frame {
+    caption: 34,
+    margin: 30,
+    x_labels: 80,
+};
+
+/// A chart in one panel of a figure: smaller caption and margins.
+const PANEL: Frame = Frame {
+    caption: 28,
+    margin: 20,
+    x_labels: 70,
+};
+
+/// The chart [`chart`] builds.
 type Figure<'a, DB, X, Y> = ChartContext<
     'a,
     DB,
     Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
 >;
 
-/// A chart filling the whole figure: `title` as its caption, the house margins,
-/// and `y_label_area` pixels for the y labels.
-fn figure<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
-    root: &'a DrawingArea<DB, Shift>,
+/// A chart on `area` in `frame`, `title` as its caption and `y_label_area` pixels
+/// for the y labels.
+fn chart<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
+    area: &'a DrawingArea<DB, Shift>,
+    frame: Frame,
     title: &str,
     y_label_area: u32,
     x: X,
     y: Y,
 ) -> DrawResult<Figure<'a, DB, X, Y>> {
-    ChartBuilder::on(root)
-        .caption(title, title_style(34))
-        .margin(30)
-        .x_label_area_size(80)
+    ChartBuilder::on(area)
+        .caption(title, title_style(frame.caption))
+        .margin(frame.margin)
+        .x_label_area_size(frame.x_labels)
         .y_label_area_size(y_label_area)
         .build_cartesian_2d(x, y)
         .map_err(err)
@@ -660,8 +666,9 @@ fn draw_strategies<DB: DrawingBackend>(
             })
             .map(top_of_band)
             .fold(1.0f64, f64::max);
-        let mut chart = panel_chart(
+        let mut chart = chart(
             panel,
+            PANEL,
             label,
             if p == 0 { 300 } else { 20 },
             0.0..max * 1.12,
@@ -769,7 +776,7 @@ fn draw_sweep<DB: DrawingBackend>(
         } else {
             "Hiring managers"
         };
-        let mut chart = panel_chart(panel, name, 100, xr.clone(), 0.0..max * 1.1)?;
+        let mut chart = chart(panel, PANEL, name, 100, xr.clone(), 0.0..max * 1.1)?;
         chart
             .configure_mesh()
             .x_desc(sweep_label(d))
@@ -811,7 +818,7 @@ fn draw_distribution<DB: DrawingBackend>(
         .flatten()
         .copied()
         .fold(1.0f64, f64::max);
-    let mut chart = figure(root, title, 110, 0.0..max * 1.05, 0.0..1.0)?;
+    let mut chart = chart(root, WHOLE, title, 110, 0.0..max * 1.05, 0.0..1.0)?;
     chart
         .configure_mesh()
         .x_desc(format!(
@@ -883,7 +890,14 @@ fn draw_over_time<DB: DrawingBackend>(
         .map(|(m, l, _)| if l.is_finite() { l.min(m) } else { m })
         .fold(max, f64::min);
     let (w0, w1) = (f64::from(d.weeks[0]), f64::from(d.last_week()));
-    let mut chart = figure(root, title, 110, w0..w1, (lowest * 0.95)..(max * 1.05))?;
+    let mut chart = chart(
+        root,
+        WHOLE,
+        title,
+        110,
+        w0..w1,
+        (lowest * 0.95)..(max * 1.05),
+    )?;
     chart
         .configure_mesh()
         .x_desc("Week")
@@ -954,8 +968,9 @@ fn draw_cost_benefit<DB: DrawingBackend>(
     let xmax = pts.iter().map(|p| p.1).fold(0.5f64, f64::max);
     let ymax = pts.iter().map(|p| p.2).fold(1.0f64, f64::max);
     let ymin = pts.iter().map(|p| p.2).fold(0.0f64, f64::min);
-    let mut chart = figure(
+    let mut chart = chart(
         root,
+        WHOLE,
         title,
         110,
         -xmax * 0.05..xmax * 1.3,
@@ -1006,8 +1021,9 @@ fn draw_degrees<DB: DrawingBackend>(
         .collect();
     let xmax = pts.iter().map(|p| p.0).fold(2.0f64, f64::max);
     let ymax = pts.iter().map(|p| p.1).fold(2.0f64, f64::max);
-    let mut chart = figure(
+    let mut chart = chart(
         root,
+        WHOLE,
         title,
         120,
         (1.0..xmax * 1.5).log_scale(),
@@ -1062,7 +1078,7 @@ pub fn draw_advice_chart(
             root.fill(&WHITE).map_err(err)?;
             let xmax = points.last().map_or(1, |p| p.0).max(1) as f64;
             let ymax = points.iter().flat_map(|p| p.1).fold(1.0f64, f64::max);
-            let mut chart = figure(root, &title, 110, 0.0..xmax, 0.0..ymax * 1.1)?;
+            let mut chart = chart(root, WHOLE, &title, 110, 0.0..xmax, 0.0..ymax * 1.1)?;
             chart
                 .configure_mesh()
                 .x_desc("Invitations accepted, in ranked order")

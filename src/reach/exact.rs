@@ -163,6 +163,15 @@ fn any_lane<const W: usize>(words: &[u64; W]) -> bool {
     words.iter().fold(0, |a, &b| a | b) != 0
 }
 
+/// Zeroes the words of a one-bit-per-node map that hold `nodes`' bits (every
+/// set bit there belongs to one of them), in parallel.
+fn clear_bits(nodes: &[u32], map: &[AtomicU64]) {
+    nodes
+        .par_iter()
+        .with_min_len(MIN_PIECE)
+        .for_each(|&v| map[(v / 64) as usize].store(0, Relaxed));
+}
+
 /// Smallest piece of a frontier or node range handed to one rayon task.
 const MIN_PIECE: usize = 512;
 
@@ -438,63 +447,33 @@ impl<const W: usize> Traversal<W> {
     /// The new level becomes the frontier: the old frontier's lanes are cleared
     /// and `visit` and `next` trade places, so nothing is copied.
     fn advance(s: &mut Scratch) {
-        let Scratch {
-            visit,
-            next,
-            queued,
-            frontier,
-            next_frontier,
-            touched,
-            ..
-        } = s;
-        frontier.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
-            for w in &visit[v as usize * W..][..W] {
-                w.store(0, Relaxed);
-            }
-        });
-        std::mem::swap(visit, next);
-        next_frontier
-            .par_iter()
-            .with_min_len(MIN_PIECE)
-            .for_each(|&v| queued[(v / 64) as usize].store(0, Relaxed));
-        touched.extend_from_slice(next_frontier);
-        std::mem::swap(frontier, next_frontier);
-        next_frontier.clear();
+        Self::clear_lanes(&s.frontier, [&s.visit]);
+        std::mem::swap(&mut s.visit, &mut s.next);
+        clear_bits(&s.next_frontier, &s.queued);
+        s.touched.extend_from_slice(&s.next_frontier);
+        std::mem::swap(&mut s.frontier, &mut s.next_frontier);
+        s.next_frontier.clear();
     }
 
     /// Clears only what a traversal touched, for the next batch.
     fn clean(s: &mut Scratch) {
-        let Scratch {
-            seen,
-            visit,
-            next,
-            queued,
-            frontier,
-            next_frontier,
-            touched,
-            ..
-        } = s;
-        let clear = |v: u32, arrays: [&[AtomicU64]; 2]| {
+        Self::clear_lanes(&s.touched, [&s.seen, &s.visit]);
+        Self::clear_lanes(&s.next_frontier, [&s.seen, &s.next]);
+        clear_bits(&s.next_frontier, &s.queued);
+        s.touched.clear();
+        s.frontier.clear();
+        s.next_frontier.clear();
+    }
+
+    /// Zeroes the lane words of `nodes` in every one of `arrays`, in parallel.
+    fn clear_lanes<const A: usize>(nodes: &[u32], arrays: [&[AtomicU64]; A]) {
+        nodes.par_iter().with_min_len(MIN_PIECE).for_each(|&v| {
             for a in arrays {
                 for w in &a[v as usize * W..][..W] {
                     w.store(0, Relaxed);
                 }
             }
-        };
-        touched
-            .par_iter()
-            .with_min_len(MIN_PIECE)
-            .for_each(|&v| clear(v, [seen, visit]));
-        next_frontier
-            .par_iter()
-            .with_min_len(MIN_PIECE)
-            .for_each(|&v| {
-                clear(v, [seen, next]);
-                queued[(v / 64) as usize].store(0, Relaxed);
-            });
-        touched.clear();
-        frontier.clear();
-        next_frontier.clear();
+        });
     }
 
     /// Push: every frontier node ORs its lanes into its neighbours. Returns the new
