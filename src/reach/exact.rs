@@ -360,7 +360,7 @@ pub fn reach_batch(
 struct Traversal<const W: usize>;
 
 impl<const W: usize> Traversal<W> {
-    /// Lanes `lane` is word `lane / 64`, bit `lane % 64`.
+    /// Lane `lane` is bit `lane % 64` of word `lane / 64`.
     fn lane_bit(lane: usize) -> (usize, u64) {
         (lane / LANES, 1u64 << (lane % LANES))
     }
