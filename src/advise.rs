@@ -34,13 +34,13 @@
 use crate::error::{Error, Result};
 use crate::generate::GraphModel;
 use crate::generate::linkedin::LinkedInParams;
-use crate::generate::task_rng;
 use crate::graph::NodeId;
 use crate::invitations::{ArrivalContext, Source, draw_inviter};
 use crate::progress::NoProgress;
 use crate::reach::exact::{Query, reach_many};
 use crate::reach::{Degree, ReachCounts};
 use crate::roles::{Role, RolePlan, place_roles};
+use crate::seed::task_rng;
 
 /// What advice needs from an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +108,7 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Advice> {
     }
     let mut curves: Vec<Vec<[u64; 4]>> = Vec::new();
     for r in 0..model.replicates {
-        let seed = crate::generate::splitmix(model.seed ^ u64::from(r));
+        let seed = crate::seed::splitmix(model.seed ^ u64::from(r));
         let (graph, roles, owner) = embed(ego, &model.population, seed)?;
         let mut rng = task_rng(seed, 0x00AD_71CE);
         let ctx = ArrivalContext::new(
@@ -202,8 +202,8 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Advice> {
                 measure,
                 within: *within,
                 mean,
-                p10: crate::results::quantile(&mut xs, 0.1),
-                p90: crate::results::quantile(&mut xs, 0.9),
+                p10: crate::stats::quantile(&mut xs, 0.1),
+                p90: crate::stats::quantile(&mut xs, 0.9),
                 replicates: xs.len(),
             });
         }
@@ -283,7 +283,7 @@ fn embed(
             Some(g) => {
                 let h = g
                     .bytes()
-                    .fold(seed, |h, b| crate::generate::splitmix(h ^ u64::from(b)));
+                    .fold(seed, |h, b| crate::seed::splitmix(h ^ u64::from(b)));
                 u32::try_from(h % u64::from(blocks)).expect("below the block count")
             }
             None => rng.random_range(0..blocks),

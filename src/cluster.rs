@@ -334,7 +334,7 @@ fn exit_when_a_peer_is_lost(process: usize, hosts: Vec<String>) {
             .or_else(|| info.payload().downcast_ref::<&str>().copied())
             .unwrap_or("");
         if msg.starts_with("timely communication error") {
-            crate::results::remove_pending_files();
+            crate::output::remove_pending_files();
             // timely names its network threads `timely:send-J` and `timely:recv-J`.
             let peer = std::thread::current()
                 .name()

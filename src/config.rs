@@ -4,7 +4,7 @@
 //! generator settings shared by `netreach generate` flags and `[graph]` tables.
 //!
 //! See `data/experiments/` for documented examples; `quick.toml` there is the
-//! built-in experiment of `netreach run`.
+//! built-in experiment of `netreach run` ([`Experiment::load`] without a file).
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,9 @@ use crate::strategy::Strategy;
 
 /// The built-in quick experiment (`data/experiments/quick.toml`).
 pub const QUICK_EXPERIMENT: &str = include_str!("../data/experiments/quick.toml");
+
+/// The name of the experiment as run, in a results folder.
+pub const EXPERIMENT_FILE: &str = "experiment.toml";
 
 /// Generator settings: a model (or the LinkedIn preset) and its parameters, each
 /// optional with the documented default.
@@ -443,6 +446,14 @@ impl Experiment {
     pub fn from_file(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
         Self::from_toml(&text, path)
+    }
+
+    /// Reads the experiment at `path`, or the built-in quick experiment.
+    pub fn load(path: Option<&Path>) -> Result<Self> {
+        match path {
+            Some(p) => Self::from_file(p),
+            None => Ok(Self::quick()),
+        }
     }
 
     /// The built-in quick experiment.

@@ -27,7 +27,6 @@ use rand::RngExt;
 use rand_distr::{Distribution, Poisson};
 
 use crate::graph::{ConnectionGraph, NodeId};
-use crate::ingest::table::PairRecord;
 use crate::roles::{Role, RoleMap};
 
 /// One invitation: `from` asked to connect with `to`.
@@ -91,7 +90,7 @@ impl PendingInvitations {
     /// Resolves `to,from` records (external ids) against `graph`.
     pub fn from_records(
         graph: &ConnectionGraph,
-        records: &[PairRecord],
+        records: &[(String, String, u64)],
     ) -> (Self, InvitationReport) {
         let mut unknown = 0;
         let resolved: Vec<Invitation> = records
@@ -348,7 +347,8 @@ mod tests {
 
     #[test]
     fn arrivals_are_pending_unique_and_reproducible() {
-        use crate::generate::{GraphModel, task_rng};
+        use crate::generate::GraphModel;
+        use crate::seed::task_rng;
         let net = GraphModel::HolmeKim {
             nodes: 2000,
             m: 4,

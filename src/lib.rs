@@ -1,21 +1,30 @@
 #![doc = include_str!("../README.md")]
 
+// Modules in dependency order: each uses only those above it (see ARCHITECTURE.md).
+// Ground floor.
 pub mod error;
 pub mod progress;
-pub mod ingest;
+pub mod seed;
+pub mod stats;
+pub mod output;
+// Domain.
 pub mod graph;
-pub mod generate;
 pub mod roles;
-pub mod invitations;
 pub mod strategy;
+pub mod invitations;
 pub mod reach;
-pub mod cluster;
+pub mod generate;
+pub mod ingest;
 pub mod config;
 pub mod simulation;
 pub mod advise;
+pub mod cluster;
+// Results and what is drawn from them.
 pub mod results;
 pub mod charts;
 pub mod report;
+// Each subcommand as library calls.
+pub mod jobs;
 
 pub use error::{Error, Location, Result};
 pub use graph::{ConnectionGraph, NodeId};

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Ctrl-C: remove any output still being written, then stop (exit code 130).
     let _ = ctrlc::set_handler(|| {
-        netreach::results::remove_pending_files();
+        netreach::output::remove_pending_files();
         eprintln!("interrupted; no partial output left");
         std::process::exit(130);
     });

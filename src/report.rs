@@ -6,8 +6,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::charts::{Chart, ChartData, gains, read_results_table, thousands};
+use crate::charts::{Chart, gains, thousands};
 use crate::error::Result;
+use crate::output::{Overwrite, write_text};
+use crate::results::read::{Estimate, SavedResults};
+use crate::results::{Measure, Scope};
+use crate::stats::quantile;
 
 /// One decimal, with thousands separators for large values.
 fn num(v: f64) -> String {
@@ -18,60 +22,44 @@ fn num(v: f64) -> String {
     }
 }
 
-fn ci((m, lo, hi): (f64, f64, f64)) -> String {
-    if lo.is_finite() && hi.is_finite() {
-        format!("{} (95% CI {} to {})", num(m), num(lo), num(hi))
+fn ci(e: Estimate) -> String {
+    if e.low.is_finite() && e.high.is_finite() {
+        format!("{} (95% CI {} to {})", num(e.mean), num(e.low), num(e.high))
     } else {
-        num(m)
+        num(e.mean)
     }
 }
 
 /// The network facts recorded in `network.*`, as one sentence, if present.
-fn network_sentence(dir: &Path) -> Option<String> {
-    let df = read_results_table(dir, "network").ok()?;
-    let get = |c: &str| -> Option<String> {
-        let col = df
-            .column(c)
-            .ok()?
-            .cast(&polars::prelude::DataType::String)
-            .ok()?;
-        col.as_materialized_series()
-            .str()
-            .ok()?
-            .get(0)
-            .map(str::to_string)
-    };
-    let n = |c: &str| {
-        get(c)
-            .and_then(|v| v.parse::<f64>().ok())
-            .map_or("?".into(), thousands)
-    };
+fn network_sentence(d: &SavedResults) -> Option<String> {
+    let n = d.network.as_ref()?;
+    let count = |v: u64| thousands(v as f64);
     Some(format!(
         "{} people ({}), {} connections, {} recruiters and {} hiring managers; {} fake accounts added; {} people studied.",
-        n("people"),
-        get("source")?,
-        n("edges"),
-        n("recruiters"),
-        n("hiring_managers"),
-        n("fake_accounts"),
-        n("studied")
+        count(n.people),
+        n.source,
+        count(n.edges),
+        count(n.recruiters),
+        count(n.hiring_managers),
+        count(n.fake_accounts),
+        count(n.studied)
     ))
 }
 
 /// Finding sentences for one chart.
 #[allow(clippy::too_many_lines)] // one arm per chart, each a few sentences
-fn findings(chart: &Chart, d: &ChartData) -> String {
+fn findings(chart: &Chart, d: &SavedResults) -> String {
     let top = d.max_degree;
     let last = d.last_week();
-    let rec = |s: usize| d.at_last(s, "recruiters", "up_to_degree", Some(top));
-    let hm = |s: usize| d.at_last(s, "hiring_managers", "up_to_degree", Some(top));
-    let by = |f: &dyn Fn(usize) -> Option<(f64, f64, f64)>| -> Vec<(usize, (f64, f64, f64))> {
+    let rec = |s: usize| d.at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top));
+    let hm = |s: usize| d.at_last(s, Measure::HiringManagers, Scope::UpToDegree, Some(top));
+    let by = |f: &dyn Fn(usize) -> Option<Estimate>| -> Vec<(usize, Estimate)> {
         let mut v: Vec<_> = d
             .main_strategies()
             .into_iter()
             .filter_map(|s| f(s).map(|x| (s, x)))
             .collect();
-        v.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+        v.sort_by(|a, b| b.1.mean.total_cmp(&a.1.mean));
         v
     };
     let name = |s: usize| format!("`{}`", d.strategies[s]);
@@ -87,7 +75,7 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
                 "By week {last}, {} reaches the most recruiters within {top} degrees: {} per person, against {} for {}.",
                 name(best.0),
                 ci(best.1),
-                num(worst.1.0),
+                num(worst.1.mean),
                 name(worst.0)
             );
             if let Some(hb) = h.first() {
@@ -101,16 +89,16 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
             let two = Some(2.min(top));
             if let (Some(b), Some(two_best)) = (
                 refuse,
-                by(&|s| d.at_last(s, "recruiters", "up_to_degree", two)).first(),
-            ) && let Some(base) = d.at_last(b, "recruiters", "up_to_degree", two)
-                && base.0 > 0.0
+                by(&|s| d.at_last(s, Measure::Recruiters, Scope::UpToDegree, two)).first(),
+            ) && let Some(base) = d.at_last(b, Measure::Recruiters, Scope::UpToDegree, two)
+                && base.mean > 0.0
             {
                 let _ = write!(
                     out,
                     " Within 2 degrees, where an introduction is one message away, {} multiplies refuse-all's {} recruiters by {:.2}.",
                     name(two_best.0),
-                    num(base.0),
-                    two_best.1.0 / base.0
+                    num(base.mean),
+                    two_best.1.mean / base.mean
                 );
             }
             out
@@ -120,7 +108,7 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
                 .sweep
                 .iter()
                 .enumerate()
-                .filter_map(|(s, v)| Some((v.as_ref().copied()?, rec(s)?.0)))
+                .filter_map(|(s, v)| Some((v.as_ref().copied()?, rec(s)?.mean)))
                 .collect();
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             let (Some(first), Some(lastp)) = (pts.first(), pts.last()) else {
@@ -143,7 +131,7 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
         "distribution" => {
             let med = |s: usize| -> Option<f64> {
                 let mut v = d.recruiters_within_max.get(s)?.clone();
-                (!v.is_empty()).then(|| crate::results::quantile(&mut v, 0.5))
+                (!v.is_empty()).then(|| quantile(&mut v, 0.5))
             };
             let r = by(&rec);
             let (Some(best), Some(worst)) = (r.first(), r.last()) else {
@@ -154,7 +142,7 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
                 if v.is_empty() {
                     f64::NAN
                 } else {
-                    crate::results::quantile(&mut v, 0.1)
+                    quantile(&mut v, 0.1)
                 }
             };
             format!(
@@ -174,14 +162,26 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
             };
             let first_week = d.weeks[0];
             let start = d
-                .get(best.0, first_week, "recruiters", "up_to_degree", Some(top))
-                .map_or(f64::NAN, |v| v.0);
+                .get(
+                    best.0,
+                    first_week,
+                    Measure::Recruiters,
+                    Scope::UpToDegree,
+                    Some(top),
+                )
+                .map_or(f64::NAN, |v| v.mean);
             let mid_week = d.weeks[d.weeks.len() / 2];
             let mid = d
-                .get(best.0, mid_week, "recruiters", "up_to_degree", Some(top))
-                .map_or(f64::NAN, |v| v.0);
-            let share = if best.1.0 > start {
-                100.0 * (mid - start) / (best.1.0 - start)
+                .get(
+                    best.0,
+                    mid_week,
+                    Measure::Recruiters,
+                    Scope::UpToDegree,
+                    Some(top),
+                )
+                .map_or(f64::NAN, |v| v.mean);
+            let share = if best.1.mean > start {
+                100.0 * (mid - start) / (best.1.mean - start)
             } else {
                 100.0
             };
@@ -189,7 +189,7 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
                 "Under {} recruiters within {top} degrees grow from {} in week {first_week} to {} in week {last}; {:.0}% of that growth is in place by week {mid_week}.",
                 name(best.0),
                 num(start),
-                num(best.1.0),
+                num(best.1.mean),
                 share
             );
             if let Some(b) = refuse.and_then(|b| rec(b).map(|v| (b, v))) {
@@ -197,7 +197,7 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
                     out,
                     " {} stays at {}, the base network.",
                     name(b.0),
-                    num(b.1.0)
+                    num(b.1.mean)
                 );
             }
             out
@@ -253,22 +253,21 @@ fn findings(chart: &Chart, d: &ChartData) -> String {
 }
 
 /// Writes `report.md` into `dir`, linking `charts` (paths made relative to `dir`).
-pub fn write_report(dir: &Path, data: &ChartData, charts: &[Chart]) -> Result<std::path::PathBuf> {
-    let toml = std::fs::read_to_string(dir.join("experiment.toml")).unwrap_or_default();
-    let table: toml::Table = toml::from_str(&toml).unwrap_or_default();
-    let field = |key: &str| match table.get(key) {
-        Some(toml::Value::String(v)) => v.clone(),
-        Some(v) => v.to_string(),
-        None => String::new(),
-    };
+pub fn write_report(
+    dir: &Path,
+    data: &SavedResults,
+    charts: &[Chart],
+    overwrite: Overwrite,
+) -> Result<std::path::PathBuf> {
+    let exp = &data.experiment;
+    let whole = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
     let mut md = String::new();
-    let _ = writeln!(md, "# netreach report: {}\n", field("name"));
-    let desc = field("description");
-    if !desc.is_empty() {
-        let _ = writeln!(md, "{desc}\n");
+    let _ = writeln!(md, "# netreach report: {}\n", exp.name);
+    if !exp.description.is_empty() {
+        let _ = writeln!(md, "{}\n", exp.description);
     }
     let _ = writeln!(md, "## Experiment\n");
-    if let Some(s) = network_sentence(dir) {
+    if let Some(s) = network_sentence(data) {
         let _ = writeln!(md, "- Network: {s}");
     }
     let spell = |ids: &[usize]| {
@@ -288,15 +287,15 @@ pub fn write_report(dir: &Path, data: &ChartData, charts: &[Chart]) -> Result<st
     let _ = writeln!(
         md,
         "- Seed {}, {} replicate(s), {} week(s) of invitations, reach counted up to degree {}.",
-        field("seed"),
-        field("replicates"),
+        whole(exp.seed),
+        whole(exp.replicates),
         data.last_week(),
         data.max_degree
     );
     let _ = writeln!(
         md,
         "- Reproduce: `netreach run {}` (the experiment as run, seed included); redraw the charts with `netreach chart {}`.\n",
-        dir.join("experiment.toml").display(),
+        dir.join(crate::config::EXPERIMENT_FILE).display(),
         dir.display()
     );
     let _ = writeln!(
@@ -319,6 +318,6 @@ pub fn write_report(dir: &Path, data: &ChartData, charts: &[Chart]) -> Result<st
         "`reach` (per person, strategy, week and degree), `people` (invitations received and accepted), `summary` (means, medians, percentiles and confidence intervals), `network` and `degrees`; columns are described in netreach's README."
     );
     let path = dir.join("report.md");
-    crate::results::write_text(&path, &md)?;
+    write_text(&path, &md, overwrite)?;
     Ok(path)
 }

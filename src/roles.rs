@@ -1,5 +1,5 @@
 //! Roles: which members are recruiters and which are hiring managers. Read from a
-//! `node,role` table by [`RoleMap::from_records`] or placed on a generated network
+//! `node,role` table ([`crate::ingest::load_roles`], through [`RoleBuilder`]) or placed on a generated network
 //! by [`place_roles`], and
 //! consulted by [`crate::reach`] for role reach and by [`crate::strategy`] for
 //! `roles:` strategies.
@@ -14,7 +14,6 @@ use std::str::FromStr;
 
 use crate::error::{Error, Location, Result, RoleConflict};
 use crate::graph::{ConnectionGraph, NodeId};
-use crate::ingest::table::PairRecord;
 
 /// A role that reach is counted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,12 +36,19 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Role {
+    /// The spelling in tables and flags: `recruiter` or `hiring_manager`.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Role::Recruiter => "recruiter",
             Role::HiringManager => "hiring_manager",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -145,28 +151,19 @@ impl RoleMap {
         self.codes[v.index()] = role.map_or(0, Role::code);
     }
 
-    /// Resolves `node,role` records against `graph`. The same node given two
-    /// different roles (recruiter, hiring manager, or any other value) is an error
-    /// naming both lines; records for nodes not in the graph are counted, not fatal.
+    /// Resolves `node,role` records `(node, role, line)` against `graph`. The same
+    /// node given two different roles (recruiter, hiring manager, or any other value)
+    /// is an error naming both lines; records for nodes not in the graph are
+    /// counted, not fatal. [`crate::ingest::load_roles`] reads a file this way.
     pub fn from_records(
         graph: &ConnectionGraph,
-        records: &[PairRecord],
+        records: &[(String, String, u64)],
         path: &Path,
     ) -> Result<(Self, RoleReport)> {
         let mut b = RoleBuilder::new(graph, path);
         for (node, role, line) in records {
             b.add(node, role, *line)?;
         }
-        Ok(b.finish())
-    }
-
-    /// Reads a `node,role` table (CSV or Parquet) straight into a map, without
-    /// collecting its records first; see [`RoleMap::from_records`].
-    pub fn read(graph: &ConnectionGraph, path: &Path) -> Result<(Self, RoleReport)> {
-        let mut b = RoleBuilder::new(graph, path);
-        crate::ingest::for_each_pair(path, ["node", "role"], true, &mut |node, role, line| {
-            b.add(node, role, line)
-        })?;
         Ok(b.finish())
     }
 
@@ -348,8 +345,7 @@ pub fn place_roles(
 
 /// Efraimidis–Spirakis key of `v`: ln(u)/w with u a hash of `(seed, stream, v)`.
 fn key(seed: u64, stream: u64, v: NodeId, w: f64) -> f64 {
-    let h =
-        crate::generate::splitmix(seed ^ crate::generate::splitmix(stream << 32 | u64::from(v.0)));
+    let h = crate::seed::splitmix(seed ^ crate::seed::splitmix(stream << 32 | u64::from(v.0)));
     let u = ((h >> 11) as f64 + 1.0) / (1u64 << 53) as f64; // in (0, 1]
     if w > 0.0 {
         u.ln() / w
@@ -366,8 +362,10 @@ fn top_by_key(mut nodes: Vec<NodeId>, key: impl Fn(NodeId) -> f64 + Sync, k: usi
     keyed.into_iter().take(k).map(|(_, v)| v).collect()
 }
 
-/// Builds a [`RoleMap`] record by record, remembering where each node got its role.
-struct RoleBuilder<'a> {
+/// Builds a [`RoleMap`] record by record, remembering where each node got its role,
+/// so a reader can stream a table into it without collecting the records first.
+#[derive(Debug)]
+pub struct RoleBuilder<'a> {
     graph: &'a ConnectionGraph,
     path: &'a Path,
     map: RoleMap,
@@ -377,7 +375,8 @@ struct RoleBuilder<'a> {
 }
 
 impl<'a> RoleBuilder<'a> {
-    fn new(graph: &'a ConnectionGraph, path: &'a Path) -> Self {
+    /// An empty map for `graph`; `path` names the table in errors.
+    pub fn new(graph: &'a ConnectionGraph, path: &'a Path) -> Self {
         let n = graph.node_count();
         Self {
             graph,
@@ -388,7 +387,9 @@ impl<'a> RoleBuilder<'a> {
         }
     }
 
-    fn add(&mut self, node: &str, role_text: &str, line: u64) -> Result<()> {
+    /// Adds the record at `line`: `node` (an external id) has the role `role_text`
+    /// (anything that is not a role name means "no role").
+    pub fn add(&mut self, node: &str, role_text: &str, line: u64) -> Result<()> {
         self.report.records += 1;
         let Some(v) = self.graph.ids().lookup(node) else {
             self.report.unknown_nodes += 1;
@@ -420,7 +421,8 @@ impl<'a> RoleBuilder<'a> {
         Ok(())
     }
 
-    fn finish(self) -> (RoleMap, RoleReport) {
+    /// The map and what was counted.
+    pub fn finish(self) -> (RoleMap, RoleReport) {
         (self.map, self.report)
     }
 }
@@ -429,7 +431,7 @@ impl<'a> RoleBuilder<'a> {
 mod tests {
     use super::*;
 
-    fn rec(n: &str, r: &str, l: u64) -> PairRecord {
+    fn rec(n: &str, r: &str, l: u64) -> (String, String, u64) {
         (n.to_string(), r.to_string(), l)
     }
 

@@ -24,19 +24,18 @@
 //! Reach dominates: O(distinct queries / 64 × edges within the balls × max degree).
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::config::{Experiment, GraphSource, StrategyRun};
 use crate::error::{Error, Result};
-use crate::generate::{splitmix, task_rng};
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::invitations::{ArrivalContext, Source, arrivals};
 use crate::progress::Progress;
 use crate::reach::ReachCounts;
 use crate::reach::exact::{Query, reach_many};
 use crate::roles::{RoleMap, place_roles};
+use crate::seed::{splitmix, task_rng};
 
 /// Random-stream families, so set-up and invitations never share a stream.
 const FAKE_STREAM: u64 = 0xFA4E << 48;
@@ -70,7 +69,7 @@ impl Setup {
             GraphSource::Files { edges, roles } => {
                 let (graph, stored) = crate::ingest::load_graph_and_roles(edges)?;
                 let roles = match (roles, stored) {
-                    (Some(path), _) => RoleMap::read(&graph, path)?.0,
+                    (Some(path), _) => crate::ingest::load_roles(&graph, path)?.0,
                     (None, Some(stored)) => stored,
                     (None, None) => RoleMap::none(graph.node_count()),
                 };
@@ -195,6 +194,17 @@ struct PersonRun {
     fake: Vec<bool>,
     /// Mutual connections (base graph) with each inviter, computed once.
     mutuals: Vec<u32>,
+}
+
+/// The observations [`simulate`] makes (replicates × people × strategies ×
+/// weeks): the length of its progress.
+pub fn planned_observations(exp: &Experiment, setup: &Setup) -> u64 {
+    let weeks = if exp.weekly {
+        exp.arrivals.weeks as usize
+    } else {
+        1
+    };
+    (exp.replicates as usize * setup.people.len() * exp.strategies.len() * weeks) as u64
 }
 
 /// Runs the experiment on a set-up; `progress` counts reach queries.
@@ -332,20 +342,13 @@ fn count_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Reads an experiment from `path`, or the built-in quick experiment.
-pub fn load_experiment(path: Option<&Path>) -> Result<Experiment> {
-    match path {
-        Some(p) => Experiment::from_file(p),
-        None => Ok(Experiment::quick()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::progress::NoProgress;
     use crate::reach::Degree;
     use crate::reach::exact::reach_from;
+    use std::path::Path;
 
     const SMALL: &str = r#"
 name = "small"

@@ -179,10 +179,9 @@ impl Strategy {
 
 /// A uniform number in `[0, 1)` from `(seed, a, b)` (the splitmix64 finalizer).
 pub(crate) fn unit_hash(seed: u64, a: NodeId, b: NodeId) -> f64 {
-    let z = crate::generate::splitmix(
+    crate::seed::unit_interval(crate::seed::splitmix(
         seed ^ (u64::from(a.0) << 32 | u64::from(b.0)).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-    );
-    (z >> 11) as f64 / (1u64 << 53) as f64
+    ))
 }
 
 #[cfg(test)]

@@ -22,3 +22,5 @@ mod linkedin;
 mod corpus;
 #[path = "cli/cluster.rs"]
 mod cluster;
+#[path = "cli/architecture.rs"]
+mod architecture;

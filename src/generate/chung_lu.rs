@@ -18,7 +18,8 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
-use super::{DegreeDistribution, task_rng};
+use super::DegreeDistribution;
+use crate::seed::task_rng;
 
 /// Nodes per random stream when drawing expected degrees.
 const NODE_CHUNK: u32 = 4096;

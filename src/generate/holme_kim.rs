@@ -15,7 +15,7 @@
 
 use rand::RngExt;
 
-use super::task_rng;
+use crate::seed::task_rng;
 
 /// Edges of a Holme–Kim graph on `nodes` nodes, `m` links per new node.
 pub fn holme_kim(nodes: u32, m: u32, triad_prob: f64, seed: u64) -> Vec<(u32, u32)> {

@@ -29,9 +29,10 @@ use rand::RngExt;
 use rayon::prelude::*;
 
 use super::chung_lu::{Alias, EDGE_STREAMS, expected_degrees, sample_edges};
-use super::{DegreeDistribution, Generated, LINKEDIN_CAP, check_distribution, task_rng, to_graph};
+use super::{DegreeDistribution, Generated, LINKEDIN_CAP, check_distribution, to_graph};
 use crate::error::{Error, Result};
 use crate::graph::NodeId;
+use crate::seed::task_rng;
 
 /// Parameters of the LinkedIn preset; [`Default`] gives the documented values.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,7 @@
 //!
 //! # Determinism
 //! Every random choice comes from a generator seeded by `(seed, task index)`
-//! ([`task_rng`]); tasks are fixed pieces of work (a node range, a block pair, a
+//! ([`crate::seed::task_rng`]); tasks are fixed pieces of work (a node range, a block pair, a
 //! chunk of edges), never "whatever a thread picks up", so the same seed gives the
 //! same network whatever the thread count.
 
@@ -28,9 +28,6 @@ pub mod watts_strogatz;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
-
-use rand::SeedableRng;
-use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::error::{Error, Result};
 use crate::graph::{ConnectionGraph, NodeIds};
@@ -61,20 +58,6 @@ impl Generated {
 pub fn to_graph(nodes: u32, edges: &[(u32, u32)]) -> Result<ConnectionGraph> {
     let ids = NodeIds::Int((0..u64::from(nodes)).collect());
     ConnectionGraph::from_internal_edges(ids, edges, edges.len() as u64, Path::new("<generated>"))
-}
-
-/// The random generator of task `task` under `seed`: independent streams for
-/// independent pieces of work.
-pub fn task_rng(seed: u64, task: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(splitmix(seed ^ splitmix(task.wrapping_add(0x5EED))))
-}
-
-/// The splitmix64 finalizer: a cheap, well-mixed hash of a `u64`.
-pub(crate) fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// Expected-degree distributions for Chung–Lu and the LinkedIn preset.
@@ -338,15 +321,6 @@ mod theory;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn task_streams_differ_and_repeat() {
-        use rand::RngExt;
-        let a: u64 = task_rng(1, 0).random();
-        assert_eq!(a, task_rng(1, 0).random::<u64>());
-        assert_ne!(a, task_rng(1, 1).random::<u64>());
-        assert_ne!(a, task_rng(2, 0).random::<u64>());
-    }
 
     #[test]
     fn bad_parameters_are_refused_with_the_flag_named() {

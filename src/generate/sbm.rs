@@ -17,7 +17,8 @@
 use rand::RngExt;
 use rayon::prelude::*;
 
-use super::{Generated, task_rng};
+use super::Generated;
+use crate::seed::task_rng;
 
 /// Possible links per parallel piece.
 const PIECE: u64 = 1 << 24;

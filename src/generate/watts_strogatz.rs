@@ -16,7 +16,7 @@
 use rand::RngExt;
 use rayon::prelude::*;
 
-use super::task_rng;
+use crate::seed::task_rng;
 
 /// Edges of a Watts–Strogatz graph: `nodes` nodes, `k` (even) ring neighbours each.
 pub fn watts_strogatz(nodes: u32, k: u32, rewire_prob: f64, seed: u64) -> Vec<(u32, u32)> {

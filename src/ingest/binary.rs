@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::graph::{BuildReport, ConnectionGraph, NodeIds};
-use crate::results::write_atomically;
+use crate::output::{Overwrite, write_atomically};
 use crate::roles::RoleMap;
 
 /// The first 8 bytes of every netreach graph file.
@@ -42,7 +42,12 @@ const HAS_ROLES: u32 = 4;
 const HEADER: usize = 64;
 
 /// Writes `graph` (and `roles`, if given) to `path` atomically.
-pub fn write(graph: &ConnectionGraph, roles: Option<&RoleMap>, path: &Path) -> Result<()> {
+pub fn write(
+    graph: &ConnectionGraph,
+    roles: Option<&RoleMap>,
+    path: &Path,
+    overwrite: Overwrite,
+) -> Result<()> {
     let (offsets, targets) = graph.csr();
     let n = graph.node_count();
     let mut flags = 0;
@@ -57,7 +62,7 @@ pub fn write(graph: &ConnectionGraph, roles: Option<&RoleMap>, path: &Path) -> R
         flags |= HAS_ROLES;
     }
     let r = graph.build_report();
-    write_atomically(path, |w: &mut BufWriter<std::fs::File>| {
+    write_atomically(path, overwrite, |w: &mut BufWriter<std::fs::File>| {
         let mut out = Crc {
             w,
             crc: crc32fast::Hasher::new(),
@@ -343,7 +348,7 @@ mod tests {
     fn round_trip(graph: &ConnectionGraph, roles: Option<&RoleMap>) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.nrg");
-        write(graph, roles, &path).unwrap();
+        write(graph, roles, &path, Overwrite::Refuse).unwrap();
         let (back, back_roles) = read(&path).unwrap();
         assert_eq!(back.csr(), graph.csr());
         assert_eq!(back.ids(), graph.ids());
@@ -389,7 +394,7 @@ mod tests {
             Path::new("<t>"),
         )
         .unwrap();
-        write(&g, Some(&RoleMap::none(3)), &path).unwrap();
+        write(&g, Some(&RoleMap::none(3)), &path, Overwrite::Refuse).unwrap();
         let good = std::fs::read(&path).unwrap();
         let bad = dir.path().join("bad.nrg");
         for i in 0..good.len() {
@@ -415,6 +420,7 @@ mod tests {
             &ConnectionGraph::from_edges([(0, 1)]).unwrap(),
             None,
             &small,
+            Overwrite::Refuse,
         )
         .unwrap();
         let mut longer = std::fs::read(&small).unwrap();

@@ -422,7 +422,7 @@ mod tests {
             let count = (case % 12) + 1;
             let bytes: Vec<u8> = (0..count)
                 .flat_map(|_| {
-                    state = crate::generate::splitmix(state);
+                    state = crate::seed::splitmix(state);
                     pieces[usize::try_from(state % pieces.len() as u64).unwrap()]
                         .iter()
                         .copied()

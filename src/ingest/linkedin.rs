@@ -710,7 +710,7 @@ pub struct MatchedInvitation {
 
 /// The counts `netreach import linkedin` reports (and writes to
 /// `import-summary.json`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct ImportSummary {
     /// Distinct connections.
     pub connections: u64,

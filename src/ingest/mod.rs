@@ -21,7 +21,8 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::graph::ConnectionGraph;
-use crate::roles::RoleMap;
+use crate::invitations::{InvitationReport, PendingInvitations};
+use crate::roles::{RoleBuilder, RoleMap, RoleReport};
 use table::{PairRecord, TableEdges};
 
 /// The reader a file name selects.
@@ -171,6 +172,27 @@ pub fn for_each_pair(
         }
         _ => table::csv_for_each_pair(&read_bytes(path)?, path, wanted, false, optional_second, f),
     }
+}
+
+/// Reads a `node,role` table (CSV or Parquet) straight into a map for `graph`,
+/// without collecting its records first; see [`RoleMap::from_records`] for the
+/// rules.
+pub fn load_roles(graph: &ConnectionGraph, path: &Path) -> Result<(RoleMap, RoleReport)> {
+    let mut b = RoleBuilder::new(graph, path);
+    for_each_pair(path, ["node", "role"], true, &mut |node, role, line| {
+        b.add(node, role, line)
+    })?;
+    Ok(b.finish())
+}
+
+/// Reads a `to,from` invitations table (CSV or Parquet) and keeps the pending
+/// invitations between nodes of `graph` (see [`PendingInvitations::from_records`]).
+pub fn load_invitations(
+    graph: &ConnectionGraph,
+    path: &Path,
+) -> Result<(PendingInvitations, InvitationReport)> {
+    let records = load_pairs(path, ["to", "from"], false)?;
+    Ok(PendingInvitations::from_records(graph, &records))
 }
 
 /// Reads a list of external node ids, one per line: the first comma- or

@@ -33,7 +33,7 @@ pub fn relative_standard_error(precision: u8) -> f64 {
 
 /// Register index and rank of a node id for `precision` bits.
 fn hashed(v: u32, precision: u8) -> (usize, u8) {
-    let h = crate::generate::splitmix(u64::from(v) ^ 0x4859_5045_5242_414C);
+    let h = crate::seed::splitmix(u64::from(v) ^ 0x4859_5045_5242_414C);
     #[allow(clippy::cast_possible_truncation)]
     let index = (h >> (64 - u32::from(precision))) as usize;
     let rest = (h << precision) | (1 << (u32::from(precision) - 1));

@@ -1,0 +1,437 @@
+//! The charts of an experiment's results: strategies compared, the acceptance
+//! sweep, the distribution over people, reach week by week, and gains against
+//! fake accounts accepted. Drawn by [`super::draw_all`].
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{
+    DrawResult, PALETTE, PANEL, WHOLE, band_line, chart, err, legend, thousands, title_style,
+};
+use crate::results::read::{Estimate, SavedResults};
+use crate::results::{Measure, Scope};
+
+pub(super) fn sweep_label(data: &SavedResults) -> String {
+    match data.experiment.sweep_parameter.as_deref() {
+        Some("random") => "acceptance probability P (random:P)".into(),
+        Some("min-mutual") => "minimum mutual connections K (min-mutual:K)".into(),
+        Some("mutual-max") => "most mutual connections B (mutual:0-B)".into(),
+        Some(other) => other.into(),
+        None => "the swept value".into(),
+    }
+}
+
+/// The four reach measures drawn per strategy: (role measure, degree, label).
+fn role_degrees(top: u32) -> Vec<(Measure, u32, String)> {
+    let mut v = Vec::new();
+    for (m, label) in [
+        (Measure::Recruiters, "Recruiters"),
+        (Measure::HiringManagers, "Hiring managers"),
+    ] {
+        for k in [2.min(top), top] {
+            v.push((m, k, format!("{label} within {k}")));
+        }
+    }
+    v.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    v
+}
+
+#[allow(clippy::too_many_lines)] // two panels of grouped bars with error bars and legends
+pub(super) fn draw_strategies<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SavedResults,
+    title: &str,
+) -> DrawResult<usize> {
+    root.fill(&WHITE).map_err(err)?;
+    let root = root.titled(title, title_style(34)).map_err(err)?;
+    let panels = root.split_evenly((1, 2));
+    let main = d.main_strategies();
+    let n = main.len();
+    let mut series = 0;
+    for (p, (panel, (measure, label))) in panels
+        .iter()
+        .zip([
+            (Measure::Recruiters, "Recruiters"),
+            (Measure::HiringManagers, "Hiring managers"),
+        ])
+        .enumerate()
+    {
+        let degrees: Vec<u32> = if d.max_degree >= 2 {
+            vec![2, d.max_degree]
+        } else {
+            vec![d.max_degree]
+        };
+        let mut degrees = degrees;
+        degrees.dedup();
+        let max = main
+            .iter()
+            .flat_map(|&s| {
+                degrees
+                    .iter()
+                    .filter_map(move |&k| d.at_last(s, measure, Scope::UpToDegree, Some(k)))
+            })
+            .map(Estimate::top)
+            .fold(1.0f64, f64::max);
+        let mut chart = chart(
+            panel,
+            PANEL,
+            label,
+            if p == 0 { 300 } else { 20 },
+            0.0..max * 1.12,
+            -0.5..(n as f64 - 0.5),
+        )?;
+        let names: Vec<String> = main.iter().map(|&s| d.strategies[s].clone()).collect();
+        let show_names = p == 0;
+        let y_fmt = move |y: &f64| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let i = y.round() as usize;
+            // Strategy s is drawn at y = n - 1 - s, the first at the top.
+            if show_names && (y - y.round()).abs() < 1e-6 && i < names.len() {
+                names[names.len() - 1 - i].clone()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n.max(1) * 2 + 1)
+            .y_label_formatter(&y_fmt)
+            .x_label_formatter(&|x| thousands(*x))
+            .x_desc(format!("{label} within k degrees (people)"))
+            .label_style(title_style(20))
+            .axis_desc_style(title_style(22))
+            .draw()
+            .map_err(err)?;
+        let h = 0.8 / degrees.len() as f64;
+        for (j, &k) in degrees.iter().enumerate() {
+            let color = PALETTE[j % PALETTE.len()];
+            // Position i (0 at the top) for the i-th main strategy.
+            let rows: Vec<(usize, Estimate)> = main
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &s)| {
+                    d.at_last(s, measure, Scope::UpToDegree, Some(k))
+                        .map(|v| (i, v))
+                })
+                .collect();
+            let off = -0.4 + h * j as f64;
+            chart
+                .draw_series(rows.iter().map(|&(s, e)| {
+                    let y = n as f64 - 1.0 - s as f64;
+                    Rectangle::new(
+                        [(0.0, y + off), (e.mean, y + off + h * 0.9)],
+                        color.filled(),
+                    )
+                }))
+                .map_err(err)?
+                .label(format!("within {k} degrees"))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 8), (x + 20, y + 8)], color.filled())
+                });
+            chart
+                .draw_series(rows.iter().filter(|r| r.1.low.is_finite()).map(|&(s, e)| {
+                    let y = n as f64 - 1.0 - s as f64 + off + h * 0.45;
+                    PathElement::new(
+                        vec![(e.low.max(0.0), y), (e.high, y)],
+                        BLACK.stroke_width(3),
+                    )
+                }))
+                .map_err(err)?;
+            series += 1;
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 20)?;
+    }
+    // Strategy names follow the reversed order: first strategy at the top.
+    Ok(series)
+}
+
+pub(super) fn draw_sweep<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SavedResults,
+    title: &str,
+) -> DrawResult<usize> {
+    root.fill(&WHITE).map_err(err)?;
+    let root = root.titled(title, title_style(34)).map_err(err)?;
+    let panels = root.split_evenly((1, 2));
+    let mut points: Vec<(f64, usize)> = d
+        .sweep
+        .iter()
+        .enumerate()
+        .filter_map(|(s, v)| v.map(|v| (v, s)))
+        .collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (x0, x1) = (
+        points.first().map_or(0.0, |p| p.0),
+        points.last().map_or(1.0, |p| p.0),
+    );
+    let xr = if x1 > x0 { x0..x1 } else { x0 - 0.5..x0 + 0.5 };
+    let mut series = 0;
+    let label_all = role_degrees(d.max_degree);
+    for (panel, role) in panels
+        .iter()
+        .zip([Measure::Recruiters, Measure::HiringManagers])
+    {
+        let lines: Vec<&(Measure, u32, String)> =
+            label_all.iter().filter(|x| x.0 == role).collect();
+        let max = points
+            .iter()
+            .flat_map(|&(_, s)| {
+                lines
+                    .iter()
+                    .filter_map(move |l| d.at_last(s, l.0, Scope::UpToDegree, Some(l.1)))
+            })
+            .map(Estimate::top)
+            .fold(1.0f64, f64::max);
+        let name = if role == Measure::Recruiters {
+            "Recruiters"
+        } else {
+            "Hiring managers"
+        };
+        let mut chart = chart(panel, PANEL, name, 100, xr.clone(), 0.0..max * 1.1)?;
+        chart
+            .configure_mesh()
+            .x_desc(sweep_label(d))
+            .y_desc(format!("{name} reached (people)"))
+            .y_label_formatter(&|y| thousands(*y))
+            .label_style(title_style(20))
+            .axis_desc_style(title_style(22))
+            .draw()
+            .map_err(err)?;
+        for (j, l) in lines.iter().enumerate() {
+            let color =
+                PALETTE[(j + if role == Measure::Recruiters { 0 } else { 2 }) % PALETTE.len()];
+            let vals: Vec<(f64, Estimate)> = points
+                .iter()
+                .filter_map(|&(x, s)| {
+                    d.at_last(s, l.0, Scope::UpToDegree, Some(l.1))
+                        .map(|v| (x, v))
+                })
+                .collect();
+            band_line(&mut chart, &vals, color, 0.2, l.2.clone())?;
+            chart
+                .draw_series(
+                    vals.iter()
+                        .map(|(x, v)| Circle::new((*x, v.mean), 6, color.filled())),
+                )
+                .map_err(err)?;
+            series += 1;
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperLeft, 20)?;
+    }
+    Ok(series)
+}
+
+pub(super) fn draw_distribution<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SavedResults,
+    title: &str,
+) -> DrawResult<usize> {
+    root.fill(&WHITE).map_err(err)?;
+    let max = d
+        .recruiters_within_max
+        .iter()
+        .flatten()
+        .copied()
+        .fold(1.0f64, f64::max);
+    let mut chart = chart(root, WHOLE, title, 110, 0.0..max * 1.05, 0.0..1.0)?;
+    chart
+        .configure_mesh()
+        .x_desc(format!(
+            "Recruiters within {} degrees (people)",
+            d.max_degree
+        ))
+        .y_desc("Share of people at or below (ECDF)")
+        .x_label_formatter(&|x| thousands(*x))
+        .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+        .label_style(title_style(22))
+        .axis_desc_style(title_style(24))
+        .draw()
+        .map_err(err)?;
+    let mut series = 0;
+    for s in d.main_strategies() {
+        let values = &d.recruiters_within_max[s];
+        if values.is_empty() {
+            continue;
+        }
+        let mut v = values.clone();
+        v.sort_by(f64::total_cmp);
+        let n = v.len() as f64;
+        let mut steps = vec![(0.0, 0.0)];
+        for (i, x) in v.iter().enumerate() {
+            steps.push((*x, i as f64 / n));
+            steps.push((*x, (i + 1) as f64 / n));
+        }
+        steps.push((max * 1.05, 1.0));
+        let color = PALETTE[s % PALETTE.len()];
+        chart
+            .draw_series(LineSeries::new(steps, color.stroke_width(4)))
+            .map_err(err)?
+            .label(d.strategies[s].clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(4))
+            });
+        series += 1;
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 22)?;
+    Ok(series)
+}
+
+pub(super) fn draw_over_time<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SavedResults,
+    title: &str,
+) -> DrawResult<usize> {
+    root.fill(&WHITE).map_err(err)?;
+    let top = Some(d.max_degree);
+    let main = d.main_strategies();
+    let max = main
+        .iter()
+        .copied()
+        .flat_map(|s| {
+            d.weeks
+                .iter()
+                .filter_map(move |&w| d.get(s, w, Measure::Recruiters, Scope::UpToDegree, top))
+        })
+        .map(Estimate::top)
+        .fold(1.0f64, f64::max);
+    let lowest = main
+        .iter()
+        .copied()
+        .flat_map(|s| {
+            d.weeks
+                .iter()
+                .filter_map(move |&w| d.get(s, w, Measure::Recruiters, Scope::UpToDegree, top))
+        })
+        .map(|e| {
+            if e.low.is_finite() {
+                e.low.min(e.mean)
+            } else {
+                e.mean
+            }
+        })
+        .fold(max, f64::min);
+    let (w0, w1) = (f64::from(d.weeks[0]), f64::from(d.last_week()));
+    let mut chart = chart(
+        root,
+        WHOLE,
+        title,
+        110,
+        w0..w1,
+        (lowest * 0.95)..(max * 1.05),
+    )?;
+    chart
+        .configure_mesh()
+        .x_desc("Week")
+        .y_desc(format!(
+            "Recruiters within {} degrees (people)",
+            d.max_degree
+        ))
+        .x_labels(d.weeks.len().min(26))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| thousands(*y))
+        .label_style(title_style(22))
+        .axis_desc_style(title_style(24))
+        .draw()
+        .map_err(err)?;
+    let mut series = 0;
+    for &s in &main {
+        let vals: Vec<(f64, Estimate)> = d
+            .weeks
+            .iter()
+            .filter_map(|&w| {
+                d.get(s, w, Measure::Recruiters, Scope::UpToDegree, top)
+                    .map(|v| (f64::from(w), v))
+            })
+            .collect();
+        let color = PALETTE[s % PALETTE.len()];
+        band_line(&mut chart, &vals, color, 0.15, d.strategies[s].clone())?;
+        series += 1;
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 22)?;
+    Ok(series)
+}
+
+/// Recruiters gained within the max degree against the baseline: `refuse-all` if
+/// present, else the strategy with the least reach.
+pub fn gains(d: &SavedResults) -> Vec<(usize, f64, f64)> {
+    let top = Some(d.max_degree);
+    let reach: Vec<Option<f64>> = (0..d.strategies.len())
+        .map(|s| {
+            d.at_last(s, Measure::Recruiters, Scope::UpToDegree, top)
+                .map(|v| v.mean)
+        })
+        .collect();
+    let base = d
+        .strategies
+        .iter()
+        .position(|s| s == "refuse-all")
+        .and_then(|s| reach[s])
+        .unwrap_or_else(|| {
+            reach
+                .iter()
+                .flatten()
+                .copied()
+                .fold(f64::INFINITY, f64::min)
+        });
+    d.main_strategies()
+        .into_iter()
+        .filter_map(|s| {
+            let fakes = d
+                .at_last(s, Measure::FakeAccepted, Scope::PerPerson, None)?
+                .mean;
+            Some((s, fakes, reach[s]? - base))
+        })
+        .collect()
+}
+
+pub(super) fn draw_cost_benefit<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SavedResults,
+    title: &str,
+) -> DrawResult<usize> {
+    root.fill(&WHITE).map_err(err)?;
+    let pts = gains(d);
+    let xmax = pts.iter().map(|p| p.1).fold(0.5f64, f64::max);
+    let ymax = pts.iter().map(|p| p.2).fold(1.0f64, f64::max);
+    let ymin = pts.iter().map(|p| p.2).fold(0.0f64, f64::min);
+    let mut chart = chart(
+        root,
+        WHOLE,
+        title,
+        110,
+        -xmax * 0.05..xmax * 1.3,
+        (ymin - 0.05 * ymax)..ymax * 1.15,
+    )?;
+    chart
+        .configure_mesh()
+        .x_desc("Fake accounts accepted per person (mean)")
+        .y_desc(format!(
+            "Recruiters gained within {} degrees vs refuse-all (people)",
+            d.max_degree
+        ))
+        .x_label_formatter(&|x| format!("{x:.1}"))
+        .y_label_formatter(&|y| thousands(*y))
+        .label_style(title_style(22))
+        .axis_desc_style(title_style(24))
+        .draw()
+        .map_err(err)?;
+    for &(s, x, y) in &pts {
+        let color = PALETTE[s % PALETTE.len()];
+        chart
+            .draw_series(std::iter::once(Circle::new((x, y), 12, color.filled())))
+            .map_err(err)?
+            .label(d.strategies[s].clone())
+            .legend(move |(px, py)| Circle::new((px + 10, py), 8, color.filled()));
+        chart
+            .draw_series(std::iter::once(Text::new(
+                d.strategies[s].clone(),
+                (x, y),
+                title_style(20).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            )))
+            .map_err(err)?;
+    }
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 20)?;
+    Ok(pts.len())
+}

@@ -1,0 +1,409 @@
+//! Charts: PNG (default) or SVG figures drawn with plotters from a results folder's
+//! tables, never from the simulation itself, so `netreach chart` redraws without
+//! recomputing: they take [`SavedResults`], the typed tables
+//! [`crate::results::read`] reads back. The last stage of the pipeline with
+//! [`crate::report`].
+//!
+//! | file | shows | needs |
+//! |---|---|---|
+//! | `strategies` | recruiters and hiring managers within 2 and within 3 degrees per strategy, 95% CI error bars | `summary` |
+//! | `sweep` | reach against the swept parameter, one line per degree and role, 95% CI bands | a `[sweep]` |
+//! | `distribution` | ECDF of each person's recruiters within the max degree, per strategy | `reach` |
+//! | `over_time` | mean recruiters within the max degree by week, per strategy | `weekly = true` |
+//! | `cost_benefit` | recruiters gained against fake accounts accepted, one labelled point per strategy | `summary` |
+//! | `degrees` | the network's degree distribution on log-log axes | `degrees` |
+//!
+//! Every chart is 1600×1000 px with a title, axis labels with units, thousands
+//! separators and the Okabe–Ito colour-blind-safe palette. Text is drawn with the
+//! `DejaVu Sans` font compiled into the binary (plotters' `ab_glyph` backend), so it
+//! renders on machines without any system font.
+
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::error::{Error, Result};
+use crate::output::Overwrite;
+use crate::results::read::{Estimate, SavedResults};
+
+/// Chart size in pixels (report size).
+pub const SIZE: (u32, u32) = (1600, 1000);
+
+/// Okabe and Ito's colour-blind-safe palette (black last).
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0xF0, 0xE4, 0x42),
+    RGBColor(0x00, 0x00, 0x00),
+];
+
+const FONT: &str = "sans-serif";
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static REGISTER: Once = Once::new();
+
+/// Registers the bundled font once; plotters draws no text without it.
+fn register_font() {
+    REGISTER.call_once(|| {
+        let ok = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok();
+        assert!(ok, "the bundled DejaVu Sans font is a valid TrueType font");
+    });
+}
+
+/// Output image format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartFormat {
+    /// Portable Network Graphics.
+    Png,
+    /// Scalable Vector Graphics.
+    Svg,
+}
+
+impl ChartFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ChartFormat::Png => "png",
+            ChartFormat::Svg => "svg",
+        }
+    }
+}
+
+impl std::str::FromStr for ChartFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "png" => Ok(ChartFormat::Png),
+            "svg" => Ok(ChartFormat::Svg),
+            other => Err(Error::Invalid(format!(
+                "unknown chart format {other:?}; expected png or svg"
+            ))),
+        }
+    }
+}
+
+/// A chart that was drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Short name: `strategies`, `sweep`, ...
+    pub name: &'static str,
+    /// Title as drawn.
+    pub title: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Number of data series drawn (bars of one colour, a line, a set of points).
+    pub series: usize,
+}
+
+/// `12345.6` → `12,346`; small values keep one decimal.
+pub fn thousands(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    if v.abs() < 10.0 && v.fract().abs() > 1e-9 {
+        return format!("{v:.1}");
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+pub(super) type DrawResult<T> = std::result::Result<T, String>;
+
+pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Draws `$draw` (a function taking a drawing area) into `$path` in `$format`,
+/// atomically through [`crate::output::write_through_path`].
+macro_rules! render {
+    ($path:expr, $format:expr, $overwrite:expr, $draw:expr) => {{
+        register_font();
+        let path: &Path = $path;
+        crate::output::write_through_path(path, $overwrite, |tmp| {
+            let drawn: DrawResult<usize> = match $format {
+                ChartFormat::Png => {
+                    let root = BitMapBackend::new(tmp, SIZE).into_drawing_area();
+                    let r = $draw(&root);
+                    r.and_then(|n| root.present().map_err(err).map(|()| n))
+                }
+                ChartFormat::Svg => {
+                    let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+                    let r = $draw(&root);
+                    r.and_then(|n| root.present().map_err(err).map(|()| n))
+                }
+            };
+            drawn.map_err(|e| Error::Invalid(format!("cannot draw {}: {e}", path.display())))
+        })
+    }};
+}
+
+mod advice;
+mod experiment;
+mod network;
+
+pub use advice::draw_advice_chart;
+pub use experiment::gains;
+use experiment::sweep_label;
+
+/// Draws every chart the data supports into `dir`; returns them in report order.
+pub fn draw_all(
+    data: &SavedResults,
+    dir: &Path,
+    format: ChartFormat,
+    overwrite: Overwrite,
+) -> Result<Vec<Chart>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let ext = format.extension();
+    let mut charts = Vec::new();
+    let mut add =
+        |name: &'static str, title: String, series: Result<usize>, path: PathBuf| -> Result<()> {
+            charts.push(Chart {
+                name,
+                title,
+                path,
+                series: series?,
+            });
+            Ok(())
+        };
+    let top = data.max_degree;
+    let p = dir.join(format!("strategies.{ext}"));
+    let t = format!(
+        "Reach within 2 and {top} degrees by strategy (week {}, mean with 95% CI)",
+        data.last_week()
+    );
+    add(
+        "strategies",
+        t.clone(),
+        render!(&p, format, overwrite, |r| experiment::draw_strategies(
+            r, data, &t
+        )),
+        p,
+    )?;
+    if data.sweep.iter().any(Option::is_some) {
+        let p = dir.join(format!("sweep.{ext}"));
+        let t = format!(
+            "Reach against {} (week {}, 95% CI bands)",
+            sweep_label(data),
+            data.last_week()
+        );
+        add(
+            "sweep",
+            t.clone(),
+            render!(&p, format, overwrite, |r| experiment::draw_sweep(
+                r, data, &t
+            )),
+            p,
+        )?;
+    }
+    let p = dir.join(format!("distribution.{ext}"));
+    let t = format!(
+        "Distribution over people of recruiters within {top} degrees (week {})",
+        data.last_week()
+    );
+    add(
+        "distribution",
+        t.clone(),
+        render!(&p, format, overwrite, |r| experiment::draw_distribution(
+            r, data, &t
+        )),
+        p,
+    )?;
+    if data.weeks.len() > 1 {
+        let p = dir.join(format!("over_time.{ext}"));
+        let t = format!("Recruiters within {top} degrees, week by week (mean with 95% CI)");
+        add(
+            "over_time",
+            t.clone(),
+            render!(&p, format, overwrite, |r| experiment::draw_over_time(
+                r, data, &t
+            )),
+            p,
+        )?;
+    }
+    let p = dir.join(format!("cost_benefit.{ext}"));
+    let t = format!(
+        "Recruiters gained within {top} degrees against fake accounts accepted (week {})",
+        data.last_week()
+    );
+    add(
+        "cost_benefit",
+        t.clone(),
+        render!(&p, format, overwrite, |r| experiment::draw_cost_benefit(
+            r, data, &t
+        )),
+        p,
+    )?;
+    if !data.degrees.is_empty() {
+        let p = dir.join(format!("degrees.{ext}"));
+        let t = "Connections per person (log-log)".to_string();
+        add(
+            "degrees",
+            t.clone(),
+            render!(&p, format, overwrite, |r| network::draw_degrees(
+                r,
+                &data.degrees,
+                &t
+            )),
+            p,
+        )?;
+    }
+    Ok(charts)
+}
+
+/// Draws only the degree distribution (for `netreach stats --chart`).
+pub fn draw_degree_chart(
+    degrees: &[(u64, u64)],
+    path: &Path,
+    format: ChartFormat,
+    overwrite: Overwrite,
+) -> Result<Chart> {
+    let t = "Connections per person (log-log)".to_string();
+    let series = render!(path, format, overwrite, |r| network::draw_degrees(
+        r, degrees, &t
+    ))?;
+    Ok(Chart {
+        name: "degrees",
+        title: t,
+        path: path.to_path_buf(),
+        series,
+    })
+}
+
+/// Draws a line of means with a shaded 95% CI band under it and a legend entry;
+/// `vals` are `(x, estimate)`.
+pub(super) fn band_line<'a, DB>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    vals: &[(f64, Estimate)],
+    color: RGBColor,
+    shade: f64,
+    label: String,
+) -> DrawResult<()>
+where
+    DB: DrawingBackend + 'a,
+{
+    let band: Vec<(f64, f64)> = vals
+        .iter()
+        .map(|(x, v)| (*x, v.low))
+        .chain(vals.iter().rev().map(|(x, v)| (*x, v.high)))
+        .filter(|p| p.1.is_finite())
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band,
+            color.mix(shade).filled(),
+        )))
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            vals.iter().map(|(x, v)| (*x, v.mean)),
+            color.stroke_width(4),
+        ))
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(4)));
+    Ok(())
+}
+
+/// Draws the legend of `chart` at `position` with labels of `size` px.
+pub(super) fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    size: u32,
+) -> DrawResult<()>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(title_style(size))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
+/// Caption size, margin and x-label area of a chart.
+#[derive(Clone, Copy)]
+pub(super) struct Frame {
+    caption: u32,
+    margin: u32,
+    x_labels: u32,
+}
+
+/// A chart filling the whole figure: the house margins.
+pub(super) const WHOLE: Frame = Frame {
+    caption: 34,
+    margin: 30,
+    x_labels: 80,
+};
+
+/// A chart in one panel of a figure: smaller caption and margins.
+pub(super) const PANEL: Frame = Frame {
+    caption: 28,
+    margin: 20,
+    x_labels: 70,
+};
+
+/// The chart [`chart`] builds.
+pub(super) type Figure<'a, DB, X, Y> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
+/// A chart on `area` in `frame`, `title` as its caption and `y_label_area` pixels
+/// for the y labels.
+pub(super) fn chart<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
+    area: &'a DrawingArea<DB, Shift>,
+    frame: Frame,
+    title: &str,
+    y_label_area: u32,
+    x: X,
+    y: Y,
+) -> DrawResult<Figure<'a, DB, X, Y>> {
+    ChartBuilder::on(area)
+        .caption(title, title_style(frame.caption))
+        .margin(frame.margin)
+        .x_label_area_size(frame.x_labels)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
+pub(super) fn title_style(size: u32) -> TextStyle<'static> {
+    let size = if size >= 34 { 30 } else { size };
+    (FONT, size).into_font().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(-1200.0), "-1,200");
+        assert_eq!(thousands(2.5), "2.5");
+        assert_eq!(thousands(f64::NAN), "");
+    }
+}

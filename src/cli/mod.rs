@@ -1,0 +1,274 @@
+//! Command line: clap structs (their doc comments are the `--help` text) and one
+//! module per subcommand that maps flags to [`netreach::jobs`] and library calls
+//! and prints what they return. The library never sees clap; nothing here decides
+//! anything a library user could not.
+
+mod advise;
+mod generate;
+mod import;
+mod reach;
+mod run;
+mod stats;
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use netreach::graph::ConnectionGraph;
+use netreach::ingest;
+use netreach::invitations::PendingInvitations;
+use netreach::output::Overwrite;
+use netreach::progress::Progress;
+use netreach::roles::{Role, RoleMap};
+
+/// netreach: how accepting or refusing connection invitations changes a person's
+/// reach to recruiters and hiring managers at the 2nd and 3rd degree.
+#[derive(Debug, Parser)]
+#[command(name = "netreach", version, about, long_about = None, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: Global,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Args)]
+struct Global {
+    /// Worker threads (0 = one per core).
+    #[arg(
+        short = 'j',
+        long,
+        global = true,
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    threads: usize,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Replace existing outputs (without it, an existing output is an error).
+    #[arg(long, global = true)]
+    force: bool,
+    /// Print timings and peak memory.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+impl Global {
+    /// The overwrite policy `--force` asks for.
+    fn overwrite(&self) -> Overwrite {
+        Overwrite::from_force(self.force)
+    }
+
+    /// Tells the user something unless `--quiet`.
+    fn say(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The main job: network → invitations over weeks → strategies → reach tables
+    /// and a summary. Without a file, runs the built-in quick experiment
+    /// (data/experiments/quick.toml).
+    #[command(
+        after_help = "Examples:\n  netreach run\n  netreach run data/experiments/acceptance-sweep.toml -o out/sweep -j 2"
+    )]
+    Run(run::SimulateArgs),
+    /// Redraws the charts and report of a results folder from its saved tables,
+    /// without recomputing.
+    #[command(after_help = "Example:\n  netreach chart out/quick --format svg")]
+    Chart(run::ChartArgs),
+    /// Runs an experiment file and writes its tables (reach, people, summary).
+    #[command(
+        after_help = "Example:\n  netreach simulate data/experiments/accept-vs-refuse.toml -o out/accept-vs-refuse"
+    )]
+    Simulate(run::SimulateArgs),
+    /// Exact reach by degree and role for chosen people, optionally under strategies
+    /// for their pending invitations.
+    #[command(
+        after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv\n\nOn a cluster (hosts.txt lists host:port per process; start each with its own --process):\n  netreach reach --graph edges.parquet --sample 1000 -o reach.csv --cluster hosts.txt --process 0 --workers 4"
+    )]
+    Reach(reach::ReachArgs),
+    /// Seeded synthetic professional network with roles: writes DIR/edges.<ext> and
+    /// DIR/nodes.<ext>, ready for `reach --graph/--roles` and `stats`.
+    #[command(
+        after_help = "Models: ba, holme-kim, watts-strogatz, sbm, chung-lu; or --preset linkedin.\n\nExamples:\n  netreach generate --model holme-kim --nodes 100000 --avg-degree 20 --triad-prob 0.5 --seed 7 -o net\n  netreach generate --preset linkedin --nodes 20000 --seed 1 --format csv -o linkedin-net\n  netreach reach --graph net/edges.parquet --roles net/nodes.parquet --sample 100 -o reach.csv"
+    )]
+    Generate(generate::GenerateArgs),
+    /// What accepting your pending invitations would do to your reach, from an
+    /// imported LinkedIn export: model estimates over synthetic populations.
+    #[command(
+        after_help = "Example:\n  netreach import linkedin Basic_LinkedInDataExport_11-18-2026.zip -o me\n  netreach advise me --replicates 20"
+    )]
+    Advise(advise::AdviseArgs),
+    /// Imports data from elsewhere into netreach's inputs.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  netreach import linkedin Complete_LinkedInDataExport_11-18-2026.zip -o me"
+    )]
+    Import(import::ImportSource),
+    /// Summary statistics of a graph: nodes, edges, what was merged or dropped,
+    /// neighbour counts, components, roles and memory.
+    #[command(
+        after_help = "Example:\n  netreach stats --graph data/sample/edges.txt --roles data/sample/roles.csv"
+    )]
+    Stats(stats::StatsArgs),
+}
+
+/// Runs the parsed command on a rayon pool of the requested size.
+pub(crate) fn run(cli: &Cli) -> Result<()> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.global.threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let g = &cli.global;
+    pool.install(|| match &cli.command {
+        Command::Run(a) => run::run_experiment(a, g, false),
+        Command::Simulate(a) => run::run_experiment(a, g, true),
+        Command::Chart(a) => run::run_chart(a, g),
+        Command::Import(source) => import::run(source, g),
+        Command::Advise(a) => advise::run(a, g),
+        Command::Reach(a) => reach::run(a, g),
+        Command::Generate(a) => generate::run(a, g),
+        Command::Stats(a) => stats::run(a, g),
+    })
+}
+
+/// Loads a graph, with the roles a graph file carries, and says what it holds.
+fn load_graph(path: &Path, g: &Global) -> Result<(ConnectionGraph, Option<RoleMap>)> {
+    let t = Instant::now();
+    let (graph, roles) = ingest::load_graph_and_roles(path)?;
+    let r = graph.build_report();
+    g.say(format!(
+        "graph {}: {} nodes, {} edges ({} self-loops dropped, {} duplicate edges merged){}",
+        path.display(),
+        graph.node_count(),
+        graph.edge_count(),
+        r.self_loops_dropped,
+        r.duplicates_merged,
+        if g.verbose {
+            format!(" in {:.2} s", t.elapsed().as_secs_f64())
+        } else {
+            String::new()
+        }
+    ));
+    Ok((graph, roles))
+}
+
+/// The roles from `path`, else those `stored` in the graph file, else none.
+fn load_roles(
+    path: Option<&Path>,
+    stored: Option<RoleMap>,
+    graph: &ConnectionGraph,
+    g: &Global,
+) -> Result<RoleMap> {
+    let Some(path) = path else {
+        let Some(r) = stored else {
+            return Ok(RoleMap::none(graph.node_count()));
+        };
+        g.say(format!(
+            "roles stored in the graph file: {} recruiters, {} hiring managers",
+            r.count(Role::Recruiter),
+            r.count(Role::HiringManager)
+        ));
+        return Ok(r);
+    };
+    let (roles, r) = ingest::load_roles(graph, path)?;
+    g.say(format!(
+        "roles {}: {} recruiters, {} hiring managers, {} other, {} rows for nodes not in the graph (ignored)",
+        path.display(),
+        r.recruiters,
+        r.hiring_managers,
+        r.other,
+        r.unknown_nodes
+    ));
+    Ok(roles)
+}
+
+/// The pending invitations of the table at `path` (none without one).
+fn load_invitations(
+    path: Option<&Path>,
+    graph: &ConnectionGraph,
+    g: &Global,
+) -> Result<PendingInvitations> {
+    let Some(path) = path else {
+        return Ok(PendingInvitations::default());
+    };
+    let (inv, r) = ingest::load_invitations(graph, path)?;
+    g.say(format!(
+        "invitations {}: {} pending; ignored {} already connected, {} naming unknown nodes, {} to oneself, {} repeated",
+        path.display(),
+        r.pending,
+        r.already_connected,
+        r.unknown_nodes,
+        r.self_invitations,
+        r.duplicates
+    ));
+    Ok(inv)
+}
+
+/// A progress bar on stderr when it is a terminal and not `--quiet`.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new(len: u64, what: &str, g: &Global) -> Self {
+        let pb = if g.quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new(len)
+        };
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{msg} {bar:40} {pos}/{len} [{elapsed_precise}, {eta} left]",
+            )
+            .expect("valid template"),
+        );
+        pb.set_message(what.to_string());
+        Bar(pb)
+    }
+
+    /// Removes the bar from the terminal.
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn inc(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
+
+/// Exits with a usage error (code 2) naming a flag that does not fit.
+fn usage_error(msg: String) -> ! {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.error(clap::error::ErrorKind::ArgumentConflict, msg)
+        .exit()
+}
+
+/// A byte count in KiB below 1 MiB, else in MiB.
+fn size(bytes: u64) -> String {
+    if bytes < 1 << 20 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+    }
+}
+
+/// The process's peak resident memory (Linux `VmHWM`), for reports.
+fn peak_memory() -> String {
+    let read = || -> Option<String> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(format!("{:.1} MiB", kib / 1024.0))
+    };
+    read().unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,260 @@
+//! `netreach reach`: exact (or approximate) reach for chosen people, here or as
+//! one process of a cluster.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Args;
+
+use netreach::cluster::Cluster;
+use netreach::graph::VertexOrder;
+use netreach::jobs::reach::{
+    Counting, Plan, Sources, choose_sources, count_here, count_on_cluster, write,
+};
+use netreach::output::check_outputs;
+use netreach::reach::Degree;
+use netreach::reach::approx::relative_standard_error;
+use netreach::results::TableFormat;
+use netreach::strategy::Strategy;
+
+use super::{Bar, Global, load_graph, load_invitations, load_roles, peak_memory, usage_error};
+
+#[derive(Debug, Args)]
+pub(super) struct ReachArgs {
+    /// Edge list (SNAP/KONECT text, .csv or .parquet; .gz/.zst accepted), or a
+    /// graph file (.nrg) from `netreach import graph`.
+    #[arg(long, value_name = "FILE")]
+    graph: PathBuf,
+    /// Roles table with columns node,role (CSV or Parquet); default: the roles a
+    /// .nrg graph file carries, else none.
+    #[arg(long, value_name = "FILE")]
+    roles: Option<PathBuf>,
+    /// File of source ids, one per line (first field; `#` comments allowed).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["sample", "all"],
+        required_unless_present_any = ["sample", "all"]
+    )]
+    sources: Option<PathBuf>,
+    /// Every node is a source.
+    #[arg(long, conflicts_with = "sample")]
+    all: bool,
+    /// With --all: HyperLogLog estimates (HyperBall) instead of exact counts; see
+    /// --precision for the error.
+    #[arg(long, requires = "all", conflicts_with = "invitations")]
+    approx: bool,
+    /// With --approx: 2^B registers per counter; relative standard error about
+    /// 1.04/sqrt(2^B) (B = 7: 9.2%, 8: 6.5%, 10: 3.3%); memory 6 × 2^B bytes per node.
+    #[arg(long, value_name = "B", default_value_t = 7, requires = "approx", value_parser = clap::value_parser!(u8).range(4..=16))]
+    precision: u8,
+    /// Study K people drawn uniformly at random with --seed (all nodes if K exceeds them).
+    #[arg(long, value_name = "K")]
+    sample: Option<usize>,
+    /// Seed for --sample and for random:P strategies.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Largest connection degree to count (1 to 16).
+    #[arg(long, default_value = "3", value_name = "K")]
+    max_degree: Degree,
+    /// Invitations table with header to,from (`from` asked to connect with `to`).
+    #[arg(long, value_name = "FILE", requires = "strategy")]
+    invitations: Option<PathBuf>,
+    /// Comma-separated strategies: accept-all, refuse-all, min-mutual:K, mutual:A-B,
+    /// roles:R[,R], random:P.
+    #[arg(long, value_name = "S[,S...]", requires = "invitations", value_parser = parse_strategies)]
+    strategy: Option<Strategies>,
+    /// Output table, .csv or .parquet.
+    #[arg(short, long, value_name = "FILE", value_parser = parse_table_path)]
+    out: PathBuf,
+    /// Renumber the nodes before exact reach, for locality: given (load order),
+    /// degree (most neighbours first) or bfs (breadth-first from the largest hub).
+    /// Results are the same; costs a second copy of the graph while it runs.
+    #[arg(long, value_name = "ORDER", default_value = "given", conflicts_with_all = ["approx", "cluster"])]
+    order: VertexOrder,
+    /// Run as one process of a timely-dataflow cluster: HOSTFILE lists the
+    /// host:port of every process, one per line. Start every process with the same
+    /// arguments and inputs, each with its own --process; process 0 writes the output.
+    #[arg(long, value_name = "HOSTFILE")]
+    cluster: Option<PathBuf>,
+    /// With --cluster: this process's line in the hostfile, counting from 0.
+    #[arg(long, value_name = "I", default_value_t = 0, requires = "cluster")]
+    process: usize,
+    /// With --cluster: worker threads per process (the same in every process).
+    #[arg(long, value_name = "W", default_value_t = 1, requires = "cluster", value_parser = clap::value_parser!(u32).range(1..=256))]
+    workers: u32,
+    /// With --cluster: seconds to wait for the other processes to connect.
+    #[arg(long, value_name = "SECS", default_value_t = 60, requires = "cluster")]
+    cluster_timeout: u64,
+}
+
+/// A parsed `--strategy` list.
+#[derive(Debug, Clone)]
+struct Strategies(Vec<Strategy>);
+
+fn parse_strategies(s: &str) -> Result<Strategies, String> {
+    Strategy::parse_list(s)
+        .map(Strategies)
+        .map_err(|e| e.to_string())
+}
+
+fn parse_table_path(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    TableFormat::from_path(&p).map_err(|e| e.to_string())?;
+    Ok(p)
+}
+
+impl ReachArgs {
+    /// The sources the flags name.
+    fn sources(&self) -> Sources {
+        if self.all {
+            Sources::All
+        } else if let Some(path) = &self.sources {
+            Sources::File(path.clone())
+        } else {
+            Sources::Sample {
+                count: self
+                    .sample
+                    .expect("clap requires --sources, --sample or --all"),
+                seed: self.seed,
+            }
+        }
+    }
+
+    /// How reach is counted.
+    fn counting(&self) -> Counting {
+        Counting {
+            max_degree: self.max_degree,
+            approx: self.approx.then_some(self.precision),
+            order: self.order,
+        }
+    }
+
+    /// The cluster this process belongs to, from --cluster and friends.
+    fn cluster(&self) -> Result<Option<Cluster>> {
+        let Some(hostfile) = &self.cluster else {
+            return Ok(None);
+        };
+        let hosts = Cluster::read_hostfile(hostfile)?;
+        if self.process >= hosts.len() {
+            usage_error(format!(
+                "--process {} is out of range: {} lists {} process(es), numbered from 0",
+                self.process,
+                hostfile.display(),
+                hosts.len()
+            ));
+        }
+        Ok(Some(Cluster {
+            hosts,
+            process: self.process,
+            workers: self.workers as usize,
+            timeout: std::time::Duration::from_secs(self.cluster_timeout),
+        }))
+    }
+}
+
+pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
+    let cluster = a.cluster()?;
+    let writes = cluster.as_ref().is_none_or(|c| c.process == 0);
+    if writes {
+        check_outputs([&a.out], g.overwrite())?;
+    }
+    let start = Instant::now();
+    let (graph, stored) = load_graph(&a.graph, g)?;
+    let roles = Arc::new(load_roles(a.roles.as_deref(), stored, &graph, g)?);
+    let graph = Arc::new(graph);
+    let sources = choose_sources(&graph, &a.sources())?;
+    let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
+    let invitations = load_invitations(a.invitations.as_deref(), &graph, g)?;
+    let spellings: Vec<String> = strategies.iter().map(ToString::to_string).collect();
+    let plan = Plan::new(&graph, &roles, &sources, &strategies, &invitations, a.seed);
+    let how = a.counting();
+    let t = Instant::now();
+    let counts = match &cluster {
+        None => {
+            let bar = match how.approx {
+                Some(_) => Bar::new(u64::from(a.max_degree.0), "sweeps", g),
+                None => Bar::new(plan.queries.len() as u64, "reach", g),
+            };
+            let counted = count_here(&graph, &roles, &plan, &how, &bar);
+            bar.finish();
+            say_counting(a, g, &counted);
+            counted.counts
+        }
+        Some(c) => {
+            let Some(counts) = count_on_cluster(c, &graph, &roles, &plan, &how)? else {
+                g.say(format!(
+                    "process {}: done; process 0 writes {}",
+                    c.process,
+                    a.out.display()
+                ));
+                return Ok(());
+            };
+            counts
+        }
+    };
+    let compute = t.elapsed();
+    let rows = write(
+        &graph,
+        &plan,
+        &spellings,
+        &counts,
+        a.max_degree,
+        &a.out,
+        g.overwrite(),
+    )?;
+    g.say(format!(
+        "wrote {} ({} rows: {} people × {} × degrees 1..={})",
+        a.out.display(),
+        rows,
+        sources.len(),
+        if strategies.is_empty() {
+            "base graph".to_string()
+        } else {
+            format!("{} strategies", strategies.len())
+        },
+        a.max_degree
+    ));
+    if g.verbose {
+        g.say(format!(
+            "reach: {} queries in {:.3} s ({:.0} per second); total {:.3} s; peak memory {}",
+            plan.queries.len(),
+            compute.as_secs_f64(),
+            plan.queries.len() as f64 / compute.as_secs_f64().max(1e-9),
+            start.elapsed().as_secs_f64(),
+            peak_memory()
+        ));
+    }
+    Ok(())
+}
+
+/// Says how the counting on this machine went.
+fn say_counting(a: &ReachArgs, g: &Global, counted: &netreach::jobs::reach::Counted) {
+    if a.approx {
+        g.say(format!(
+            "approximate counts (HyperLogLog, 2^{} registers): relative standard error about {:.1}% per cumulative count",
+            a.precision,
+            100.0 * relative_standard_error(a.precision)
+        ));
+        return;
+    }
+    if !g.verbose {
+        return;
+    }
+    if let Some(t) = counted.renumbered {
+        g.say(format!(
+            "renumbered the nodes in {:?} order in {:.2} s",
+            a.order,
+            t.as_secs_f64()
+        ));
+    }
+    let secs = counted.counting.as_secs_f64().max(1e-9);
+    g.say(format!(
+        "reach: {} arcs scanned in {secs:.3} s: {:.0} million arcs/s, {:.2} GB/s of neighbour ids",
+        counted.arcs,
+        counted.arcs as f64 / secs / 1e6,
+        counted.arcs as f64 * 4.0 / secs / 1e9
+    ));
+}

@@ -1,0 +1,175 @@
+//! `netreach run`, `simulate` and `chart`: experiments end to end, and redrawing
+//! a results folder.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use netreach::charts::ChartFormat;
+use netreach::config::Experiment;
+use netreach::jobs::experiment::{self, Options};
+use netreach::output::{Overwrite, check_outputs};
+use netreach::results::simulation::SummaryRow;
+use netreach::results::{Measure, Scope};
+use netreach::roles::Role;
+use netreach::simulation::{Setup, planned_observations};
+
+use super::{Bar, Global, peak_memory, usage_error};
+
+#[derive(Debug, Args)]
+pub(super) struct SimulateArgs {
+    /// Experiment file (TOML); `run` without one uses the built-in quick experiment.
+    #[arg(value_name = "EXPERIMENT.toml")]
+    experiment: Option<PathBuf>,
+    /// Output folder [default: out/<experiment name>].
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Chart format for `run`: png or svg.
+    #[arg(long, default_value = "png")]
+    format: ChartFormat,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ChartArgs {
+    /// A folder written by `netreach run` or `netreach simulate`.
+    #[arg(value_name = "RESULTS_DIR")]
+    results: PathBuf,
+    /// Where to put the charts [default: `RESULTS_DIR/charts`].
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Image format: png or svg.
+    #[arg(long, default_value = "png")]
+    format: ChartFormat,
+}
+
+pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> Result<()> {
+    if needs_file && a.experiment.is_none() {
+        usage_error(
+            "simulate needs an experiment file; `netreach run` runs the built-in one".into(),
+        );
+    }
+    let start = Instant::now();
+    let exp = Experiment::load(a.experiment.as_deref())?;
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&exp.name));
+    check_outputs(experiment::outputs(&out), g.overwrite())?;
+    g.say(format!("experiment {}: {}", exp.name, exp.description));
+    let setup = Setup::new(&exp).with_context(|| format!("setting up experiment {}", exp.name))?;
+    let set_up = start.elapsed();
+    let r = setup.graph.build_report();
+    g.say(format!(
+        "network: {} people + {} fake accounts, {} connections ({} repeated pairs merged); {} recruiters, {} hiring managers; studying {} people",
+        setup.first_fake,
+        setup.graph.node_count() - setup.first_fake as usize,
+        setup.graph.edge_count(),
+        r.duplicates_merged,
+        setup.roles.count(Role::Recruiter),
+        setup.roles.count(Role::HiringManager),
+        setup.people.len()
+    ));
+    let bar = Bar::new(planned_observations(&exp, &setup), "reach", g);
+    // `run` also draws the charts and writes the report; `simulate` writes tables only.
+    let options = Options {
+        charts: (!needs_file).then_some(a.format),
+        overwrite: g.overwrite(),
+    };
+    let done = experiment::run(&exp, &setup, &out, &options, &bar);
+    bar.finish();
+    let done = done?;
+    if !g.quiet {
+        println!("{}", terminal_summary(&exp, &done.summary));
+    }
+    g.say(format!(
+        "{} observations ({} distinct reach queries) in {:.1} s; wrote {} files to {}",
+        done.observations,
+        done.distinct_queries,
+        start.elapsed().as_secs_f64(),
+        done.files.len(),
+        out.display()
+    ));
+    if g.verbose {
+        g.say(format!(
+            "set-up {:.2} s, simulation {:.2} s, tables {:.2} s; peak memory {}",
+            set_up.as_secs_f64(),
+            done.simulated.as_secs_f64(),
+            start
+                .elapsed()
+                .saturating_sub(set_up + done.simulated)
+                .as_secs_f64(),
+            peak_memory()
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn run_chart(a: &ChartArgs, g: &Global) -> Result<()> {
+    let dir = a.out.clone().unwrap_or_else(|| a.results.join("charts"));
+    // Redrawing is this command's job: it replaces the charts and report it draws.
+    let (charts, report) = experiment::redraw(&a.results, &dir, a.format, Overwrite::Replace)?;
+    for c in &charts {
+        g.say(format!("wrote {} ({} series)", c.path.display(), c.series));
+    }
+    g.say(format!("wrote {}", report.display()));
+    Ok(())
+}
+
+/// A compact table of the final week for the terminal: per strategy, invitations
+/// accepted, fakes accepted, and recruiters and hiring managers within 2 and 3
+/// degrees (mean with 95% CI).
+fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
+    let last = exp.arrivals.weeks;
+    let find = |s: usize, m: Measure, scope: Scope, d: Option<u32>| {
+        rows.iter().find(|r| {
+            r.strategy == s && r.week == last && r.measure == m && r.scope == scope && r.degree == d
+        })
+    };
+    let ci = |r: Option<&SummaryRow>| {
+        r.map_or("-".to_string(), |r| {
+            format!("{:.1} [{:.1}, {:.1}]", r.mean, r.ci95_low, r.ci95_high)
+        })
+    };
+    let top = u32::from(exp.max_degree.0);
+    let mut out = format!(
+        "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}\n",
+        format!("strategy (week {last})"),
+        "accepted",
+        "fakes",
+        "recruiters <=2",
+        format!("recruiters <={top}"),
+        format!("hiring managers <={top}")
+    );
+    for (s, run) in exp.strategies.iter().enumerate() {
+        let mean = |m: Measure| {
+            find(s, m, Scope::PerPerson, None).map_or("-".into(), |r| format!("{:.1}", r.mean))
+        };
+        let _ = writeln!(
+            out,
+            "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}",
+            match run.sweep_value {
+                Some(_) => format!("{} (sweep)", run.strategy),
+                None => run.strategy.to_string(),
+            },
+            mean(Measure::Accepted),
+            mean(Measure::FakeAccepted),
+            ci(find(
+                s,
+                Measure::Recruiters,
+                Scope::UpToDegree,
+                Some(2.min(top))
+            )),
+            ci(find(s, Measure::Recruiters, Scope::UpToDegree, Some(top))),
+            ci(find(
+                s,
+                Measure::HiringManagers,
+                Scope::UpToDegree,
+                Some(top)
+            )),
+        );
+    }
+    out
+}

@@ -1,0 +1,117 @@
+//! The tables of `netreach advise`: `advice.csv`, model estimates for an imported
+//! export ([`advice_table`]), or the exact greedy ranking of one person's pending
+//! invitations on a whole graph ([`greedy_table`]).
+
+use polars::prelude::*;
+
+use std::path::Path;
+
+use super::{id_column, table_err, write_table};
+use crate::advise::{AdviceRow, Pick};
+use crate::error::Result;
+use crate::graph::NodeIds;
+use crate::output::Overwrite;
+
+/// The advice table: columns `scenario, measure, within, mean, p10, p90,
+/// replicates, estimate` (`estimate` is always `model`: these are model estimates).
+/// For `no change` the values are reach; for the others, the gain over it.
+pub fn advice_table(rows: &[AdviceRow]) -> Result<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "scenario".into(),
+            rows.iter()
+                .map(|r| r.scenario.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "measure".into(),
+            rows.iter().map(|r| r.measure).collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            "within".into(),
+            rows.iter()
+                .map(|r| u32::from(r.within))
+                .collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "mean".into(),
+            rows.iter().map(|r| r.mean).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "p10".into(),
+            rows.iter().map(|r| r.p10).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "p90".into(),
+            rows.iter().map(|r| r.p90).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "replicates".into(),
+            rows.iter()
+                .map(|r| r.replicates as u64)
+                .collect::<Vec<u64>>(),
+        ),
+        Column::new("estimate".into(), vec!["model"; rows.len()]),
+    ])
+    .map_err(table_err("advice"))
+}
+
+/// The greedy ranking table of `advise --graph`: `rank, inviter, mutual, role`,
+/// what each pick adds (`added_recruiters_2, added_hiring_managers_2,
+/// added_recruiters_3, added_hiring_managers_3`), the totals after it
+/// (`recruiters_within_2, hiring_managers_within_2, recruiters_within_3,
+/// hiring_managers_within_3`) and `estimate` (`exact`).
+pub fn greedy_table(ids: &NodeIds, picks: &[Pick]) -> Result<DataFrame> {
+    let col = |name: &str, k: usize, added: bool| {
+        Column::new(
+            name.into(),
+            picks
+                .iter()
+                .map(|p| if added { p.added[k] } else { p.cumulative[k] })
+                .collect::<Vec<u64>>(),
+        )
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "rank".into(),
+            (1..=picks.len() as u64).collect::<Vec<u64>>(),
+        ),
+        id_column("inviter", ids, picks.iter().map(|p| p.inviter)),
+        Column::new(
+            "mutual".into(),
+            picks.iter().map(|p| p.mutual as u64).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "role".into(),
+            picks
+                .iter()
+                .map(|p| p.role.map(|r| r.to_string()))
+                .collect::<Vec<Option<String>>>(),
+        ),
+        col("added_recruiters_2", 0, true),
+        col("added_hiring_managers_2", 1, true),
+        col("added_recruiters_3", 2, true),
+        col("added_hiring_managers_3", 3, true),
+        col("recruiters_within_2", 0, false),
+        col("hiring_managers_within_2", 1, false),
+        col("recruiters_within_3", 2, false),
+        col("hiring_managers_within_3", 3, false),
+        Column::new("estimate".into(), vec!["exact"; picks.len()]),
+    ])
+    .map_err(table_err("advice"))
+}
+
+/// Writes [`advice_table`] to `path`.
+pub fn write_advice_table(rows: &[AdviceRow], path: &Path, overwrite: Overwrite) -> Result<()> {
+    write_table(&mut advice_table(rows)?, path, overwrite)
+}
+
+/// Writes [`greedy_table`] to `path`.
+pub fn write_greedy_table(
+    ids: &NodeIds,
+    picks: &[Pick],
+    path: &Path,
+    overwrite: Overwrite,
+) -> Result<()> {
+    write_table(&mut greedy_table(ids, picks)?, path, overwrite)
+}

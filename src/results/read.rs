@@ -1,0 +1,358 @@
+//! Reads an experiment's results folder back as typed data ([`SavedResults`]):
+//! what `netreach chart` and the report need, so they redraw from saved tables
+//! without recomputing and without touching polars themselves.
+//!
+//! Each table is read from `NAME.parquet` if present, else `NAME.csv`. Summary
+//! rows whose measure or scope this version does not know are skipped, so a folder
+//! written by a newer netreach still draws.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::network::NetworkFacts;
+use super::schema::{Measure, Scope, Table, column};
+use crate::error::{Error, Result};
+
+/// The key of one summary value: a measure of one strategy at one week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SummaryKey {
+    /// Index into [`SavedResults::strategies`].
+    pub strategy: usize,
+    /// Week.
+    pub week: u32,
+    /// What is measured.
+    pub measure: Measure,
+    /// At a degree, up to it, or per person.
+    pub scope: Scope,
+    /// The degree, for reach measures.
+    pub degree: Option<u32>,
+}
+
+/// A mean with its 95% confidence interval (NaN ends when there is none).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// The mean.
+    pub mean: f64,
+    /// Lower end of the 95% confidence interval.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+impl Estimate {
+    /// The highest point of the mean and its interval, for axis ranges.
+    pub fn top(self) -> f64 {
+        if self.high.is_finite() {
+            self.high.max(self.mean)
+        } else {
+            self.mean
+        }
+    }
+}
+
+/// What `experiment.toml` in a results folder says about the experiment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SavedExperiment {
+    /// `name`.
+    pub name: String,
+    /// `description`.
+    pub description: String,
+    /// `seed`, if written.
+    pub seed: Option<i64>,
+    /// `replicates`, if written.
+    pub replicates: Option<i64>,
+    /// `[sweep] parameter`, if any.
+    pub sweep_parameter: Option<String>,
+}
+
+/// The tables of a results folder, read back.
+#[derive(Debug, Clone, Default)]
+pub struct SavedResults {
+    /// Strategy spellings, in experiment order.
+    pub strategies: Vec<String>,
+    /// Sweep value of each strategy, if any.
+    pub sweep: Vec<Option<f64>>,
+    /// The summary's means and intervals.
+    pub summary: BTreeMap<SummaryKey, Estimate>,
+    /// Weeks present in the summary, ascending.
+    pub weeks: Vec<u32>,
+    /// Largest degree.
+    pub max_degree: u32,
+    /// Per strategy: each observation's recruiters within the max degree, last week.
+    pub recruiters_within_max: Vec<Vec<f64>>,
+    /// Degree distribution: (connections, people), ascending; empty without a
+    /// `degrees` table.
+    pub degrees: Vec<(u64, u64)>,
+    /// The `network` table, if present.
+    pub network: Option<NetworkFacts>,
+    /// The experiment as run.
+    pub experiment: SavedExperiment,
+}
+
+impl SavedResults {
+    /// The strategies drawn in the comparison charts: those not made by a sweep
+    /// (sweep values have their own chart), or all when every one is.
+    pub fn main_strategies(&self) -> Vec<usize> {
+        let main: Vec<usize> = (0..self.strategies.len())
+            .filter(|&s| self.sweep[s].is_none())
+            .collect();
+        if main.is_empty() {
+            (0..self.strategies.len()).collect()
+        } else {
+            main
+        }
+    }
+
+    /// The last week.
+    pub fn last_week(&self) -> u32 {
+        self.weeks.last().copied().unwrap_or(0)
+    }
+
+    /// A measure in the last week.
+    pub fn at_last(
+        &self,
+        strategy: usize,
+        measure: Measure,
+        scope: Scope,
+        degree: Option<u32>,
+    ) -> Option<Estimate> {
+        self.get(strategy, self.last_week(), measure, scope, degree)
+    }
+
+    /// A measure.
+    pub fn get(
+        &self,
+        strategy: usize,
+        week: u32,
+        measure: Measure,
+        scope: Scope,
+        degree: Option<u32>,
+    ) -> Option<Estimate> {
+        self.summary
+            .get(&SummaryKey {
+                strategy,
+                week,
+                measure,
+                scope,
+                degree,
+            })
+            .copied()
+    }
+
+    /// The index of strategy `spelling` among the main strategies, if run.
+    pub fn strategy_index(&self, spelling: &str) -> Option<usize> {
+        self.strategies.iter().position(|s| s == spelling)
+    }
+
+    /// Reads the `summary`, `reach`, `degrees` and `network` tables and
+    /// `experiment.toml` of a results folder.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let mut d = SavedResults {
+            experiment: read_experiment(dir),
+            ..SavedResults::default()
+        };
+        let index = d.read_summary(dir)?;
+        d.read_reach(dir, &index)?;
+        if let Ok(deg) = read_table(dir, Table::Degrees) {
+            let dp = dir.join(Table::Degrees.name());
+            let (k, n) = (
+                floats(&deg, column::NEIGHBORS, &dp)?,
+                floats(&deg, column::PEOPLE, &dp)?,
+            );
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            {
+                d.degrees = k
+                    .iter()
+                    .zip(&n)
+                    .filter_map(|(k, n)| Some((k.map(|x| x as u64)?, n.map(|x| x as u64)?)))
+                    .collect();
+            }
+        }
+        d.network = read_network(dir);
+        Ok(d)
+    }
+
+    /// Reads `summary`; returns the strategy index by (spelling, sweep value bits).
+    fn read_summary(&mut self, dir: &Path) -> Result<BTreeMap<(String, Option<u64>), usize>> {
+        let summary = read_table(dir, Table::Summary)?;
+        let sp = dir.join(Table::Summary.name());
+        let strategy = strings(&summary, column::STRATEGY, &sp)?;
+        let sweep_value = floats(&summary, column::SWEEP_VALUE, &sp)?;
+        let week = floats(&summary, column::WEEK, &sp)?;
+        let measure = strings(&summary, column::MEASURE, &sp)?;
+        let scope = strings(&summary, column::SCOPE, &sp)?;
+        let degree = floats(&summary, column::DEGREE, &sp)?;
+        let mean = floats(&summary, column::MEAN, &sp)?;
+        let low = floats(&summary, column::CI95_LOW, &sp)?;
+        let high = floats(&summary, column::CI95_HIGH, &sp)?;
+        // A strategy is its spelling plus its sweep value: `random:0.5` may be both a
+        // listed strategy and a sweep point.
+        let mut index: BTreeMap<(String, Option<u64>), usize> = BTreeMap::new();
+        for i in 0..summary.height() {
+            let key = (strategy[i].clone(), sweep_value[i].map(f64::to_bits));
+            let s = *index.entry(key).or_insert_with(|| {
+                self.strategies.push(strategy[i].clone());
+                self.sweep.push(sweep_value[i]);
+                self.strategies.len() - 1
+            });
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let (w, k) = (week[i].unwrap_or(0.0) as u32, degree[i].map(|x| x as u32));
+            if !self.weeks.contains(&w) {
+                self.weeks.push(w);
+            }
+            if let Some(k) = k {
+                self.max_degree = self.max_degree.max(k);
+            }
+            let (Ok(measure), Ok(scope)) = (measure[i].parse(), scope[i].parse()) else {
+                continue;
+            };
+            self.summary.insert(
+                SummaryKey {
+                    strategy: s,
+                    week: w,
+                    measure,
+                    scope,
+                    degree: k,
+                },
+                Estimate {
+                    mean: mean[i].unwrap_or(f64::NAN),
+                    low: low[i].unwrap_or(f64::NAN),
+                    high: high[i].unwrap_or(f64::NAN),
+                },
+            );
+        }
+        self.weeks.sort_unstable();
+        Ok(index)
+    }
+
+    /// Reads each observation's recruiters within the max degree, last week.
+    fn read_reach(
+        &mut self,
+        dir: &Path,
+        index: &BTreeMap<(String, Option<u64>), usize>,
+    ) -> Result<()> {
+        let reach = read_table(dir, Table::Reach)?;
+        let rp = dir.join(Table::Reach.name());
+        let recruiters_up_to = format!("{}{}", column::RECRUITERS, column::UP_TO_SUFFIX);
+        let rsv = floats(&reach, column::SWEEP_VALUE, &rp)?;
+        let (rs, rw, rk, rv) = (
+            strings(&reach, column::STRATEGY, &rp)?,
+            floats(&reach, column::WEEK, &rp)?,
+            floats(&reach, column::DEGREE, &rp)?,
+            floats(&reach, &recruiters_up_to, &rp)?,
+        );
+        self.recruiters_within_max = vec![Vec::new(); self.strategies.len()];
+        let (last, top) = (f64::from(self.last_week()), f64::from(self.max_degree));
+        for i in 0..reach.height() {
+            if rw[i] == Some(last)
+                && rk[i] == Some(top)
+                && let (Some(&s), Some(v)) =
+                    (index.get(&(rs[i].clone(), rsv[i].map(f64::to_bits))), rv[i])
+            {
+                self.recruiters_within_max[s].push(v);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `experiment.toml` of a results folder; defaults where absent or unreadable.
+fn read_experiment(dir: &Path) -> SavedExperiment {
+    let text =
+        std::fs::read_to_string(dir.join(crate::config::EXPERIMENT_FILE)).unwrap_or_default();
+    let table: toml::Table = toml::from_str(&text).unwrap_or_default();
+    let string = |key: &str| match table.get(key) {
+        Some(toml::Value::String(v)) => v.clone(),
+        _ => String::new(),
+    };
+    let integer = |key: &str| table.get(key).and_then(toml::Value::as_integer);
+    SavedExperiment {
+        name: string("name"),
+        description: string("description"),
+        seed: integer("seed"),
+        replicates: integer("replicates"),
+        sweep_parameter: table
+            .get("sweep")
+            .and_then(|s| s.get("parameter"))
+            .and_then(toml::Value::as_str)
+            .map(str::to_string),
+    }
+}
+
+/// The `network` table's one row, if the table is there and complete.
+fn read_network(dir: &Path) -> Option<NetworkFacts> {
+    let df = read_table(dir, Table::Network).ok()?;
+    let path = dir.join(Table::Network.name());
+    let text = |c: &str| strings(&df, c, &path).ok()?.into_iter().next();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let count = |c: &str| Some(floats(&df, c, &path).ok()?.first().copied()?? as u64);
+    Some(NetworkFacts {
+        source: text("source")?,
+        people: count(column::PEOPLE)?,
+        fake_accounts: count("fake_accounts")?,
+        edges: count("edges")?,
+        recruiters: count(column::RECRUITERS)?,
+        hiring_managers: count(column::HIRING_MANAGERS)?,
+        studied: count("studied")?,
+    })
+}
+
+fn table_error(path: &Path) -> impl FnOnce(PolarsError) -> Error + '_ {
+    move |source| Error::Table {
+        context: format!("{}: cannot read the results table", path.display()),
+        source,
+    }
+}
+
+/// Reads `TABLE.parquet` (else `TABLE.csv`) from `dir`.
+fn read_table(dir: &Path, table: Table) -> Result<DataFrame> {
+    let name = table.name();
+    let pq = dir.join(format!("{name}.parquet"));
+    if pq.exists() {
+        let f = std::fs::File::open(&pq).map_err(|e| Error::io("read", &pq, e))?;
+        return ParquetReader::new(f).finish().map_err(table_error(&pq));
+    }
+    let csv = dir.join(format!("{name}.csv"));
+    if !csv.exists() {
+        return Err(Error::format(
+            dir,
+            format!(
+                "expected a results folder with {name}.parquet or {name}.csv (written by netreach run or simulate)"
+            ),
+        ));
+    }
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .try_into_reader_with_file_path(Some(csv.clone()))
+        .and_then(SerReader::finish)
+        .map_err(table_error(&csv))
+}
+
+fn strings(df: &DataFrame, col: &str, path: &Path) -> Result<Vec<String>> {
+    let c = df
+        .column(col)
+        .map_err(table_error(path))?
+        .cast(&DataType::String)
+        .map_err(table_error(path))?;
+    Ok(c.as_materialized_series()
+        .str()
+        .map_err(table_error(path))?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
+}
+
+fn floats(df: &DataFrame, col: &str, path: &Path) -> Result<Vec<Option<f64>>> {
+    let c = df
+        .column(col)
+        .map_err(table_error(path))?
+        .cast(&DataType::Float64)
+        .map_err(table_error(path))?;
+    Ok(c.as_materialized_series()
+        .f64()
+        .map_err(table_error(path))?
+        .iter()
+        .collect())
+}

@@ -1,0 +1,375 @@
+//! An experiment's tables: `reach` (long, one row per observation and degree),
+//! `people` (one row per observation) and `summary` (aggregates per strategy, week
+//! and measure), plus `experiment.toml`, the experiment as run.
+//!
+//! # Columns
+//! | table | columns |
+//! |---|---|
+//! | `reach` | `replicate, person, strategy, sweep_value, week, degree`, then `nodes, recruiters, hiring_managers` at exactly that degree and `nodes_up_to, recruiters_up_to, hiring_managers_up_to` within it |
+//! | `people` | `replicate, person, strategy, sweep_value, week, received, accepted, fake_accepted, accepted_mutual_mean, accepted_mutual_median` |
+//! | `summary` | `strategy, sweep_value, week, measure, scope, degree, mean, sd, median, p10, p90, ci95_low, ci95_high, people, observations` |
+//!
+//! `measure` is one of [`Measure`]; `scope` is `at_degree` or `up_to_degree` for
+//! reach measures (with `degree`) and `per_person` for the others (`degree` empty).
+//!
+//! # Statistics
+//! Means, standard deviations and percentiles are over observations (people ×
+//! replicates). The 95% confidence interval of a mean is a t-interval over people:
+//! each person's replicates are averaged first, so one person's replicates are not
+//! counted as independent observations; with one person it is empty (NaN).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::schema::{Measure, Scope, Table, column};
+use super::{
+    id_column, strategy_column, sweep_column, table_err, u64_column, write_experiment_tables,
+};
+use crate::config::Experiment;
+use crate::error::{Error, Result};
+use crate::graph::{NodeId, NodeIds};
+use crate::output::{Overwrite, write_text};
+use crate::reach::Degree;
+use crate::simulation::{Observation, Outcome};
+use crate::stats;
+
+/// One aggregate row of a simulation: a measure under a strategy (and sweep value)
+/// at a week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// Index into the experiment's strategies.
+    pub strategy: usize,
+    /// Week.
+    pub week: u32,
+    /// What is measured.
+    pub measure: Measure,
+    /// At a degree, up to it, or per person.
+    pub scope: Scope,
+    /// The degree, for reach measures.
+    pub degree: Option<u32>,
+    /// Mean over people × replicates.
+    pub mean: f64,
+    /// Standard deviation over people × replicates.
+    pub sd: f64,
+    /// Median over people × replicates.
+    pub median: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Lower end of the 95% confidence interval of the mean.
+    pub ci95_low: f64,
+    /// Upper end.
+    pub ci95_high: f64,
+    /// People contributing.
+    pub people: usize,
+    /// Observations (people × replicates).
+    pub observations: usize,
+}
+
+/// The tables of a simulation.
+#[derive(Debug, Clone)]
+pub struct SimulationTables {
+    /// One row per replicate × person × strategy × week × degree.
+    pub reach: DataFrame,
+    /// One row per replicate × person × strategy × week.
+    pub people: DataFrame,
+    /// One row per strategy × week × measure (× degree).
+    pub summary: DataFrame,
+    /// The summary as rows, for the terminal and the report.
+    pub summary_rows: Vec<SummaryRow>,
+}
+
+/// The mean mutual connections of an observation's accepted inviters, if any.
+fn mutual_mean(o: &Observation) -> Option<f64> {
+    (!o.accepted_mutuals.is_empty()).then(|| {
+        o.accepted_mutuals
+            .iter()
+            .map(|&m| f64::from(m))
+            .sum::<f64>()
+            / o.accepted_mutuals.len() as f64
+    })
+}
+
+/// Builds the reach, people and summary tables of a simulation.
+pub fn simulation_tables(
+    exp: &Experiment,
+    ids: &NodeIds,
+    outcome: &Outcome,
+) -> Result<SimulationTables> {
+    let obs = &outcome.observations;
+    let spell: Vec<String> = exp
+        .strategies
+        .iter()
+        .map(|s| s.strategy.to_string())
+        .collect();
+    let sweep: Vec<Option<f64>> = exp.strategies.iter().map(|s| s.sweep_value).collect();
+    let reach = reach_long(exp, ids, obs, &spell, &sweep)?;
+    let people = people_table(ids, obs, &spell, &sweep)?;
+    let rows = summarize(exp, obs);
+    let summary = summary_table(&rows, &spell, &sweep)?;
+    Ok(SimulationTables {
+        reach,
+        people,
+        summary,
+        summary_rows: rows,
+    })
+}
+
+/// The long reach table: one row per observation and degree.
+fn reach_long(
+    exp: &Experiment,
+    ids: &NodeIds,
+    obs: &[Observation],
+    spell: &[String],
+    sweep: &[Option<f64>],
+) -> Result<DataFrame> {
+    let d = usize::from(exp.max_degree.0);
+    let rep = |k: usize| obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
+    let mut cols = vec![
+        Column::new(
+            column::REPLICATE.into(),
+            rep(d).map(|o| o.replicate).collect::<Vec<u32>>(),
+        ),
+        id_column(column::PERSON, ids, rep(d).map(|o| o.person)),
+        strategy_column(spell, rep(d).map(|o| o.strategy)),
+        sweep_column(sweep, rep(d).map(|o| o.strategy)),
+        Column::new(
+            column::WEEK.into(),
+            rep(d).map(|o| o.week).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            column::DEGREE.into(),
+            obs.iter()
+                .flat_map(|_| 1..=u32::from(exp.max_degree.0))
+                .collect::<Vec<u32>>(),
+        ),
+    ];
+    // At each degree, then up to it: nodes, recruiters, hiring_managers, nodes_up_to, ...
+    for (suffix, scope) in [
+        ("", Scope::AtDegree),
+        (column::UP_TO_SUFFIX, Scope::UpToDegree),
+    ] {
+        for m in Measure::REACH {
+            let values = obs.iter().flat_map(|o| {
+                (1..=exp.max_degree.0).map(move |k| {
+                    let c = if scope == Scope::UpToDegree {
+                        o.reach.up_to_degree(Degree(k))
+                    } else {
+                        o.reach.at_degree(Degree(k))
+                    };
+                    m.of(&c).unwrap_or_default()
+                })
+            });
+            cols.push(u64_column(&format!("{m}{suffix}"), values));
+        }
+    }
+    DataFrame::new_infer_height(cols).map_err(table_err("reach"))
+}
+
+/// The people table: one row per observation.
+fn people_table(
+    ids: &NodeIds,
+    obs: &[Observation],
+    spell: &[String],
+    sweep: &[Option<f64>],
+) -> Result<DataFrame> {
+    let u32s = |name: &str, f: fn(&Observation) -> u32| {
+        Column::new(name.into(), obs.iter().map(f).collect::<Vec<u32>>())
+    };
+    let mutual_median = |o: &Observation| {
+        let mut v: Vec<f64> = o.accepted_mutuals.iter().map(|&m| f64::from(m)).collect();
+        (!v.is_empty()).then(|| stats::quantile(&mut v, 0.5))
+    };
+    DataFrame::new_infer_height(vec![
+        u32s(column::REPLICATE, |o| o.replicate),
+        id_column(column::PERSON, ids, obs.iter().map(|o| o.person)),
+        strategy_column(spell, obs.iter().map(|o| o.strategy)),
+        sweep_column(sweep, obs.iter().map(|o| o.strategy)),
+        u32s(column::WEEK, |o| o.week),
+        u32s(column::RECEIVED, |o| o.received),
+        u32s(column::ACCEPTED, |o| o.accepted),
+        u32s(column::FAKE_ACCEPTED, |o| o.fake_accepted),
+        Column::new(
+            column::ACCEPTED_MUTUAL_MEAN.into(),
+            obs.iter().map(mutual_mean).collect::<Vec<Option<f64>>>(),
+        ),
+        Column::new(
+            column::ACCEPTED_MUTUAL_MEDIAN.into(),
+            obs.iter().map(mutual_median).collect::<Vec<Option<f64>>>(),
+        ),
+    ])
+    .map_err(table_err("people"))
+}
+
+/// The summary table from its rows.
+fn summary_table(
+    rows: &[SummaryRow],
+    spell: &[String],
+    sweep: &[Option<f64>],
+) -> Result<DataFrame> {
+    let f64s = |name: &str, f: fn(&SummaryRow) -> f64| {
+        Column::new(name.into(), rows.iter().map(f).collect::<Vec<f64>>())
+    };
+    DataFrame::new_infer_height(vec![
+        strategy_column(spell, rows.iter().map(|r| r.strategy)),
+        sweep_column(sweep, rows.iter().map(|r| r.strategy)),
+        Column::new(
+            column::WEEK.into(),
+            rows.iter().map(|r| r.week).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            column::MEASURE.into(),
+            rows.iter()
+                .map(|r| r.measure.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            column::SCOPE.into(),
+            rows.iter().map(|r| r.scope.as_str()).collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            column::DEGREE.into(),
+            rows.iter().map(|r| r.degree).collect::<Vec<Option<u32>>>(),
+        ),
+        f64s(column::MEAN, |r| r.mean),
+        f64s(column::SD, |r| r.sd),
+        f64s(column::MEDIAN, |r| r.median),
+        f64s(column::P10, |r| r.p10),
+        f64s(column::P90, |r| r.p90),
+        f64s(column::CI95_LOW, |r| r.ci95_low),
+        f64s(column::CI95_HIGH, |r| r.ci95_high),
+        u64_column(column::PEOPLE, rows.iter().map(|r| r.people as u64)),
+        u64_column(
+            column::OBSERVATIONS,
+            rows.iter().map(|r| r.observations as u64),
+        ),
+    ])
+    .map_err(table_err("summary"))
+}
+
+/// The label of one summary measure: (measure, scope, degree).
+type Label = (Measure, Scope, Option<u32>);
+
+/// The measures of one observation, in a fixed order: (label, value).
+fn measures(o: &Observation, max: Degree) -> Vec<(Label, Option<f64>)> {
+    let mut out = Vec::new();
+    for k in 1..=max.0 {
+        for (scope, c) in [
+            (Scope::AtDegree, o.reach.at_degree(Degree(k))),
+            (Scope::UpToDegree, o.reach.up_to_degree(Degree(k))),
+        ] {
+            for m in Measure::REACH {
+                let v = m.of(&c).unwrap_or_default() as f64;
+                out.push(((m, scope, Some(u32::from(k))), Some(v)));
+            }
+        }
+    }
+    let per_person = |m: Measure, v: Option<f64>| ((m, Scope::PerPerson, None), v);
+    out.push(per_person(Measure::Received, Some(f64::from(o.received))));
+    out.push(per_person(Measure::Accepted, Some(f64::from(o.accepted))));
+    out.push(per_person(
+        Measure::FakeAccepted,
+        Some(f64::from(o.fake_accepted)),
+    ));
+    out.push(per_person(Measure::AcceptedMutualMean, mutual_mean(o)));
+    out
+}
+
+/// Aggregates observations per (strategy, week, measure).
+pub fn summarize(exp: &Experiment, obs: &[Observation]) -> Vec<SummaryRow> {
+    // (strategy, week) -> per measure: (person, value) pairs.
+    type Values = Vec<(NodeId, f64)>;
+    let mut groups: BTreeMap<(usize, u32), Vec<Values>> = BTreeMap::new();
+    let mut labels: Vec<Label> = Vec::new();
+    for o in obs {
+        let ms = measures(o, exp.max_degree);
+        if labels.is_empty() {
+            labels = ms.iter().map(|(l, _)| *l).collect();
+        }
+        let slot = groups
+            .entry((o.strategy, o.week))
+            .or_insert_with(|| vec![Vec::new(); ms.len()]);
+        for (i, (_, v)) in ms.into_iter().enumerate() {
+            if let Some(v) = v {
+                slot[i].push((o.person, v));
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for ((strategy, week), per_measure) in groups {
+        for (i, values) in per_measure.into_iter().enumerate() {
+            rows.push(describe(strategy, week, labels[i], values));
+        }
+    }
+    rows
+}
+
+/// One summary row from the (person, value) pairs of one label.
+fn describe(
+    strategy: usize,
+    week: u32,
+    (measure, scope, degree): Label,
+    mut values: Vec<(NodeId, f64)>,
+) -> SummaryRow {
+    let n = values.len();
+    let mut xs: Vec<f64> = values.iter().map(|v| v.1).collect();
+    let mean = stats::mean(&xs);
+    let sd = stats::sd(&xs, mean);
+    let (median, p10, p90) = (
+        stats::quantile(&mut xs, 0.5),
+        stats::quantile(&mut xs, 0.1),
+        stats::quantile(&mut xs, 0.9),
+    );
+    // Per-person means, then a t-interval across people.
+    values.sort_by_key(|v| v.0);
+    let person_means: Vec<f64> = values
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| run.iter().map(|v| v.1).sum::<f64>() / run.len() as f64)
+        .collect();
+    let (ci95_low, ci95_high) = stats::t_interval(&person_means);
+    SummaryRow {
+        strategy,
+        week,
+        measure,
+        scope,
+        degree,
+        mean,
+        sd,
+        median,
+        p10,
+        p90,
+        ci95_low,
+        ci95_high,
+        people: person_means.len(),
+        observations: n,
+    }
+}
+
+/// Writes a simulation's tables into `dir` (`reach`, `people`, `summary`, in the
+/// experiment's formats) plus `experiment.toml`, the experiment as run. Returns the
+/// files written.
+pub fn write_simulation(
+    dir: &Path,
+    exp: &Experiment,
+    tables: &mut SimulationTables,
+    overwrite: Overwrite,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let mut written = write_experiment_tables(
+        dir,
+        exp,
+        [
+            (Table::Reach, &mut tables.reach),
+            (Table::People, &mut tables.people),
+            (Table::Summary, &mut tables.summary),
+        ],
+        overwrite,
+    )?;
+    let toml = dir.join(crate::config::EXPERIMENT_FILE);
+    write_text(&toml, &exp.source_text, overwrite)?;
+    written.push(toml);
+    Ok(written)
+}
