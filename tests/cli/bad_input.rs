@@ -35,23 +35,23 @@ fn fails_with(args: &[&str], want: &str) {
 #[test]
 fn bad_edge_line_names_file_and_line() {
     fails_with(
-        &["--graph", "data/bad/edges_bad_line.txt", "--sample", "1"],
-        r#"data/bad/edges_bad_line.txt:4: expected two node ids (non-negative integers) separated by spaces or tabs, found "12 abc""#,
+        &["--graph", "tests/bad-input/edges_bad_line.txt", "--sample", "1"],
+        r#"tests/bad-input/edges_bad_line.txt:4: expected two node ids (non-negative integers) separated by spaces or tabs, found "12 abc""#,
     );
 }
 
 #[test]
 fn one_field_negative_and_nul_lines_are_errors() {
     fails_with(
-        &["--graph", "data/bad/edges_one_field.txt", "--sample", "1"],
+        &["--graph", "tests/bad-input/edges_one_field.txt", "--sample", "1"],
         "edges_one_field.txt:2: expected two node ids",
     );
     fails_with(
-        &["--graph", "data/bad/edges_negative.txt", "--sample", "1"],
+        &["--graph", "tests/bad-input/edges_negative.txt", "--sample", "1"],
         "edges_negative.txt:2: expected two node ids",
     );
     fails_with(
-        &["--graph", "data/bad/edges_nul.txt", "--sample", "1"],
+        &["--graph", "tests/bad-input/edges_nul.txt", "--sample", "1"],
         "edges_nul.txt:2: expected two node ids",
     );
 }
@@ -59,16 +59,16 @@ fn one_field_negative_and_nul_lines_are_errors() {
 #[test]
 fn empty_graph_is_an_error() {
     fails_with(
-        &["--graph", "data/bad/empty.txt", "--sample", "1"],
-        "empty.txt: the graph has no edges",
+        &["--graph", "tests/bad-input/edges_empty.txt", "--sample", "1"],
+        "edges_empty.txt: the graph has no edges",
     );
 }
 
 #[test]
 fn corrupt_gzip_is_an_error() {
     fails_with(
-        &["--graph", "data/bad/corrupt.txt.gz", "--sample", "1"],
-        "corrupt.txt.gz: expected a valid gzip stream",
+        &["--graph", "tests/bad-input/edges_corrupt.txt.gz", "--sample", "1"],
+        "edges_corrupt.txt.gz: expected a valid gzip stream",
     );
 }
 
@@ -79,11 +79,11 @@ fn conflicting_roles_name_both_lines() {
             "--graph",
             "data/sample/edges.txt",
             "--roles",
-            "data/bad/roles_conflict.csv",
+            "tests/bad-input/roles_conflict_spelled.csv",
             "--sample",
             "1",
         ],
-        "data/bad/roles_conflict.csv:4: node \"1000\" is given role \"hiring_manager\", but data/bad/roles_conflict.csv:2 already gave it role \"recruiter\"",
+        "tests/bad-input/roles_conflict_spelled.csv:4: node \"1000\" is given role \"hiring_manager\", but tests/bad-input/roles_conflict_spelled.csv:2 already gave it role \"recruiter\"",
     );
 }
 
@@ -94,11 +94,11 @@ fn roles_without_node_and_role_columns_are_an_error() {
             "--graph",
             "data/sample/edges.txt",
             "--roles",
-            "data/bad/roles_no_header.csv",
+            "tests/bad-input/roles_missing_columns.csv",
             "--sample",
             "1",
         ],
-        "roles_no_header.csv: expected a header line with columns node and role",
+        "roles_missing_columns.csv: expected a header line with columns node and role",
     );
 }
 
@@ -111,11 +111,11 @@ fn short_invitation_row_names_its_line() {
             "--sample",
             "1",
             "--invitations",
-            "data/bad/invitations_short_row.csv",
+            "tests/bad-input/invitations_short.csv",
             "--strategy",
             "accept-all",
         ],
-        "invitations_short_row.csv:3: expected at least 2 comma-separated fields",
+        "invitations_short.csv:3: expected at least 2 comma-separated fields",
     );
 }
 
@@ -124,9 +124,9 @@ fn unknown_source_names_its_line() {
     fails_with(
         &[
             "--graph",
-            "data/sample/edges.txt",
+            "data/formats/out.konect",
             "--sources",
-            "data/bad/sources_unknown.txt",
+            "tests/bad-input/sources_unknown.txt",
         ],
         r#"sources_unknown.txt:2: expected a node id that occurs in the graph, found "424242""#,
     );

@@ -131,20 +131,20 @@ fn tiny_experiment_summary_snapshot() {
 fn experiment_errors_name_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     netreach()
-        .args(["simulate", "data/bad/experiment_unknown_key.toml", "-o"])
+        .args(["simulate", "tests/bad-input/exp_unknown_key_in_table.toml", "-o"])
         .arg(dir.path().join("x"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "experiment_unknown_key.toml:16: unknown field `fake_acounts`",
+            "exp_unknown_key_in_table.toml:16: unknown field `fake_acounts`",
         ))
         .stderr(predicate::str::contains("fake_acounts"));
     netreach()
-        .args(["simulate", "data/bad/experiment_malformed.toml", "-o"])
+        .args(["simulate", "tests/bad-input/exp_malformed.toml", "-o"])
         .arg(dir.path().join("y"))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("experiment_malformed.toml:3:"));
+        .stderr(predicate::str::contains("exp_malformed.toml:2:"));
     assert!(!dir.path().join("x").exists() && !dir.path().join("y").exists());
     netreach().args(["simulate"]).assert().code(2);
 }
