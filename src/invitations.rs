@@ -9,7 +9,7 @@
 //!
 //! | source | inviter | why |
 //! |---|---|---|
-//! | friends of friends | the end of a random 2-step walk from the person, so a candidate is chosen in proportion to the mutual connections they share ("people you may know", FACTS.md §6) | triadic closure |
+//! | friends of friends | the end of a random 2-step walk from the person, so a candidate is chosen in proportion to the mutual connections they share ("people you may know", docs/sources.md §6) | triadic closure |
 //! | strangers | a random arc's end: chosen in proportion to their connection count | well-connected people invite more |
 //! | recruiter outreach | a uniformly random recruiter | recruiters source candidates |
 //! | fake accounts | a random account of the fake pool: extra nodes, each with a few random connections, added to the network once per experiment | accounts that "game the system" |

@@ -7,6 +7,7 @@ pub mod progress;
 pub mod seed;
 pub mod stats;
 pub mod output;
+pub mod memory;
 // Domain.
 pub mod graph;
 pub mod roles;

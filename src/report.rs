@@ -252,6 +252,54 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
     }
 }
 
+/// How much of the network people reach within the max degree, per strategy, and
+/// a warning when that saturates the result.
+fn share_paragraph(d: &SavedResults) -> String {
+    let top = d.max_degree;
+    let shares: Vec<String> = d
+        .main_strategies()
+        .into_iter()
+        .filter_map(|s| {
+            let e = d.at_last(s, Measure::NetworkShare, Scope::UpToDegree, Some(top))?;
+            Some(format!("`{}` {}", d.strategies[s], percent(e.median)))
+        })
+        .collect();
+    if shares.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "**Share of the network within {top} degrees** (the median person, week {}): {}.",
+        d.last_week(),
+        shares.join(", ")
+    );
+    match d.saturation() {
+        Some((s, share)) => {
+            let _ = write!(
+                out,
+                " **Saturated:** under `{}` the median person reaches {} of the whole network within {top} degrees, so the network's size, not the strategy, caps reach at that degree. Read the lower degrees, or run on a larger network: on LinkedIn (about a billion members) 3 degrees cover a few percent at most.",
+                d.strategies[s],
+                percent(share)
+            );
+        }
+        None => {
+            let _ = write!(
+                out,
+                " Below 20% for every strategy: the network's size does not cap these results."
+            );
+        }
+    }
+    out
+}
+
+/// A share as a percentage, one decimal below 10%.
+pub fn percent(share: f64) -> String {
+    if share < 0.1 {
+        format!("{:.1}%", 100.0 * share)
+    } else {
+        format!("{:.0}%", 100.0 * share)
+    }
+}
+
 /// Writes `report.md` into `dir`, linking `charts` (paths made relative to `dir`).
 pub fn write_report(
     dir: &Path,
@@ -302,6 +350,7 @@ pub fn write_report(
         md,
         "Means are over people and replicates; 95% confidence intervals are t-intervals over people (each person's replicates averaged first).\n"
     );
+    let _ = writeln!(md, "{}\n", share_paragraph(data));
     let _ = writeln!(md, "## Findings\n");
     for c in charts {
         let rel = c.path.strip_prefix(dir).unwrap_or(&c.path);

@@ -195,7 +195,7 @@ pub enum Placement {
     /// Every node equally likely.
     Uniform,
     /// Recruiters with probability ∝ neighbour count^α (recruiters are hubs,
-    /// FACTS.md §3); hiring managers uniform.
+    /// docs/sources.md §4); hiring managers uniform.
     DegreeBiased,
     /// Hiring managers spread over every community in proportion to its size;
     /// recruiters ∝ (number of communities among their neighbours)^α, so they span
@@ -230,10 +230,10 @@ impl fmt::Display for Placement {
 /// Role shares and placement for a generated network.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RolePlan {
-    /// Fraction of nodes that are recruiters (default 0.03: FACTS.md §4 gives 2–5%,
+    /// Fraction of nodes that are recruiters (default 0.03: docs/sources.md §4 gives up to 5%,
     /// 5% including HR generalists).
     pub recruiter_rate: f64,
-    /// Fraction of nodes that are hiring managers (default 0.07: FACTS.md §10
+    /// Fraction of nodes that are hiring managers (default 0.07: docs/sources.md §4
     /// suggests 5–10%, unconfirmed).
     pub hiring_manager_rate: f64,
     /// How people are chosen.

@@ -180,6 +180,9 @@ pub struct Outcome {
     pub observations: Vec<Observation>,
     /// Reach queries computed (after removing repeats).
     pub distinct_queries: usize,
+    /// People in the network, fake accounts excluded: the denominator of the
+    /// share of the network a person reaches.
+    pub network_people: u64,
 }
 
 /// Per (replicate, person): the arrivals and, per strategy, which were accepted.
@@ -335,6 +338,7 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
     Outcome {
         observations,
         distinct_queries: queries.len(),
+        network_people: u64::from(setup.first_fake),
     }
 }
 

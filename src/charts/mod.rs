@@ -29,6 +29,8 @@ use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
 use crate::output::Overwrite;
+use crate::reach::distances::DistanceDistribution;
+use crate::reach::ego::EgoBin;
 use crate::results::read::{Estimate, SavedResults};
 
 /// Chart size in pixels (report size).
@@ -284,6 +286,56 @@ pub fn draw_degree_chart(
         path: path.to_path_buf(),
         series,
     })
+}
+
+/// Draws a graph's distance distribution (for `netreach stats --distances`).
+pub fn draw_distance_chart(
+    d: &DistanceDistribution,
+    path: &Path,
+    format: ChartFormat,
+    overwrite: Overwrite,
+) -> Result<Chart> {
+    let t = format!(
+        "Distances between reachable pairs (average {:.2} hops)",
+        d.average_distance()
+    );
+    let series = render!(path, format, overwrite, |r| network::draw_distances(
+        r, d, &t
+    ))?;
+    Ok(Chart {
+        name: "distances",
+        title: t,
+        path: path.to_path_buf(),
+        series,
+    })
+}
+
+/// Draws friends of friends against connections (for `netreach stats --ego`).
+pub fn draw_ego_chart(
+    bins: &[EgoBin],
+    path: &Path,
+    format: ChartFormat,
+    overwrite: Overwrite,
+) -> Result<Chart> {
+    let t = "Friends of friends against connections (log-log)".to_string();
+    let series = render!(path, format, overwrite, |r| network::draw_egos(r, bins, &t))?;
+    Ok(Chart {
+        name: "ego",
+        title: t,
+        path: path.to_path_buf(),
+        series,
+    })
+}
+
+/// A share as a bar label: `12%`, `0.4%`, or nothing below 0.05%.
+pub(super) fn percent_label(share: f64) -> String {
+    if share < 0.0005 {
+        String::new()
+    } else if share < 0.1 {
+        format!("{:.1}%", 100.0 * share)
+    } else {
+        format!("{:.0}%", 100.0 * share)
+    }
 }
 
 /// Draws a line of means with a shaded 95% CI band under it and a legend entry;

@@ -234,6 +234,21 @@ impl Bar {
         Bar(pb)
     }
 
+    /// A spinner counting `what` when the total is not known in advance.
+    fn spinner(what: &str, g: &Global) -> Self {
+        let pb = if g.quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new_spinner()
+        };
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {pos} [{elapsed_precise}]")
+                .expect("valid template"),
+        );
+        pb.set_message(what.to_string());
+        Bar(pb)
+    }
+
     /// Removes the bar from the terminal.
     fn finish(&self) {
         self.0.finish_and_clear();

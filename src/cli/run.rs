@@ -12,7 +12,8 @@ use netreach::charts::ChartFormat;
 use netreach::config::Experiment;
 use netreach::jobs::experiment::{self, Options};
 use netreach::output::{Overwrite, check_outputs};
-use netreach::results::simulation::SummaryRow;
+use netreach::report::percent;
+use netreach::results::simulation::{SummaryRow, saturation};
 use netreach::results::{Measure, Scope};
 use netreach::roles::Role;
 use netreach::simulation::{Setup, planned_observations};
@@ -119,8 +120,10 @@ pub(super) fn run_chart(a: &ChartArgs, g: &Global) -> Result<()> {
 }
 
 /// A compact table of the final week for the terminal: per strategy, invitations
-/// accepted, fakes accepted, and recruiters and hiring managers within 2 and 3
-/// degrees (mean with 95% CI).
+/// accepted, fakes accepted, recruiters within 2 and the max degree and hiring
+/// managers within the max degree (means with 95% CI), and the median share of the
+/// network within the max degree; then what the columns mean, and a warning when
+/// the result is saturated.
 fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
     let last = exp.arrivals.weeks;
     let find = |s: usize, m: Measure, scope: Scope, d: Option<u32>| {
@@ -135,21 +138,24 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
     };
     let top = u32::from(exp.max_degree.0);
     let mut out = format!(
-        "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}\n",
+        "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22} {:>9}\n",
         format!("strategy (week {last})"),
         "accepted",
         "fakes",
         "recruiters <=2",
         format!("recruiters <={top}"),
-        format!("hiring managers <={top}")
+        format!("hiring managers <={top}"),
+        format!("share <={top}")
     );
     for (s, run) in exp.strategies.iter().enumerate() {
         let mean = |m: Measure| {
             find(s, m, Scope::PerPerson, None).map_or("-".into(), |r| format!("{:.1}", r.mean))
         };
+        let share = find(s, Measure::NetworkShare, Scope::UpToDegree, Some(top))
+            .map_or("-".into(), |r| percent(r.median));
         let _ = writeln!(
             out,
-            "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22}",
+            "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22} {:>9}",
             match run.sweep_value {
                 Some(_) => format!("{} (sweep)", run.strategy),
                 None => run.strategy.to_string(),
@@ -169,7 +175,27 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
                 Scope::UpToDegree,
                 Some(top)
             )),
+            share,
         );
     }
+    let _ = write!(
+        out,
+        "accepted: invitations accepted per person; fakes: fake accounts among them; <=k: people within k degrees, mean per person [95% CI]; share <={top}: the median person's share of the network within {top} degrees."
+    );
+    if let Some(sentence) = saturation_sentence(exp, rows) {
+        let _ = write!(out, "\n{sentence}");
+    }
     out
+}
+
+/// The warning when the median person reaches more than 20% of the network within
+/// the max degree under some strategy.
+fn saturation_sentence(exp: &Experiment, rows: &[SummaryRow]) -> Option<String> {
+    let top = u32::from(exp.max_degree.0);
+    let (s, median) = saturation(rows, exp.arrivals.weeks, top)?;
+    Some(format!(
+        "warning: saturated: under {} the median person reaches {} of the network within {top} degrees, so the network's size, not the strategy, caps reach there; use a larger network, or read the lower degrees.",
+        exp.strategies[s].strategy,
+        percent(median)
+    ))
 }

@@ -1,15 +1,26 @@
-//! `netreach stats`: summary statistics of a graph, and its degree chart.
+//! `netreach stats`: summary statistics of a graph and its degree chart; with
+//! `--distances` its distance distribution, with `--ego` its friends of friends
+//! against degree.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
 
-use netreach::charts::{ChartFormat, draw_degree_chart};
+use netreach::charts::{ChartFormat, draw_degree_chart, draw_distance_chart, draw_ego_chart};
+use netreach::graph::ConnectionGraph;
+use netreach::jobs::reach::{Sources, choose_sources};
 use netreach::output::check_outputs;
+use netreach::reach::approx::relative_standard_error;
+use netreach::reach::distances::{default_precision, distance_distribution};
+use netreach::reach::ego::{by_degree, egos};
+use netreach::report::percent;
+use netreach::results::TableFormat;
+use netreach::results::structure::{write_distances, write_egos};
 use netreach::roles::Role;
 
-use super::{Global, load_graph, load_roles, peak_memory, size, usage_error};
+use super::{Bar, Global, load_graph, load_roles, peak_memory, size, usage_error};
 
 #[derive(Debug, Args)]
 pub(super) struct StatsArgs {
@@ -21,13 +32,70 @@ pub(super) struct StatsArgs {
     /// carries, else none.
     #[arg(long, value_name = "FILE")]
     roles: Option<PathBuf>,
-    /// Also draw the degree distribution (log-log) into this .png or .svg file.
-    #[arg(long, value_name = "FILE")]
+    /// The distance distribution over all reachable pairs, by HyperBall sweeps
+    /// until no counter changes: prints the average distance and the shares within
+    /// 2, 3 and 4 hops.
+    #[arg(long, conflicts_with = "ego")]
+    distances: bool,
+    /// Friends of friends against connections, for --sample people: unique people
+    /// at 2 degrees and 2-step walks, by bins of connection counts.
+    #[arg(long)]
+    ego: bool,
+    /// With --ego: people to sample (uniformly, with --seed).
+    #[arg(long, value_name = "K", default_value_t = 1000, requires = "ego")]
+    sample: usize,
+    /// With --ego: seed of the sample.
+    #[arg(long, default_value_t = 0, requires = "ego")]
+    seed: u64,
+    /// With --distances: 2^B registers per counter (4 to 16); more is more exact,
+    /// slower and larger (5 bits per register, two arrays). Default: 6 from a
+    /// million nodes up, more for smaller graphs (12 below 16,384 nodes).
+    #[arg(long, value_name = "B", requires = "distances", value_parser = clap::value_parser!(u8).range(4..=16))]
+    precision: Option<u8>,
+    /// With --distances or --ego: write the table to FILE (.csv or .parquet).
+    #[arg(short, long, value_name = "FILE", value_parser = parse_table_path)]
+    out: Option<PathBuf>,
+    /// Draw a chart into this .png or .svg file: the degree distribution (log-log),
+    /// or with --distances the distance distribution, or with --ego friends of
+    /// friends against connections.
+    #[arg(long, value_name = "FILE", value_parser = parse_chart_path)]
     chart: Option<PathBuf>,
 }
 
+fn parse_table_path(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    TableFormat::from_path(&p).map_err(|e| e.to_string())?;
+    Ok(p)
+}
+
+fn parse_chart_path(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    chart_format(&p).map(|_| p)
+}
+
+fn chart_format(path: &Path) -> Result<ChartFormat, String> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("png") => Ok(ChartFormat::Png),
+        Some("svg") => Ok(ChartFormat::Svg),
+        _ => Err(format!(
+            "{}: expected a file name ending in .png or .svg",
+            path.display()
+        )),
+    }
+}
+
 pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
+    if a.out.is_some() && !(a.distances || a.ego) {
+        usage_error("-o/--out writes the table of --distances or --ego; give one of them".into());
+    }
+    check_outputs(a.out.iter().chain(&a.chart), g.overwrite())?;
     let (graph, stored) = load_graph(&a.graph, g)?;
+    if a.distances {
+        return run_distances(a, g, &graph);
+    }
+    if a.ego {
+        return run_ego(a, g, &graph);
+    }
     let roles = load_roles(a.roles.as_deref(), stored, &graph, g)?;
     let s = graph.stats();
     println!("nodes                  {}", s.nodes);
@@ -55,23 +123,131 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
         println!("peak memory            {}", peak_memory());
     }
     if let Some(path) = &a.chart {
-        let format = match path.extension().and_then(|e| e.to_str()) {
-            Some("png") => ChartFormat::Png,
-            Some("svg") => ChartFormat::Svg,
-            _ => usage_error(format!(
-                "--chart {}: expected a file name ending in .png or .svg",
-                path.display()
-            )),
-        };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
-        }
-        check_outputs([path], g.overwrite())?;
+        prepare_folder(path)?;
         draw_degree_chart(
             &graph.degree_histogram(graph.nodes()),
             path,
-            format,
+            chart_format(path).map_err(anyhow::Error::msg)?,
+            g.overwrite(),
+        )?;
+        g.say(format!("wrote {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Creates the folder a chart goes into.
+fn prepare_folder(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+fn run_distances(a: &StatsArgs, g: &Global, graph: &ConnectionGraph) -> Result<()> {
+    let t = Instant::now();
+    let precision = a
+        .precision
+        .unwrap_or_else(|| default_precision(graph.node_count()));
+    let bar = Bar::spinner("sweeps", g);
+    let d = distance_distribution(graph, precision, &bar);
+    bar.finish();
+    println!(
+        "reachable pairs        {} (ordered, of {} nodes)",
+        d.reachable_pairs,
+        graph.node_count()
+    );
+    println!("average distance       {:.2}", d.average_distance());
+    for k in [2, 3, 4] {
+        println!(
+            "within {k} hops          {}",
+            percent(d.cumulative_share(k))
+        );
+    }
+    println!("largest distance       {}", d.max_distance());
+    println!(
+        "estimated with         HyperBall, {} sweeps, 2^{} registers per counter ({:.1}% standard error per counter)",
+        d.sweeps,
+        precision,
+        100.0 * relative_standard_error(precision)
+    );
+    if g.verbose {
+        g.say(format!(
+            "distances in {:.2} s; peak memory {}",
+            t.elapsed().as_secs_f64(),
+            peak_memory()
+        ));
+    }
+    if let Some(path) = &a.out {
+        write_distances(&d, path, g.overwrite())?;
+        g.say(format!("wrote {}", path.display()));
+    }
+    if let Some(path) = &a.chart {
+        prepare_folder(path)?;
+        draw_distance_chart(
+            &d,
+            path,
+            chart_format(path).map_err(anyhow::Error::msg)?,
+            g.overwrite(),
+        )?;
+        g.say(format!("wrote {}", path.display()));
+    }
+    Ok(())
+}
+
+fn run_ego(a: &StatsArgs, g: &Global, graph: &ConnectionGraph) -> Result<()> {
+    let n = graph.node_count();
+    if a.sample == 0 || a.sample > n {
+        anyhow::bail!(
+            "--sample {}: expected between 1 and {n}, the nodes of {}",
+            a.sample,
+            a.graph.display()
+        );
+    }
+    let people = choose_sources(
+        graph,
+        &Sources::Sample {
+            count: a.sample,
+            seed: a.seed,
+        },
+    )?;
+    let bar = Bar::new(people.len() as u64, "friends of friends", g);
+    let e = egos(graph, &people, &bar);
+    bar.finish();
+    let bins = by_degree(&e);
+    println!(
+        "{:>13} {:>7} {:>22} {:>22} {:>13}",
+        "connections", "people", "unique 2nd (mean/med)", "with repetition", "unique share"
+    );
+    for b in &bins {
+        println!(
+            "{:>13} {:>7} {:>22} {:>22.0} {:>13}",
+            if b.neighbors_min == b.neighbors_max {
+                b.neighbors_min.to_string()
+            } else {
+                format!("{}-{}", b.neighbors_min, b.neighbors_max)
+            },
+            b.people,
+            format!("{:.0} / {:.0}", b.unique_mean, b.unique_median),
+            b.with_repetition_mean,
+            percent(b.unique_share)
+        );
+    }
+    println!(
+        "unique 2nd: distinct people at exactly 2 degrees; with repetition: 2-step walks out of the 1st degree ({} people sampled with seed {}).",
+        people.len(),
+        a.seed
+    );
+    if let Some(path) = &a.out {
+        write_egos(&bins, path, g.overwrite())?;
+        g.say(format!("wrote {}", path.display()));
+    }
+    if let Some(path) = &a.chart {
+        prepare_folder(path)?;
+        draw_ego_chart(
+            &bins,
+            path,
+            chart_format(path).map_err(anyhow::Error::msg)?,
             g.overwrite(),
         )?;
         g.say(format!("wrote {}", path.display()));

@@ -1,7 +1,7 @@
 //! Chung–Lu: a graph with a given expected-degree sequence. Node i gets an expected
 //! degree `w_i` drawn from a log-normal or power-law distribution, scaled to the
 //! requested mean and capped (LinkedIn caps 1st-degree connections at 30,000,
-//! FACTS.md §2); i and j then link with probability about `w_i·w_j / Σw`.
+//! docs/sources.md §2); i and j then link with probability about `w_i·w_j / Σw`.
 //!
 //! # Algorithm
 //! Chung and Lu, "Connected components in random graphs with given expected

@@ -2,7 +2,7 @@
 //! link closes a triangle with probability `triad_prob` by joining a random
 //! neighbour of the node just linked ("people you may know"). Gives a power-law
 //! degree tail like Barabási–Albert and clustering that grows with `triad_prob`.
-//! FACTS.md §6: about half of LinkedIn's new edges close a triangle.
+//! docs/sources.md §6: about half of LinkedIn's new edges close a triangle.
 //!
 //! # Algorithm
 //! Holme and Kim, "Growing scale-free networks with tunable clustering", Phys. Rev.

@@ -1,15 +1,15 @@
 //! The LinkedIn preset: the most realistic professional network the facts in
-//! `shared/domain/FACTS.md` support, every number overridable.
+//! `docs/sources.md` supports, every number overridable.
 //!
-//! | parameter | default | basis (FACTS.md) |
+//! | parameter | default | basis (`docs/sources.md`) |
 //! |---|---|---|
-//! | expected degrees | log-normal, σ = 1.0 | §3, §10: right-skewed, heavy tail, no official distribution (shape unconfirmed) |
+//! | expected degrees | log-normal, σ = 1.0 | §3: right-skewed, heavy tail, no official distribution (shape unconfirmed) |
 //! | mean degree | 200 | §3: city averages 176–319 (2017 press release) |
 //! | cap | 30,000 | §2: LinkedIn's 1st-degree limit (official) |
 //! | industries | 20 blocks, 20% of links between them | no source; a parameter (unconfirmed) |
 //! | triadic closure | 50% of links close a triangle | §6: about 50% of LinkedIn's new edges close a triangle (Leskovec et al., KDD 2008) |
-//! | recruiters | 3%, degree-biased (hubs) | §4: 2–5% (5% includes HR); §3: recruiters average 616–702 connections vs about 200–320 |
-//! | hiring managers | 7%, uniform | §10: 5–10%, no source (unconfirmed) |
+//! | recruiters | 3%, degree-biased (hubs) | §4: up to 5% (5% includes HR); recruiters average 600–700 connections, 2–3 times the median |
+//! | hiring managers | 7%, uniform | §4: no source (unconfirmed) |
 //!
 //! # Algorithm
 //! 1. Expected degrees from [`super::chung_lu::expected_degrees`].

@@ -32,7 +32,7 @@ use std::str::FromStr;
 use crate::error::{Error, Result};
 use crate::graph::{ConnectionGraph, NodeIds};
 
-/// LinkedIn's cap on 1st-degree connections (FACTS.md §2, LinkedIn Help a551012).
+/// LinkedIn's cap on 1st-degree connections (docs/sources.md §2, LinkedIn Help a551012).
 pub const LINKEDIN_CAP: u32 = 30_000;
 
 /// A generated network: edges between ids `0..nodes` and, for models with

@@ -94,24 +94,49 @@ impl ConnectionGraph {
 
     /// Number of connected components and the size of the largest, by BFS.
     pub fn components(&self) -> (usize, usize) {
+        let sizes = self.component_sizes();
+        (sizes.len(), sizes.iter().copied().max().unwrap_or(0))
+    }
+
+    /// The size of every connected component, in order of their smallest node, by
+    /// BFS: O(n + m).
+    pub fn component_sizes(&self) -> Vec<usize> {
+        self.component_ids().1
+    }
+
+    /// The connected component of every node (numbered in order of their smallest
+    /// node) and the size of every component, by BFS: O(n + m).
+    pub fn component_ids(&self) -> (Vec<u32>, Vec<usize>) {
         let n = self.node_count();
         let mut seen = vec![false; n];
+        let mut ids = vec![0u32; n];
         let mut queue = Vec::new();
-        let (mut count, mut largest) = (0, 0);
+        let mut sizes = Vec::new();
         for start in 0..n {
             if seen[start] {
                 continue;
             }
-            count += 1;
             queue.clear();
             self.append_component(
                 u32::try_from(start).expect("node ids fit u32"),
                 &mut seen,
                 &mut queue,
             );
-            largest = largest.max(queue.len());
+            let id = u32::try_from(sizes.len()).expect("components fit u32");
+            for &v in &queue {
+                ids[v as usize] = id;
+            }
+            sizes.push(queue.len());
         }
-        (count, largest)
+        (ids, sizes)
+    }
+
+    /// Ordered pairs (u, v), u ≠ v, joined by a path: Σ c(c − 1) over components.
+    pub fn reachable_pairs(&self) -> u64 {
+        self.component_sizes()
+            .iter()
+            .map(|&c| c as u64 * (c as u64).saturating_sub(1))
+            .sum()
     }
 }
 

@@ -471,7 +471,7 @@ pub fn parse_datetime(s: &str) -> Option<String> {
     Some(format!("{}T{h:02}:{min:02}", iso(y, m, d)?))
 }
 
-/// Keyword rules that give a role to a position title (FACTS.md §9). Matching is on
+/// Keyword rules that give a role to a position title (docs/sources.md §10). Matching is on
 /// normalized tokens and phrases, never raw substrings; recruiter rules first.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -126,7 +126,7 @@ fn load_edges(path: &Path, format: InputFormat) -> Result<ConnectionGraph> {
                 other => return other,
             }
         }
-        InputFormat::Parquet => table::parquet_edges(path)?,
+        InputFormat::Parquet => return table::parquet_graph(path),
         InputFormat::Graph => unreachable!("graph files are read above"),
     };
     match edges {

@@ -16,8 +16,10 @@ use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::graph::{BlockVisitor, ConnectionGraph, EdgeBlocks};
 
 /// One record of a two-column pick: the two values and the 1-based line (CSV) or
 /// row (Parquet) they came from.
@@ -265,52 +267,182 @@ fn column_strings(col: &Column, path: &Path, optional: bool) -> Result<Vec<Strin
         .collect()
 }
 
-/// Reads a Parquet edge table: columns `source,target`, else the first two.
-pub(crate) fn parquet_edges(path: &Path) -> Result<TableEdges> {
-    let df = read_parquet(path)?;
-    let [a, b] = pick_parquet(&df, path, ["source", "target"], true)?;
-    if a.dtype().is_integer() && b.dtype().is_integer() {
-        let ints = |c: &Column| -> Result<Vec<u64>> {
-            let table_err = |source| Error::Table {
-                context: format!("{}: cannot read column {}", path.display(), c.name()),
-                source,
-            };
-            let bad = |row: usize, found: String| {
-                Error::parse(
-                    path,
-                    row as u64 + 1,
-                    format!("a non-negative integer node id in column {}", c.name()),
-                    &found,
-                )
-            };
-            if c.dtype().is_unsigned_integer() {
-                let c64 = c.cast(&DataType::UInt64).map_err(table_err)?;
-                let ca = c64.as_materialized_series().u64().map_err(table_err)?;
-                ca.iter()
-                    .enumerate()
-                    .map(|(row, v)| v.ok_or_else(|| bad(row, "null".into())))
-                    .collect()
-            } else {
-                let c64 = c.cast(&DataType::Int64).map_err(table_err)?;
-                let ca = c64.as_materialized_series().i64().map_err(table_err)?;
-                ca.iter()
-                    .enumerate()
-                    .map(|(row, v)| {
-                        v.and_then(|x| u64::try_from(x).ok()).ok_or_else(|| {
-                            bad(row, v.map_or("null".to_string(), |x| x.to_string()))
-                        })
-                    })
-                    .collect()
-            }
+/// Rows of a Parquet edge table handed to the graph builder at a time.
+const PARQUET_BLOCK: usize = 1 << 20;
+
+/// Loads a Parquet edge table: columns `source,target`, else the first two. Only
+/// those two columns are read. Integer columns go to the graph builder in blocks
+/// straight from polars' buffers (no table of pairs is built); other columns are
+/// read as text ids.
+pub(crate) fn parquet_graph(path: &Path) -> Result<ConnectionGraph> {
+    let open = || File::open(path).map_err(|e| Error::io("open", path, e));
+    let unreadable = |source| Error::Table {
+        context: format!("{}: expected a readable Parquet file", path.display()),
+        source,
+    };
+    let names: Vec<String> = ParquetReader::new(open()?)
+        .schema()
+        .map_err(unreadable)?
+        .iter_names()
+        .map(ToString::to_string)
+        .collect();
+    let (a, b) = pick_columns(&names, ["source", "target"], true).ok_or_else(|| {
+        Error::format(
+            path,
+            format!(
+                "expected columns source and target, found {:?}",
+                names.join(",")
+            ),
+        )
+    })?;
+    let df = ParquetReader::new(open()?)
+        .with_columns(Some(vec![names[a].clone(), names[b].clone()]))
+        .finish()
+        .map_err(unreadable)?;
+    let (ca, cb) = (&df.columns()[0], &df.columns()[1]);
+    if ca.dtype().is_integer() && cb.dtype().is_integer() {
+        if df.height() == 0 {
+            return Err(Error::EmptyGraph {
+                path: path.to_path_buf(),
+            });
+        }
+        let edges = ParquetIds {
+            a: IntColumn::new(ca, path)?,
+            b: IntColumn::new(cb, path)?,
+            path,
         };
-        let (xs, ys) = (ints(a)?, ints(b)?);
-        return Ok(TableEdges::Int(xs.into_iter().zip(ys).collect()));
+        return ConnectionGraph::from_edge_blocks(&edges, path);
     }
     let (xs, ys) = (
-        column_strings(a, path, false)?,
-        column_strings(b, path, false)?,
+        column_strings(ca, path, false)?,
+        column_strings(cb, path, false)?,
     );
-    Ok(TableEdges::Str(xs.into_iter().zip(ys).collect()))
+    if xs.is_empty() {
+        return Err(Error::EmptyGraph {
+            path: path.to_path_buf(),
+        });
+    }
+    let edges: Vec<(String, String)> = xs.into_iter().zip(ys).collect();
+    ConnectionGraph::from_string_edges(&edges, path)
+}
+
+/// An integer id column in one contiguous buffer without nulls.
+struct IntColumn {
+    series: Series,
+}
+
+/// The values of an [`IntColumn`].
+enum Ids<'a> {
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+}
+
+impl IntColumn {
+    /// The column, rechunked (and widened to i64 for small integer types); a null
+    /// is an error naming its row.
+    fn new(c: &Column, path: &Path) -> Result<Self> {
+        let s = c.as_materialized_series();
+        let s = match s.dtype() {
+            DataType::UInt32 | DataType::UInt64 | DataType::Int32 | DataType::Int64 => s.rechunk(),
+            _ => s
+                .cast(&DataType::Int64)
+                .map_err(|source| Error::Table {
+                    context: format!("{}: cannot read column {}", path.display(), c.name()),
+                    source,
+                })?
+                .rechunk(),
+        };
+        if s.null_count() > 0 {
+            let row = s
+                .is_null()
+                .iter()
+                .position(|x| x == Some(true))
+                .unwrap_or(0);
+            return Err(Error::parse(
+                path,
+                row as u64 + 1,
+                format!("a non-negative integer node id in column {}", c.name()),
+                "null",
+            ));
+        }
+        Ok(Self { series: s })
+    }
+
+    fn ids(&self) -> Ids<'_> {
+        let s = &self.series;
+        let ids = match s.dtype() {
+            DataType::UInt32 => s.u32().and_then(|c| c.cont_slice().map(Ids::U32)),
+            DataType::UInt64 => s.u64().and_then(|c| c.cont_slice().map(Ids::U64)),
+            DataType::Int32 => s.i32().and_then(|c| c.cont_slice().map(Ids::I32)),
+            _ => s.i64().and_then(|c| c.cont_slice().map(Ids::I64)),
+        };
+        ids.expect("a rechunked integer column without nulls")
+    }
+}
+
+impl Ids<'_> {
+    /// The id at `row`, or the negative value found there.
+    #[inline]
+    fn get(&self, row: usize) -> std::result::Result<u64, i64> {
+        match self {
+            Ids::U32(v) => Ok(u64::from(v[row])),
+            Ids::U64(v) => Ok(v[row]),
+            Ids::I32(v) => u64::try_from(v[row]).map_err(|_| i64::from(v[row])),
+            Ids::I64(v) => u64::try_from(v[row]).map_err(|_| v[row]),
+        }
+    }
+}
+
+/// The two id columns of a Parquet edge table as [`EdgeBlocks`].
+struct ParquetIds<'a> {
+    a: IntColumn,
+    b: IntColumn,
+    path: &'a Path,
+}
+
+impl EdgeBlocks for ParquetIds<'_> {
+    fn for_each_block(&self, visit: &mut BlockVisitor<'_>) -> Result<()> {
+        let (a, b) = (self.a.ids(), self.b.ids());
+        let rows = self.a.series.len();
+        let mut block = vec![(0u64, 0u64); PARQUET_BLOCK.min(rows)];
+        for start in (0..rows).step_by(PARQUET_BLOCK) {
+            let len = PARQUET_BLOCK.min(rows - start);
+            let block = &mut block[..len];
+            block
+                .par_chunks_mut(1 << 14)
+                .enumerate()
+                .try_for_each(|(c, chunk)| {
+                    let first = start + c * (1 << 14);
+                    for (i, slot) in chunk.iter_mut().enumerate() {
+                        let row = first + i;
+                        let bad = |col: &IntColumn, v: i64| {
+                            Error::parse(
+                                self.path,
+                                row as u64 + 1,
+                                format!(
+                                    "a non-negative integer node id in column {}",
+                                    col.series.name()
+                                ),
+                                &v.to_string(),
+                            )
+                        };
+                        *slot = (
+                            a.get(row).map_err(|v| bad(&self.a, v))?,
+                            b.get(row).map_err(|v| bad(&self.b, v))?,
+                        );
+                    }
+                    Ok(())
+                })?;
+            visit(block)?;
+        }
+        Ok(())
+    }
+
+    fn edges_upper_bound(&self) -> Option<u64> {
+        Some(self.a.series.len() as u64)
+    }
 }
 
 /// Reads two named columns of a Parquet table as text, with 1-based row numbers.
@@ -383,5 +515,57 @@ mod tests {
                 .contains("expected a header line with columns node and role"),
             "{e}"
         );
+    }
+
+    /// Writes a Parquet file with the given columns into a temporary folder.
+    fn parquet(columns: Vec<Column>) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.parquet");
+        let mut df = DataFrame::new_infer_height(columns).unwrap();
+        ParquetWriter::new(File::create(&path).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn parquet_integer_columns_build_the_graph_in_blocks() {
+        let (_dir, path) = parquet(vec![
+            Column::new("weight".into(), [1.0f64, 2.0, 3.0]),
+            Column::new("target".into(), [2u32, 3, 2]),
+            Column::new("source".into(), [10u32, 2, 3]),
+        ]);
+        let g = parquet_graph(&path).unwrap();
+        let want = ConnectionGraph::from_edges([(10, 2), (2, 3), (3, 2)]).unwrap();
+        assert_eq!(g.node_count(), want.node_count());
+        assert_eq!(g.edge_count(), want.edge_count());
+        assert_eq!(g.build_report(), want.build_report());
+        assert_eq!(g.ids(), want.ids());
+    }
+
+    #[test]
+    fn parquet_negative_and_null_ids_name_their_row() {
+        let (_dir, path) = parquet(vec![
+            Column::new("source".into(), [1i64, 2, -7]),
+            Column::new("target".into(), [2i64, 3, 4]),
+        ]);
+        let e = parquet_graph(&path).unwrap_err().to_string();
+        assert!(e.contains("e.parquet:3:") && e.contains("\"-7\""), "{e}");
+        let (_dir, path) = parquet(vec![
+            Column::new("source".into(), [Some(1u32), None]),
+            Column::new("target".into(), [Some(2u32), Some(3)]),
+        ]);
+        let e = parquet_graph(&path).unwrap_err().to_string();
+        assert!(e.contains("e.parquet:2:") && e.contains("null"), "{e}");
+    }
+
+    #[test]
+    fn parquet_string_ids_are_read_as_text() {
+        let (_dir, path) = parquet(vec![
+            Column::new("source".into(), ["a", "b"]),
+            Column::new("target".into(), ["b", "c"]),
+        ]);
+        let g = parquet_graph(&path).unwrap();
+        assert_eq!((g.node_count(), g.edge_count()), (3, 2));
     }
 }

@@ -44,7 +44,7 @@ pub fn generate(model: &GraphModel, plan: &RolePlan, seed: u64) -> Result<Networ
     })
 }
 
-/// The files [`write`] may create in `dir` for `format`: check them before work.
+/// The files [`write()`] may create in `dir` for `format`: check them before work.
 pub fn outputs(dir: &Path, format: NetworkFormat) -> [PathBuf; 3] {
     let ext = match format {
         NetworkFormat::Parquet => "parquet",

@@ -109,7 +109,9 @@ impl Scratch {
             (1..=MAX_WORDS).contains(&words),
             "1 to {MAX_WORDS} lane words"
         );
-        let zeroed = |len: usize| (0..len).map(|_| AtomicU64::new(0)).collect::<Vec<_>>();
+        // Zeroed by the allocator: the pages of a large graph's arrays are mapped
+        // lazily, so a traversal pays only for the nodes it touches, not for n.
+        let zeroed = bytemuck::zeroed_vec::<AtomicU64>;
         Self {
             words,
             seen: zeroed(n * words),

@@ -3,8 +3,13 @@
 //! chosen sources, optionally with invitations the person accepted.
 //! Takes a [`ConnectionGraph`](crate::graph::ConnectionGraph) and a
 //! [`RoleMap`](crate::roles::RoleMap); its [`ReachCounts`] feed the results tables.
+//! [`approx`] estimates reach for every node at once with HyperBall counters, and
+//! [`distances`] the whole graph's distance distribution the same way; [`ego`]
+//! counts friends of friends against degree.
 
 pub mod approx;
+pub mod distances;
+pub mod ego;
 pub mod exact;
 
 use std::fmt;

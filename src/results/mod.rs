@@ -15,6 +15,7 @@
 //! | [`network`] | generated networks (`edges`, `nodes`) and an experiment's `network` and `degrees` |
 //! | [`import`] | a LinkedIn import (`edges.csv`, `nodes.csv`, `invitations.csv`, `import-summary.json`) |
 //! | [`advice`] | `advice.csv` of `netreach advise` |
+//! | [`structure`] | `netreach stats --distances` and `--ego` |
 //! | [`read`] | reads an experiment's saved tables back |
 //!
 //! polars stays inside this package and [`crate::ingest`].
@@ -25,6 +26,7 @@ pub mod simulation;
 pub mod network;
 pub mod import;
 pub mod advice;
+pub mod structure;
 pub mod read;
 
 use std::path::{Path, PathBuf};

@@ -30,11 +30,14 @@ pub struct SummaryKey {
     pub degree: Option<u32>,
 }
 
-/// A mean with its 95% confidence interval (NaN ends when there is none).
+/// A mean with its 95% confidence interval (NaN ends when there is none), and the
+/// median.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
     /// The mean.
     pub mean: f64,
+    /// The median over observations.
+    pub median: f64,
     /// Lower end of the 95% confidence interval.
     pub low: f64,
     /// Upper end.
@@ -141,6 +144,24 @@ impl SavedResults {
             .copied()
     }
 
+    /// The strategy whose median person reaches the largest share of the network
+    /// within the max degree in the last week, and that share: `Some` only above
+    /// [`SATURATED_SHARE`](super::simulation::SATURATED_SHARE).
+    pub fn saturation(&self) -> Option<(usize, f64)> {
+        (0..self.strategies.len())
+            .filter_map(|s| {
+                let e = self.at_last(
+                    s,
+                    Measure::NetworkShare,
+                    Scope::UpToDegree,
+                    Some(self.max_degree),
+                )?;
+                Some((s, e.median))
+            })
+            .filter(|&(_, m)| m > super::simulation::SATURATED_SHARE)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     /// The index of strategy `spelling` among the main strategies, if run.
     pub fn strategy_index(&self, spelling: &str) -> Option<usize> {
         self.strategies.iter().position(|s| s == spelling)
@@ -185,6 +206,7 @@ impl SavedResults {
         let scope = strings(&summary, column::SCOPE, &sp)?;
         let degree = floats(&summary, column::DEGREE, &sp)?;
         let mean = floats(&summary, column::MEAN, &sp)?;
+        let median = floats(&summary, column::MEDIAN, &sp)?;
         let low = floats(&summary, column::CI95_LOW, &sp)?;
         let high = floats(&summary, column::CI95_HIGH, &sp)?;
         // A strategy is its spelling plus its sweep value: `random:0.5` may be both a
@@ -218,6 +240,7 @@ impl SavedResults {
                 },
                 Estimate {
                     mean: mean[i].unwrap_or(f64::NAN),
+                    median: median[i].unwrap_or(f64::NAN),
                     low: low[i].unwrap_or(f64::NAN),
                     high: high[i].unwrap_or(f64::NAN),
                 },

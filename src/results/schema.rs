@@ -129,6 +129,9 @@ pub enum Measure {
     FakeAccepted,
     /// Mean mutual connections of the accepted inviters, per person who accepted any.
     AcceptedMutualMean,
+    /// Members reached within the degree divided by the people in the network
+    /// (fake accounts excluded): how much of the network a person's reach covers.
+    NetworkShare,
 }
 
 impl Measure {
@@ -136,7 +139,7 @@ impl Measure {
     pub const REACH: [Measure; 3] = [Measure::Nodes, Measure::Recruiters, Measure::HiringManagers];
 
     /// Every measure, in the order the summary lists them.
-    pub const ALL: [Measure; 7] = [
+    pub const ALL: [Measure; 8] = [
         Measure::Nodes,
         Measure::Recruiters,
         Measure::HiringManagers,
@@ -144,6 +147,7 @@ impl Measure {
         Measure::Accepted,
         Measure::FakeAccepted,
         Measure::AcceptedMutualMean,
+        Measure::NetworkShare,
     ];
 
     /// The spelling in tables.
@@ -156,6 +160,7 @@ impl Measure {
             Measure::Accepted => column::ACCEPTED,
             Measure::FakeAccepted => column::FAKE_ACCEPTED,
             Measure::AcceptedMutualMean => column::ACCEPTED_MUTUAL_MEAN,
+            Measure::NetworkShare => "network_share",
         }
     }
 

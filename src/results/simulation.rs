@@ -10,7 +10,16 @@
 //! | `summary` | `strategy, sweep_value, week, measure, scope, degree, mean, sd, median, p10, p90, ci95_low, ci95_high, people, observations` |
 //!
 //! `measure` is one of [`Measure`]; `scope` is `at_degree` or `up_to_degree` for
-//! reach measures (with `degree`) and `per_person` for the others (`degree` empty).
+//! reach measures (with `degree`), `up_to_degree` for `network_share` (members
+//! within the degree divided by the people in the network, fake accounts excluded
+//! from the people; a fake account reached counts, at most the pool's 1%), and
+//! `per_person` for the others (`degree` empty).
+//!
+//! # Saturation
+//! A result at degree k is saturated when the median person's share of the
+//! network within k is large: the network's finite size, not the strategy, then
+//! caps it. [`saturation`] reports the worst strategy when that median exceeds
+//! [`SATURATED_SHARE`] at the max degree.
 //!
 //! # Statistics
 //! Means, standard deviations and percentiles are over observations (people ×
@@ -108,7 +117,7 @@ pub fn simulation_tables(
     let sweep: Vec<Option<f64>> = exp.strategies.iter().map(|s| s.sweep_value).collect();
     let reach = reach_long(exp, ids, obs, &spell, &sweep)?;
     let people = people_table(ids, obs, &spell, &sweep)?;
-    let rows = summarize(exp, obs);
+    let rows = summarize(exp, obs, outcome.network_people);
     let summary = summary_table(&rows, &spell, &sweep)?;
     Ok(SimulationTables {
         reach,
@@ -253,8 +262,9 @@ fn summary_table(
 /// The label of one summary measure: (measure, scope, degree).
 type Label = (Measure, Scope, Option<u32>);
 
-/// The measures of one observation, in a fixed order: (label, value).
-fn measures(o: &Observation, max: Degree) -> Vec<(Label, Option<f64>)> {
+/// The measures of one observation, in a fixed order: (label, value); `people`
+/// is the network's size, fake accounts excluded.
+fn measures(o: &Observation, max: Degree, people: u64) -> Vec<(Label, Option<f64>)> {
     let mut out = Vec::new();
     for k in 1..=max.0 {
         for (scope, c) in [
@@ -267,6 +277,13 @@ fn measures(o: &Observation, max: Degree) -> Vec<(Label, Option<f64>)> {
             }
         }
     }
+    for k in 1..=max.0 {
+        let within = o.reach.up_to_degree(Degree(k)).nodes as f64;
+        out.push((
+            (Measure::NetworkShare, Scope::UpToDegree, Some(u32::from(k))),
+            (people > 0).then(|| (within / people as f64).min(1.0)),
+        ));
+    }
     let per_person = |m: Measure, v: Option<f64>| ((m, Scope::PerPerson, None), v);
     out.push(per_person(Measure::Received, Some(f64::from(o.received))));
     out.push(per_person(Measure::Accepted, Some(f64::from(o.accepted))));
@@ -278,14 +295,15 @@ fn measures(o: &Observation, max: Degree) -> Vec<(Label, Option<f64>)> {
     out
 }
 
-/// Aggregates observations per (strategy, week, measure).
-pub fn summarize(exp: &Experiment, obs: &[Observation]) -> Vec<SummaryRow> {
+/// Aggregates observations per (strategy, week, measure); `people` is the
+/// network's size, fake accounts excluded.
+pub fn summarize(exp: &Experiment, obs: &[Observation], people: u64) -> Vec<SummaryRow> {
     // (strategy, week) -> per measure: (person, value) pairs.
     type Values = Vec<(NodeId, f64)>;
     let mut groups: BTreeMap<(usize, u32), Vec<Values>> = BTreeMap::new();
     let mut labels: Vec<Label> = Vec::new();
     for o in obs {
-        let ms = measures(o, exp.max_degree);
+        let ms = measures(o, exp.max_degree, people);
         if labels.is_empty() {
             labels = ms.iter().map(|(l, _)| *l).collect();
         }
@@ -346,6 +364,26 @@ fn describe(
         people: person_means.len(),
         observations: n,
     }
+}
+
+/// Above this median share of the network within the max degree, a result is
+/// saturated (DESIGN: netreach warns above 20%).
+pub const SATURATED_SHARE: f64 = 0.20;
+
+/// The strategy whose median person reaches the largest share of the network
+/// within `degree` in `week`, with that median: `Some` only when it exceeds
+/// [`SATURATED_SHARE`].
+pub fn saturation(rows: &[SummaryRow], week: u32, degree: u32) -> Option<(usize, f64)> {
+    rows.iter()
+        .filter(|r| {
+            r.measure == Measure::NetworkShare
+                && r.scope == Scope::UpToDegree
+                && r.week == week
+                && r.degree == Some(degree)
+        })
+        .map(|r| (r.strategy, r.median))
+        .filter(|&(_, m)| m > SATURATED_SHARE)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 /// Writes a simulation's tables into `dir` (`reach`, `people`, `summary`, in the

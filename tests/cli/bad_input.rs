@@ -35,7 +35,12 @@ fn fails_with(args: &[&str], want: &str) {
 #[test]
 fn bad_edge_line_names_file_and_line() {
     fails_with(
-        &["--graph", "tests/bad-input/edges_bad_line.txt", "--sample", "1"],
+        &[
+            "--graph",
+            "tests/bad-input/edges_bad_line.txt",
+            "--sample",
+            "1",
+        ],
         r#"tests/bad-input/edges_bad_line.txt:4: expected two node ids (non-negative integers) separated by spaces or tabs, found "12 abc""#,
     );
 }
@@ -43,11 +48,21 @@ fn bad_edge_line_names_file_and_line() {
 #[test]
 fn one_field_negative_and_nul_lines_are_errors() {
     fails_with(
-        &["--graph", "tests/bad-input/edges_one_field.txt", "--sample", "1"],
+        &[
+            "--graph",
+            "tests/bad-input/edges_one_field.txt",
+            "--sample",
+            "1",
+        ],
         "edges_one_field.txt:2: expected two node ids",
     );
     fails_with(
-        &["--graph", "tests/bad-input/edges_negative.txt", "--sample", "1"],
+        &[
+            "--graph",
+            "tests/bad-input/edges_negative.txt",
+            "--sample",
+            "1",
+        ],
         "edges_negative.txt:2: expected two node ids",
     );
     fails_with(
@@ -59,7 +74,12 @@ fn one_field_negative_and_nul_lines_are_errors() {
 #[test]
 fn empty_graph_is_an_error() {
     fails_with(
-        &["--graph", "tests/bad-input/edges_empty.txt", "--sample", "1"],
+        &[
+            "--graph",
+            "tests/bad-input/edges_empty.txt",
+            "--sample",
+            "1",
+        ],
         "edges_empty.txt: the graph has no edges",
     );
 }
@@ -67,7 +87,12 @@ fn empty_graph_is_an_error() {
 #[test]
 fn corrupt_gzip_is_an_error() {
     fails_with(
-        &["--graph", "tests/bad-input/edges_corrupt.txt.gz", "--sample", "1"],
+        &[
+            "--graph",
+            "tests/bad-input/edges_corrupt.txt.gz",
+            "--sample",
+            "1",
+        ],
         "edges_corrupt.txt.gz: expected a valid gzip stream",
     );
 }

@@ -131,7 +131,11 @@ fn tiny_experiment_summary_snapshot() {
 fn experiment_errors_name_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     netreach()
-        .args(["simulate", "tests/bad-input/exp_unknown_key_in_table.toml", "-o"])
+        .args([
+            "simulate",
+            "tests/bad-input/exp_unknown_key_in_table.toml",
+            "-o",
+        ])
         .arg(dir.path().join("x"))
         .assert()
         .code(1)
