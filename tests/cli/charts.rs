@@ -37,12 +37,7 @@ fn series_reported(stderr: &str, chart: &str) -> usize {
 #[test]
 fn run_draws_every_chart_and_links_them_in_the_report() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("quick");
-    netreach()
-        .args(["run", "-q", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (out, _) = crate::common::quick_run();
     let charts = out.join("charts");
     let mut names: Vec<String> = std::fs::read_dir(&charts)
         .unwrap()

@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use assert_cmd::Command;
 
@@ -73,4 +74,26 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|x| x.unwrap().iter().map(str::to_string).collect())
         .collect();
     (header, rows)
+}
+
+/// The built-in experiment (`netreach run`), run once for every test that reads
+/// its results: its folder (under cargo's temporary folder for tests, replaced at
+/// each test run) and its standard output.
+pub fn quick_run() -> &'static (PathBuf, String) {
+    static RUN: OnceLock<(PathBuf, String)> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("quick");
+        let _ = std::fs::remove_dir_all(&out);
+        let done = netreach()
+            .args(["run", "-o"])
+            .arg(&out)
+            .output()
+            .expect("netreach runs");
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        (out, String::from_utf8_lossy(&done.stdout).into_owned())
+    })
 }
