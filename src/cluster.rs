@@ -62,7 +62,8 @@ use timely::worker::Worker;
 use crate::error::{Error, Location, Result};
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::reach::approx::{counter_estimate, level_counts, own_registers, self_estimates};
-use crate::reach::exact::{LANES, LaneTally};
+use crate::reach::exact::LANES;
+use crate::reach::tally::LaneTally;
 use crate::reach::{Counts, Degree, ReachCounts};
 use crate::roles::RoleMap;
 

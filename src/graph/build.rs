@@ -87,7 +87,8 @@ impl ConnectionGraph {
             });
         }
         let arcs = usize::try_from(total).expect("arcs fit in memory");
-        let mut targets = vec![0u32; arcs];
+        // Huge pages: traversals read the lists at random (crate::memory).
+        let mut targets: Vec<u32> = crate::memory::zeroed_vec(arcs);
         match (kept, &map) {
             (Some(blocks), IdMap::Table(table)) => {
                 place_kept_arcs(blocks, table, &offsets, &mut targets);

@@ -232,13 +232,14 @@ pub fn read_from(
     }
     let n = usize::try_from(n).map_err(|_| bad("too many nodes"))?;
     let arcs = usize::try_from(arcs).map_err(|_| bad("too many arcs"))?;
-    let mut offsets = vec![0u64; n + 1];
+    // Huge pages: traversals read these arrays at random (crate::memory).
+    let mut offsets: Vec<u64> = crate::memory::zeroed_vec(n + 1);
     r.take_words(&mut offsets)?;
-    let mut targets = vec![0u32; arcs];
+    let mut targets: Vec<u32> = crate::memory::zeroed_vec(arcs);
     r.take_words(&mut targets)?;
     let ids = read_ids(&mut r, flags, n, size - fixed, &bad)?;
     let roles = if flags & HAS_ROLES != 0 {
-        let mut codes = vec![0u8; n];
+        let mut codes: Vec<u8> = crate::memory::zeroed_vec(n);
         r.take(&mut codes)?;
         Some(RoleMap::from_codes(codes).ok_or_else(|| bad("a role code is unknown"))?)
     } else {

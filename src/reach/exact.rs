@@ -21,14 +21,16 @@
 //! from `N(s) ∪ accepted(s)` and the graph is never copied.
 //!
 //! Batches run one after another; inside a batch every level runs in parallel on
-//! the rayon pool: top-down steps split the frontier and mark discoveries with
-//! atomic ORs (a node joins the next frontier exactly once, by the thread whose OR
-//! set its bit in a one-bit-per-node `queued` map); bottom-up steps split the
-//! nodes, each thread writing only its own nodes. One scratch (24 bytes per node
-//! and lane word) serves all
-//! threads and all batches, and only touched nodes are cleared, so nothing n-sized
-//! is allocated or cleared per source. Each lane's counts are exact sums, so the
-//! results do not depend on the thread count or on scheduling.
+//! the rayon pool, and every thread writes only nodes it owns, so no write is an
+//! atomic read-modify-write: top-down steps give each thread the blocks of
+//! destination nodes it owns (every thread reads the whole frontier's lists) and
+//! load the lanes of several destinations before writing any, so their cache
+//! misses overlap; bottom-up steps split the nodes. A node joins the next frontier
+//! when its first lane is set there. The last level is counted, not stored. One
+//! scratch (24 bytes per node and lane word) serves all threads and all batches,
+//! and only touched nodes are cleared, so a traversal costs what its balls touch,
+//! not the graph's size. Each lane's counts are exact sums, so the results do not
+//! depend on the thread count or on scheduling.
 //!
 //! # Complexity
 //! Time O(edges inside the union of a batch's balls × levels) per batch, at worst
@@ -51,7 +53,8 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use rayon::prelude::*;
 
-use super::{Counts, Degree, ReachCounts};
+use super::tally::LaneTally;
+use super::{Degree, ReachCounts};
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::progress::Progress;
 use crate::roles::RoleMap;
@@ -89,11 +92,13 @@ pub struct Scratch {
     seen: Vec<AtomicU64>,
     visit: Vec<AtomicU64>,
     next: Vec<AtomicU64>,
-    /// One bit per node: already in the next frontier (top-down steps).
-    queued: Vec<AtomicU64>,
     frontier: Vec<u32>,
     next_frontier: Vec<u32>,
+    /// Nodes whose `seen` and `visit` words may be set: sources and every
+    /// frontier so far.
     touched: Vec<u32>,
+    /// Nodes first seen at a counted-only last level: only `seen` is set.
+    counted: Vec<u32>,
     /// Neighbour-list entries read so far (for throughput reports).
     scanned: u64,
 }
@@ -110,17 +115,18 @@ impl Scratch {
             "1 to {MAX_WORDS} lane words"
         );
         // Zeroed by the allocator: the pages of a large graph's arrays are mapped
-        // lazily, so a traversal pays only for the nodes it touches, not for n.
-        let zeroed = bytemuck::zeroed_vec::<AtomicU64>;
+        // lazily, so a traversal pays only for the pages it touches, not for n;
+        // huge pages spare the TLB misses of random reads.
+        let zeroed = crate::memory::zeroed_vec::<AtomicU64>;
         Self {
             words,
             seen: zeroed(n * words),
             visit: zeroed(n * words),
             next: zeroed(n * words),
-            queued: zeroed(n.div_ceil(64)),
             frontier: Vec::new(),
             next_frontier: Vec::new(),
             touched: Vec::new(),
+            counted: Vec::new(),
             scanned: 0,
         }
     }
@@ -135,20 +141,12 @@ impl Scratch {
         self.scanned
     }
 
-    /// Marks `v` as queued for the next frontier; true for the first caller only.
-    #[inline]
-    fn enqueue(&self, v: u32) -> bool {
-        let bit = 1u64 << (v % 64);
-        self.queued[(v / 64) as usize].fetch_or(bit, Relaxed) & bit == 0
-    }
-
     #[cfg(test)]
     fn is_clean(&self) -> bool {
         self.seen
             .iter()
             .chain(&self.visit)
             .chain(&self.next)
-            .chain(&self.queued)
             .all(|w| w.load(Relaxed) == 0)
     }
 }
@@ -165,13 +163,33 @@ fn any_lane<const W: usize>(words: &[u64; W]) -> bool {
     words.iter().fold(0, |a, &b| a | b) != 0
 }
 
-/// Zeroes the words of a one-bit-per-node map that hold `nodes`' bits (every
-/// set bit there belongs to one of them), in parallel.
-fn clear_bits(nodes: &[u32], map: &[AtomicU64]) {
-    nodes
-        .par_iter()
-        .with_min_len(MIN_PIECE)
-        .for_each(|&v| map[(v / 64) as usize].store(0, Relaxed));
+/// In a top-down step, destination nodes come in blocks of `1 << OWNER_SHIFT`
+/// (4 KiB of one lane word), and part `p` of `parts` alone writes the nodes of
+/// the blocks `b` with `b % parts == p`: no atomic read-modify-write, and no two
+/// threads on one cache line.
+const OWNER_SHIFT: u32 = 9;
+
+/// Most parts of a top-down step: every part reads the whole frontier's
+/// neighbour lists (sequential reads) and does its share of the random ones.
+const MAX_PARTS: usize = 8;
+
+/// Frontiers with fewer arcs than this step as one part, on the calling thread
+/// (the unit tests split every frontier of two arcs or more, so their small
+/// graphs test the parts).
+const ONE_PART_ARCS: u64 = if cfg!(test) { 2 } else { 1 << 12 };
+
+/// Arcs whose destinations are loaded together before any is written: their
+/// cache misses overlap instead of following one another.
+const GATHER: usize = 32;
+
+/// Parts of a top-down step over a frontier with `frontier_arcs` arcs: a power of
+/// two (so the owner test is a mask), at most the pool's threads and [`MAX_PARTS`].
+fn parts_for(frontier_arcs: u64) -> usize {
+    if frontier_arcs < ONE_PART_ARCS {
+        return 1;
+    }
+    let threads = rayon::current_num_threads().clamp(1, MAX_PARTS);
+    1 << threads.ilog2()
 }
 
 /// Smallest piece of a frontier or node range handed to one rayon task.
@@ -179,97 +197,6 @@ const MIN_PIECE: usize = 512;
 
 /// Nodes per task in bottom-up steps.
 const PULL_RANGE: usize = MIN_PIECE * 8;
-
-/// 64 lane counters stored bit-sliced: `planes[p]` holds bit p of every lane's count.
-#[derive(Clone, Copy)]
-struct Sliced {
-    planes: [u64; 33],
-}
-
-impl Sliced {
-    const ZERO: Sliced = Sliced { planes: [0; 33] };
-
-    /// Adds 1 to every lane set in `mask` (ripple carry; amortized O(1)). The
-    /// first four planes are always updated, without branches: an early exit there
-    /// is mispredicted about every other add, and a carry past them is rare
-    /// (at most one add in 16 per lane).
-    #[inline]
-    fn add(&mut self, mask: u64) {
-        let (low, high) = self.planes.split_at_mut(4);
-        let mut carry = mask;
-        for p in low {
-            let c = *p & carry;
-            *p ^= carry;
-            carry = c;
-        }
-        if carry == 0 {
-            return;
-        }
-        for p in high {
-            let c = *p & carry;
-            *p ^= carry;
-            carry = c;
-            if carry == 0 {
-                break;
-            }
-        }
-    }
-
-    /// Lane-wise sum of two counters (a bit-sliced full adder).
-    fn merge(mut self, other: &Sliced) -> Sliced {
-        let mut carry = 0u64;
-        for (a, &b) in self.planes.iter_mut().zip(&other.planes) {
-            let sum = *a ^ b ^ carry;
-            carry = (*a & b) | (carry & (*a ^ b));
-            *a = sum;
-        }
-        self
-    }
-
-    fn lane(&self, lane: usize) -> u64 {
-        self.planes
-            .iter()
-            .enumerate()
-            .map(|(p, w)| ((w >> lane) & 1) << p)
-            .sum()
-    }
-}
-
-/// Per-lane counts of members, recruiters and hiring managers reached, bit-sliced.
-#[derive(Clone, Copy)]
-pub(crate) struct LaneTally([Sliced; 3]);
-
-impl LaneTally {
-    pub(crate) const ZERO: LaneTally = LaneTally([Sliced::ZERO; 3]);
-
-    /// Counts a node with role `code` for every lane set in `mask`.
-    #[inline]
-    pub(crate) fn add(&mut self, mask: u64, code: u8) {
-        self.0[0].add(mask);
-        match code {
-            1 => self.0[1].add(mask),
-            2 => self.0[2].add(mask),
-            _ => {}
-        }
-    }
-
-    fn merge(self, other: &LaneTally) -> LaneTally {
-        LaneTally([
-            self.0[0].merge(&other.0[0]),
-            self.0[1].merge(&other.0[1]),
-            self.0[2].merge(&other.0[2]),
-        ])
-    }
-
-    /// The counts of one lane.
-    pub(crate) fn counts(&self, lane: usize) -> Counts {
-        Counts {
-            nodes: self.0[0].lane(lane),
-            recruiters: self.0[1].lane(lane),
-            hiring_managers: self.0[2].lane(lane),
-        }
-    }
-}
 
 /// Reach of one person on the base graph. Allocates a scratch; for many people use
 /// [`reach_many`].
@@ -398,8 +325,12 @@ impl<const W: usize> Traversal<W> {
             for &v in graph.neighbors(q.source).iter().chain(q.accepted) {
                 let i = v as usize * W + k;
                 if s.seen[i].fetch_or(bit, Relaxed) & bit == 0 {
+                    // v joins the next frontier when its first lane is set there.
+                    let queued = s.next[v as usize * W..][..W]
+                        .iter()
+                        .any(|w| w.load(Relaxed) != 0);
                     s.next[i].fetch_or(bit, Relaxed);
-                    if s.enqueue(v) {
+                    if !queued {
                         s.next_frontier.push(v);
                     }
                 }
@@ -414,20 +345,27 @@ impl<const W: usize> Traversal<W> {
                     .with_min_len(MIN_PIECE)
                     .map(|&v| graph.neighbor_count(NodeId(v)) as u64)
                     .sum();
-                if frontier_arcs * BOTTOM_UP_RATIO > total_arcs && level == last {
+                let pull = frontier_arcs * BOTTOM_UP_RATIO > total_arcs;
+                if level == last {
                     // The last level is only counted: no frontier to build or clear.
-                    let (tally, scanned) = Self::bottom_up_last(graph, roles, s, &full);
-                    s.scanned += scanned;
+                    let tally = if pull {
+                        let (tally, scanned) = Self::bottom_up_last(graph, roles, s, &full);
+                        s.scanned += scanned;
+                        tally
+                    } else {
+                        s.scanned += frontier_arcs;
+                        Self::top_down_last(graph, roles, s, parts_for(frontier_arcs))
+                    };
                     Self::store_counts(&tally, level, &mut out);
                     break;
                 }
-                let found = if frontier_arcs * BOTTOM_UP_RATIO > total_arcs {
+                let found = if pull {
                     let (found, scanned) = Self::bottom_up(graph, s, &full);
                     s.scanned += scanned;
                     found
                 } else {
                     s.scanned += frontier_arcs;
-                    Self::top_down(graph, s)
+                    Self::top_down(graph, s, parts_for(frontier_arcs))
                 };
                 s.next_frontier.clear();
                 s.next_frontier.extend(found.into_iter().flatten());
@@ -451,7 +389,6 @@ impl<const W: usize> Traversal<W> {
     fn advance(s: &mut Scratch) {
         Self::clear_lanes(&s.frontier, [&s.visit]);
         std::mem::swap(&mut s.visit, &mut s.next);
-        clear_bits(&s.next_frontier, &s.queued);
         s.touched.extend_from_slice(&s.next_frontier);
         std::mem::swap(&mut s.frontier, &mut s.next_frontier);
         s.next_frontier.clear();
@@ -460,9 +397,10 @@ impl<const W: usize> Traversal<W> {
     /// Clears only what a traversal touched, for the next batch.
     fn clean(s: &mut Scratch) {
         Self::clear_lanes(&s.touched, [&s.seen, &s.visit]);
+        Self::clear_lanes(&s.counted, [&s.seen]);
         Self::clear_lanes(&s.next_frontier, [&s.seen, &s.next]);
-        clear_bits(&s.next_frontier, &s.queued);
         s.touched.clear();
+        s.counted.clear();
         s.frontier.clear();
         s.next_frontier.clear();
     }
@@ -478,40 +416,137 @@ impl<const W: usize> Traversal<W> {
         });
     }
 
-    /// Push: every frontier node ORs its lanes into its neighbours. Returns the new
-    /// frontier in pieces.
-    fn top_down(graph: &ConnectionGraph, s: &Scratch) -> Vec<Vec<u32>> {
-        s.frontier
-            .par_chunks(MIN_PIECE)
-            .map(|piece| {
-                let mut found = Vec::new();
-                for &v in piece {
-                    let mut m = [0u64; W];
-                    for (k, w) in m.iter_mut().enumerate() {
-                        *w = s.visit[v as usize * W + k].load(Relaxed);
-                    }
-                    for &n in graph.neighbors(NodeId(v)) {
-                        let mut new = false;
-                        for (k, &lanes) in m.iter().enumerate() {
-                            let i = n as usize * W + k;
-                            let d = lanes & !s.seen[i].load(Relaxed);
-                            if d != 0 {
-                                // Only bits this thread sets first are its discoveries.
-                                let mine = d & !s.seen[i].fetch_or(d, Relaxed);
-                                if mine != 0 {
-                                    s.next[i].fetch_or(mine, Relaxed);
-                                    new = true;
-                                }
-                            }
-                        }
-                        if new && s.enqueue(n) {
-                            found.push(n);
-                        }
+    /// Push: every frontier node ORs its lanes into its neighbours, in `parts`
+    /// parts that each own their blocks of destinations ([`OWNER_SHIFT`]). Returns
+    /// the new frontier in pieces.
+    fn top_down(graph: &ConnectionGraph, s: &Scratch, parts: usize) -> Vec<Vec<u32>> {
+        let part = |p: usize| {
+            let mut found = Vec::new();
+            Self::push_part(graph, s, p, parts, (&s.next, &[]), |n, new| {
+                let at = n as usize * W;
+                let mut queued = 0;
+                for (k, &d) in new.iter().enumerate() {
+                    let was = s.next[at + k].load(Relaxed);
+                    queued |= was;
+                    s.next[at + k].store(was | d, Relaxed);
+                }
+                // n joins the next frontier when its first lane is set there.
+                if queued == 0 {
+                    found.push(n);
+                }
+            });
+            found
+        };
+        if parts == 1 {
+            vec![part(0)]
+        } else {
+            (0..parts).into_par_iter().map(part).collect()
+        }
+    }
+
+    /// The last level, top-down and counted only: like [`Self::top_down`], but a
+    /// newly reached node is added to the counts of its new lanes instead of to a
+    /// frontier. Nodes seen for the first time go to `s.counted` for cleaning.
+    fn top_down_last(
+        graph: &ConnectionGraph,
+        roles: &RoleMap,
+        s: &mut Scratch,
+        parts: usize,
+    ) -> [LaneTally; W] {
+        let part = |p: usize| {
+            let mut acc = [LaneTally::ZERO; W];
+            let mut first = Vec::new();
+            Self::push_part(graph, s, p, parts, (&s.seen, roles.codes()), |n, new| {
+                let at = n as usize * W;
+                let code = roles.code_of(n);
+                let mut before = 0;
+                for (k, (t, &d)) in acc.iter_mut().zip(&new).enumerate() {
+                    t.add(d, code);
+                    before |= s.seen[at + k].load(Relaxed) & !d;
+                }
+                if before == 0 {
+                    first.push(n);
+                }
+            });
+            (acc, first)
+        };
+        let pieces: Vec<([LaneTally; W], Vec<u32>)> = if parts == 1 {
+            vec![part(0)]
+        } else {
+            (0..parts).into_par_iter().map(part).collect()
+        };
+        let mut tally = [LaneTally::ZERO; W];
+        for (acc, first) in pieces {
+            tally = Self::merge(tally, acc);
+            s.counted.extend(first);
+        }
+        tally
+    }
+
+    /// Part `part` of `parts` of a top-down step: for every neighbour n of a
+    /// frontier node, in this part's blocks, that the node's frontier lanes reach
+    /// in lanes n has not seen, marks those lanes seen and calls `found(n, new)`.
+    ///
+    /// The part's arcs are gathered into a window of [`GATHER`] (destination,
+    /// lanes) pairs without branches; then everything the window's destinations
+    /// need (their words in `seen` and in `also.0`, the array `found` writes, and
+    /// their byte in `also.1`, the role codes `found` reads) is loaded at once, so
+    /// the cache misses overlap; only then is the window processed. A top-down step
+    /// reads its destinations at random, and one miss after another would set its
+    /// speed.
+    #[inline]
+    fn push_part(
+        graph: &ConnectionGraph,
+        s: &Scratch,
+        part: usize,
+        parts: usize,
+        also: (&[AtomicU64], &[u8]),
+        mut found: impl FnMut(u32, [u64; W]),
+    ) {
+        let mask = parts - 1;
+        let mut dest = [0u32; GATHER];
+        let mut from = [[0u64; W]; GATHER];
+        let mut len = 0;
+        let mut flush = |dest: &[u32], from: &[[u64; W]]| {
+            let mut touch = 0u64;
+            for &n in dest {
+                let at = n as usize * W;
+                touch ^= s.seen[at].load(Relaxed) ^ also.0[at].load(Relaxed);
+                touch ^= u64::from(also.1.get(n as usize).copied().unwrap_or(0));
+            }
+            std::hint::black_box(touch);
+            for (&n, lanes) in dest.iter().zip(from) {
+                let at = n as usize * W;
+                let mut new = [0u64; W];
+                for (k, d) in new.iter_mut().enumerate() {
+                    let seen = s.seen[at + k].load(Relaxed);
+                    *d = lanes[k] & !seen;
+                    if *d != 0 {
+                        s.seen[at + k].store(seen | *d, Relaxed);
                     }
                 }
-                found
-            })
-            .collect()
+                if any_lane(&new) {
+                    found(n, new);
+                }
+            }
+        };
+        for &v in &s.frontier {
+            let mut lanes = [0u64; W];
+            for (k, l) in lanes.iter_mut().enumerate() {
+                *l = s.visit[v as usize * W + k].load(Relaxed);
+            }
+            for &n in graph.neighbors(NodeId(v)) {
+                // Appended always, kept when this part owns n: no branch to mispredict.
+                dest[len] = n;
+                from[len] = lanes;
+                len += usize::from((n >> OWNER_SHIFT) as usize & mask == part);
+                if len == GATHER {
+                    flush(&dest, &from);
+                    len = 0;
+                }
+            }
+        }
+        flush(&dest[..len], &from[..len]);
     }
 
     /// Pull: every node missing some lane ORs its neighbours' frontier lanes; each
@@ -851,21 +886,5 @@ mod tests {
             .copied()
             .filter(|&v| v != q.source.0)
             .collect()
-    }
-
-    #[test]
-    fn bit_sliced_counters_add_and_merge() {
-        let (mut a, mut b) = (Sliced::ZERO, Sliced::ZERO);
-        for i in 0..1000u64 {
-            a.add(i | 1);
-            b.add(!i);
-        }
-        let m = a.merge(&b);
-        for lane in 0..64 {
-            let want_a = (0..1000u64).filter(|i| (i | 1) >> lane & 1 == 1).count() as u64;
-            let want_b = (0..1000u64).filter(|i| (!i) >> lane & 1 == 1).count() as u64;
-            assert_eq!(a.lane(lane), want_a);
-            assert_eq!(m.lane(lane), want_a + want_b);
-        }
     }
 }

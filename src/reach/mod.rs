@@ -5,12 +5,14 @@
 //! [`RoleMap`](crate::roles::RoleMap); its [`ReachCounts`] feed the results tables.
 //! [`approx`] estimates reach for every node at once with HyperBall counters, and
 //! [`distances`] the whole graph's distance distribution the same way; [`ego`]
-//! counts friends of friends against degree.
+//! counts friends of friends against degree. The bit-sliced per-source counters
+//! of the exact kernels live in `tally`.
 
 pub mod approx;
 pub mod distances;
 pub mod ego;
 pub mod exact;
+pub(crate) mod tally;
 
 use std::fmt;
 use std::str::FromStr;

@@ -75,7 +75,7 @@ fn run_draws_every_chart_and_links_them_in_the_report() {
     let svg = dir.path().join("svg");
     let a = netreach()
         .args(["chart"])
-        .arg(&out)
+        .arg(out)
         .args(["--format", "svg", "-o"])
         .arg(&svg)
         .assert()
