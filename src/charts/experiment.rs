@@ -7,7 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    DrawResult, PALETTE, PANEL, WHOLE, band_line, chart, err, legend, thousands, title_style,
+    DrawResult, PALETTE, PANEL, WHOLE, band_line, chart, err, legend, percent_label, thousands,
+    title_style,
 };
 use crate::results::read::{Estimate, SavedResults};
 use crate::results::{Measure, Scope};
@@ -73,12 +74,18 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
             })
             .map(Estimate::top)
             .fold(1.0f64, f64::max);
+        // The whole network's count: the reference every bar is a share of.
+        let total = d.network.as_ref().map(|f| match measure {
+            Measure::Recruiters => f.recruiters,
+            _ => f.hiring_managers,
+        });
         let mut chart = chart(
             panel,
             PANEL,
             label,
             if p == 0 { 300 } else { 20 },
-            0.0..max * 1.12,
+            // Room right of the bars for their share of the network's total.
+            0.0..max * if total.is_some() { 1.3 } else { 1.12 },
             -0.5..(n as f64 - 0.5),
         )?;
         let names: Vec<String> = main.iter().map(|&s| d.strategies[s].clone()).collect();
@@ -98,8 +105,16 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
             .disable_y_mesh()
             .y_labels(n.max(1) * 2 + 1)
             .y_label_formatter(&y_fmt)
+            // Few enough ticks that "10,000"-wide labels never touch in a panel.
+            .x_labels(5)
             .x_label_formatter(&|x| thousands(*x))
-            .x_desc(format!("{label} within k degrees (people)"))
+            .x_desc(match total {
+                Some(t) => format!(
+                    "{label} within k degrees (people; {} in the network)",
+                    thousands(t as f64)
+                ),
+                None => format!("{label} within k degrees (people)"),
+            })
             .label_style(title_style(20))
             .axis_desc_style(title_style(22))
             .draw()
@@ -139,6 +154,25 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
                     )
                 }))
                 .map_err(err)?;
+            if let Some(t) = total.filter(|&t| t > 0 && k == d.max_degree) {
+                // The widest degree's bars say what share of the network's total
+                // they hold: the reference that tells saturation from a gain.
+                chart
+                    .draw_series(rows.iter().map(|&(s, e)| {
+                        let y = n as f64 - 1.0 - s as f64 + off + h * 0.45;
+                        let share = percent_label(e.mean / t as f64);
+                        Text::new(
+                            if share.is_empty() {
+                                "<0.1% of all".to_string()
+                            } else {
+                                format!("{share} of all")
+                            },
+                            (e.top() + max * 0.02, y),
+                            title_style(18).pos(Pos::new(HPos::Left, VPos::Center)),
+                        )
+                    }))
+                    .map_err(err)?;
+            }
             series += 1;
         }
         legend(&mut chart, SeriesLabelPosition::LowerRight, 20)?;
