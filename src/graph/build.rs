@@ -536,11 +536,17 @@ fn place_arcs(
     Ok(())
 }
 
-/// Pass 2 from the edges kept by pass 1 (external ids, all in `table`): maps them
-/// to dense ids, then every thread takes a node range with about the same number
-/// of arcs, scans all edges and writes the arcs whose tail is in its range. The
-/// scan is sequential and repeated once per thread; the writes, the costly part,
-/// are split without atomics or binning.
+/// Arcs per node range, on average, when binning kept edges: 4 MiB of a range's
+/// targets, so the writes of one range stay in cache.
+const RANGE_ARCS: usize = 1 << 20;
+
+/// Pass 2 from the edges kept by pass 1 (external ids, all in `table`): the
+/// blocks are mapped to dense ids in place; both arcs of every edge are binned by
+/// the node range of their tail (ranges of 2^k consecutive nodes, about
+/// [`RANGE_ARCS`] arcs on average), each block dropped once binned; then every
+/// range is filled by one task from its bins, writing only its own slice of the
+/// arcs, in cache. No atomics, and reads at random only in `table` (independent
+/// of one another, so they overlap): 8 bytes per arc of bins while it runs.
 fn place_kept_arcs(
     mut blocks: Vec<Vec<(u32, u32)>>,
     table: &[u32],
@@ -548,30 +554,74 @@ fn place_kept_arcs(
     targets: &mut [u32],
 ) {
     blocks.par_iter_mut().for_each(|block| {
-        block.par_iter_mut().for_each(|(a, b)| {
-            *a = table[*a as usize];
-            *b = table[*b as usize];
-        });
+        block
+            .par_iter_mut()
+            .with_min_len(1 << 14)
+            .for_each(|(a, b)| {
+                *a = table[*a as usize];
+                *b = table[*b as usize];
+            });
     });
-    let ranges = split_by_arcs(offsets, targets, rayon::current_num_threads());
-    ranges.into_par_iter().for_each(|(lo, hi, slice)| {
-        let base = offsets[lo];
-        let mut cursor: Vec<u64> = offsets[lo..hi].iter().map(|&o| o - base).collect();
-        let mut put = |tail: u32, head: u32| {
-            let i = tail as usize;
-            if (lo..hi).contains(&i) {
-                let at = &mut cursor[i - lo];
-                slice[usize::try_from(*at).expect("arc index")] = head;
+    let n = offsets.len() - 1;
+    let pieces = (targets.len() / RANGE_ARCS).max(rayon::current_num_threads() * 8);
+    // Nodes per range: a power of two, so a node's range is a shift.
+    let shift = (n.div_ceil(pieces).max(1))
+        .next_power_of_two()
+        .trailing_zeros();
+    let bins = n.div_ceil(1 << shift);
+    // Every block becomes its arcs sorted by range (a counting sort: one pass to
+    // count, one to place) and where each range starts.
+    let binned: Vec<(Vec<(u32, u32)>, Vec<usize>)> = blocks
+        .into_par_iter()
+        .map(|block| {
+            let mut start = vec![0usize; bins + 1];
+            for &(u, v) in &block {
+                if u != v {
+                    start[(u >> shift) as usize + 1] += 1;
+                    start[(v >> shift) as usize + 1] += 1;
+                }
+            }
+            for r in 0..bins {
+                start[r + 1] += start[r];
+            }
+            let mut arcs = vec![(0u32, 0u32); start[bins]];
+            let mut at = start.clone();
+            for (u, v) in block {
+                if u != v {
+                    for (t, h) in [(u, v), (v, u)] {
+                        let slot = &mut at[(t >> shift) as usize];
+                        arcs[*slot] = (t, h);
+                        *slot += 1;
+                    }
+                }
+            }
+            (arcs, start)
+        })
+        .collect();
+    let mut slices = Vec::with_capacity(bins);
+    let mut rest = targets;
+    for r in 0..bins {
+        let (lo, hi) = (r << shift, ((r + 1) << shift).min(n));
+        let len = usize::try_from(offsets[hi] - offsets[lo]).expect("arcs fit usize");
+        let (head, tail) = rest.split_at_mut(len);
+        slices.push((lo, hi, head));
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(r, (lo, hi, slice))| {
+            let base = offsets[lo];
+            let mut cursor: Vec<u64> = offsets[lo..hi].iter().map(|&o| o - base).collect();
+            for &(u, v) in binned
+                .iter()
+                .flat_map(|(arcs, start)| &arcs[start[r]..start[r + 1]])
+            {
+                let at = &mut cursor[u as usize - lo];
+                slice[usize::try_from(*at).expect("arc index")] = v;
                 *at += 1;
             }
-        };
-        for &(u, v) in blocks.iter().flatten() {
-            if u != v {
-                put(u, v);
-                put(v, u);
-            }
-        }
-    });
+        });
 }
 
 /// Splits the nodes into about `pieces` consecutive ranges holding similar numbers
