@@ -462,6 +462,10 @@ impl IdMap {
 /// The arcs of a piece of a block, by the node range of their tail.
 type ArcsByRange = Vec<Vec<(u32, u32)>>;
 
+/// A block's arcs sorted by the node range of their tail, and where each range
+/// starts in them (one more entry than ranges).
+type SortedArcs = (Vec<(u32, u32)>, Vec<usize>);
+
 /// Pass 2 of [`ConnectionGraph::from_edge_blocks`]: places both arcs of every
 /// edge into `targets` laid out by `offsets`.
 fn place_arcs(
@@ -571,7 +575,7 @@ fn place_kept_arcs(
     let bins = n.div_ceil(1 << shift);
     // Every block becomes its arcs sorted by range (a counting sort: one pass to
     // count, one to place) and where each range starts.
-    let binned: Vec<(Vec<(u32, u32)>, Vec<usize>)> = blocks
+    let binned: Vec<SortedArcs> = blocks
         .into_par_iter()
         .map(|block| {
             let mut start = vec![0usize; bins + 1];
