@@ -5,7 +5,7 @@
 # Needs a release build (cargo build --release). Writes bench-data/calibration/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=target/release/netreach
+bin=${NETREACH:-target/release/netreach}
 out=bench-data/calibration
 mkdir -p "$out"
 sizes=("${@:-100000 1000000 10000000}")
@@ -22,5 +22,11 @@ run() { # name, then generate flags
     /usr/bin/time -f "$name ego: %e s, %M KiB" "$bin" stats --graph "$dir/graph.nrg" --ego --sample 2000 -o "$dir/ego.csv" --force | tee "$dir/ego.txt"
 }
 for n in "${sizes[@]}"; do
-    run "linkedin-$n" --preset linkedin --nodes "$n"
+    # The preset's mean degree (200) up to a million people: ten million at that
+    # degree is a billion connections, beyond one 24 GiB machine.
+    if [ "$n" -le 1000000 ]; then
+        run "linkedin-$n" --preset linkedin --nodes "$n"
+    fi
+    # The same structure at mean degree 20, at every size: how distances grow with N.
+    run "linkedin-d20-$n" --preset linkedin --nodes "$n" --avg-degree 20
 done

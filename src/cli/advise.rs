@@ -7,11 +7,13 @@ use std::time::Instant;
 use anyhow::Result;
 use clap::Args;
 
-use netreach::advise::AdviceModel;
+use netreach::advise::{AdviceModel, AdviceRow};
+use netreach::charts::thousands;
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::graph::NodeId;
 use netreach::jobs::advice::{ego_facts, from_import, on_graph, outputs};
 use netreach::output::check_outputs;
+use netreach::report::percent;
 use netreach::roles::Role;
 
 use super::{Global, load_graph, load_invitations, load_roles};
@@ -41,7 +43,7 @@ pub(super) struct AdviseArgs {
     #[arg(long, value_name = "N", default_value_t = 20)]
     top: usize,
     /// People in each synthetic population.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 100_000)]
     population: u32,
     /// Mean connections per person in the population (the preset's 200 makes a
     /// small population fall within 3 degrees of everyone).
@@ -123,6 +125,9 @@ pub(super) fn run(a: &AdviseArgs, g: &Global) -> Result<()> {
         println!(
             "Bands are the 10th to 90th percentile over populations. The export has no title for inviters, so invitations are not ranked one by one: compare each inviter's profile with the rows above."
         );
+        for line in population_share(&rows, a.population) {
+            println!("{line}");
+        }
     }
     g.say(format!(
         "wrote {} in {:.1} s",
@@ -130,6 +135,42 @@ pub(super) fn run(a: &AdviseArgs, g: &Global) -> Result<()> {
         t.elapsed().as_secs_f64()
     ));
     Ok(())
+}
+
+/// What share of each modelled population the person reaches now within 2 and 3
+/// degrees, and a warning when a share passes 20% (the population's size, not
+/// the network, then caps the estimate).
+fn population_share(rows: &[AdviceRow], population: u32) -> Vec<String> {
+    let share = |within: u8| {
+        rows.iter()
+            .find(|r| {
+                r.scenario.starts_with("no change") && r.measure == "people" && r.within == within
+            })
+            .map(|r| (r.mean, r.mean / f64::from(population.max(1))))
+    };
+    let mut lines = Vec::new();
+    if let (Some((p2, s2)), Some((p3, s3))) = (share(2), share(3)) {
+        lines.push(format!(
+            "Within 2 degrees you reach about {} people now ({} of each population), within 3 about {} ({}).",
+            thousands(p2),
+            percent(s2),
+            thousands(p3),
+            percent(s3)
+        ));
+        if let Some((k, s)) = [(2, s2), (3, s3)].into_iter().rev().find(|&(_, s)| s > 0.2) {
+            let lower = if k == 3 {
+                " or read the within-2 rows"
+            } else {
+                ""
+            };
+            lines.push(format!(
+                "warning: saturated: within {k} degrees you reach {} of each modelled population, so its size ({} people), not your choices, caps the estimate there; use a larger --population{lower}.",
+                percent(s),
+                thousands(f64::from(population))
+            ));
+        }
+    }
+    lines
 }
 
 /// `advise --graph`: exact greedy ranking of one person's pending invitations.

@@ -220,7 +220,13 @@ fn advise_gives_labelled_model_estimates_from_an_import() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Model estimates"))
-        .stdout(predicate::str::contains("accept all 2 pending"));
+        .stdout(predicate::str::contains("accept all 2 pending"))
+        // 3,000 people at 20 connections each: the 3rd degree covers much of a
+        // population, and advise says so.
+        .stdout(predicate::str::contains("of each population"))
+        .stdout(predicate::str::contains(
+            "saturated: within 3 degrees you reach",
+        ));
     let (header, rows) = read_csv(&out.join("advice.csv"));
     assert_eq!(
         header,
