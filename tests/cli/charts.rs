@@ -108,7 +108,7 @@ fn a_sweep_gets_its_chart_with_one_line_per_degree_and_role() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sweep");
     netreach()
-        .args(["run", "data/experiments/acceptance-sweep.toml", "-q", "-o"])
+        .args(["run", "data/test-experiments/sweep.toml", "-q", "-o"])
         .arg(&out)
         .assert()
         .success();

@@ -76,13 +76,15 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// The built-in experiment (`netreach run`), run once for every test that reads
-/// its results: its folder (under cargo's temporary folder for tests, replaced at
-/// each test run) and its standard output.
+/// The built-in experiment (`netreach run`), run once per test process for every
+/// test that reads its results: its folder (under cargo's temporary folder for
+/// tests, one per process, so test runners that start a process per test do not
+/// share it) and its standard output.
 pub fn quick_run() -> &'static (PathBuf, String) {
     static RUN: OnceLock<(PathBuf, String)> = OnceLock::new();
     RUN.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("quick");
+        let out =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("quick-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
         let done = netreach()
             .args(["run", "-o"])

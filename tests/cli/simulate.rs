@@ -92,7 +92,7 @@ fn tables_are_byte_identical_across_thread_counts() {
         netreach()
             .args([
                 "simulate",
-                "data/experiments/acceptance-sweep.toml",
+                "data/test-experiments/sweep.toml",
                 "-q",
                 "-j",
                 j,
