@@ -10,7 +10,40 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::reach::distances::DistanceDistribution;
 use crate::reach::ego::EgoBin;
 
+use std::ops::Range;
+
+use plotters::coord::combinators::LogCoord;
+
 use super::{DrawResult, PALETTE, WHOLE, chart, err, legend, thousands, title_style};
+
+/// A whole-picture chart with both axes on log scales over `ranges`, its mesh
+/// drawn with thousands separators: `(title, pixels for the y labels)` and
+/// `(x description, y description)`.
+fn log_log<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    (title, y_label_area): (&str, u32),
+    (x, y): (Range<f64>, Range<f64>),
+    (x_desc, y_desc): (&str, &str),
+) -> DrawResult<ChartContext<'a, DB, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>> {
+    let mut c = chart(
+        root,
+        WHOLE,
+        title,
+        y_label_area,
+        x.log_scale(),
+        y.log_scale(),
+    )?;
+    c.configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&|x| thousands(*x))
+        .y_label_formatter(&|y| thousands(*y))
+        .label_style(title_style(22))
+        .axis_desc_style(title_style(24))
+        .draw()
+        .map_err(err)?;
+    Ok(c)
+}
 
 pub(super) fn draw_degrees<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -25,24 +58,15 @@ pub(super) fn draw_degrees<DB: DrawingBackend>(
         .collect();
     let xmax = pts.iter().map(|p| p.0).fold(2.0f64, f64::max);
     let ymax = pts.iter().map(|p| p.1).fold(2.0f64, f64::max);
-    let mut chart = chart(
+    let mut chart = log_log(
         root,
-        WHOLE,
-        title,
-        120,
-        (1.0..xmax * 1.5).log_scale(),
-        (0.8..ymax * 1.5).log_scale(),
+        (title, 120),
+        (1.0..xmax * 1.5, 0.8..ymax * 1.5),
+        (
+            "Connections (log scale)",
+            "People with that many connections (log scale)",
+        ),
     )?;
-    chart
-        .configure_mesh()
-        .x_desc("Connections (log scale)")
-        .y_desc("People with that many connections (log scale)")
-        .x_label_formatter(&|x| thousands(*x))
-        .y_label_formatter(&|y| thousands(*y))
-        .label_style(title_style(22))
-        .axis_desc_style(title_style(24))
-        .draw()
-        .map_err(err)?;
     let color = PALETTE[3];
     chart
         .draw_series(pts.iter().map(|&p| Circle::new(p, 5, color.filled())))
@@ -128,24 +152,15 @@ pub(super) fn draw_egos<DB: DrawingBackend>(
         .iter()
         .map(|b| b.with_repetition_mean.max(b.unique_mean))
         .fold(2.0f64, f64::max);
-    let mut chart = chart(
+    let mut chart = log_log(
         root,
-        WHOLE,
-        title,
-        130,
-        (0.8..xmax * 1.5).log_scale(),
-        (0.8..ymax * 2.0).log_scale(),
+        (title, 130),
+        (0.8..xmax * 1.5, 0.8..ymax * 2.0),
+        (
+            "Connections (log scale; bins of doubling width)",
+            "Friends of friends (log scale)",
+        ),
     )?;
-    chart
-        .configure_mesh()
-        .x_desc("Connections (log scale; bins of doubling width)")
-        .y_desc("Friends of friends (log scale)")
-        .x_label_formatter(&|x| thousands(*x))
-        .y_label_formatter(&|y| thousands(*y))
-        .label_style(title_style(22))
-        .axis_desc_style(title_style(24))
-        .draw()
-        .map_err(err)?;
     let series: [EgoSeries; 2] = [
         ("unique people at 2 degrees (mean)", PALETTE[3], |b| {
             b.unique_mean

@@ -122,17 +122,15 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
     if g.verbose {
         println!("peak memory            {}", peak_memory());
     }
-    if let Some(path) = &a.chart {
-        prepare_folder(path)?;
+    save_chart(a, g, |path, format| {
         draw_degree_chart(
             &graph.degree_histogram(graph.nodes()),
             path,
-            chart_format(path).map_err(anyhow::Error::msg)?,
+            format,
             g.overwrite(),
-        )?;
-        g.say(format!("wrote {}", path.display()));
-    }
-    Ok(())
+        )
+        .map(drop)
+    })
 }
 
 /// Creates the folder a chart goes into.
@@ -178,18 +176,39 @@ fn run_distances(a: &StatsArgs, g: &Global, graph: &ConnectionGraph) -> Result<(
             peak_memory()
         ));
     }
+    save(
+        a,
+        g,
+        |path| write_distances(&d, path, g.overwrite()),
+        |path, format| draw_distance_chart(&d, path, format, g.overwrite()).map(drop),
+    )
+}
+
+/// Writes the table (`-o`) and draws the chart (`--chart`) a statistic was asked
+/// for, saying where each went.
+fn save(
+    a: &StatsArgs,
+    g: &Global,
+    table: impl FnOnce(&Path) -> netreach::Result<()>,
+    chart: impl FnOnce(&Path, ChartFormat) -> netreach::Result<()>,
+) -> Result<()> {
     if let Some(path) = &a.out {
-        write_distances(&d, path, g.overwrite())?;
+        table(path)?;
         g.say(format!("wrote {}", path.display()));
     }
+    save_chart(a, g, chart)
+}
+
+/// Draws the chart (`--chart`) a statistic was asked for, in the format its
+/// extension names, saying where it went.
+fn save_chart(
+    a: &StatsArgs,
+    g: &Global,
+    chart: impl FnOnce(&Path, ChartFormat) -> netreach::Result<()>,
+) -> Result<()> {
     if let Some(path) = &a.chart {
         prepare_folder(path)?;
-        draw_distance_chart(
-            &d,
-            path,
-            chart_format(path).map_err(anyhow::Error::msg)?,
-            g.overwrite(),
-        )?;
+        chart(path, chart_format(path).map_err(anyhow::Error::msg)?)?;
         g.say(format!("wrote {}", path.display()));
     }
     Ok(())
@@ -238,19 +257,10 @@ fn run_ego(a: &StatsArgs, g: &Global, graph: &ConnectionGraph) -> Result<()> {
         people.len(),
         a.seed
     );
-    if let Some(path) = &a.out {
-        write_egos(&bins, path, g.overwrite())?;
-        g.say(format!("wrote {}", path.display()));
-    }
-    if let Some(path) = &a.chart {
-        prepare_folder(path)?;
-        draw_ego_chart(
-            &bins,
-            path,
-            chart_format(path).map_err(anyhow::Error::msg)?,
-            g.overwrite(),
-        )?;
-        g.say(format!("wrote {}", path.display()));
-    }
-    Ok(())
+    save(
+        a,
+        g,
+        |path| write_egos(&bins, path, g.overwrite()),
+        |path, format| draw_ego_chart(&bins, path, format, g.overwrite()).map(drop),
+    )
 }
