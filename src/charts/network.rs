@@ -16,6 +16,9 @@ use plotters::coord::combinators::LogCoord;
 
 use super::{DrawResult, PALETTE, WHOLE, chart, err, legend, thousands, title_style};
 
+/// A chart with both axes on log scales.
+type LogLog<'a, DB> = ChartContext<'a, DB, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+
 /// A whole-picture chart with both axes on log scales over `ranges`, its mesh
 /// drawn with thousands separators: `(title, pixels for the y labels)` and
 /// `(x description, y description)`.
@@ -24,7 +27,7 @@ fn log_log<'a, DB: DrawingBackend>(
     (title, y_label_area): (&str, u32),
     (x, y): (Range<f64>, Range<f64>),
     (x_desc, y_desc): (&str, &str),
-) -> DrawResult<ChartContext<'a, DB, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>> {
+) -> DrawResult<LogLog<'a, DB>> {
     let mut c = chart(
         root,
         WHOLE,
