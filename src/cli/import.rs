@@ -11,7 +11,7 @@ use netreach::ingest::linkedin::TitleRules;
 use netreach::jobs::import::{linkedin, linkedin_outputs};
 use netreach::output::check_outputs;
 
-use super::{Global, load_graph, load_roles, size};
+use super::{Global, load_graph, load_roles, peak_memory, size};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum ImportSource {
@@ -95,7 +95,11 @@ fn run_graph(a: &GraphImportArgs, g: &Global) -> Result<()> {
         size(bytes),
         if roles.is_some() { ", with roles" } else { "" },
         if g.verbose {
-            format!(" in {:.2} s", t.elapsed().as_secs_f64())
+            format!(
+                " in {:.2} s; peak memory {}",
+                t.elapsed().as_secs_f64(),
+                peak_memory()
+            )
         } else {
             String::new()
         }

@@ -249,11 +249,13 @@ fn a_graph_file_with_its_roles_gives_the_same_reach_as_the_text() {
     let nrg = dir.path().join("sample.nrg");
     netreach()
         .args(["import", "graph", "data/sample/edges.txt"])
-        .args(["--roles", "data/sample/roles.csv", "-o"])
+        .args(["--roles", "data/sample/roles.csv", "-v", "-o"])
         .arg(&nrg)
         .assert()
         .success()
-        .stderr(predicates::str::contains("with roles"));
+        .stderr(predicates::str::contains("with roles"))
+        // -v: the load's and the write's time, and the process's peak memory.
+        .stderr(predicates::str::contains("; peak memory "));
     let run = |graph: &[&str], out: &str| {
         let out = dir.path().join(out);
         netreach()
