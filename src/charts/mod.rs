@@ -186,8 +186,15 @@ pub fn draw_all(
         };
     let top = data.max_degree;
     let p = dir.join(format!("strategies.{ext}"));
+    let within = if top > 2 {
+        format!("2 and {top} degrees")
+    } else if top == 2 {
+        "2 degrees".to_string()
+    } else {
+        "1 degree".to_string()
+    };
     let t = format!(
-        "Reach within 2 and {top} degrees by strategy (week {}, mean with 95% CI)",
+        "Reach within {within} by strategy (week {}, mean with 95% CI)",
         data.last_week()
     );
     add(
