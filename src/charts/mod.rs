@@ -186,15 +186,9 @@ pub fn draw_all(
         };
     let top = data.max_degree;
     let p = dir.join(format!("strategies.{ext}"));
-    let within = if top > 2 {
-        format!("2 and {top} degrees")
-    } else if top == 2 {
-        "2 degrees".to_string()
-    } else {
-        "1 degree".to_string()
-    };
     let t = format!(
-        "Reach within {within} by strategy (week {}, mean with 95% CI)",
+        "Reach within {} by strategy (week {}, mean with 95% CI)",
+        strategies_degrees(top),
         data.last_week()
     );
     add(
@@ -332,6 +326,15 @@ pub fn draw_ego_chart(
         path: path.to_path_buf(),
         series,
     })
+}
+
+/// The degrees the strategies chart compares: 2 and the largest, or the one.
+fn strategies_degrees(top: u32) -> String {
+    match top {
+        0 | 1 => "1 degree".to_string(),
+        2 => "2 degrees".to_string(),
+        _ => format!("2 and {top} degrees"),
+    }
 }
 
 /// A share as a bar label: `12%`, `0.4%`, or nothing below 0.05%.
