@@ -173,19 +173,12 @@ pub fn chung_lu(w: &[f64], seed: u64) -> Vec<(u32, u32)> {
     let alias = Alias::new((0..nodes).collect(), w);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let m = (w.iter().sum::<f64>() / 2.0).round() as u64;
-    (0..m.div_ceil(EDGE_CHUNK))
-        .into_par_iter()
-        .flat_map_iter(|c| {
-            // The same stream and draws as `sample_edges` with two `sample`s per
-            // edge, resolved a block at a time.
-            let mut rng = task_rng(seed, EDGE_STREAMS + c);
-            let len = EDGE_CHUNK.min(m - c * EDGE_CHUNK);
-            let mut ends = vec![0u32; usize::try_from(2 * len).expect("chunk fits usize")];
-            alias.fill(&mut rng, &mut ends);
-            let pairs: Vec<(u32, u32)> = ends.chunks_exact(2).map(|e| (e[0], e[1])).collect();
-            pairs
-        })
-        .collect()
+    // Two `sample`s per edge, resolved a block at a time.
+    sample_edge_chunks(m, seed, |rng, len| {
+        let mut ends = vec![0u32; 2 * len];
+        alias.fill(rng, &mut ends);
+        ends.chunks_exact(2).map(|e| (e[0], e[1])).collect()
+    })
 }
 
 /// `m` edges drawn by `draw` in fixed chunks with their own streams, in parallel.
@@ -193,13 +186,22 @@ pub(crate) fn sample_edges<F>(m: u64, seed: u64, draw: F) -> Vec<(u32, u32)>
 where
     F: Fn(&mut rand::rngs::Xoshiro256PlusPlus) -> (u32, u32) + Sync,
 {
+    sample_edge_chunks(m, seed, |rng, len| (0..len).map(|_| draw(rng)).collect())
+}
+
+/// `m` edges in fixed chunks of [`EDGE_CHUNK`], each drawn by `chunk(rng, len)`
+/// from its own stream, in parallel: the same edges whatever the thread count.
+fn sample_edge_chunks<F>(m: u64, seed: u64, chunk: F) -> Vec<(u32, u32)>
+where
+    F: Fn(&mut rand::rngs::Xoshiro256PlusPlus, usize) -> Vec<(u32, u32)> + Sync,
+{
     (0..m.div_ceil(EDGE_CHUNK))
         .into_par_iter()
         .flat_map_iter(|c| {
             let mut rng = task_rng(seed, EDGE_STREAMS + c);
-            let len = EDGE_CHUNK.min(m - c * EDGE_CHUNK);
-            let draw = &draw;
-            (0..len).map(move |_| draw(&mut rng))
+            let len =
+                usize::try_from(EDGE_CHUNK.min(m - c * EDGE_CHUNK)).expect("chunk fits usize");
+            chunk(&mut rng, len)
         })
         .collect()
 }

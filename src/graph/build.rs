@@ -156,56 +156,36 @@ impl ConnectionGraph {
             .par_chunks(1 << 20)
             .map(|chunk| bin_arcs(chunk.iter().copied(), bins, shift))
             .collect();
-        let range_arcs: Vec<usize> = (0..bins)
-            .map(|r| binned.iter().map(|(_, at)| at[r + 1] - at[r]).sum())
+        // Every node's arc count, range by range (each range's counts stay in cache).
+        let counts: Vec<Vec<u64>> = (0..bins)
+            .into_par_iter()
+            .map(|r| {
+                let lo = r << shift;
+                let mut count = vec![0u64; ((r + 1) << shift).min(n) - lo];
+                for &(u, _) in range_arcs(&binned, r) {
+                    count[u as usize - lo] += 1;
+                }
+                count
+            })
             .collect();
-        let total: usize = range_arcs.iter().sum();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut total = 0u64;
+        offsets.push(0);
+        for c in counts.iter().flatten() {
+            total += c;
+            offsets.push(total);
+        }
+        drop(counts);
         if total == 0 {
             return Err(Error::EmptyGraph {
                 path: path.to_path_buf(),
             });
         }
         // Huge pages: traversals read the lists at random (crate::memory).
-        let mut targets: Vec<u32> = crate::memory::zeroed_vec(total);
-        let mut slices = Vec::with_capacity(bins);
-        let mut rest = targets.as_mut_slice();
-        for &len in &range_arcs {
-            let (head, tail) = rest.split_at_mut(len);
-            slices.push(head);
-            rest = tail;
-        }
-        // Per range: each node's first arc, counted from the range's first arc.
-        let starts: Vec<Vec<u64>> = slices
-            .into_par_iter()
-            .enumerate()
-            .map(|(r, slice)| {
-                let (lo, hi) = (r << shift, ((r + 1) << shift).min(n));
-                let arcs = || binned.iter().flat_map(|(a, at)| &a[at[r]..at[r + 1]]);
-                let mut cursor = vec![0u64; hi - lo];
-                for &(u, _) in arcs() {
-                    cursor[u as usize - lo] += 1;
-                }
-                let mut sum = 0;
-                for c in &mut cursor {
-                    (*c, sum) = (sum, sum + *c);
-                }
-                let starts = cursor.clone();
-                for &(u, v) in arcs() {
-                    let at = &mut cursor[u as usize - lo];
-                    slice[usize::try_from(*at).expect("arc index")] = v;
-                    *at += 1;
-                }
-                starts
-            })
-            .collect();
+        let mut targets: Vec<u32> =
+            crate::memory::zeroed_vec(usize::try_from(total).expect("arcs fit in memory"));
+        fill_ranges(&binned, shift, &offsets, &mut targets);
         drop(binned);
-        let mut offsets = Vec::with_capacity(n + 1);
-        let mut base = 0u64;
-        for (r, local) in starts.iter().enumerate() {
-            offsets.extend(local.iter().map(|&s| base + s));
-            base += range_arcs[r] as u64;
-        }
-        offsets.push(base);
         Ok(Self::finish(ids, offsets, targets, edges_read, self_loops))
     }
 
@@ -598,10 +578,18 @@ fn place_kept_arcs(
         .into_par_iter()
         .map(|block| bin_arcs(block.iter().copied(), bins, shift))
         .collect();
-    let mut slices = Vec::with_capacity(bins);
+    fill_ranges(&binned, shift, offsets, targets);
+}
+
+/// Fills `targets`, laid out by `offsets`, from arcs binned by node range
+/// (ranges of `1 << shift` nodes): every range is filled by one task from its
+/// bins, writing only its own slice of the arcs, in cache.
+fn fill_ranges(binned: &[SortedArcs], shift: u32, offsets: &[u64], targets: &mut [u32]) {
+    let n = offsets.len() - 1;
+    let mut slices = Vec::with_capacity(n.div_ceil(1 << shift));
     let mut rest = targets;
-    for r in 0..bins {
-        let (lo, hi) = (r << shift, ((r + 1) << shift).min(n));
+    for lo in (0..n).step_by(1 << shift) {
+        let hi = (lo + (1 << shift)).min(n);
         let len = usize::try_from(offsets[hi] - offsets[lo]).expect("arcs fit usize");
         let (head, tail) = rest.split_at_mut(len);
         slices.push((lo, hi, head));
@@ -613,15 +601,19 @@ fn place_kept_arcs(
         .for_each(|(r, (lo, hi, slice))| {
             let base = offsets[lo];
             let mut cursor: Vec<u64> = offsets[lo..hi].iter().map(|&o| o - base).collect();
-            for &(u, v) in binned
-                .iter()
-                .flat_map(|(arcs, start)| &arcs[start[r]..start[r + 1]])
-            {
+            for &(u, v) in range_arcs(binned, r) {
                 let at = &mut cursor[u as usize - lo];
                 slice[usize::try_from(*at).expect("arc index")] = v;
                 *at += 1;
             }
         });
+}
+
+/// The arcs of range `r` in every bin.
+fn range_arcs(binned: &[SortedArcs], r: usize) -> impl Iterator<Item = &(u32, u32)> {
+    binned
+        .iter()
+        .flat_map(move |(arcs, start)| &arcs[start[r]..start[r + 1]])
 }
 
 /// The shift `k` of node ranges of 2^k consecutive nodes (a node's range is a

@@ -192,6 +192,16 @@ fn parts_for(frontier_arcs: u64) -> usize {
     1 << threads.ilog2()
 }
 
+/// `part(p)` for every part `p` of `parts`: in parallel, or on the calling
+/// thread when there is one part.
+fn in_parts<T: Send>(parts: usize, part: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if parts == 1 {
+        vec![part(0)]
+    } else {
+        (0..parts).into_par_iter().map(&part).collect()
+    }
+}
+
 /// Smallest piece of a frontier or node range handed to one rayon task.
 const MIN_PIECE: usize = 512;
 
@@ -437,11 +447,7 @@ impl<const W: usize> Traversal<W> {
             });
             found
         };
-        if parts == 1 {
-            vec![part(0)]
-        } else {
-            (0..parts).into_par_iter().map(part).collect()
-        }
+        in_parts(parts, part)
     }
 
     /// The last level, top-down and counted only: like [`Self::top_down`], but a
@@ -470,11 +476,7 @@ impl<const W: usize> Traversal<W> {
             });
             (acc, first)
         };
-        let pieces: Vec<([LaneTally; W], Vec<u32>)> = if parts == 1 {
-            vec![part(0)]
-        } else {
-            (0..parts).into_par_iter().map(part).collect()
-        };
+        let pieces = in_parts(parts, part);
         let mut tally = [LaneTally::ZERO; W];
         for (acc, first) in pieces {
             tally = Self::merge(tally, acc);
