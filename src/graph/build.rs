@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::AtomicU32;
 
 use rayon::prelude::*;
 
+use super::external::{IdBins, IdCounter, IdMap, TABLE_LIMIT, TABLE_SLACK, number_table};
 use super::{BuildReport, ConnectionGraph, NodeId, NodeIds};
 use crate::error::{Error, Result};
 
@@ -24,49 +25,51 @@ impl ConnectionGraph {
         Self::from_edge_blocks(&edges, path)
     }
 
-    /// Builds a graph from integer-id edges delivered in blocks: the first pass
-    /// finds the nodes and counts their neighbours, the second scatters every edge
-    /// into place. While ids fit the direct table and the edges take at most a
-    /// quarter of the available memory, the first pass keeps them (8 bytes per
-    /// edge) and the second works from memory; otherwise the second pass reads
-    /// `source` again, and only one block is held at a time. Peak memory is the
-    /// CSR plus the kept edges or one block, plus the id table (4 bytes per
+    /// Builds a graph from integer-id edges delivered in blocks. While ids fit the
+    /// direct table and the arcs take at most a quarter of the available memory,
+    /// one pass bins both arcs of every edge by the range of its tail's id (a
+    /// counting sort per piece of a block, 16 bytes per edge); then every range
+    /// counts its ids' arcs, the ids are numbered, and every range fills its own
+    /// slice of the targets, in cache, without atomics. Otherwise the first pass
+    /// counts neighbours by external id and the second reads `source` again and
+    /// scatters every edge into place, one block held at a time. Peak memory is
+    /// the CSR plus the binned arcs or one block, plus the id table (4 bytes per
     /// possible id when ids are below 2^27, else a hash map).
     pub fn from_edge_blocks(source: &dyn EdgeBlocks, path: &Path) -> Result<Self> {
         let budget = available_memory().map_or(1 << 30, |a| a / 4);
         Self::from_edge_blocks_keeping(source, path, budget)
     }
 
-    /// [`Self::from_edge_blocks`], keeping the edges of pass 1 while they take at
+    /// [`Self::from_edge_blocks`], binning the arcs of pass 1 while they take at
     /// most `budget` bytes.
     fn from_edge_blocks_keeping(source: &dyn EdgeBlocks, path: &Path, budget: u64) -> Result<Self> {
-        // Pass 1: presence and neighbour counts by external id.
-        let mut ids = IdCounter::Table(Vec::new());
+        // Pass 1: the arcs binned by the id range of their tail, or (once ids
+        // outgrow the table or the arcs the budget) neighbour counts by id.
+        let mut counter = IdCounter::Table(Vec::new());
+        let mut binned = Some(IdBins::default());
         let mut edges_read = 0u64;
         let mut self_loops = 0u64;
         let bound = source.edges_upper_bound().unwrap_or(0);
-        let mut kept: Option<Vec<Vec<(u32, u32)>>> = Some(Vec::new());
         source.for_each_block(&mut |block| {
             edges_read += block.len() as u64;
-            self_loops += ids.count(block, edges_read.max(bound));
-            if let Some(blocks) = &mut kept {
-                if matches!(ids, IdCounter::Table(_)) && edges_read * 8 <= budget {
-                    // The table holds every id so far, so they are below 2^27.
-                    #[allow(clippy::cast_possible_truncation)]
-                    blocks.push(
-                        block
-                            .par_iter()
-                            .map(|&(a, b)| (a as u32, b as u32))
-                            .collect(),
-                    );
-                } else {
-                    kept = None;
+            let edges = edges_read.max(bound);
+            if let Some(bins) = &mut binned {
+                let max = block.par_iter().map(|&(a, b)| a.max(b)).max().unwrap_or(0);
+                if max < TABLE_LIMIT && max < 2 * edges + TABLE_SLACK && edges_read * 16 <= budget {
+                    self_loops += bins.add(block, max);
+                    return Ok(());
                 }
+                counter = IdCounter::Table(bins.table().into_iter().map(AtomicU32::new).collect());
+                binned = None;
             }
+            self_loops += counter.count(block, edges);
             Ok(())
         })?;
         // Number the nodes, lay out the offsets, turn counts into dense ids.
-        let (ids, map, offsets) = ids.number(path)?;
+        let (ids, map, offsets) = match &binned {
+            Some(bins) => number_table(bins.table(), path)?,
+            None => counter.number(path)?,
+        };
         let n = ids.len();
         let total = offsets[n];
         if total == 0 {
@@ -89,10 +92,8 @@ impl ConnectionGraph {
         let arcs = usize::try_from(total).expect("arcs fit in memory");
         // Huge pages: traversals read the lists at random (crate::memory).
         let mut targets: Vec<u32> = crate::memory::zeroed_vec(arcs);
-        match (kept, &map) {
-            (Some(blocks), IdMap::Table(table)) => {
-                place_kept_arcs(blocks, table, &offsets, &mut targets);
-            }
+        match (binned, &map) {
+            (Some(bins), IdMap::Table(table)) => bins.fill(table, &offsets, &mut targets),
             _ => place_arcs(source, &map, &offsets, &mut targets, path)?,
         }
         drop(map);
@@ -184,7 +185,8 @@ impl ConnectionGraph {
         // Huge pages: traversals read the lists at random (crate::memory).
         let mut targets: Vec<u32> =
             crate::memory::zeroed_vec(usize::try_from(total).expect("arcs fit in memory"));
-        fill_ranges(&binned, shift, &offsets, &mut targets);
+        let bounds: Vec<usize> = (0..=bins).map(|r| (r << shift).min(n)).collect();
+        fill_ranges(&binned, &bounds, &offsets, &mut targets, |u| u, |v| v);
         drop(binned);
         Ok(Self::finish(ids, offsets, targets, edges_read, self_loops))
     }
@@ -246,17 +248,21 @@ impl ConnectionGraph {
         let n = ids.len();
         let total = targets.len() as u64;
         let kept = sort_and_dedup_lists(&offsets, &mut targets);
-        // Compact: move each list to its final place. offsets[v] is read before it
-        // is overwritten, and the write position never passes the read position.
-        let mut write = 0usize;
-        for v in 0..n {
-            let start = usize::try_from(offsets[v]).expect("offset");
-            let len = kept[v] as usize;
-            targets.copy_within(start..start + len, write);
-            offsets[v] = write as u64;
-            write += len;
+        // Compact, unless no list shrank: move each list to its final place.
+        // offsets[v] is read before it is overwritten, and the write position
+        // never passes the read position.
+        let mut write = targets.len();
+        if kept.par_iter().map(|&k| u64::from(k)).sum::<u64>() < total {
+            write = 0;
+            for v in 0..n {
+                let start = usize::try_from(offsets[v]).expect("offset");
+                let len = kept[v] as usize;
+                targets.copy_within(start..start + len, write);
+                offsets[v] = write as u64;
+                write += len;
+            }
+            offsets[n] = write as u64;
         }
-        offsets[n] = write as u64;
         drop(kept);
         if write < targets.len() {
             targets.truncate(write);
@@ -323,152 +329,12 @@ pub fn available_memory() -> Option<u64> {
     }
 }
 
-/// Ids below this use a direct table (4 bytes per possible id); above it, a hash map.
-const TABLE_LIMIT: u64 = 1 << 27;
-/// The table is also abandoned when ids are sparse: more possible ids than
-/// `2 × edges + TABLE_SLACK`, where `edges` is the larger of the edges read so far
-/// and what the file's size allows ([`EdgeBlocks::edges_upper_bound`]), so it
-/// costs at most about 8 bytes per edge the file could hold (and never over 512 MiB).
-const TABLE_SLACK: u64 = 1 << 20;
-/// Marks an id seen only in self-loops as present; the low bits count neighbours
-/// (a count above zero marks the id present by itself).
-const PRESENT: u32 = 1 << 31;
-
-/// Pass-1 state: which external ids occur and how many neighbours each has.
-enum IdCounter {
-    Table(Vec<AtomicU32>),
-    Hash(HashMap<u64, u32>),
-}
-
-impl IdCounter {
-    /// Counts one block, the file holding at least (or, from its size, at most)
-    /// `edges` edges; returns the block's self-loops.
-    fn count(&mut self, block: &[(u64, u64)], edges: u64) -> u64 {
-        let max = block.par_iter().map(|&(a, b)| a.max(b)).max().unwrap_or(0);
-        if let IdCounter::Table(t) = self
-            && (max >= TABLE_LIMIT || max >= 2 * edges + TABLE_SLACK)
-        {
-            let map = t
-                .iter()
-                .enumerate()
-                .filter_map(|(id, c)| {
-                    let c = c.load(Ordering::Relaxed);
-                    (c != 0).then_some((id as u64, c & !PRESENT))
-                })
-                .collect();
-            *self = IdCounter::Hash(map);
-        }
-        match self {
-            IdCounter::Table(t) => {
-                let need = usize::try_from(max + 1).expect("below TABLE_LIMIT");
-                if t.len() < need {
-                    t.resize_with(need, || AtomicU32::new(0));
-                }
-                let t = &*t;
-                block
-                    .par_iter()
-                    .map(|&(a, b)| {
-                        #[allow(clippy::cast_possible_truncation)] // both < TABLE_LIMIT
-                        let (a, b) = (a as usize, b as usize);
-                        if a == b {
-                            t[a].fetch_or(PRESENT, Ordering::Relaxed);
-                            1u64
-                        } else {
-                            // A count above zero marks the id present too.
-                            t[a].fetch_add(1, Ordering::Relaxed);
-                            t[b].fetch_add(1, Ordering::Relaxed);
-                            0
-                        }
-                    })
-                    .sum()
-            }
-            IdCounter::Hash(h) => {
-                let mut loops = 0;
-                for &(a, b) in block {
-                    if a == b {
-                        h.entry(a).or_insert(0);
-                        loops += 1;
-                    } else {
-                        *h.entry(a).or_insert(0) += 1;
-                        *h.entry(b).or_insert(0) += 1;
-                    }
-                }
-                loops
-            }
-        }
-    }
-
-    /// Numbers the present ids in ascending order; returns the ids, the map from
-    /// external to dense id, and the CSR offsets.
-    fn number(self, path: &Path) -> Result<(Vec<u64>, IdMap, Vec<u64>)> {
-        let too_many = || Error::TooManyNodes {
-            path: path.to_path_buf(),
-        };
-        match self {
-            IdCounter::Table(t) => {
-                let mut table: Vec<u32> = t.into_iter().map(AtomicU32::into_inner).collect();
-                let mut ids = Vec::new();
-                let mut offsets = vec![0u64];
-                let mut total = 0u64;
-                for (id, slot) in table.iter_mut().enumerate() {
-                    if *slot != 0 {
-                        total += u64::from(*slot & !PRESENT);
-                        offsets.push(total);
-                        *slot = u32::try_from(ids.len()).map_err(|_| too_many())?;
-                        ids.push(id as u64);
-                    } else {
-                        *slot = u32::MAX;
-                    }
-                }
-                Ok((ids, IdMap::Table(table), offsets))
-            }
-            IdCounter::Hash(h) => {
-                let mut ids: Vec<u64> = h.keys().copied().collect();
-                ids.par_sort_unstable();
-                if u32::try_from(ids.len()).is_err() {
-                    return Err(too_many());
-                }
-                let mut offsets = Vec::with_capacity(ids.len() + 1);
-                offsets.push(0u64);
-                let mut total = 0u64;
-                let mut map = HashMap::with_capacity(ids.len());
-                for (i, id) in ids.iter().enumerate() {
-                    total += u64::from(h[id]);
-                    offsets.push(total);
-                    map.insert(*id, u32::try_from(i).expect("checked above"));
-                }
-                Ok((ids, IdMap::Hash(map), offsets))
-            }
-        }
-    }
-}
-
-/// Pass-2 lookup from external to dense id.
-enum IdMap {
-    Table(Vec<u32>),
-    Hash(HashMap<u64, u32>),
-}
-
-impl IdMap {
-    #[inline]
-    fn get(&self, id: u64) -> Option<u32> {
-        match self {
-            IdMap::Table(t) => usize::try_from(id)
-                .ok()
-                .and_then(|i| t.get(i))
-                .copied()
-                .filter(|&v| v != u32::MAX),
-            IdMap::Hash(h) => h.get(&id).copied(),
-        }
-    }
-}
-
 /// The arcs of a piece of a block, by the node range of their tail.
 type ArcsByRange = Vec<Vec<(u32, u32)>>;
 
 /// A block's arcs sorted by the node range of their tail, and where each range
 /// starts in them (one more entry than ranges).
-type SortedArcs = (Vec<(u32, u32)>, Vec<usize>);
+pub(super) type SortedArcs = (Vec<(u32, u32)>, Vec<usize>);
 
 /// Pass 2 of [`ConnectionGraph::from_edge_blocks`]: places both arcs of every
 /// edge into `targets` laid out by `offsets`.
@@ -544,52 +410,26 @@ fn place_arcs(
     Ok(())
 }
 
-/// Arcs per node range, on average, when binning kept edges: 4 MiB of a range's
-/// targets, so the writes of one range stay in cache.
+/// Arcs per node range, on average, when binning edges between internal ids:
+/// 4 MiB of a range's targets, so the writes of one range stay in cache.
 const RANGE_ARCS: usize = 1 << 20;
 
-/// Pass 2 from the edges kept by pass 1 (external ids, all in `table`): the
-/// blocks are mapped to dense ids in place; both arcs of every edge are binned by
-/// the node range of their tail (ranges of 2^k consecutive nodes, about
-/// [`RANGE_ARCS`] arcs on average), each block dropped once binned; then every
-/// range is filled by one task from its bins, writing only its own slice of the
-/// arcs, in cache. No atomics, and reads at random only in `table` (independent
-/// of one another, so they overlap): 8 bytes per arc of bins while it runs.
-fn place_kept_arcs(
-    mut blocks: Vec<Vec<(u32, u32)>>,
-    table: &[u32],
+/// Fills `targets`, laid out by `offsets`, from arcs binned by range, range `r`
+/// holding the arcs whose tail maps to the nodes `bounds[r]..bounds[r + 1]`:
+/// every range is filled by one task from its bins, mapping ids to nodes by
+/// `tail` and `head`, writing only its own slice of the arcs, in cache.
+pub(super) fn fill_ranges(
+    binned: &[SortedArcs],
+    bounds: &[usize],
     offsets: &[u64],
     targets: &mut [u32],
+    tail: impl Fn(u32) -> u32 + Sync,
+    head: impl Fn(u32) -> u32 + Sync,
 ) {
-    blocks.par_iter_mut().for_each(|block| {
-        block
-            .par_iter_mut()
-            .with_min_len(1 << 14)
-            .for_each(|(a, b)| {
-                *a = table[*a as usize];
-                *b = table[*b as usize];
-            });
-    });
-    let n = offsets.len() - 1;
-    let shift = range_shift(n, targets.len());
-    let bins = n.div_ceil(1 << shift);
-    // Each block is dropped once binned.
-    let binned: Vec<SortedArcs> = blocks
-        .into_par_iter()
-        .map(|block| bin_arcs(block.iter().copied(), bins, shift))
-        .collect();
-    fill_ranges(&binned, shift, offsets, targets);
-}
-
-/// Fills `targets`, laid out by `offsets`, from arcs binned by node range
-/// (ranges of `1 << shift` nodes): every range is filled by one task from its
-/// bins, writing only its own slice of the arcs, in cache.
-fn fill_ranges(binned: &[SortedArcs], shift: u32, offsets: &[u64], targets: &mut [u32]) {
-    let n = offsets.len() - 1;
-    let mut slices = Vec::with_capacity(n.div_ceil(1 << shift));
+    let mut slices = Vec::with_capacity(bounds.len());
     let mut rest = targets;
-    for lo in (0..n).step_by(1 << shift) {
-        let hi = (lo + (1 << shift)).min(n);
+    for w in bounds.windows(2) {
+        let (lo, hi) = (w[0], w[1]);
         let len = usize::try_from(offsets[hi] - offsets[lo]).expect("arcs fit usize");
         let (head, tail) = rest.split_at_mut(len);
         slices.push((lo, hi, head));
@@ -602,18 +442,20 @@ fn fill_ranges(binned: &[SortedArcs], shift: u32, offsets: &[u64], targets: &mut
             let base = offsets[lo];
             let mut cursor: Vec<u64> = offsets[lo..hi].iter().map(|&o| o - base).collect();
             for &(u, v) in range_arcs(binned, r) {
-                let at = &mut cursor[u as usize - lo];
-                slice[usize::try_from(*at).expect("arc index")] = v;
+                let at = &mut cursor[tail(u) as usize - lo];
+                slice[usize::try_from(*at).expect("arc index")] = head(v);
                 *at += 1;
             }
         });
 }
 
-/// The arcs of range `r` in every bin.
-fn range_arcs(binned: &[SortedArcs], r: usize) -> impl Iterator<Item = &(u32, u32)> {
-    binned
-        .iter()
-        .flat_map(move |(arcs, start)| &arcs[start[r]..start[r + 1]])
+/// The arcs of range `r` in every bin. A piece binned before larger ids came has fewer ranges: none of its arcs
+/// lie in the later ones.
+pub(super) fn range_arcs(binned: &[SortedArcs], r: usize) -> impl Iterator<Item = &(u32, u32)> {
+    binned.iter().flat_map(move |(arcs, start)| {
+        let at = |i: usize| start.get(i).copied().unwrap_or(arcs.len());
+        &arcs[at(r)..at(r + 1)]
+    })
 }
 
 /// The shift `k` of node ranges of 2^k consecutive nodes (a node's range is a
@@ -630,7 +472,7 @@ fn range_shift(n: usize, arcs: usize) -> u32 {
 /// Both arcs of every edge but self-loops, sorted by the range of their tail
 /// (ranges of `1 << shift` nodes; a counting sort: one pass to count, one to
 /// place), and where each of the `bins` ranges starts.
-fn bin_arcs(
+pub(super) fn bin_arcs(
     edges: impl Iterator<Item = (u32, u32)> + Clone,
     bins: usize,
     shift: u32,

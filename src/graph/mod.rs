@@ -9,17 +9,21 @@
 //! ([`NodeIds`]: 8 bytes per node for integer ids, the strings otherwise).
 //!
 //! # Algorithm
-//! [`ConnectionGraph::from_internal_edges`] counts neighbours with atomic counters,
-//! scatters both arcs of every edge into place in parallel, then sorts and
-//! deduplicates every neighbour list in parallel, so the result does not depend
-//! on the thread count. Self-loops are dropped and duplicate edges merged; both
+//! [`ConnectionGraph::from_edge_blocks`] and
+//! [`ConnectionGraph::from_internal_edges`] bin both arcs of every edge by the
+//! node range of their tail (a counting sort per piece of input), count and fill
+//! every range's lists in parallel, each range in cache and without atomics,
+//! then sort and deduplicate every neighbour list in parallel, so the result
+//! does not depend on the thread count. External ids are numbered in ascending
+//! order through a direct table or, for large or sparse ids, a hash map. Self-loops are dropped and duplicate edges merged; both
 //! are counted in [`BuildReport`].
 //!
 //! # Complexity
 //! Time O(m + n) plus the per-list sorts (O(m log d), d the largest neighbour count); space O(n + m).
 //!
 //! # Files
-//! [`build`](self) (the parallel builder), renumbering for locality
+//! `build.rs` (the parallel builder), `external.rs` (numbering external ids),
+//! renumbering for locality
 //! ([`VertexOrder`]) and summary statistics ([`GraphStats`]).
 //!
 //! # Example
@@ -157,6 +161,7 @@ pub struct ConnectionGraph {
 }
 
 mod build;
+mod external;
 mod order;
 mod stats;
 

@@ -306,11 +306,7 @@ pub(crate) fn parquet_graph(path: &Path) -> Result<ConnectionGraph> {
                 path: path.to_path_buf(),
             });
         }
-        let edges = ParquetIds {
-            a: IntColumn::new(ca, path)?,
-            b: IntColumn::new(cb, path)?,
-            path,
-        };
+        let edges = ParquetIds::new(IntColumn::new(ca, path)?, IntColumn::new(cb, path)?, path);
         return ConnectionGraph::from_edge_blocks(&edges, path);
     }
     let (xs, ys) = (
@@ -326,12 +322,14 @@ pub(crate) fn parquet_graph(path: &Path) -> Result<ConnectionGraph> {
     ConnectionGraph::from_string_edges(&edges, path)
 }
 
-/// An integer id column in one contiguous buffer without nulls.
+/// An integer id column without nulls, in the chunks polars read it in (one per
+/// row group, usually; rechunking would copy the whole column).
 struct IntColumn {
     series: Series,
 }
 
-/// The values of an [`IntColumn`].
+/// The values of one chunk of an [`IntColumn`].
+#[derive(Clone, Copy)]
 enum Ids<'a> {
     U32(&'a [u32]),
     U64(&'a [u64]),
@@ -340,19 +338,16 @@ enum Ids<'a> {
 }
 
 impl IntColumn {
-    /// The column, rechunked (and widened to i64 for small integer types); a null
-    /// is an error naming its row.
+    /// The column (widened to i64 for small integer types); a null is an error
+    /// naming its row.
     fn new(c: &Column, path: &Path) -> Result<Self> {
         let s = c.as_materialized_series();
         let s = match s.dtype() {
-            DataType::UInt32 | DataType::UInt64 | DataType::Int32 | DataType::Int64 => s.rechunk(),
-            _ => s
-                .cast(&DataType::Int64)
-                .map_err(|source| Error::Table {
-                    context: format!("{}: cannot read column {}", path.display(), c.name()),
-                    source,
-                })?
-                .rechunk(),
+            DataType::UInt32 | DataType::UInt64 | DataType::Int32 | DataType::Int64 => s.clone(),
+            _ => s.cast(&DataType::Int64).map_err(|source| Error::Table {
+                context: format!("{}: cannot read column {}", path.display(), c.name()),
+                source,
+            })?,
         };
         if s.null_count() > 0 {
             let row = s
@@ -370,19 +365,52 @@ impl IntColumn {
         Ok(Self { series: s })
     }
 
-    fn ids(&self) -> Ids<'_> {
+    /// The column in one chunk (for two columns chunked differently).
+    fn rechunked(self) -> Self {
+        Self {
+            series: self.series.rechunk(),
+        }
+    }
+
+    /// The values of every chunk, in order.
+    fn chunks(&self) -> Vec<Ids<'_>> {
         let s = &self.series;
-        let ids = match s.dtype() {
-            DataType::UInt32 => s.u32().and_then(|c| c.cont_slice().map(Ids::U32)),
-            DataType::UInt64 => s.u64().and_then(|c| c.cont_slice().map(Ids::U64)),
-            DataType::Int32 => s.i32().and_then(|c| c.cont_slice().map(Ids::I32)),
-            _ => s.i64().and_then(|c| c.cont_slice().map(Ids::I64)),
+        let chunks = match s.dtype() {
+            DataType::UInt32 => s.u32().map(|c| {
+                c.downcast_iter()
+                    .map(|a| Ids::U32(a.values().as_slice()))
+                    .collect()
+            }),
+            DataType::UInt64 => s.u64().map(|c| {
+                c.downcast_iter()
+                    .map(|a| Ids::U64(a.values().as_slice()))
+                    .collect()
+            }),
+            DataType::Int32 => s.i32().map(|c| {
+                c.downcast_iter()
+                    .map(|a| Ids::I32(a.values().as_slice()))
+                    .collect()
+            }),
+            _ => s.i64().map(|c| {
+                c.downcast_iter()
+                    .map(|a| Ids::I64(a.values().as_slice()))
+                    .collect()
+            }),
         };
-        ids.expect("a rechunked integer column without nulls")
+        chunks.expect("an integer column")
     }
 }
 
 impl Ids<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Ids::U32(v) => v.len(),
+            Ids::U64(v) => v.len(),
+            Ids::I32(v) => v.len(),
+            Ids::I64(v) => v.len(),
+        }
+    }
+
     /// The id at `row`, or the negative value found there.
     #[inline]
     fn get(&self, row: usize) -> std::result::Result<u64, i64> {
@@ -395,47 +423,64 @@ impl Ids<'_> {
     }
 }
 
-/// The two id columns of a Parquet edge table as [`EdgeBlocks`].
+/// The two id columns of a Parquet edge table as [`EdgeBlocks`], chunked alike.
 struct ParquetIds<'a> {
     a: IntColumn,
     b: IntColumn,
     path: &'a Path,
 }
 
+impl<'a> ParquetIds<'a> {
+    fn new(a: IntColumn, b: IntColumn, path: &'a Path) -> Self {
+        let lengths = |c: &IntColumn| c.chunks().iter().map(Ids::len).collect::<Vec<_>>();
+        if lengths(&a) == lengths(&b) {
+            Self { a, b, path }
+        } else {
+            Self {
+                a: a.rechunked(),
+                b: b.rechunked(),
+                path,
+            }
+        }
+    }
+}
+
 impl EdgeBlocks for ParquetIds<'_> {
+    /// One block per chunk (at most [`PARQUET_BLOCK`] rows), converted in parallel.
     fn for_each_block(&self, visit: &mut BlockVisitor<'_>) -> Result<()> {
-        let (a, b) = (self.a.ids(), self.b.ids());
-        let rows = self.a.series.len();
-        let mut block = vec![(0u64, 0u64); PARQUET_BLOCK.min(rows)];
-        for start in (0..rows).step_by(PARQUET_BLOCK) {
-            let len = PARQUET_BLOCK.min(rows - start);
-            let block = &mut block[..len];
-            block
-                .par_chunks_mut(1 << 14)
-                .enumerate()
-                .try_for_each(|(c, chunk)| {
-                    let first = start + c * (1 << 14);
-                    for (i, slot) in chunk.iter_mut().enumerate() {
-                        let row = first + i;
-                        let bad = |col: &IntColumn, v: i64| {
-                            Error::parse(
-                                self.path,
-                                row as u64 + 1,
-                                format!(
-                                    "a non-negative integer node id in column {}",
-                                    col.series.name()
-                                ),
-                                &v.to_string(),
-                            )
-                        };
-                        *slot = (
-                            a.get(row).map_err(|v| bad(&self.a, v))?,
-                            b.get(row).map_err(|v| bad(&self.b, v))?,
-                        );
-                    }
-                    Ok(())
-                })?;
-            visit(block)?;
+        let mut block = Vec::new();
+        let mut first = 0usize;
+        for (a, b) in self.a.chunks().into_iter().zip(self.b.chunks()) {
+            for start in (0..a.len()).step_by(PARQUET_BLOCK) {
+                let len = PARQUET_BLOCK.min(a.len() - start);
+                block.resize(len, (0u64, 0u64));
+                block
+                    .par_chunks_mut(1 << 14)
+                    .enumerate()
+                    .try_for_each(|(c, piece)| {
+                        let at = start + c * (1 << 14);
+                        for (i, slot) in piece.iter_mut().enumerate() {
+                            let bad = |col: &IntColumn, v: i64| {
+                                Error::parse(
+                                    self.path,
+                                    (first + at + i) as u64 + 1,
+                                    format!(
+                                        "a non-negative integer node id in column {}",
+                                        col.series.name()
+                                    ),
+                                    &v.to_string(),
+                                )
+                            };
+                            *slot = (
+                                a.get(at + i).map_err(|v| bad(&self.a, v))?,
+                                b.get(at + i).map_err(|v| bad(&self.b, v))?,
+                            );
+                        }
+                        Ok(())
+                    })?;
+                visit(&block)?;
+            }
+            first += a.len();
         }
         Ok(())
     }
@@ -519,13 +564,60 @@ mod tests {
 
     /// Writes a Parquet file with the given columns into a temporary folder.
     fn parquet(columns: Vec<Column>) -> (tempfile::TempDir, std::path::PathBuf) {
+        parquet_in_groups(columns, None)
+    }
+
+    /// [`parquet`] with row groups of `rows` rows (polars reads one chunk per group).
+    fn parquet_in_groups(
+        columns: Vec<Column>,
+        rows: Option<usize>,
+    ) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("e.parquet");
         let mut df = DataFrame::new_infer_height(columns).unwrap();
         ParquetWriter::new(File::create(&path).unwrap())
+            .with_row_group_size(rows)
             .finish(&mut df)
             .unwrap();
         (dir, path)
+    }
+
+    #[test]
+    fn parquet_row_groups_are_read_chunk_by_chunk_with_their_rows() {
+        let sources: Vec<i64> = (0..1000).collect();
+        let targets: Vec<i64> = (0..1000).map(|i| (i * 7 + 1) % 1000).collect();
+        let (_dir, path) = parquet_in_groups(
+            vec![
+                Column::new("source".into(), &sources),
+                Column::new("target".into(), &targets),
+            ],
+            Some(64),
+        );
+        let df = read_parquet(&path).unwrap();
+        assert!(df.columns()[0].as_materialized_series().n_chunks() > 1);
+        let g = parquet_graph(&path).unwrap();
+        let want = ConnectionGraph::from_edges(
+            sources
+                .iter()
+                .zip(&targets)
+                .map(|(&a, &b)| (a.cast_unsigned(), b.cast_unsigned())),
+        )
+        .unwrap();
+        assert_eq!(g.csr(), want.csr());
+        assert_eq!(g.ids(), want.ids());
+        assert_eq!(g.build_report(), want.build_report());
+        // A bad id in a later group is named by its row in the file.
+        let mut bad = targets.clone();
+        bad[700] = -3;
+        let (_dir, path) = parquet_in_groups(
+            vec![
+                Column::new("source".into(), &sources),
+                Column::new("target".into(), &bad),
+            ],
+            Some(64),
+        );
+        let e = parquet_graph(&path).unwrap_err().to_string();
+        assert!(e.contains("e.parquet:701:") && e.contains("\"-3\""), "{e}");
     }
 
     #[test]
