@@ -625,7 +625,6 @@ impl Experiment {
             seed: cfg.seed,
             replicates: cfg.replicates,
             max_degree,
-            graph,
             people,
             arrivals,
             strategies,
@@ -633,9 +632,52 @@ impl Experiment {
             weekly: cfg.output.weekly,
             parquet,
             csv,
-            source_text: text.to_string(),
+            source_text: with_absolute_files(text, &graph),
+            graph,
         })
     }
+}
+
+/// `text` with `[graph]`'s `edges` and `roles` rewritten as absolute paths, so
+/// the copy recorded with the results runs from any folder (relative names are
+/// relative to the experiment file, which the copy is not beside).
+fn with_absolute_files(text: &str, graph: &GraphSource) -> String {
+    use std::fmt::Write as _;
+    let GraphSource::Files { edges, roles } = graph else {
+        return text.to_string();
+    };
+    let quoted = |p: &Path| {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        // A TOML basic string: backslashes and quotes escaped.
+        let s = p
+            .display()
+            .to_string()
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"");
+        format!("\"{s}\"")
+    };
+    let mut section = String::new();
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            section = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        }
+        let key = t.split('=').next().unwrap_or("").trim();
+        match (section.as_str(), key, t.contains('=')) {
+            ("graph", "edges", true) => {
+                let _ = writeln!(out, "edges = {}", quoted(edges));
+            }
+            ("graph", "roles", true) if roles.is_some() => {
+                let _ = writeln!(out, "roles = {}", quoted(roles.as_deref().unwrap_or(edges)));
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// The 1-based line where `key` is set in `text` (1 if not found).
@@ -726,5 +768,30 @@ mod tests {
         };
         let e = spec.to_model(Spelling::Flag).unwrap_err().to_string();
         assert_eq!(e, "--rewire-prob applies to watts-strogatz only, not to ba");
+    }
+
+    #[test]
+    fn the_recorded_copy_names_its_files_by_absolute_paths() {
+        let text = "name = \"rel\"\nstrategies = [\"accept-all\"]\n\n[graph]\nedges = \"net/edges.csv\" # beside me\nroles = \"net/roles.csv\"\n\n[people]\nsample = 3\n\n[invitations]\nweeks = 2\nper_week = 1.0\nstrangers = 1.0\n\n[output]\nweekly = true\n";
+        let e = Experiment::from_toml(text, Path::new("exp/experiment.toml")).unwrap();
+        let want = std::path::absolute("exp/net/edges.csv").unwrap();
+        assert!(
+            e.source_text
+                .contains(&format!("edges = \"{}\"", want.display())),
+            "{}",
+            e.source_text
+        );
+        assert!(e.source_text.contains("[output]\nweekly = true"));
+        // Read back from another folder, the copy finds the same files.
+        let copy =
+            Experiment::from_toml(&e.source_text, Path::new("/elsewhere/experiment.toml")).unwrap();
+        let GraphSource::Files { edges, roles } = copy.graph else {
+            panic!("files expected");
+        };
+        assert_eq!(edges, want);
+        assert_eq!(
+            roles,
+            Some(std::path::absolute("exp/net/roles.csv").unwrap())
+        );
     }
 }

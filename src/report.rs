@@ -22,6 +22,15 @@ fn num(v: f64) -> String {
     }
 }
 
+/// `1 week`, `12 weeks`: a count with its noun, singular or plural.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as f64),
+        if n == 1 { one } else { many }
+    )
+}
+
 fn ci(e: Estimate) -> String {
     if e.low.is_finite() && e.high.is_finite() {
         format!("{} (95% CI {} to {})", num(e.mean), num(e.low), num(e.high))
@@ -99,6 +108,17 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                     name(two_best.0),
                     num(base.mean),
                     two_best.1.mean / base.mean
+                );
+            }
+            if r.len() > 2 {
+                let ranked: Vec<String> = r
+                    .iter()
+                    .map(|(s, e)| format!("{} {}", name(*s), num(e.mean)))
+                    .collect();
+                let _ = write!(
+                    out,
+                    " Every strategy, recruiters within {top} degrees: {}.",
+                    ranked.join(", ")
                 );
             }
             out
@@ -204,8 +224,6 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
         }
         "cost_benefit" => {
             let g = gains(d);
-            let clean: Vec<&(usize, f64, f64)> =
-                g.iter().filter(|p| p.1 < 0.05 && p.2 > 0.0).collect();
             let Some(most) = g.iter().max_by(|a, b| a.2.total_cmp(&b.2)) else {
                 return String::new();
             };
@@ -215,11 +233,18 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 num(most.2),
                 most.1
             );
-            if let Some(best_clean) = clean.iter().max_by(|a, b| a.2.total_cmp(&b.2)) {
+            // A cleaner alternative is worth a sentence only when the leader
+            // accepted fakes and the alternative is a different strategy.
+            let clean = g
+                .iter()
+                .filter(|p| p.0 != most.0 && p.1 < 0.05 && p.2 > 0.0)
+                .max_by(|a, b| a.2.total_cmp(&b.2));
+            if most.1 >= 0.05
+                && let Some(best_clean) = clean
+            {
                 let _ = write!(
                     out,
-                    " Accepting almost no fake account ({:.2} per person), {} still gains {} ({:.0}% of the most).",
-                    best_clean.1,
+                    " Among strategies accepting almost no fake account (under 0.05 per person), {} gains the most: {} ({:.0}% of the leader's gain).",
                     name(best_clean.0),
                     num(best_clean.2),
                     100.0 * best_clean.2 / most.2.max(f64::MIN_POSITIVE)
@@ -241,12 +266,22 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
             let mean =
                 d.degrees.iter().map(|p| (p.0 * p.1) as f64).sum::<f64>() / total.max(1) as f64;
             let max = d.degrees.last().map_or(0, |p| p.0);
-            format!(
-                "The median person has {} connections and the mean is {}, pulled up by a heavy tail reaching {}: the hubs through which most 2nd- and 3rd-degree reach flows.",
-                thousands(median as f64),
-                num(mean),
-                thousands(max as f64)
-            )
+            let intro = format!(
+                "The median person has {} and the mean is {}",
+                plural(median, "connection", "connections"),
+                num(mean)
+            );
+            if max >= 10 * median.max(1) {
+                format!(
+                    "{intro}, pulled up by a heavy tail reaching {}: hubs through which much of the 2nd- and 3rd-degree reach flows.",
+                    thousands(max as f64)
+                )
+            } else {
+                format!(
+                    "{intro}; the most connected person has {}, so there are no hubs to speak of and reach spreads evenly.",
+                    thousands(max as f64)
+                )
+            }
         }
         _ => String::new(),
     }
@@ -334,10 +369,16 @@ pub fn write_report(
     }
     let _ = writeln!(
         md,
-        "- Seed {}, {} replicate(s), {} week(s) of invitations, reach counted up to degree {}.",
+        "- Seed {}, {}, {} of invitations, reach counted up to degree {}.",
         whole(exp.seed),
-        whole(exp.replicates),
-        data.last_week(),
+        plural(
+            exp.replicates
+                .and_then(|r| u64::try_from(r).ok())
+                .unwrap_or(0),
+            "replicate",
+            "replicates"
+        ),
+        plural(u64::from(data.last_week()), "week", "weeks"),
         data.max_degree
     );
     let _ = writeln!(
@@ -351,6 +392,12 @@ pub fn write_report(
         "Means are over people and replicates; 95% confidence intervals are t-intervals over people (each person's replicates averaged first).\n"
     );
     let _ = writeln!(md, "{}\n", share_paragraph(data));
+    if !crate::charts::any_fake_accepted(data) {
+        let _ = writeln!(
+            md,
+            "No strategy accepted a fake account (fewer than 0.005 per person), so reach came at no cost in fakes and there is no chart of gains against fakes.\n"
+        );
+    }
     let _ = writeln!(md, "## Findings\n");
     for c in charts {
         let rel = c.path.strip_prefix(dir).unwrap_or(&c.path);

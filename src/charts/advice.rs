@@ -34,6 +34,7 @@ pub fn draw_advice_chart(
             let mut chart = chart(root, WHOLE, &title, 110, 0.0..xmax, 0.0..ymax * 1.1)?;
             chart
                 .configure_mesh()
+                .max_light_lines(1)
                 .x_desc("Invitations accepted, in ranked order")
                 .y_desc("People reached")
                 .x_labels(points.len().clamp(2, 21))

@@ -10,7 +10,7 @@
 //! | `sweep` | reach against the swept parameter, one line per degree and role, 95% CI bands | a `[sweep]` |
 //! | `distribution` | ECDF of each person's recruiters within the max degree, per strategy | `reach` |
 //! | `over_time` | mean recruiters within the max degree by week, per strategy | `weekly = true` |
-//! | `cost_benefit` | recruiters gained against fake accounts accepted, one labelled point per strategy | `summary` |
+//! | `cost_benefit` | recruiters gained against fake accounts accepted, one labelled point per strategy | `summary`, and a strategy that accepted a fake account |
 //! | `degrees` | the network's degree distribution on log-log axes | `degrees` |
 //!
 //! Every chart is 1600×1000 px with a title, axis labels with units, thousands
@@ -161,8 +161,8 @@ mod experiment;
 mod network;
 
 pub use advice::draw_advice_chart;
-pub use experiment::gains;
 use experiment::sweep_label;
+pub use experiment::{any_fake_accepted, gains};
 
 /// Draws every chart the data supports into `dir`; returns them in report order.
 pub fn draw_all(
@@ -240,19 +240,21 @@ pub fn draw_all(
             p,
         )?;
     }
-    let p = dir.join(format!("cost_benefit.{ext}"));
-    let t = format!(
-        "Recruiters gained within {top} degrees against fake accounts accepted (week {})",
-        data.last_week()
-    );
-    add(
-        "cost_benefit",
-        t.clone(),
-        render!(&p, format, overwrite, |r| experiment::draw_cost_benefit(
-            r, data, &t
-        )),
-        p,
-    )?;
+    if experiment::any_fake_accepted(data) {
+        let p = dir.join(format!("cost_benefit.{ext}"));
+        let t = format!(
+            "Recruiters gained within {top} degrees against fake accounts accepted (week {})",
+            data.last_week()
+        );
+        add(
+            "cost_benefit",
+            t.clone(),
+            render!(&p, format, overwrite, |r| experiment::draw_cost_benefit(
+                r, data, &t
+            )),
+            p,
+        )?;
+    }
     if !data.degrees.is_empty() {
         let p = dir.join(format!("degrees.{ext}"));
         let t = "Connections per person (log-log)".to_string();
@@ -448,6 +450,16 @@ pub(super) fn chart<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
         .x_label_area_size(frame.x_labels)
         .y_label_area_size(y_label_area)
         .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
+/// `root` below a figure title, with a margin above it (the house caption's).
+pub(super) fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> DrawResult<DrawingArea<DB, Shift>> {
+    root.margin(WHOLE.margin / 2, 0, 0, 0)
+        .titled(title, title_style(WHOLE.caption))
         .map_err(err)
 }
 

@@ -37,6 +37,7 @@ fn log_log<'a, DB: DrawingBackend>(
         y.log_scale(),
     )?;
     c.configure_mesh()
+        .max_light_lines(1)
         .x_desc(x_desc)
         .y_desc(y_desc)
         .x_label_formatter(&|x| thousands(*x))
@@ -92,6 +93,7 @@ pub(super) fn draw_distances<DB: DrawingBackend>(
     let mut chart = chart(root, WHOLE, title, 110, 0.5..last as f64 + 0.5, 0.0..1.08)?;
     chart
         .configure_mesh()
+        .max_light_lines(1)
         .disable_x_mesh()
         .x_labels(last.min(30))
         .x_label_formatter(&|x| format!("{x:.0}"))

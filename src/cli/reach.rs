@@ -206,7 +206,7 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
         g.overwrite(),
     )?;
     g.say(format!(
-        "wrote {} ({} rows: {} people × {} × degrees 1..={})",
+        "wrote {} ({} rows: {} people × {} × degrees 1 to {})",
         a.out.display(),
         rows,
         sources.len(),

@@ -130,6 +130,52 @@ pub enum GraphModel {
 }
 
 impl GraphModel {
+    /// The model and its parameters in words, for reports: "Holme–Kim, 10 links
+    /// per new person, triangle closing 0.5".
+    pub fn describe(&self) -> String {
+        let degrees = |d: &DegreeDistribution| match d {
+            DegreeDistribution::LogNormal { sigma } => format!("log-normal degrees (σ {sigma})"),
+            DegreeDistribution::PowerLaw { exponent } => {
+                format!("power-law degrees (γ {exponent})")
+            }
+        };
+        match self {
+            GraphModel::BarabasiAlbert { m, .. } => {
+                format!("Barabási–Albert, {m} links per new person")
+            }
+            GraphModel::HolmeKim { m, triad_prob, .. } => {
+                format!("Holme–Kim, {m} links per new person, triangle closing {triad_prob}")
+            }
+            GraphModel::WattsStrogatz { k, rewire_prob, .. } => {
+                format!("Watts–Strogatz, {k} ring neighbours, rewiring {rewire_prob}")
+            }
+            GraphModel::Sbm {
+                communities,
+                avg_degree,
+                mixing,
+                ..
+            } => format!(
+                "stochastic block model, {communities} communities, mean degree {avg_degree}, mixing {mixing}"
+            ),
+            GraphModel::ChungLu {
+                avg_degree,
+                distribution,
+                cap,
+                ..
+            } => format!(
+                "Chung–Lu, mean degree {avg_degree}, {}, at most {cap}",
+                degrees(distribution)
+            ),
+            GraphModel::LinkedIn(p) => format!(
+                "LinkedIn preset, mean degree {}, {}, {} communities, triangle closing {}",
+                p.avg_degree,
+                degrees(&p.distribution),
+                p.communities,
+                p.triad_fraction
+            ),
+        }
+    }
+
     /// Generates the network for `seed`.
     pub fn generate(&self, seed: u64) -> Result<Generated> {
         self.validate()?;

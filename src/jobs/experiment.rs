@@ -71,7 +71,7 @@ pub fn outputs(out: &Path) -> Vec<PathBuf> {
 pub fn network_facts(exp: &Experiment, setup: &Setup) -> NetworkFacts {
     NetworkFacts {
         source: match &exp.graph {
-            GraphSource::Generated(model, _) => format!("generated: {model:?}"),
+            GraphSource::Generated(model, _) => format!("generated: {}", model.describe()),
             GraphSource::Files { edges, .. } => format!("file {}", edges.display()),
         },
         people: u64::from(setup.first_fake),
