@@ -172,6 +172,13 @@ impl GraphSpec {
         };
         let nodes = self.nodes.unwrap_or(10_000);
         let d = self.avg_degree.unwrap_or(20.0);
+        // Below 1 the models would quietly round up to a tree (or nothing).
+        if !(d.is_finite() && d >= 1.0) {
+            return Err(Error::Invalid(format!(
+                "{} must be at least 1 (the mean number of connections per person), got {d}",
+                spelling.name("avg_degree")
+            )));
+        }
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let half = (d / 2.0).round().max(1.0) as u32;
         Ok(match name.as_str() {

@@ -58,6 +58,13 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&exp.name));
+    // Checked before any work: -o names a folder.
+    if out.exists() && !out.is_dir() {
+        usage_error(format!(
+            "{} is a file; -o names the folder the results go into",
+            out.display()
+        ));
+    }
     check_outputs(experiment::outputs(&out), g.overwrite())?;
     g.say(format!("experiment {}: {}", exp.name, exp.description));
     let setup = Setup::new(&exp).with_context(|| format!("setting up experiment {}", exp.name))?;

@@ -176,3 +176,32 @@ fn flags_of_another_model_are_usage_errors() {
         .code(1)
         .stderr(predicate::str::contains("at least 2 nodes"));
 }
+
+#[test]
+fn a_mean_degree_below_one_is_refused_not_rounded_to_a_tree() {
+    for d in ["0", "0.5", "-3"] {
+        let flag = format!("--avg-degree={d}");
+        let dir = tempfile::tempdir().unwrap();
+        netreach()
+            .args(["generate", "--model", "ba", "--nodes", "100", &flag, "-o"])
+            .arg(dir.path().join("g"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--avg-degree must be at least 1"));
+        assert!(!dir.path().join("g").exists(), "nothing written for {d}");
+    }
+}
+
+#[test]
+fn run_into_a_file_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("results");
+    std::fs::write(&file, "not a folder").unwrap();
+    netreach()
+        .args(["run", "-o"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-o names the folder"))
+        .stdout(predicate::str::contains("network:").not());
+}
