@@ -335,7 +335,29 @@ pub fn percent(share: f64) -> String {
     }
 }
 
-/// Writes `report.md` into `dir`, linking `charts` (paths made relative to `dir`).
+/// `path` as seen from the folder `dir` (`charts/a.png`, or `../elsewhere/a.png`),
+/// so the report's links survive moving the folders together; `path` itself when
+/// the two share no root.
+fn relative_to(dir: &Path, path: &Path) -> std::path::PathBuf {
+    let (Ok(d), Ok(p)) = (std::path::absolute(dir), std::path::absolute(path)) else {
+        return path.to_path_buf();
+    };
+    let (d, p): (Vec<_>, Vec<_>) = (d.components().collect(), p.components().collect());
+    let common = d.iter().zip(&p).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return path.to_path_buf();
+    }
+    let mut rel = std::path::PathBuf::new();
+    for _ in common..d.len() {
+        rel.push("..");
+    }
+    for c in &p[common..] {
+        rel.push(c);
+    }
+    rel
+}
+
+/// Writes `report.md` into `dir`, linking `charts` (paths relative to `dir`).
 pub fn write_report(
     dir: &Path,
     data: &SavedResults,
@@ -400,7 +422,7 @@ pub fn write_report(
     }
     let _ = writeln!(md, "## Findings\n");
     for c in charts {
-        let rel = c.path.strip_prefix(dir).unwrap_or(&c.path);
+        let rel = relative_to(dir, &c.path);
         let _ = writeln!(md, "### {}\n", c.title);
         let _ = writeln!(md, "![{}]({})\n", c.title, rel.display());
         let f = findings(c, data);
@@ -416,4 +438,27 @@ pub fn write_report(
     let path = dir.join("report.md");
     write_text(&path, &md, overwrite)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_links_are_relative_to_the_report() {
+        let rel = |d: &str, p: &str| relative_to(Path::new(d), Path::new(p));
+        assert_eq!(
+            rel("/r/out", "/r/out/charts/a.png"),
+            Path::new("charts/a.png")
+        );
+        assert_eq!(rel("/r/out", "/r/svg/a.svg"), Path::new("../svg/a.svg"));
+        assert_eq!(rel("out", "out/charts/a.png"), Path::new("charts/a.png"));
+    }
+
+    #[test]
+    fn counts_take_their_plural() {
+        assert_eq!(plural(1, "week", "weeks"), "1 week");
+        assert_eq!(plural(12, "week", "weeks"), "12 weeks");
+        assert_eq!(plural(1200, "person", "people"), "1,200 people");
+    }
 }

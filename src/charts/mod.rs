@@ -16,7 +16,8 @@
 //! Every chart is 1600×1000 px with a title, axis labels with units, thousands
 //! separators and the Okabe–Ito colour-blind-safe palette. Text is drawn with the
 //! `DejaVu Sans` font compiled into the binary (plotters' `ab_glyph` backend), so it
-//! renders on machines without any system font.
+//! renders on machines without any system font; in SVGs it is drawn as the same
+//! glyphs' outlines (`svg.rs`), so no viewer substitutes a font of its own.
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -146,9 +147,20 @@ macro_rules! render {
                     r.and_then(|n| root.present().map_err(err).map(|()| n))
                 }
                 ChartFormat::Svg => {
-                    let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
-                    let r = $draw(&root);
-                    r.and_then(|n| root.present().map_err(err).map(|()| n))
+                    let texts = crate::charts::svg::Texts::default();
+                    let mut buf = String::new();
+                    let drawn = {
+                        let root =
+                            crate::charts::svg::OutlinedSvg::new(&mut buf, SIZE, texts.clone())
+                                .into_drawing_area();
+                        let r = $draw(&root);
+                        r.and_then(|n| root.present().map_err(err).map(|()| n))
+                    };
+                    drawn.and_then(|n| {
+                        std::fs::write(tmp, crate::charts::svg::finish(&buf, &texts.borrow()))
+                            .map_err(err)
+                            .map(|()| n)
+                    })
                 }
             };
             drawn.map_err(|e| Error::Invalid(format!("cannot draw {}: {e}", path.display())))
@@ -159,6 +171,7 @@ macro_rules! render {
 mod advice;
 mod experiment;
 mod network;
+mod svg;
 
 pub use advice::draw_advice_chart;
 use experiment::sweep_label;
