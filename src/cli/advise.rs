@@ -210,10 +210,22 @@ fn run_on_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
             base[2],
             base[3]
         );
-        println!(
-            "{:>4} {:>16} {:>7} {:>15} {:>22} {:>22}",
-            "rank", "inviter", "mutual", "role", "adds rec/hm within 2", "adds rec/hm within 3"
-        );
+        if picks.is_empty() {
+            println!(
+                "{id} has no pending invitations in {}: nothing to rank.",
+                inv_path.display()
+            );
+        } else {
+            println!(
+                "{:>4} {:>16} {:>7} {:>15} {:>22} {:>22}",
+                "rank",
+                "inviter",
+                "mutual",
+                "role",
+                "rec/hm newly within 2",
+                "rec/hm newly within 3"
+            );
+        }
         for (i, p) in picks.iter().enumerate() {
             println!(
                 "{:>4} {:>16} {:>7} {:>15} {:>22} {:>22}",
@@ -225,8 +237,20 @@ fn run_on_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
                 format!("+{} / +{}", p.added[2], p.added[3])
             );
         }
+        if !picks.is_empty() {
+            println!(
+                "Ranked greedily: each row adds to the ones above. Newly within k: recruiters / hiring managers within k degrees after accepting who were not before; within 3 includes within 2, so someone moving from the 3rd to the 2nd degree counts within 2 only."
+            );
+        }
     }
     let [table, chart] = outputs(&dir);
-    g.say(format!("wrote {} and {}", table.display(), chart.display()));
+    if picks.is_empty() {
+        g.say(format!(
+            "wrote {} (no chart: nothing to rank)",
+            table.display()
+        ));
+    } else {
+        g.say(format!("wrote {} and {}", table.display(), chart.display()));
+    }
     Ok(())
 }

@@ -17,14 +17,10 @@ use super::{Global, peak_memory, usage_error};
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
+#[command(group = clap::ArgGroup::new("kind").required(true).args(["model", "preset"]))]
 pub(super) struct GenerateArgs {
     /// Model: ba, holme-kim, watts-strogatz, sbm or chung-lu.
-    #[arg(
-        long,
-        value_name = "M",
-        required_unless_present = "preset",
-        conflicts_with = "preset"
-    )]
+    #[arg(long, value_name = "M", conflicts_with = "preset")]
     model: Option<ModelName>,
     /// A documented realistic setting instead of a model: linkedin (see README).
     #[arg(long, value_name = "NAME", value_parser = ["linkedin"])]

@@ -22,6 +22,7 @@ use netreach::strategy::Strategy;
 use super::{Bar, Global, load_graph, load_invitations, load_roles, peak_memory, usage_error};
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("who").required(true).args(["sources", "sample", "all"]))]
 pub(super) struct ReachArgs {
     /// Edge list (SNAP/KONECT text, .csv or .parquet; .gz/.zst accepted), or a
     /// graph file (.nrg) from `netreach import graph`.
@@ -35,8 +36,7 @@ pub(super) struct ReachArgs {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["sample", "all"],
-        required_unless_present_any = ["sample", "all"]
+        conflicts_with_all = ["sample", "all"]
     )]
     sources: Option<PathBuf>,
     /// Every node is a source.

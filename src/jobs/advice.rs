@@ -49,8 +49,9 @@ pub fn from_import(
 }
 
 /// Ranks `person`'s pending `inviters` on the whole graph (at most `top` picks)
-/// and writes `advice.csv` and `advice.png` into `dir`. Returns the reach now
-/// (recruiters and hiring managers within 2, then 3) and the picks.
+/// and writes `advice.csv` and `advice.png` into `dir` (no chart when there is
+/// nothing to rank). Returns the reach now (recruiters and hiring managers
+/// within 2, then 3) and the picks.
 pub fn on_graph(
     graph: &ConnectionGraph,
     roles: &RoleMap,
@@ -63,6 +64,9 @@ pub fn on_graph(
     let [table, chart] = outputs(dir);
     let (base, picks) = rank_invitations(graph, roles, person, inviters, top);
     write_greedy_table(graph.ids(), &picks, &table, overwrite)?;
+    if picks.is_empty() {
+        return Ok((base, picks));
+    }
     let as_f64 = |c: [u64; 4]| c.map(|x| x as f64);
     let mut points = vec![(0usize, as_f64(base))];
     points.extend(

@@ -101,8 +101,14 @@ fn run_draws_every_chart_and_links_them_in_the_report() {
         );
         // Text is drawn as glyph outlines: no <text>, no font for a viewer to
         // substitute; the title alone is dozens of subpaths.
-        assert!(!text.contains("<text") && !text.contains("font-family"), "{chart}");
-        assert!(text.matches("<path d=\"M").count() >= 10, "{chart}.svg has no text");
+        assert!(
+            !text.contains("<text") && !text.contains("font-family"),
+            "{chart}"
+        );
+        assert!(
+            text.matches("<path d=\"M").count() >= 10,
+            "{chart}.svg has no text"
+        );
     }
 }
 

@@ -205,3 +205,21 @@ fn run_into_a_file_is_refused_before_any_work() {
         .stderr(predicate::str::contains("-o names the folder"))
         .stdout(predicate::str::contains("network:").not());
 }
+
+#[test]
+fn a_missing_choice_names_every_way_to_make_it() {
+    netreach()
+        .args(["generate", "-o", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--model").and(predicate::str::contains("--preset")));
+    netreach()
+        .args(["reach", "--graph", "data/sample/edges.txt", "-o", "r.csv"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--sources")
+                .and(predicate::str::contains("--sample"))
+                .and(predicate::str::contains("--all")),
+        );
+}

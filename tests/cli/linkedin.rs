@@ -295,3 +295,31 @@ fn advise_on_a_whole_graph_ranks_pending_invitations_greedily() {
     let png = std::fs::read(dir.path().join("advice.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
 }
+
+#[test]
+fn advise_with_no_pending_invitation_says_so_and_draws_no_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    netreach()
+        .args([
+            "advise",
+            "--graph",
+            "data/sample/edges.txt",
+            "--roles",
+            "data/sample/roles.csv",
+            "--invitations",
+            "data/sample/invitations.csv",
+            "--person",
+            "1007",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("no pending invitations")
+                .and(predicate::str::contains("nothing to rank")),
+        );
+    let (_, rows) = read_csv(&dir.path().join("advice.csv"));
+    assert!(rows.is_empty());
+    assert!(!dir.path().join("advice.png").exists());
+}
