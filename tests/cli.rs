@@ -24,3 +24,5 @@ mod corpus;
 mod cluster;
 #[path = "cli/architecture.rs"]
 mod architecture;
+#[path = "cli/help.rs"]
+mod help;

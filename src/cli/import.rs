@@ -19,7 +19,7 @@ pub(super) enum ImportSource {
     /// edges.csv, nodes.csv (roles from position titles), invitations.csv (pending
     /// ones) and import-summary.json. People are pseudonymous unless --keep-names.
     #[command(
-        after_help = "Example:\n  netreach import linkedin ~/Downloads/Basic_LinkedInDataExport_11-18-2026.zip -o me\n  netreach reach --graph me/edges.csv --roles me/nodes.csv --sources <(echo owner) -o me/reach.csv"
+        after_help = "Example:\n  netreach import linkedin \\\n    data/linkedin/Complete_LinkedInDataExport_11-24-2026.zip -o me\n  netreach reach --graph me/edges.csv --roles me/nodes.csv \\\n    --sources <(echo owner) -o me/reach.csv"
     )]
     Linkedin(LinkedinArgs),
     /// Converts a graph (edge list, CSV or Parquet) and optionally its roles into
@@ -27,7 +27,7 @@ pub(super) enum ImportSource {
     /// It loads many times faster than text wherever a --graph is read, and carries
     /// the roles, so --roles can be left out.
     #[command(
-        after_help = "Example:\n  netreach import graph net/edges.txt --roles net/nodes.csv -o net/graph.nrg\n  netreach reach --graph net/graph.nrg --sample 1000 -o reach.csv"
+        after_help = "Example:\n  netreach generate --model holme-kim --nodes 100000 --seed 7 -o net\n  netreach import graph net/edges.parquet --roles net/nodes.parquet \\\n    -o net/graph.nrg\n  netreach reach --graph net/graph.nrg --sample 1000 -o reach.csv"
     )]
     Graph(GraphImportArgs),
 }

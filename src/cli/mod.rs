@@ -78,40 +78,42 @@ enum Command {
     /// and a summary. Without a file, runs the built-in quick experiment
     /// (data/experiments/quick.toml).
     #[command(
-        after_help = "Examples:\n  netreach run\n  netreach run data/experiments/acceptance-sweep.toml -o out/sweep -j 2"
+        after_help = "Examples:\n  netreach run\n  netreach run data/experiments/first-look.toml -o out/first-look -j 2"
     )]
     Run(run::SimulateArgs),
     /// Redraws the charts and report of a results folder from its saved tables,
     /// without recomputing.
-    #[command(after_help = "Example:\n  netreach chart out/quick --format svg")]
+    #[command(
+        after_help = "Example:\n  netreach run data/experiments/first-look.toml -o out/first-look\n  netreach chart out/first-look --format svg -o out/first-look/svg"
+    )]
     Chart(run::ChartArgs),
     /// Runs an experiment file and writes its tables (reach, people, summary).
     #[command(
-        after_help = "Example:\n  netreach simulate data/experiments/accept-vs-refuse.toml -o out/accept-vs-refuse"
+        after_help = "Example:\n  netreach simulate data/experiments/first-look.toml -o out/first-look-tables"
     )]
     Simulate(run::SimulateArgs),
     /// Exact reach by degree and role for chosen people, optionally under strategies
     /// for their pending invitations.
     #[command(
-        after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv\n\nOn a cluster (hosts.txt lists host:port per process; start each with its own --process):\n  netreach reach --graph edges.parquet --sample 1000 -o reach.csv --cluster hosts.txt --process 0 --workers 4"
+        after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv\n\nOn a cluster (hosts.txt lists host:port per process; start each process with\nits own --process):\n  netreach reach --graph edges.parquet --sample 1000 -o reach.csv \\\n    --cluster hosts.txt --process 0 --workers 4"
     )]
     Reach(reach::ReachArgs),
     /// Seeded synthetic professional network with roles: writes DIR/edges.<ext> and
     /// DIR/nodes.<ext>, ready for `reach --graph/--roles` and `stats`.
     #[command(
-        after_help = "Models: ba, holme-kim, watts-strogatz, sbm, chung-lu; or --preset linkedin.\n\nExamples:\n  netreach generate --model holme-kim --nodes 100000 --avg-degree 20 --triad-prob 0.5 --seed 7 -o net\n  netreach generate --preset linkedin --nodes 20000 --seed 1 --format csv -o linkedin-net\n  netreach reach --graph net/edges.parquet --roles net/nodes.parquet --sample 100 -o reach.csv"
+        after_help = "Models: ba, holme-kim, watts-strogatz, sbm, chung-lu; or --preset linkedin.\n\nExamples:\n  netreach generate --model holme-kim --nodes 100000 --avg-degree 20 \\\n    --triad-prob 0.5 --seed 7 -o net\n  netreach generate --preset linkedin --nodes 20000 --seed 1 --format csv \\\n    -o linkedin-net\n  netreach reach --graph net/edges.parquet --roles net/nodes.parquet \\\n    --sample 100 -o reach.csv"
     )]
     Generate(generate::GenerateArgs),
     /// What accepting your pending invitations would do to your reach, from an
     /// imported LinkedIn export: model estimates over synthetic populations.
     #[command(
-        after_help = "Example:\n  netreach import linkedin Basic_LinkedInDataExport_11-18-2026.zip -o me\n  netreach advise me --replicates 20"
+        after_help = "Example:\n  netreach import linkedin \\\n    data/linkedin/Complete_LinkedInDataExport_11-24-2026.zip -o me\n  netreach advise me --replicates 3"
     )]
     Advise(advise::AdviseArgs),
     /// Imports data from elsewhere into netreach's inputs.
     #[command(
         subcommand,
-        after_help = "Example:\n  netreach import linkedin Complete_LinkedInDataExport_11-18-2026.zip -o me"
+        after_help = "Example:\n  netreach import linkedin \\\n    data/linkedin/Complete_LinkedInDataExport_11-24-2026.zip -o me"
     )]
     Import(import::ImportSource),
     /// Summary statistics of a graph: nodes, edges, what was merged or dropped,
