@@ -96,10 +96,13 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 );
             }
             let two = Some(2.min(top));
-            if let (Some(b), Some(two_best)) = (
-                refuse,
-                by(&|s| d.at_last(s, Measure::Recruiters, Scope::UpToDegree, two)).first(),
-            ) && let Some(base) = d.at_last(b, Measure::Recruiters, Scope::UpToDegree, two)
+            // With a largest degree of 2 the first sentence already said it.
+            if top > 2
+                && let (Some(b), Some(two_best)) = (
+                    refuse,
+                    by(&|s| d.at_last(s, Measure::Recruiters, Scope::UpToDegree, two)).first(),
+                )
+                && let Some(base) = d.at_last(b, Measure::Recruiters, Scope::UpToDegree, two)
                 && base.mean > 0.0
             {
                 let _ = write!(

@@ -43,14 +43,14 @@ pub(super) struct AdviseArgs {
     #[arg(long, value_name = "N", default_value_t = 20)]
     top: usize,
     /// People in each synthetic population.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
     population: u32,
     /// Mean connections per person in the population (the preset's 200 makes a
     /// small population fall within 3 degrees of everyone).
-    #[arg(long, default_value_t = 50.0)]
+    #[arg(long, value_name = "D", default_value_t = 50.0)]
     avg_degree: f64,
     /// Populations to average over.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, value_name = "R", default_value_t = 10)]
     replicates: u32,
     /// Seed.
     #[arg(long, default_value_t = 0)]

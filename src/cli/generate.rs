@@ -135,6 +135,17 @@ pub(super) fn run(a: &GenerateArgs, g: &Global) -> Result<()> {
         net.roles.count(Role::Recruiter),
         net.roles.count(Role::HiringManager)
     ));
+    // What was delivered against what was asked: merged pairs lower the mean.
+    let asked = model.mean_degree_asked();
+    let mean = 2.0 * net.graph.edge_count() as f64 / net.graph.node_count().max(1) as f64;
+    if mean < 0.95 * asked {
+        g.say(format!(
+            "mean degree {mean:.1}, below the {asked} asked: {} pairs the generator drew more than once were merged (dense settings repeat pairs); ask for more to get more",
+            r.duplicates_merged
+        ));
+    } else {
+        g.say(format!("mean degree {mean:.1} ({asked} asked)"));
+    }
     g.say(format!("wrote {} and {}", edges.display(), nodes.display()));
     if g.verbose {
         g.say(format!(

@@ -35,8 +35,10 @@ pub(crate) struct Cli {
     global: Global,
 }
 
-/// Flags every subcommand takes.
+/// Flags every subcommand takes, listed under their own heading after the
+/// command's options.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 struct Global {
     /// Worker threads (0 = one per core).
     #[arg(

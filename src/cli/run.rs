@@ -28,9 +28,10 @@ pub(super) struct SimulateArgs {
     /// Output folder [default: out/<experiment name>].
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Chart format for `run`: png or svg.
-    #[arg(long, default_value = "png")]
-    format: ChartFormat,
+    /// Chart format for `run`: png or svg [default: png]. `simulate` draws no
+    /// charts and refuses it.
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<ChartFormat>,
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +51,11 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
     if needs_file && a.experiment.is_none() {
         usage_error(
             "simulate needs an experiment file; `netreach run` runs the built-in one".into(),
+        );
+    }
+    if needs_file && a.format.is_some() {
+        usage_error(
+            "simulate writes tables only; --format picks the charts of `netreach run` and `netreach chart`".into(),
         );
     }
     let start = Instant::now();
@@ -83,7 +89,7 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
     let bar = Bar::new(planned_observations(&exp, &setup), "reach", g);
     // `run` also draws the charts and writes the report; `simulate` writes tables only.
     let options = Options {
-        charts: (!needs_file).then_some(a.format),
+        charts: (!needs_file).then_some(a.format.unwrap_or(ChartFormat::Png)),
         overwrite: g.overwrite(),
     };
     let done = experiment::run(&exp, &setup, &out, &options, &bar);
@@ -144,12 +150,15 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
         })
     };
     let top = u32::from(exp.max_degree.0);
+    // The closer degree beside the largest: 2, or the direct connections when
+    // the largest is 2.
+    let near = if top > 2 { 2 } else { 1 };
     let mut out = format!(
         "{:<32} {:>8} {:>6} {:>22} {:>22} {:>22} {:>9}\n",
         format!("strategy (week {last})"),
         "accepted",
         "fakes",
-        "recruiters <=2",
+        format!("recruiters <={near}"),
         format!("recruiters <={top}"),
         format!("hiring managers <={top}"),
         format!("share <={top}")
@@ -169,12 +178,7 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
             },
             mean(Measure::Accepted),
             mean(Measure::FakeAccepted),
-            ci(find(
-                s,
-                Measure::Recruiters,
-                Scope::UpToDegree,
-                Some(2.min(top))
-            )),
+            ci(find(s, Measure::Recruiters, Scope::UpToDegree, Some(near))),
             ci(find(s, Measure::Recruiters, Scope::UpToDegree, Some(top))),
             ci(find(
                 s,

@@ -176,6 +176,21 @@ impl GraphModel {
         }
     }
 
+    /// The mean number of connections per person the settings ask for (before
+    /// repeated pairs are merged).
+    pub fn mean_degree_asked(&self) -> f64 {
+        match self {
+            GraphModel::BarabasiAlbert { m, .. } | GraphModel::HolmeKim { m, .. } => {
+                2.0 * f64::from(*m)
+            }
+            GraphModel::WattsStrogatz { k, .. } => f64::from(*k),
+            GraphModel::Sbm { avg_degree, .. } | GraphModel::ChungLu { avg_degree, .. } => {
+                *avg_degree
+            }
+            GraphModel::LinkedIn(p) => p.avg_degree,
+        }
+    }
+
     /// Generates the network for `seed`.
     pub fn generate(&self, seed: u64) -> Result<Generated> {
         self.validate()?;

@@ -223,3 +223,40 @@ fn a_missing_choice_names_every_way_to_make_it() {
                 .and(predicate::str::contains("--all")),
         );
 }
+
+#[test]
+fn the_delivered_mean_degree_is_reported_against_the_one_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    netreach()
+        .args([
+            "generate",
+            "--preset",
+            "linkedin",
+            "--nodes",
+            "5000",
+            "--avg-degree",
+            "200",
+            "-o",
+        ])
+        .arg(dir.path().join("li"))
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("below the 200 asked").and(predicate::str::contains("merged")),
+        );
+    netreach()
+        .args([
+            "generate",
+            "--model",
+            "ba",
+            "--nodes",
+            "2000",
+            "--avg-degree",
+            "6",
+            "-o",
+        ])
+        .arg(dir.path().join("ba"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("(6 asked)"));
+}
