@@ -13,7 +13,7 @@ use netreach::output::check_outputs;
 use netreach::results::network::NetworkFormat;
 use netreach::roles::{Placement, Role, RolePlan};
 
-use super::{Global, peak_memory, usage_error};
+use super::{Bar, Global, peak_memory, usage_error};
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
@@ -110,7 +110,10 @@ pub(super) fn run(a: &GenerateArgs, g: &Global) -> Result<()> {
         placement: a.placement,
         bias_exponent: a.bias_exponent,
     };
-    let net = generate(&model, &plan, a.seed)?;
+    let bar = Bar::phase("generating the network", g);
+    let net = generate(&model, &plan, a.seed);
+    bar.finish();
+    let net = net?;
     let made = t.elapsed();
     let header = [
         format!(

@@ -148,7 +148,10 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
 /// Loads a graph, with the roles a graph file carries, and says what it holds.
 fn load_graph(path: &Path, g: &Global) -> Result<(ConnectionGraph, Option<RoleMap>)> {
     let t = Instant::now();
-    let (graph, roles) = ingest::load_graph_and_roles(path)?;
+    let bar = Bar::phase(&format!("loading {}", path.display()), g);
+    let loaded = ingest::load_graph_and_roles(path);
+    bar.finish();
+    let (graph, roles) = loaded?;
     let r = graph.build_report();
     g.say(format!(
         "graph {}: {} nodes, {} edges ({} self-loops dropped, {} duplicate edges merged){}",
@@ -250,6 +253,24 @@ impl Bar {
                 .expect("valid template"),
         );
         pb.set_message(what.to_string());
+        Bar(pb)
+    }
+
+    /// A spinner with the elapsed time for a phase without countable steps
+    /// (generating a network, loading a graph), ticking on its own; drawn only
+    /// on a terminal, cleared by [`Bar::finish`].
+    fn phase(what: &str, g: &Global) -> Self {
+        let pb = if g.quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new_spinner()
+        };
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
+                .expect("valid template"),
+        );
+        pb.set_message(what.to_string());
+        pb.enable_steady_tick(std::time::Duration::from_millis(200));
         Bar(pb)
     }
 

@@ -73,7 +73,10 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
     }
     check_outputs(experiment::outputs(&out), g.overwrite())?;
     g.say(format!("experiment {}: {}", exp.name, exp.description));
-    let setup = Setup::new(&exp).with_context(|| format!("setting up experiment {}", exp.name))?;
+    let bar = Bar::phase("building the network and drawing invitations", g);
+    let setup = Setup::new(&exp);
+    bar.finish();
+    let setup = setup.with_context(|| format!("setting up experiment {}", exp.name))?;
     let set_up = start.elapsed();
     let r = setup.graph.build_report();
     g.say(format!(
