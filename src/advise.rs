@@ -208,16 +208,52 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Advice> {
             });
         }
     }
-    // Mean reach after the best k, over the replicates that drew at least k inviters.
+    // Reach after the best k, over the replicates that drew at least k inviters:
+    // the mean and the 10th to 90th percentile.
     let longest = curves.iter().map(Vec::len).max().unwrap_or(0);
     let curve = (0..longest)
         .map(|k| {
             let have: Vec<&[u64; 4]> = curves.iter().filter_map(|c| c.get(k)).collect();
-            let mean = |i: usize| have.iter().map(|c| c[i] as f64).sum::<f64>() / have.len() as f64;
-            (k, [mean(0), mean(1), mean(2), mean(3)])
+            let of = |i: usize| have.iter().map(|c| c[i] as f64).collect::<Vec<f64>>();
+            let mean = |i: usize| of(i).iter().sum::<f64>() / have.len() as f64;
+            let q = |i: usize, p: f64| crate::stats::quantile(&mut of(i), p);
+            CurvePoint {
+                accepted: k,
+                mean: [mean(0), mean(1), mean(2), mean(3)],
+                p10: [q(0, 0.1), q(1, 0.1), q(2, 0.1), q(3, 0.1)],
+                p90: [q(0, 0.9), q(1, 0.9), q(2, 0.9), q(3, 0.9)],
+            }
         })
         .collect();
     Ok(Advice { rows, curve })
+}
+
+/// Reach after accepting the best `accepted` pending invitations: recruiters and
+/// hiring managers within 2, then within 3 degrees (the mean, and the 10th and
+/// 90th percentiles over populations; all three equal when exact).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurvePoint {
+    /// Invitations accepted, best first (0 = now).
+    pub accepted: usize,
+    /// The mean.
+    pub mean: [f64; 4],
+    /// The 10th percentile.
+    pub p10: [f64; 4],
+    /// The 90th percentile.
+    pub p90: [f64; 4],
+}
+
+impl CurvePoint {
+    /// An exact point: no spread.
+    pub fn exact(accepted: usize, counts: [u64; 4]) -> Self {
+        let v = counts.map(|c| c as f64);
+        Self {
+            accepted,
+            mean: v,
+            p10: v,
+            p90: v,
+        }
+    }
 }
 
 /// What [`advise`] estimates.
@@ -225,9 +261,9 @@ pub fn advise(ego: &EgoFacts, model: &AdviceModel) -> Result<Advice> {
 pub struct Advice {
     /// Reach now and the gain of each scenario.
     pub rows: Vec<AdviceRow>,
-    /// Mean recruiters and hiring managers within 2, then 3 degrees after accepting
+    /// Recruiters and hiring managers within 2, then 3 degrees after accepting
     /// the best k modelled pending invitations (k = 0 is now).
-    pub curve: Vec<(usize, [f64; 4])>,
+    pub curve: Vec<CurvePoint>,
 }
 
 /// Builds one population with the owner and their connections added (see the
@@ -357,7 +393,9 @@ mod tests {
             advice
                 .curve
                 .windows(2)
-                .all(|w| w[1].1[2] >= w[0].1[2] - 1e-9),
+                .all(|w| w[1].mean[2] >= w[0].mean[2] - 1e-9
+                    && w.iter()
+                        .all(|p| p.p10[2] <= p.mean[2] && p.mean[2] <= p.p90[2])),
             "best-k reach never drops"
         );
         let rows = advice.rows.clone();

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::advise::{Advice, AdviceModel, EgoFacts, Pick, advise, rank_invitations};
+use crate::advise::{Advice, AdviceModel, CurvePoint, EgoFacts, Pick, advise, rank_invitations};
 use crate::charts::{ChartFormat, draw_advice_chart};
 use crate::error::Result;
 use crate::graph::{ConnectionGraph, NodeId};
@@ -40,7 +40,10 @@ pub fn from_import(
     write_advice_table(&advice.rows, &table, overwrite)?;
     draw_advice_chart(
         &advice.curve,
-        "model estimate",
+        &format!(
+            "Reach as modelled invitations are accepted, best first (mean of {} populations; 10-90% bands)",
+            model.replicates
+        ),
         &chart,
         ChartFormat::Png,
         overwrite,
@@ -67,14 +70,19 @@ pub fn on_graph(
     if picks.is_empty() {
         return Ok((base, picks));
     }
-    let as_f64 = |c: [u64; 4]| c.map(|x| x as f64);
-    let mut points = vec![(0usize, as_f64(base))];
+    let mut points = vec![CurvePoint::exact(0, base)];
     points.extend(
         picks
             .iter()
             .enumerate()
-            .map(|(i, p)| (i + 1, as_f64(p.cumulative))),
+            .map(|(i, p)| CurvePoint::exact(i + 1, p.cumulative)),
     );
-    draw_advice_chart(&points, "exact", &chart, ChartFormat::Png, overwrite)?;
+    draw_advice_chart(
+        &points,
+        "Reach as the ranked invitations are accepted (greedy order, exact)",
+        &chart,
+        ChartFormat::Png,
+        overwrite,
+    )?;
     Ok((base, picks))
 }
