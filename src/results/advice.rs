@@ -15,7 +15,10 @@ use crate::output::Overwrite;
 /// The advice table: columns `scenario, measure, within, mean, p10, p90,
 /// replicates, estimate` (`estimate` is always `model`: these are model estimates).
 /// For `no change` the values are reach; for the others, the gain over it.
+/// Estimates are rounded to 0.01 person (what a reader reads, without float noise
+/// such as `3.4000000000000004`).
 pub fn advice_table(rows: &[AdviceRow]) -> Result<DataFrame> {
+    let round = |v: f64| (v * 100.0).round() / 100.0;
     DataFrame::new_infer_height(vec![
         Column::new(
             "scenario".into(),
@@ -35,15 +38,15 @@ pub fn advice_table(rows: &[AdviceRow]) -> Result<DataFrame> {
         ),
         Column::new(
             "mean".into(),
-            rows.iter().map(|r| r.mean).collect::<Vec<f64>>(),
+            rows.iter().map(|r| round(r.mean)).collect::<Vec<f64>>(),
         ),
         Column::new(
             "p10".into(),
-            rows.iter().map(|r| r.p10).collect::<Vec<f64>>(),
+            rows.iter().map(|r| round(r.p10)).collect::<Vec<f64>>(),
         ),
         Column::new(
             "p90".into(),
-            rows.iter().map(|r| r.p90).collect::<Vec<f64>>(),
+            rows.iter().map(|r| round(r.p90)).collect::<Vec<f64>>(),
         ),
         Column::new(
             "replicates".into(),

@@ -242,6 +242,13 @@ fn advise_gives_labelled_model_estimates_from_an_import() {
         ]
     );
     assert!(rows.iter().all(|r| r[7] == "model"));
+    // What people read is rounded: at most two decimals, no float noise.
+    for r in &rows {
+        for v in &r[3..6] {
+            let decimals = v.split('.').nth(1).map_or(0, str::len);
+            assert!(decimals <= 2 && v.parse::<f64>().is_ok(), "{v} in {r:?}");
+        }
+    }
     // no change, accept all, three kinds of inviter; 3 measures within 2 and 3.
     assert_eq!(rows.len(), 5 * 6);
     assert!(
