@@ -49,7 +49,8 @@ struct Global {
         value_name = "N"
     )]
     threads: usize,
-    /// Print nothing but errors.
+    /// Print nothing but errors (a result printed on stdout, such as the table of
+    /// `stats`, still prints).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
     /// Replace existing outputs (without it, an existing output is an error).
