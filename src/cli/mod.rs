@@ -244,34 +244,28 @@ impl Bar {
 
     /// A spinner counting `what` when the total is not known in advance.
     fn spinner(what: &str, g: &Global) -> Self {
-        let pb = if g.quiet {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::new_spinner()
-        };
-        pb.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {pos} [{elapsed_precise}]")
-                .expect("valid template"),
-        );
-        pb.set_message(what.to_string());
-        Bar(pb)
+        Self::spinning("{spinner} {msg} {pos} [{elapsed_precise}]", what, g)
     }
 
     /// A spinner with the elapsed time for a phase without countable steps
     /// (generating a network, loading a graph), ticking on its own; drawn only
     /// on a terminal, cleared by [`Bar::finish`].
     fn phase(what: &str, g: &Global) -> Self {
+        let bar = Self::spinning("{spinner} {msg} [{elapsed_precise}]", what, g);
+        bar.0
+            .enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    }
+
+    /// A spinner drawn with `template` (hidden with `--quiet`).
+    fn spinning(template: &str, what: &str, g: &Global) -> Self {
         let pb = if g.quiet {
             ProgressBar::hidden()
         } else {
             ProgressBar::new_spinner()
         };
-        pb.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
-                .expect("valid template"),
-        );
+        pb.set_style(ProgressStyle::with_template(template).expect("valid template"));
         pb.set_message(what.to_string());
-        pb.enable_steady_tick(std::time::Duration::from_millis(200));
         Bar(pb)
     }
 
