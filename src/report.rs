@@ -42,16 +42,15 @@ fn ci(e: Estimate) -> String {
 /// The network facts recorded in `network.*`, as one sentence, if present.
 fn network_sentence(d: &SavedResults) -> Option<String> {
     let n = d.network.as_ref()?;
-    let count = |v: u64| thousands(v as f64);
     Some(format!(
-        "{} people ({}), {} connections, {} recruiters and {} hiring managers; {} fake accounts added; {} people studied.",
-        count(n.people),
+        "{} ({}), {}, {} and {}; {} added; {} studied.",
+        plural(n.people, "person", "people"),
         n.source,
-        count(n.edges),
-        count(n.recruiters),
-        count(n.hiring_managers),
-        count(n.fake_accounts),
-        count(n.studied)
+        plural(n.edges, "connection", "connections"),
+        plural(n.recruiters, "recruiter", "recruiters"),
+        plural(n.hiring_managers, "hiring manager", "hiring managers"),
+        plural(n.fake_accounts, "fake account", "fake accounts"),
+        plural(n.studied, "person", "people")
     ))
 }
 

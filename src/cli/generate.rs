@@ -127,16 +127,25 @@ pub(super) fn run(a: &GenerateArgs, g: &Global) -> Result<()> {
     let t = Instant::now();
     let (edges, nodes) = write(&net, &a.out, a.format, &header, g.overwrite())?;
     let r = net.graph.build_report();
+    let count = |v: u64, one: &str, many: &str| netreach::report::plural(v, one, many);
     g.say(format!(
-        "generated {}: {} nodes, {} edges ({} repeated pairs merged, {} self-loops dropped), {} recruiters, {} hiring managers",
+        "generated {}: {}, {} ({} merged, {} dropped), {}, {}",
         a.model
             .map_or_else(|| "--preset linkedin".to_string(), |m| m.to_string()),
-        net.graph.node_count(),
-        net.graph.edge_count(),
-        r.duplicates_merged,
-        r.self_loops_dropped,
-        net.roles.count(Role::Recruiter),
-        net.roles.count(Role::HiringManager)
+        count(net.graph.node_count() as u64, "node", "nodes"),
+        count(net.graph.edge_count(), "edge", "edges"),
+        count(r.duplicates_merged, "repeated pair", "repeated pairs"),
+        count(r.self_loops_dropped, "self-loop", "self-loops"),
+        count(
+            net.roles.count(Role::Recruiter) as u64,
+            "recruiter",
+            "recruiters"
+        ),
+        count(
+            net.roles.count(Role::HiringManager) as u64,
+            "hiring manager",
+            "hiring managers"
+        )
     ));
     // What was delivered against what was asked: merged pairs lower the mean.
     let asked = model.mean_degree_asked();

@@ -155,12 +155,12 @@ fn load_graph(path: &Path, g: &Global) -> Result<(ConnectionGraph, Option<RoleMa
     let (graph, roles) = loaded?;
     let r = graph.build_report();
     g.say(format!(
-        "graph {}: {} nodes, {} edges ({} self-loops dropped, {} duplicate edges merged){}",
+        "graph {}: {}, {} ({} dropped, {} merged){}",
         path.display(),
-        graph.node_count(),
-        graph.edge_count(),
-        r.self_loops_dropped,
-        r.duplicates_merged,
+        count(graph.node_count() as u64, "node", "nodes"),
+        count(graph.edge_count(), "edge", "edges"),
+        count(r.self_loops_dropped, "self-loop", "self-loops"),
+        count(r.duplicates_merged, "duplicate edge", "duplicate edges"),
         if g.verbose {
             format!(" in {:.2} s", t.elapsed().as_secs_f64())
         } else {
@@ -182,20 +182,24 @@ fn load_roles(
             return Ok(RoleMap::none(graph.node_count()));
         };
         g.say(format!(
-            "roles stored in the graph file: {} recruiters, {} hiring managers",
-            r.count(Role::Recruiter),
-            r.count(Role::HiringManager)
+            "roles stored in the graph file: {}, {}",
+            count(r.count(Role::Recruiter) as u64, "recruiter", "recruiters"),
+            count(
+                r.count(Role::HiringManager) as u64,
+                "hiring manager",
+                "hiring managers"
+            )
         ));
         return Ok(r);
     };
     let (roles, r) = ingest::load_roles(graph, path)?;
     g.say(format!(
-        "roles {}: {} recruiters, {} hiring managers, {} other, {} rows for nodes not in the graph (ignored)",
+        "roles {}: {}, {}, {} other, {} for nodes not in the graph (ignored)",
         path.display(),
-        r.recruiters,
-        r.hiring_managers,
+        count(r.recruiters, "recruiter", "recruiters"),
+        count(r.hiring_managers, "hiring manager", "hiring managers"),
         r.other,
-        r.unknown_nodes
+        count(r.unknown_nodes, "row", "rows")
     ));
     Ok(roles)
 }
@@ -220,6 +224,11 @@ fn load_invitations(
         r.duplicates
     ));
     Ok(inv)
+}
+
+/// `1 node`, `1,200 nodes`: a count with its noun.
+fn count(n: u64, one: &str, many: &str) -> String {
+    netreach::report::plural(n, one, many)
 }
 
 /// A progress bar on stderr when it is a terminal and not `--quiet`.

@@ -206,14 +206,14 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
         g.overwrite(),
     )?;
     g.say(format!(
-        "wrote {} ({} rows: {} people × {} × degrees 1 to {})",
+        "wrote {} ({}: {} × {} × degrees 1 to {})",
         a.out.display(),
-        rows,
-        sources.len(),
+        netreach::report::plural(rows as u64, "row", "rows"),
+        netreach::report::plural(sources.len() as u64, "person", "people"),
         if strategies.is_empty() {
             "base graph".to_string()
         } else {
-            format!("{} strategies", strategies.len())
+            netreach::report::plural(strategies.len() as u64, "strategy", "strategies")
         },
         a.max_degree
     ));

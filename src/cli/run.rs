@@ -18,7 +18,7 @@ use netreach::results::{Measure, Scope};
 use netreach::roles::Role;
 use netreach::simulation::{Setup, planned_observations};
 
-use super::{Bar, Global, peak_memory, usage_error};
+use super::{Bar, Global, count, peak_memory, usage_error};
 
 #[derive(Debug, Args)]
 pub(super) struct SimulateArgs {
@@ -80,14 +80,26 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
     let set_up = start.elapsed();
     let r = setup.graph.build_report();
     g.say(format!(
-        "network: {} people + {} fake accounts, {} connections ({} repeated pairs merged); {} recruiters, {} hiring managers; studying {} people",
-        setup.first_fake,
-        setup.graph.node_count() - setup.first_fake as usize,
-        setup.graph.edge_count(),
-        r.duplicates_merged,
-        setup.roles.count(Role::Recruiter),
-        setup.roles.count(Role::HiringManager),
-        setup.people.len()
+        "network: {} + {}, {} ({} merged); {}, {}; studying {}",
+        count(u64::from(setup.first_fake), "person", "people"),
+        count(
+            (setup.graph.node_count() - setup.first_fake as usize) as u64,
+            "fake account",
+            "fake accounts"
+        ),
+        count(setup.graph.edge_count(), "connection", "connections"),
+        count(r.duplicates_merged, "repeated pair", "repeated pairs"),
+        count(
+            setup.roles.count(Role::Recruiter) as u64,
+            "recruiter",
+            "recruiters"
+        ),
+        count(
+            setup.roles.count(Role::HiringManager) as u64,
+            "hiring manager",
+            "hiring managers"
+        ),
+        count(setup.people.len() as u64, "person", "people")
     ));
     let bar = Bar::new(planned_observations(&exp, &setup), "reach", g);
     // `run` also draws the charts and writes the report; `simulate` writes tables only.

@@ -223,7 +223,7 @@ fn gzip_konect_and_string_id_inputs_load() {
         .assert()
         .success()
         .stderr(predicates::str::contains(
-            "1 rows for nodes not in the graph",
+            "1 row for nodes not in the graph",
         ));
     let (_, rows) = read_csv(&out);
     // ana - ben(recruiter) - "Carla, PhD"(hiring manager) - dev
