@@ -41,6 +41,11 @@ pub(super) struct StatsArgs {
     /// at 2 degrees and 2-step walks, by bins of connection counts.
     #[arg(long)]
     ego: bool,
+    /// Mutual connections of every connection (common neighbours of its two
+    /// ends, by per-edge triangle counting): the share of connections in bins
+    /// 0, 1, 2, 3-4, 5-7, 8-12, 13-20, 21+, their mean, time and memory.
+    #[arg(long, conflicts_with_all = ["distances", "ego"])]
+    mutual: bool,
     /// With --ego: people to sample (uniformly, with --seed).
     #[arg(long, value_name = "K", default_value_t = 1000, requires = "ego")]
     sample: usize,
@@ -96,6 +101,10 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
     if a.ego {
         return run_ego(a, g, &graph);
     }
+    if a.mutual {
+        run_mutual(g, &graph);
+        return Ok(());
+    }
     let roles = load_roles(a.roles.as_deref(), stored, &graph, g)?;
     let s = graph.stats();
     println!("nodes                  {}", s.nodes);
@@ -131,6 +140,39 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
         )
         .map(drop)
     })
+}
+
+/// `stats --mutual`: the mutual-connection distribution over connections.
+fn run_mutual(g: &Global, graph: &ConnectionGraph) {
+    let t = Instant::now();
+    let counts = graph.mutual_counts();
+    let took = t.elapsed().as_secs_f64();
+    // Both arcs of an edge hold the same count: the shares are over edges.
+    let bins: [(u16, u16, &str); 8] = [
+        (0, 0, "0"),
+        (1, 1, "1"),
+        (2, 2, "2"),
+        (3, 4, "3-4"),
+        (5, 7, "5-7"),
+        (8, 12, "8-12"),
+        (13, 20, "13-20"),
+        (21, u16::MAX, "21+"),
+    ];
+    let total = counts.len().max(1) as f64;
+    println!("mutual connections per connection (share of connections)");
+    for (lo, hi, label) in bins {
+        let n = counts.iter().filter(|&&c| (lo..=hi).contains(&c)).count();
+        println!("  {label:<6} {:>6}", percent(n as f64 / total));
+    }
+    let mean = counts.iter().map(|&c| f64::from(c)).sum::<f64>() / total;
+    println!("mean                   {mean:.2}");
+    println!(
+        "computed in            {took:.2} s, {} for the counts (2 bytes per arc)",
+        size(counts.len() as u64 * 2)
+    );
+    if g.verbose {
+        println!("peak memory            {}", peak_memory());
+    }
 }
 
 /// Creates the folder a chart goes into.

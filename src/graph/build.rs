@@ -503,11 +503,11 @@ pub(super) fn bin_arcs(
 
 /// Splits the nodes into about `pieces` consecutive ranges holding similar numbers
 /// of arcs, each with its slice of `targets`: `(first node, end node, arcs)`.
-pub(super) fn split_by_arcs<'a>(
+pub(super) fn split_by_arcs<'a, T>(
     offsets: &[u64],
-    targets: &'a mut [u32],
+    targets: &'a mut [T],
     pieces: usize,
-) -> Vec<(usize, usize, &'a mut [u32])> {
+) -> Vec<(usize, usize, &'a mut [T])> {
     let n = offsets.len() - 1;
     let total = targets.len();
     let pieces = pieces.max(1);
@@ -522,7 +522,7 @@ pub(super) fn split_by_arcs<'a>(
         }
     }
     bounds.push(n);
-    let mut chunks: Vec<(usize, usize, &mut [u32])> = Vec::with_capacity(bounds.len());
+    let mut chunks: Vec<(usize, usize, &mut [T])> = Vec::with_capacity(bounds.len());
     let mut rest = targets;
     let mut consumed = 0usize;
     for w in bounds.windows(2) {

@@ -23,7 +23,7 @@
 //!
 //! # Files
 //! `build.rs` (the parallel builder), `external.rs` (numbering external ids),
-//! renumbering for locality
+//! `mutual.rs` (mutual connections of every arc), renumbering for locality
 //! ([`VertexOrder`]) and summary statistics ([`GraphStats`]).
 //!
 //! # Example
@@ -162,6 +162,7 @@ pub struct ConnectionGraph {
 
 mod build;
 mod external;
+mod mutual;
 mod order;
 mod stats;
 

@@ -149,3 +149,47 @@ fn stats_refuses_bad_requests_with_one_line() {
         .code(1)
         .stderr(predicates::str::contains("the graph has no edges"));
 }
+
+#[test]
+fn mutual_connections_are_binned_over_every_connection() {
+    let out = netreach()
+        .args(["stats", "--graph", "data/sample/edges.txt", "--mutual"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let shares: Vec<f64> = text
+        .lines()
+        .filter(|l| l.trim_end().ends_with('%'))
+        .map(|l| {
+            l.split_whitespace()
+                .last()
+                .unwrap()
+                .trim_end_matches('%')
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(shares.len(), 8, "{text}");
+    let sum: f64 = shares.iter().sum();
+    assert!(
+        (sum - 100.0).abs() < 2.0,
+        "shares rounded to 2 digits: {text}"
+    );
+    assert!(
+        text.contains("mean") && text.contains("2 bytes per arc"),
+        "{text}"
+    );
+    netreach()
+        .args([
+            "stats",
+            "--graph",
+            "data/sample/edges.txt",
+            "--mutual",
+            "--ego",
+        ])
+        .assert()
+        .code(2);
+}
