@@ -479,7 +479,7 @@ impl Experiment {
             });
             Error::Config {
                 at: crate::error::Location::new(path, line),
-                message: e.message().trim().to_string(),
+                message: in_words(e.message().trim()),
             }
         })?;
         let at = |key: &str, msg: String| -> Error {
@@ -507,9 +507,15 @@ impl Experiment {
                         "a roles file needs graph.edges; generated networks use [roles]".into(),
                     ));
                 }
+                // An error about the preset points at the preset's line.
+                let key = if spec.preset.is_some() {
+                    "preset"
+                } else {
+                    "model"
+                };
                 let model = spec
                     .to_model(Spelling::Key)
-                    .map_err(|e| at("model", e.to_string()))?;
+                    .map_err(|e| at(key, e.to_string()))?;
                 let placement: Placement = cfg
                     .roles
                     .placement
@@ -570,7 +576,13 @@ impl Experiment {
         };
         arrivals.validate().map_err(|(key, msg)| at(key, msg))?;
         let mut strategies = Vec::new();
-        for s in &cfg.strategies {
+        for (i, s) in cfg.strategies.iter().enumerate() {
+            if cfg.strategies[..i].contains(s) {
+                return Err(at(
+                    "strategies",
+                    format!("{s:?} is listed twice; give each strategy once"),
+                ));
+            }
             let strategy = s
                 .parse()
                 .map_err(|e: Error| at("strategies", e.to_string()))?;
@@ -643,6 +655,24 @@ impl Experiment {
             graph,
         })
     }
+}
+
+/// A parser message in the user's words: Rust's type names become what a value
+/// should look like ("expected u32" reads "expected a whole number").
+fn in_words(message: &str) -> String {
+    [
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a string", "expected text in quotes"),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (rust, words)| {
+        m.replace(rust, words)
+    })
 }
 
 /// `text` with `[graph]`'s `edges` and `roles` rewritten as absolute paths, so
@@ -799,6 +829,33 @@ mod tests {
         assert_eq!(
             roles,
             Some(std::path::absolute("exp/net/roles.csv").unwrap())
+        );
+    }
+
+    #[test]
+    fn duplicates_presets_and_types_are_named_in_the_users_words() {
+        let base = "name = \"v\"\nstrategies = [\"accept-all\", \"refuse-all\"]\n\n[graph]\nmodel = \"ba\"\nnodes = 300\n\n[people]\nsample = 3\n\n[invitations]\nweeks = 2\nper_week = 1.0\nstrangers = 1.0\n";
+        let path = Path::new("v.toml");
+        assert!(Experiment::from_toml(base, path).is_ok());
+        let twice = base.replace("\"refuse-all\"]", "\"accept-all\"]");
+        let e = Experiment::from_toml(&twice, path).unwrap_err().to_string();
+        assert!(e.contains("v.toml:2:") && e.contains("listed twice"), "{e}");
+        let preset = base.replace(
+            "model = \"ba\"\nnodes = 300",
+            "nodes = 300\npreset = \"linkdin\"",
+        );
+        let e = Experiment::from_toml(&preset, path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("v.toml:6:") && e.contains("unknown preset"),
+            "{e}"
+        );
+        let half = base.replace("nodes = 300", "nodes = 3.5");
+        let e = Experiment::from_toml(&half, path).unwrap_err().to_string();
+        assert!(
+            e.contains("expected a whole number") && !e.contains("u32"),
+            "{e}"
         );
     }
 }

@@ -104,6 +104,7 @@ enum Command {
     /// Seeded synthetic professional network with roles: writes DIR/edges.<ext> and
     /// DIR/nodes.<ext>, ready for `reach --graph/--roles` and `stats`.
     #[command(
+        allow_negative_numbers = true,
         after_help = "Models: ba, holme-kim, watts-strogatz, sbm, chung-lu; or --preset linkedin.\n\nExamples:\n  netreach generate --model holme-kim --nodes 100000 --avg-degree 20 \\\n    --triad-prob 0.5 --seed 7 -o net\n  netreach generate --preset linkedin --nodes 20000 --seed 1 --format csv \\\n    -o linkedin-net\n  netreach reach --graph net/edges.parquet --roles net/nodes.parquet \\\n    --sample 100 -o reach.csv"
     )]
     Generate(generate::GenerateArgs),

@@ -101,6 +101,16 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
         ),
         count(setup.people.len() as u64, "person", "people")
     ));
+    if let Some(asked) = exp.people.sample
+        && asked > setup.people.len()
+    {
+        g.say(format!(
+            "warning: the experiment asks for {} but only {} meet [people]'s conditions, so {} are studied",
+            count(asked as u64, "person", "people"),
+            count(setup.people.len() as u64, "person", "people"),
+            count((asked - setup.people.len()) as u64, "fewer", "fewer")
+        ));
+    }
     let bar = Bar::new(planned_observations(&exp, &setup), "reach", g);
     // `run` also draws the charts and writes the report; `simulate` writes tables only.
     let options = Options {

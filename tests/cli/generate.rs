@@ -178,6 +178,15 @@ fn flags_of_another_model_are_usage_errors() {
 }
 
 #[test]
+fn a_negative_count_is_named_as_a_bad_value_not_an_unknown_flag() {
+    netreach()
+        .args(["generate", "--model", "ba", "--nodes", "-5", "-o", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value '-5' for '--nodes"));
+}
+
+#[test]
 fn a_mean_degree_below_one_is_refused_not_rounded_to_a_tree() {
     for d in ["0", "0.5", "-3"] {
         let flag = format!("--avg-degree={d}");
