@@ -13,7 +13,7 @@ use netreach::output::check_outputs;
 use netreach::results::network::NetworkFormat;
 use netreach::roles::{Placement, Role, RolePlan};
 
-use super::{Bar, Global, peak_memory, usage_error};
+use super::{Bar, Global, count, peak_memory, usage_error};
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
@@ -127,7 +127,6 @@ pub(super) fn run(a: &GenerateArgs, g: &Global) -> Result<()> {
     let t = Instant::now();
     let (edges, nodes) = write(&net, &a.out, a.format, &header, g.overwrite())?;
     let r = net.graph.build_report();
-    let count = |v: u64, one: &str, many: &str| netreach::report::plural(v, one, many);
     g.say(format!(
         "generated {}: {}, {} ({} merged, {} dropped), {}, {}",
         a.model

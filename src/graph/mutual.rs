@@ -63,52 +63,58 @@ impl ConnectionGraph {
     /// `u16::MAX` (see the module doc of [`crate::graph`]'s `mutual.rs`).
     pub fn mutual_counts(&self) -> Vec<u16> {
         let (offsets, targets) = self.csr();
-        // Where node v's list starts and ends in the arcs.
-        let span = |v: usize| {
-            let at = |i: usize| usize::try_from(offsets[i]).expect("arc index fits usize");
-            at(v)..at(v + 1)
-        };
-        let mut counts = vec![0u16; targets.len()];
-        let pieces = rayon::current_num_threads() * 8;
+        let span = |v: usize| arc_span(offsets, v);
         let saturate = |c: usize| u16::try_from(c).unwrap_or(u16::MAX);
-        // Pass 1: arcs to a larger id, each range writing only its own arcs.
-        split_by_arcs(offsets, &mut counts, pieces)
-            .into_par_iter()
-            .for_each(|(lo, hi, slice)| {
-                let base = span(lo).start;
-                for u in lo..hi {
-                    let arcs = span(u);
-                    let list = &targets[arcs.clone()];
-                    for (k, &v) in list.iter().enumerate() {
-                        if v as usize > u {
-                            let other = &targets[span(v as usize)];
-                            slice[arcs.start - base + k] = saturate(shared(list, other));
-                        }
-                    }
-                }
-            });
+        let mut counts = vec![0u16; targets.len()];
+        // Pass 1: arcs to a larger id.
+        for_each_arc(offsets, targets, &mut counts, |u, v, slot| {
+            if v > u {
+                let list = &targets[span(u as usize)];
+                *slot = saturate(shared(list, &targets[span(v as usize)]));
+            }
+        });
         // Pass 2: arcs to a smaller id copy the count of the reverse arc.
         let first = counts.clone();
-        split_by_arcs(offsets, &mut counts, pieces)
-            .into_par_iter()
-            .for_each(|(lo, hi, slice)| {
-                let base = span(lo).start;
-                for u in lo..hi {
-                    let arcs = span(u);
-                    let id = u32::try_from(u).expect("node ids fit u32");
-                    for (k, &v) in targets[arcs.clone()].iter().enumerate() {
-                        if v < id {
-                            let back = span(v as usize);
-                            let i = targets[back.clone()]
-                                .binary_search(&id)
-                                .expect("every edge is listed at both ends");
-                            slice[arcs.start - base + k] = first[back.start + i];
-                        }
-                    }
-                }
-            });
+        for_each_arc(offsets, targets, &mut counts, |u, v, slot| {
+            if v < u {
+                let back = span(v as usize);
+                let i = targets[back.clone()]
+                    .binary_search(&u)
+                    .expect("every edge is listed at both ends");
+                *slot = first[back.start + i];
+            }
+        });
         counts
     }
+}
+
+/// Where node `v`'s list starts and ends in the arcs.
+fn arc_span(offsets: &[u64], v: usize) -> std::ops::Range<usize> {
+    let at = |i: usize| usize::try_from(offsets[i]).expect("arc index fits usize");
+    at(v)..at(v + 1)
+}
+
+/// Calls `f(tail, head, slot)` for every arc, in parallel over balanced node
+/// ranges, `slot` being the arc's entry of `values` (each range writes only its
+/// own entries).
+fn for_each_arc<T: Send>(
+    offsets: &[u64],
+    targets: &[u32],
+    values: &mut [T],
+    f: impl Fn(u32, u32, &mut T) + Sync,
+) {
+    split_by_arcs(offsets, values, rayon::current_num_threads() * 8)
+        .into_par_iter()
+        .for_each(|(lo, hi, slice)| {
+            let base = arc_span(offsets, lo).start;
+            for u in lo..hi {
+                let arcs = arc_span(offsets, u);
+                let tail = u32::try_from(u).expect("node ids fit u32");
+                for (i, &v) in arcs.clone().zip(&targets[arcs]) {
+                    f(tail, v, &mut slice[i - base]);
+                }
+            }
+        });
 }
 
 #[cfg(test)]
