@@ -106,7 +106,9 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
         return Ok(());
     }
     let roles = load_roles(a.roles.as_deref(), stored, &graph, g)?;
+    let bar = Bar::phase("counting components", g);
     let s = graph.stats();
+    bar.finish();
     println!("nodes                  {}", s.nodes);
     println!("edges                  {}", s.edges);
     println!("edge records read      {}", s.build.edges_read);
@@ -145,7 +147,9 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
 /// `stats --mutual`: the mutual-connection distribution over connections.
 fn run_mutual(g: &Global, graph: &ConnectionGraph) {
     let t = Instant::now();
+    let bar = Bar::phase("counting mutual connections", g);
     let counts = graph.mutual_counts();
+    bar.finish();
     let took = t.elapsed().as_secs_f64();
     // Both arcs of an edge hold the same count: the shares are over edges.
     let bins: [(u16, u16, &str); 8] = [

@@ -11,215 +11,23 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::generate::linkedin::LinkedInParams;
-use crate::generate::{DegreeDistribution, GraphModel, LINKEDIN_CAP, ModelName};
+use crate::generate::GraphModel;
 use crate::invitations::ArrivalModel;
 use crate::reach::Degree;
 use crate::roles::{Placement, Role, RolePlan};
 use crate::strategy::Strategy;
 
+mod spec;
+mod text;
+
+pub use spec::{GraphSpec, Spelling};
+use text::{GRAPH_KEYS, in_words, key_line, quoted_list, unknown_graph_key, with_absolute_files};
+
 /// The built-in quick experiment (`data/experiments/quick.toml`).
-pub const QUICK_EXPERIMENT: &str = include_str!("../data/experiments/quick.toml");
+pub const QUICK_EXPERIMENT: &str = include_str!("../../data/experiments/quick.toml");
 
 /// The name of the experiment as run, in a results folder.
 pub const EXPERIMENT_FILE: &str = "experiment.toml";
-
-/// Generator settings: a model (or the LinkedIn preset) and its parameters, each
-/// optional with the documented default.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GraphSpec {
-    /// `ba`, `holme-kim`, `watts-strogatz`, `sbm` or `chung-lu`.
-    pub model: Option<String>,
-    /// `linkedin`.
-    pub preset: Option<String>,
-    /// Nodes.
-    pub nodes: Option<u32>,
-    /// Mean connections per person.
-    pub avg_degree: Option<f64>,
-    /// Holme–Kim triad probability; LinkedIn closure share.
-    pub triad_prob: Option<f64>,
-    /// Watts–Strogatz rewiring probability.
-    pub rewire_prob: Option<f64>,
-    /// Industries (sbm, linkedin).
-    pub communities: Option<u32>,
-    /// Share of links between industries (sbm, linkedin).
-    pub mixing: Option<f64>,
-    /// `lognormal` or `powerlaw` (chung-lu, linkedin).
-    pub degree_dist: Option<String>,
-    /// Log-normal σ.
-    pub sigma: Option<f64>,
-    /// Power-law exponent.
-    pub exponent: Option<f64>,
-    /// Largest expected degree.
-    pub cap: Option<u32>,
-}
-
-/// How a setting is spelled in messages: as a flag or as a TOML key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Spelling {
-    /// `--triad-prob`
-    Flag,
-    /// `triad_prob`
-    Key,
-}
-
-impl Spelling {
-    fn name(self, key: &str) -> String {
-        match self {
-            Spelling::Flag => format!("--{}", key.replace('_', "-")),
-            Spelling::Key => key.to_string(),
-        }
-    }
-}
-
-impl GraphSpec {
-    /// The model these settings describe; settings that the model does not use
-    /// are errors naming them.
-    #[allow(clippy::too_many_lines)] // a flat mapping, one arm per model
-    pub fn to_model(&self, spelling: Spelling) -> Result<GraphModel> {
-        let name = match (&self.model, &self.preset) {
-            (Some(_), Some(_)) => {
-                return Err(Error::Invalid(format!(
-                    "give {} or {}, not both",
-                    spelling.name("model"),
-                    spelling.name("preset")
-                )));
-            }
-            (None, None) => {
-                return Err(Error::Invalid(format!(
-                    "give {} or {}",
-                    spelling.name("model"),
-                    spelling.name("preset")
-                )));
-            }
-            (Some(m), None) => m.parse::<ModelName>()?.to_string(),
-            (None, Some(p)) if p == "linkedin" => "linkedin".to_string(),
-            (None, Some(p)) => {
-                return Err(Error::Invalid(format!(
-                    "unknown preset {p:?}; expected linkedin"
-                )));
-            }
-        };
-        let used: [(&str, bool, &[&str]); 8] = [
-            (
-                "triad_prob",
-                self.triad_prob.is_some(),
-                &["holme-kim", "linkedin"],
-            ),
-            (
-                "rewire_prob",
-                self.rewire_prob.is_some(),
-                &["watts-strogatz"],
-            ),
-            (
-                "communities",
-                self.communities.is_some(),
-                &["sbm", "linkedin"],
-            ),
-            ("mixing", self.mixing.is_some(), &["sbm", "linkedin"]),
-            (
-                "degree_dist",
-                self.degree_dist.is_some(),
-                &["chung-lu", "linkedin"],
-            ),
-            ("sigma", self.sigma.is_some(), &["chung-lu", "linkedin"]),
-            (
-                "exponent",
-                self.exponent.is_some(),
-                &["chung-lu", "linkedin"],
-            ),
-            ("cap", self.cap.is_some(), &["chung-lu", "linkedin"]),
-        ];
-        for (key, set, models) in used {
-            if set && !models.contains(&name.as_str()) {
-                return Err(Error::Invalid(format!(
-                    "{} applies to {} only, not to {name}",
-                    spelling.name(key),
-                    models.join(" and ")
-                )));
-            }
-        }
-        let distribution = match self.degree_dist.as_deref() {
-            None | Some("lognormal") => {
-                if self.exponent.is_some() {
-                    return Err(Error::Invalid(format!(
-                        "{} applies to powerlaw degrees only",
-                        spelling.name("exponent")
-                    )));
-                }
-                DegreeDistribution::LogNormal {
-                    sigma: self.sigma.unwrap_or(1.0),
-                }
-            }
-            Some("powerlaw") => {
-                if self.sigma.is_some() {
-                    return Err(Error::Invalid(format!(
-                        "{} applies to lognormal degrees only",
-                        spelling.name("sigma")
-                    )));
-                }
-                DegreeDistribution::PowerLaw {
-                    exponent: self.exponent.unwrap_or(2.5),
-                }
-            }
-            Some(other) => {
-                return Err(Error::Invalid(format!(
-                    "{} must be lognormal or powerlaw, got {other:?}",
-                    spelling.name("degree_dist")
-                )));
-            }
-        };
-        let nodes = self.nodes.unwrap_or(10_000);
-        let d = self.avg_degree.unwrap_or(20.0);
-        // Below 1 the models would quietly round up to a tree (or nothing).
-        if !(d.is_finite() && d >= 1.0) {
-            return Err(Error::Invalid(format!(
-                "{} must be at least 1 (the mean number of connections per person), got {d}",
-                spelling.name("avg_degree")
-            )));
-        }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let half = (d / 2.0).round().max(1.0) as u32;
-        Ok(match name.as_str() {
-            "linkedin" => {
-                let p = LinkedInParams::default();
-                GraphModel::LinkedIn(LinkedInParams {
-                    nodes: self.nodes.unwrap_or(p.nodes),
-                    avg_degree: self.avg_degree.unwrap_or(p.avg_degree),
-                    distribution,
-                    cap: self.cap.unwrap_or(p.cap),
-                    communities: self.communities.unwrap_or(p.communities),
-                    mixing: self.mixing.unwrap_or(p.mixing),
-                    triad_fraction: self.triad_prob.unwrap_or(p.triad_fraction),
-                })
-            }
-            "ba" => GraphModel::BarabasiAlbert { nodes, m: half },
-            "holme-kim" => GraphModel::HolmeKim {
-                nodes,
-                m: half,
-                triad_prob: self.triad_prob.unwrap_or(0.5),
-            },
-            "watts-strogatz" => GraphModel::WattsStrogatz {
-                nodes,
-                k: 2 * half,
-                rewire_prob: self.rewire_prob.unwrap_or(0.1),
-            },
-            "sbm" => GraphModel::Sbm {
-                nodes,
-                communities: self.communities.unwrap_or(10),
-                avg_degree: d,
-                mixing: self.mixing.unwrap_or(0.2),
-            },
-            _ => GraphModel::ChungLu {
-                nodes,
-                avg_degree: d,
-                distribution,
-                cap: self.cap.unwrap_or(LINKEDIN_CAP),
-            },
-        })
-    }
-}
 
 /// An experiment file as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -474,12 +282,19 @@ impl Experiment {
     #[allow(clippy::too_many_lines)] // flat validation, one block per table
     pub fn from_toml(text: &str, path: &Path) -> Result<Self> {
         let cfg: ExperimentConfig = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |s| {
+            let mut line = e.span().map_or(1, |s| {
                 text[..s.start.min(text.len())].matches('\n').count() as u64 + 1
             });
+            let mut message = in_words(e.message().trim());
+            // `[graph]` flattens the generator settings into itself, and serde
+            // then names neither the line nor the valid keys of a typo.
+            if let Some(key) = unknown_graph_key(&message) {
+                line = key_line(text, &key);
+                message = format!("{message}, expected one of {}", quoted_list(GRAPH_KEYS));
+            }
             Error::Config {
                 at: crate::error::Location::new(path, line),
-                message: in_words(e.message().trim()),
+                message,
             }
         })?;
         let at = |key: &str, msg: String| -> Error {
@@ -657,82 +472,35 @@ impl Experiment {
     }
 }
 
-/// A parser message in the user's words: Rust's type names become what a value
-/// should look like ("expected u32" reads "expected a whole number").
-fn in_words(message: &str) -> String {
-    [
-        ("expected u8", "expected a whole number from 0 to 255"),
-        ("expected u16", "expected a whole number"),
-        ("expected u32", "expected a whole number"),
-        ("expected u64", "expected a whole number"),
-        ("expected usize", "expected a whole number"),
-        ("expected f64", "expected a number"),
-        ("expected a string", "expected text in quotes"),
-    ]
-    .iter()
-    .fold(message.to_string(), |m, (rust, words)| {
-        m.replace(rust, words)
-    })
-}
-
-/// `text` with `[graph]`'s `edges` and `roles` rewritten as absolute paths, so
-/// the copy recorded with the results runs from any folder (relative names are
-/// relative to the experiment file, which the copy is not beside).
-fn with_absolute_files(text: &str, graph: &GraphSource) -> String {
-    use std::fmt::Write as _;
-    let GraphSource::Files { edges, roles } = graph else {
-        return text.to_string();
-    };
-    let quoted = |p: &Path| {
-        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        // A TOML basic string: backslashes and quotes escaped.
-        let s = p
-            .display()
-            .to_string()
-            .replace('\\', "\\\\")
-            .replace('"', "\\\"");
-        format!("\"{s}\"")
-    };
-    let mut section = String::new();
-    let mut out = String::with_capacity(text.len() + 64);
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with('[') {
-            section = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
-        }
-        let key = t.split('=').next().unwrap_or("").trim();
-        match (section.as_str(), key, t.contains('=')) {
-            ("graph", "edges", true) => {
-                let _ = writeln!(out, "edges = {}", quoted(edges));
-            }
-            ("graph", "roles", true) if roles.is_some() => {
-                let _ = writeln!(out, "roles = {}", quoted(roles.as_deref().unwrap_or(edges)));
-            }
-            _ => {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
-/// The 1-based line where `key` is set in `text` (1 if not found).
-fn key_line(text: &str, key: &str) -> u64 {
-    let header = format!("[{key}]");
-    text.lines()
-        .position(|l| {
-            let t = l.trim_start();
-            t.starts_with(&header)
-                || t.strip_prefix(key)
-                    .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map_or(1, |i| i as u64 + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typo_in_graph_names_its_line_and_the_valid_keys() {
+        let text = "seed = 1\n[graph]\nmodel = \"ba\"\nnodes = 100\navg_degre = 4\n";
+        let e = Experiment::from_toml(text, Path::new("x.toml")).unwrap_err();
+        let m = e.to_string();
+        assert!(m.starts_with("x.toml:5:"), "{m}");
+        assert!(
+            m.contains("unknown field `avg_degre`, expected one of `edges`"),
+            "{m}"
+        );
+        assert!(m.contains("`avg_degree`"), "{m}");
+    }
+
+    #[test]
+    fn every_listed_graph_key_is_a_key() {
+        for key in GRAPH_KEYS {
+            let text = format!("[graph]\n{key} = []\n");
+            let e = toml::from_str::<ExperimentConfig>(&text).unwrap_err();
+            assert!(
+                !e.message().contains("unknown field"),
+                "{key}: {}",
+                e.message()
+            );
+        }
+    }
 
     #[test]
     fn the_built_in_experiment_is_valid() {
