@@ -12,6 +12,7 @@ pub mod approx;
 pub mod distances;
 pub mod ego;
 pub mod exact;
+pub mod leads;
 pub(crate) mod tally;
 
 use std::fmt;
