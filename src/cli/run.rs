@@ -188,6 +188,16 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
         format!("hiring managers <={top}"),
         format!("share <={top}")
     );
+    let leads = exp.leads.is_some();
+    if leads {
+        out.pop();
+        let _ = writeln!(
+            out,
+            " {:>22} {:>10}",
+            format!("leads/week <={top}"),
+            format!("P(lead) <={top}")
+        );
+    }
     for (s, run) in exp.strategies.iter().enumerate() {
         let mean = |m: Measure| {
             find(s, m, Scope::PerPerson, None).map_or("-".into(), |r| format!("{:.1}", r.mean))
@@ -213,11 +223,27 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
             )),
             share,
         );
+        if leads {
+            out.pop();
+            let lead = find(s, Measure::ExpectedLeads, Scope::UpToDegree, Some(top))
+                .map_or("-".into(), |r| {
+                    format!("{:.2} [{:.2}, {:.2}]", r.mean, r.ci95_low, r.ci95_high)
+                });
+            let any = find(s, Measure::PAnyLead, Scope::UpToDegree, Some(top))
+                .map_or("-".into(), |r| percent(r.mean));
+            let _ = writeln!(out, " {lead:>22} {any:>10}");
+        }
     }
     let _ = write!(
         out,
         "accepted: invitations accepted per person; fakes: fake accounts among them; <=k: people within k degrees, mean per person [95% CI]; share <={top}: the median person's share of the network within {top} degrees."
     );
+    if leads {
+        let _ = write!(
+            out,
+            " leads/week: expected job openings a week that reach the person through ties that pass them on, within {top} ties [95% CI]; P(lead): the mean chance of at least one a week."
+        );
+    }
     if let Some(sentence) = saturation_sentence(exp, rows) {
         let _ = write!(out, "\n{sentence}");
     }

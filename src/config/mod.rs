@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::generate::GraphModel;
 use crate::invitations::ArrivalModel;
 use crate::reach::Degree;
+use crate::reach::leads::LeadModel;
 use crate::roles::{Placement, Role, RolePlan};
 use crate::strategy::Strategy;
 
@@ -60,9 +61,52 @@ pub struct ExperimentConfig {
     pub strategies: Vec<String>,
     /// An optional sweep over one strategy parameter.
     pub sweep: Option<SweepConfig>,
+    /// Expected job leads (optional).
+    pub leads: Option<LeadsConfig>,
     /// What to write.
     #[serde(default)]
     pub output: OutputConfig,
+}
+
+/// `[leads]`: the job-leads model; each key defaults to [`LeadModel::default`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadsConfig {
+    /// Monte Carlo worlds, a multiple of 64.
+    pub worlds: Option<u32>,
+    /// Openings per recruiter per week.
+    pub recruiter_openings: Option<f64>,
+    /// Openings per hiring manager per week.
+    pub hiring_manager_openings: Option<f64>,
+    /// Pass probability of a tie without mutual connections.
+    pub pass_weak: Option<f64>,
+    /// Pass probability approached with many mutual connections.
+    pub pass_strong: Option<f64>,
+    /// Mutual connections halfway from weak to strong.
+    pub half_mutual: Option<f64>,
+    /// Probability that an intermediary forwards.
+    pub forward: Option<f64>,
+    /// Pass probability of a tie to a fake account.
+    pub fake_pass: Option<f64>,
+}
+
+impl LeadsConfig {
+    /// The model, defaults filled in.
+    pub fn model(&self) -> LeadModel {
+        let d = LeadModel::default();
+        LeadModel {
+            worlds: self.worlds.unwrap_or(d.worlds),
+            recruiter_openings: self.recruiter_openings.unwrap_or(d.recruiter_openings),
+            hiring_manager_openings: self
+                .hiring_manager_openings
+                .unwrap_or(d.hiring_manager_openings),
+            pass_weak: self.pass_weak.unwrap_or(d.pass_weak),
+            pass_strong: self.pass_strong.unwrap_or(d.pass_strong),
+            half_mutual: self.half_mutual.unwrap_or(d.half_mutual),
+            forward: self.forward.unwrap_or(d.forward),
+            fake_pass: self.fake_pass.unwrap_or(d.fake_pass),
+        }
+    }
 }
 
 fn one() -> u32 {
@@ -248,6 +292,8 @@ pub struct Experiment {
     pub sweep_parameter: Option<String>,
     /// Per-week reach.
     pub weekly: bool,
+    /// The job-leads model, when the file has a `[leads]` section.
+    pub leads: Option<LeadModel>,
     /// Write Parquet.
     pub parquet: bool,
     /// Write CSV.
@@ -438,6 +484,14 @@ impl Experiment {
                 "no strategy; expected at least one (or a [sweep])".into(),
             ));
         }
+        let leads = match &cfg.leads {
+            Some(l) => {
+                let model = l.model();
+                model.validate().map_err(|(key, msg)| at(key, msg))?;
+                Some(model)
+            }
+            None => None,
+        };
         let mut parquet = false;
         let mut csv = false;
         for f in &cfg.output.formats {
@@ -464,6 +518,7 @@ impl Experiment {
             strategies,
             sweep_parameter,
             weekly: cfg.output.weekly,
+            leads,
             parquet,
             csv,
             source_text: with_absolute_files(text, &graph),

@@ -25,7 +25,8 @@
 //! replicate faces the same worlds (common random numbers) and nothing depends
 //! on the thread count. 64 Bernoulli(p) bits cost one hash per bit of p's
 //! 12-bit binary expansion (AND/OR of uniform words, lowest bit first), and a
-//! tie is only drawn when it could reach a world not yet reached. Openings are
+//! tie is only drawn when it could reach a world not yet reached, and at the
+//! last hop only towards someone who holds openings. Openings are
 //! Poisson, so the openings reached in a world are a sum of rates: expected
 //! leads are their mean over worlds, and P(at least one) is 1 − the mean of
 //! exp(−rate).
@@ -89,6 +90,61 @@ impl Default for LeadModel {
 }
 
 impl LeadModel {
+    /// Checks every value's range: `Err((key, message))` names the first bad key.
+    pub fn validate(&self) -> std::result::Result<(), (&'static str, String)> {
+        if self.worlds == 0 || self.worlds % LANES != 0 || self.worlds > 1 << 20 {
+            return Err((
+                "worlds",
+                format!(
+                    "{}; expected a multiple of 64 from 64 to 1048576",
+                    self.worlds
+                ),
+            ));
+        }
+        let rates = [
+            ("recruiter_openings", self.recruiter_openings),
+            ("hiring_manager_openings", self.hiring_manager_openings),
+        ];
+        for (key, v) in rates {
+            if !(v.is_finite() && (0.0..=1000.0).contains(&v)) {
+                return Err((
+                    key,
+                    format!("{v}; expected openings per week from 0 to 1000"),
+                ));
+            }
+        }
+        let shares = [
+            ("pass_weak", self.pass_weak),
+            ("pass_strong", self.pass_strong),
+            ("forward", self.forward),
+            ("fake_pass", self.fake_pass),
+        ];
+        for (key, v) in shares {
+            if !(0.0..=1.0).contains(&v) {
+                return Err((key, format!("{v}; expected a probability from 0 to 1")));
+            }
+        }
+        if self.pass_strong < self.pass_weak {
+            return Err((
+                "pass_strong",
+                format!(
+                    "{} is below pass_weak {}; a tie with more mutual connections passes at least as often",
+                    self.pass_strong, self.pass_weak
+                ),
+            ));
+        }
+        if !(self.half_mutual.is_finite() && self.half_mutual > 0.0) {
+            return Err((
+                "half_mutual",
+                format!(
+                    "{}; expected a positive number of mutual connections",
+                    self.half_mutual
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// The probability that a tie with `mutual` mutual connections passes a lead.
     pub fn pass(&self, mutual: u32) -> f64 {
         let m = f64::from(mutual);
@@ -273,6 +329,7 @@ impl<'g> LeadWorld<'g> {
         &self,
         q: &LeadQuery<'_>,
         word: u32,
+        lanes: u64,
         max: Degree,
         scratch: &mut Scratch,
         out: &mut [[f64; LANES as usize]],
@@ -288,8 +345,11 @@ impl<'g> LeadWorld<'g> {
         let mut seen: Vec<u32> = vec![s];
         visited[s as usize] = !0;
         frontier.clear();
-        frontier.push((s, !0u64));
-        for rates in out.iter_mut().take(usize::from(max.0)) {
+        frontier.push((s, lanes));
+        let levels = usize::from(max.0);
+        for (level, rates) in out.iter_mut().take(levels).enumerate() {
+            // At the last level only holders matter: nobody forwards from there.
+            let last = level + 1 == levels;
             touched.clear();
             let mut offer = |u: u32, live: u64, touched: &mut Vec<u32>| {
                 if live != 0 {
@@ -315,7 +375,9 @@ impl<'g> LeadWorld<'g> {
                     self.offsets[v as usize + 1] as usize,
                 );
                 for (&u, &m) in self.targets[a..b].iter().zip(&self.mutual[a..b]) {
-                    if carry & !visited[u as usize] == 0 {
+                    if carry & !visited[u as usize] == 0
+                        || (last && self.openings[u as usize] == 0.0)
+                    {
                         continue;
                     }
                     let live = carry & self.tie_word(ws, v, u, u32::from(m));
@@ -323,7 +385,9 @@ impl<'g> LeadWorld<'g> {
                 }
                 if v == s {
                     for &(u, m) in q.accepted {
-                        if carry & !visited[u as usize] != 0 {
+                        if carry & !visited[u as usize] != 0
+                            && !(last && self.openings[u as usize] == 0.0)
+                        {
                             offer(u, carry & self.tie_word(ws, v, u, m), touched);
                         }
                     }
@@ -368,7 +432,7 @@ impl<'g> LeadWorld<'g> {
         let mut out = Vec::new();
         for w in 0..self.model.words() {
             let mut rates = vec![[0.0; LANES as usize]; d];
-            self.word_rates(q, w, max, &mut scratch, &mut rates);
+            self.word_rates(q, w, !0, max, &mut scratch, &mut rates);
             for lane in 0..LANES as usize {
                 let mut acc = 0.0;
                 out.push(
@@ -395,7 +459,7 @@ impl<'g> LeadWorld<'g> {
             for r in &mut rates {
                 r.fill(0.0);
             }
-            self.word_rates(q, w, max, scratch, &mut rates);
+            self.word_rates(q, w, !0, max, scratch, &mut rates);
             for lane in 0..LANES as usize {
                 let mut acc = 0.0;
                 for k in 0..d {
@@ -410,6 +474,53 @@ impl<'g> LeadWorld<'g> {
             at_hops: at.into_iter().map(|x| x / n).collect(),
             p_any_up_to: no_lead.into_iter().map(|x| 1.0 - x / n).collect(),
         }
+    }
+
+    /// What the accepted tie `q.accepted[removed]` adds to expected leads within
+    /// `max`: the leads with all of `q`'s ties minus the same without it, in the
+    /// same worlds. Only worlds where the tie passes and its far end forwards or
+    /// holds openings can differ, so both searches run on those worlds alone.
+    pub fn marginal(
+        &self,
+        q: &LeadQuery<'_>,
+        removed: usize,
+        max: Degree,
+        scratch: &mut Scratch,
+    ) -> f64 {
+        let (t, m) = q.accepted[removed];
+        let others: Vec<(u32, u32)> = q
+            .accepted
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != removed)
+            .map(|(_, &tie)| tie)
+            .collect();
+        let without = LeadQuery {
+            accepted: &others,
+            ..*q
+        };
+        let d = usize::from(max.0);
+        let holds = self.openings[t as usize] > 0.0;
+        let mut gained = 0.0;
+        let mut with_rates = vec![[0.0; LANES as usize]; d];
+        let mut without_rates = vec![[0.0; LANES as usize]; d];
+        for w in 0..self.model.words() {
+            let ws = self.word_seed(q.replicate, w);
+            let useful = if holds { !0 } else { self.forward_word(ws, t) };
+            let lanes = useful & self.tie_word(ws, q.source.0, t, m);
+            if lanes == 0 {
+                continue;
+            }
+            for r in with_rates.iter_mut().chain(without_rates.iter_mut()) {
+                r.fill(0.0);
+            }
+            self.word_rates(q, w, lanes, max, scratch, &mut with_rates);
+            self.word_rates(&without, w, lanes, max, scratch, &mut without_rates);
+            for (a, b) in with_rates.iter().zip(&without_rates) {
+                gained += a.iter().sum::<f64>() - b.iter().sum::<f64>();
+            }
+        }
+        gained / f64::from(self.model.words() * LANES)
     }
 
     /// Expected leads of many queries, in parallel; `progress` counts queries.

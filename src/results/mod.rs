@@ -23,6 +23,7 @@
 pub mod schema;
 pub mod reach;
 pub mod simulation;
+pub mod leads;
 pub mod network;
 pub mod import;
 pub mod advice;

@@ -73,6 +73,24 @@ pub mod column {
     pub const EDGES: &str = "edges";
     /// People studied.
     pub const STUDIED: &str = "studied";
+    /// Ties on a lead's shortest carrying path (leads table).
+    pub const HOPS: &str = "hops";
+    /// Expected leads a week whose shortest carrying path has exactly `hops` ties.
+    pub const EXPECTED_LEADS: &str = "expected_leads";
+    /// Expected leads a week within `hops` ties.
+    pub const EXPECTED_LEADS_UP_TO: &str = "expected_leads_up_to";
+    /// Probability of at least one lead a week within `hops` ties.
+    pub const P_ANY_UP_TO: &str = "p_any_up_to";
+    /// Who sent an accepted invitation (ties table).
+    pub const INVITER: &str = "inviter";
+    /// Mutual connections of an accepted tie at acceptance.
+    pub const MUTUAL: &str = "mutual";
+    /// Whether the inviter is a fake account.
+    pub const FAKE: &str = "fake";
+    /// The inviter's connections in the base graph.
+    pub const INVITER_CONNECTIONS: &str = "inviter_connections";
+    /// What one accepted tie adds to expected leads within the max degree.
+    pub const MARGINAL_LEADS: &str = "marginal_leads";
 }
 
 /// The tables of a results folder, each written as `NAME.parquet` and/or `NAME.csv`.
@@ -88,16 +106,22 @@ pub enum Table {
     Network,
     /// The degree distribution: `neighbors, people`.
     Degrees,
+    /// Expected job leads: one row per replicate × person × strategy × week × hops.
+    Leads,
+    /// Accepted ties and their marginal leads: one row per tie accepted by the last week.
+    Ties,
 }
 
 impl Table {
     /// Every table of an experiment's results folder, in writing order.
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 7] = [
         Table::Reach,
         Table::People,
         Table::Summary,
         Table::Network,
         Table::Degrees,
+        Table::Leads,
+        Table::Ties,
     ];
 
     /// The file stem.
@@ -108,6 +132,8 @@ impl Table {
             Table::Summary => "summary",
             Table::Network => "network",
             Table::Degrees => "degrees",
+            Table::Leads => "leads",
+            Table::Ties => "ties",
         }
     }
 }
@@ -132,6 +158,10 @@ pub enum Measure {
     /// Members reached within the degree divided by the people in the network
     /// (fake accounts excluded): how much of the network a person's reach covers.
     NetworkShare,
+    /// Expected job leads a week within the degree (experiments with `[leads]`).
+    ExpectedLeads,
+    /// Probability of at least one job lead a week within the degree.
+    PAnyLead,
 }
 
 impl Measure {
@@ -139,7 +169,7 @@ impl Measure {
     pub const REACH: [Measure; 3] = [Measure::Nodes, Measure::Recruiters, Measure::HiringManagers];
 
     /// Every measure, in the order the summary lists them.
-    pub const ALL: [Measure; 8] = [
+    pub const ALL: [Measure; 10] = [
         Measure::Nodes,
         Measure::Recruiters,
         Measure::HiringManagers,
@@ -148,6 +178,8 @@ impl Measure {
         Measure::FakeAccepted,
         Measure::AcceptedMutualMean,
         Measure::NetworkShare,
+        Measure::ExpectedLeads,
+        Measure::PAnyLead,
     ];
 
     /// The spelling in tables.
@@ -161,6 +193,8 @@ impl Measure {
             Measure::FakeAccepted => column::FAKE_ACCEPTED,
             Measure::AcceptedMutualMean => column::ACCEPTED_MUTUAL_MEAN,
             Measure::NetworkShare => "network_share",
+            Measure::ExpectedLeads => "expected_leads",
+            Measure::PAnyLead => "p_any_lead",
         }
     }
 

@@ -13,7 +13,9 @@
 //! reach measures (with `degree`), `up_to_degree` for `network_share` (members
 //! within the degree divided by the people in the network, fake accounts excluded
 //! from the people; a fake account reached counts, at most the pool's 1%), and
-//! `per_person` for the others (`degree` empty).
+//! `per_person` for the others (`degree` empty). With `[leads]`, `expected_leads`
+//! (leads a week within the degree) and `p_any_lead` (the probability of at
+//! least one a week within it) have scope `up_to_degree`.
 //!
 //! # Saturation
 //! A result at degree k is saturated when the median person's share of the
@@ -89,6 +91,10 @@ pub struct SimulationTables {
     pub summary: DataFrame,
     /// The summary as rows, for the terminal and the report.
     pub summary_rows: Vec<SummaryRow>,
+    /// Expected leads per observation and hop count (experiments with `[leads]`).
+    pub leads: Option<DataFrame>,
+    /// Accepted ties and their marginal leads (experiments with `[leads]`).
+    pub ties: Option<DataFrame>,
 }
 
 /// The mean mutual connections of an observation's accepted inviters, if any.
@@ -119,11 +125,23 @@ pub fn simulation_tables(
     let people = people_table(ids, obs, &spell, &sweep)?;
     let rows = summarize(exp, obs, outcome.network_people);
     let summary = summary_table(&rows, &spell, &sweep)?;
+    let leads = super::leads::leads_table(exp, ids, obs, &spell, &sweep)?;
+    let ties = match leads {
+        Some(_) => Some(super::leads::ties_table(
+            ids,
+            &outcome.ties,
+            &spell,
+            &sweep,
+        )?),
+        None => None,
+    };
     Ok(SimulationTables {
         reach,
         people,
         summary,
         summary_rows: rows,
+        leads,
+        ties,
     })
 }
 
@@ -292,6 +310,19 @@ fn measures(o: &Observation, max: Degree, people: u64) -> Vec<(Label, Option<f64
         Some(f64::from(o.fake_accepted)),
     ));
     out.push(per_person(Measure::AcceptedMutualMean, mutual_mean(o)));
+    if let Some(leads) = &o.leads {
+        for k in 1..=usize::from(max.0) {
+            let degree = Some(u32::try_from(k).unwrap_or(u32::MAX));
+            out.push((
+                (Measure::ExpectedLeads, Scope::UpToDegree, degree),
+                Some(leads.up_to(k)),
+            ));
+            out.push((
+                (Measure::PAnyLead, Scope::UpToDegree, degree),
+                Some(leads.p_any_up_to[k - 1]),
+            ));
+        }
+    }
     out
 }
 
@@ -406,6 +437,29 @@ pub fn write_simulation(
         ],
         overwrite,
     )?;
+    if let (Some(leads), Some(ties)) = (&mut tables.leads, &mut tables.ties) {
+        written.extend(write_experiment_tables(
+            dir,
+            exp,
+            [(Table::Leads, leads), (Table::Ties, ties)],
+            overwrite,
+        )?);
+    } else {
+        // A rerun without [leads] (with --force) must not leave an earlier run's
+        // leads beside the new results, where charts and the report would read them.
+        for table in [Table::Leads, Table::Ties] {
+            for ext in ["parquet", "csv"] {
+                let stale = dir.join(format!("{}.{ext}", table.name()));
+                if stale.exists() {
+                    if overwrite == Overwrite::Refuse {
+                        return Err(Error::OutputExists { path: stale });
+                    }
+                    std::fs::remove_file(&stale)
+                        .map_err(|e| Error::io("remove the earlier", &stale, e))?;
+                }
+            }
+        }
+    }
     let toml = dir.join(crate::config::EXPERIMENT_FILE);
     write_text(&toml, &exp.source_text, overwrite)?;
     written.push(toml);

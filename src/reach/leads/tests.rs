@@ -322,3 +322,42 @@ fn a_dead_fake_tie_carries_nothing() {
         world.leads(&with_fake, Degree(3), &mut scratch)
     );
 }
+
+#[test]
+fn a_ties_marginal_value_is_the_difference_of_two_full_searches() {
+    let (g, roles) = test_graph();
+    let mutual = g.mutual_counts();
+    let world = LeadWorld::new(&g, &mutual, &roles, 2900, LeadModel::default(), 21);
+    let mut scratch = Scratch::new(g.node_count());
+    // Strangers, a recruiter (node 14 % 7 == 0) and a fake account (2950).
+    let ties = [(1500u32, 0u32), (14, 2), (2950, 0), (800, 6), (2100, 1)];
+    let s = NodeId(9);
+    let all = LeadQuery {
+        source: s,
+        accepted: &ties,
+        replicate: 2,
+    };
+    let total = world.leads(&all, Degree(3), &mut scratch).total();
+    let mut any = false;
+    for removed in 0..ties.len() {
+        let others: Vec<(u32, u32)> = (0..ties.len())
+            .filter(|&i| i != removed)
+            .map(|i| ties[i])
+            .collect();
+        let without = LeadQuery {
+            accepted: &others,
+            ..all
+        };
+        let want = total - world.leads(&without, Degree(3), &mut scratch).total();
+        let got = world.marginal(&all, removed, Degree(3), &mut scratch);
+        assert!(
+            (got - want).abs() < 1e-9,
+            "tie {removed}: {got} against {want}"
+        );
+        assert!(got >= -1e-12);
+        any |= got > 0.0;
+    }
+    assert!(any);
+    // The fake tie passes nothing.
+    assert_eq!(world.marginal(&all, 2, Degree(3), &mut scratch), 0.0);
+}

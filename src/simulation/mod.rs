@@ -34,6 +34,7 @@ use crate::invitations::{ArrivalContext, Source, arrivals};
 use crate::progress::Progress;
 use crate::reach::ReachCounts;
 use crate::reach::exact::{Query, reach_many};
+use crate::reach::leads::Leads;
 use crate::roles::{RoleMap, place_roles};
 use crate::seed::{splitmix, task_rng};
 
@@ -171,6 +172,8 @@ pub struct Observation {
     pub accepted_mutuals: Vec<u32>,
     /// Reach at every degree.
     pub reach: ReachCounts,
+    /// Expected job leads, when the experiment has `[leads]`.
+    pub leads: Option<Leads>,
 }
 
 /// Everything an experiment measured.
@@ -183,6 +186,9 @@ pub struct Outcome {
     /// People in the network, fake accounts excluded: the denominator of the
     /// share of the network a person reaches.
     pub network_people: u64,
+    /// Every tie accepted by the last week with its marginal leads, when the
+    /// experiment has `[leads]`; in (replicate, person, strategy, arrival) order.
+    pub ties: Vec<TieValue>,
 }
 
 /// Per (replicate, person): the arrivals and, per strategy, which were accepted.
@@ -207,7 +213,14 @@ pub fn planned_observations(exp: &Experiment, setup: &Setup) -> u64 {
     } else {
         1
     };
-    (exp.replicates as usize * setup.people.len() * exp.strategies.len() * weeks) as u64
+    let reach =
+        (exp.replicates as usize * setup.people.len() * exp.strategies.len() * weeks) as u64;
+    // The leads step reports as many units again.
+    if exp.leads.is_some() {
+        2 * reach
+    } else {
+        reach
+    }
 }
 
 /// Runs the experiment on a set-up; `progress` counts reach queries.
@@ -331,14 +344,32 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
                     fake_accepted: count_u32(upto.iter().filter(|&&k| run.fake[k]).count()),
                     accepted_mutuals: upto.iter().map(|&k| run.mutuals[k]).collect(),
                     reach: counts[q].clone(),
+                    leads: None,
                 });
             }
         }
+    }
+    // 4. Job leads, in the same order.
+    let mut ties = Vec::new();
+    if let Some(model) = exp.leads {
+        let (leads, values) = leads::measure(
+            exp,
+            g,
+            &setup.roles,
+            setup.first_fake,
+            model,
+            &runs,
+            &weeks,
+            progress,
+        );
+        leads::attach(&mut observations, leads);
+        ties = values;
     }
     Outcome {
         observations,
         distinct_queries: queries.len(),
         network_people: u64::from(setup.first_fake),
+        ties,
     }
 }
 
@@ -346,144 +377,9 @@ fn count_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+mod leads;
+
+pub use leads::TieValue;
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::progress::NoProgress;
-    use crate::reach::Degree;
-    use crate::reach::exact::reach_from;
-    use std::path::Path;
-
-    const SMALL: &str = r#"
-name = "small"
-seed = 5
-replicates = 2
-strategies = ["refuse-all", "accept-all", "min-mutual:0", "random:1", "random:0", "min-mutual:2"]
-[graph]
-model = "holme-kim"
-nodes = 1500
-avg_degree = 8
-[people]
-sample = 40
-[invitations]
-weeks = 6
-per_week = 2.5
-friends_of_friends = 0.4
-strangers = 0.3
-recruiter_outreach = 0.2
-fake_accounts = 0.1
-[output]
-weekly = true
-"#;
-
-    fn small() -> (Experiment, Setup) {
-        let exp = Experiment::from_toml(SMALL, Path::new("small.toml")).unwrap();
-        let setup = Setup::new(&exp).unwrap();
-        (exp, setup)
-    }
-
-    fn by_strategy(out: &Outcome, s: usize) -> Vec<&Observation> {
-        out.observations
-            .iter()
-            .filter(|o| o.strategy == s)
-            .collect()
-    }
-
-    #[test]
-    fn strategies_keep_the_invariants() {
-        let (exp, setup) = small();
-        let out = simulate(&exp, &setup, &NoProgress);
-        assert_eq!(out.observations.len(), 2 * 40 * 6 * 6);
-        let [refuse, accept, mm0, r1, r0, mm2] = [0, 1, 2, 3, 4, 5].map(|s| by_strategy(&out, s));
-        let mut accepted_any = false;
-        for i in 0..refuse.len() {
-            let (a, r) = (accept[i], refuse[i]);
-            assert_eq!(
-                (a.person, a.week, a.replicate),
-                (r.person, r.week, r.replicate)
-            );
-            // Refusing everything is the base graph.
-            assert_eq!(r.accepted, 0);
-            assert_eq!(
-                r.reach,
-                reach_from(&setup.graph, &setup.roles, r.person, exp.max_degree)
-            );
-            // min-mutual:0 and random:1 accept all; random:0 accepts none.
-            assert_eq!(
-                (mm0[i].reach.clone(), mm0[i].accepted),
-                (a.reach.clone(), a.accepted)
-            );
-            assert_eq!(
-                (r1[i].reach.clone(), r1[i].accepted),
-                (a.reach.clone(), a.accepted)
-            );
-            assert_eq!((r0[i].reach.clone(), r0[i].accepted), (r.reach.clone(), 0));
-            assert!(mm2[i].accepted <= a.accepted);
-            // Accepting never shrinks cumulative reach.
-            for k in 1..=3 {
-                let (ca, cr, c2) = (
-                    a.reach.up_to_degree(Degree(k)),
-                    r.reach.up_to_degree(Degree(k)),
-                    mm2[i].reach.up_to_degree(Degree(k)),
-                );
-                assert!(ca.nodes >= c2.nodes && c2.nodes >= cr.nodes);
-                assert!(ca.recruiters >= cr.recruiters && ca.hiring_managers >= cr.hiring_managers);
-            }
-            assert!(a.received >= a.accepted && a.accepted >= a.fake_accepted);
-            accepted_any |= a.accepted > 0;
-        }
-        assert!(accepted_any);
-        // Week by week, accept-all's cumulative reach only grows.
-        for w in accept
-            .windows(2)
-            .filter(|w| w[0].person == w[1].person && w[0].replicate == w[1].replicate)
-        {
-            assert!(w[1].week == w[0].week + 1);
-            assert!(
-                w[1].reach.up_to_degree(Degree(3)).nodes
-                    >= w[0].reach.up_to_degree(Degree(3)).nodes
-            );
-        }
-        assert!(
-            out.distinct_queries < out.observations.len(),
-            "repeats are computed once"
-        );
-    }
-
-    #[test]
-    fn results_ignore_the_thread_count() {
-        let (exp, setup) = small();
-        let run = |t| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .unwrap()
-                .install(|| simulate(&exp, &setup, &NoProgress).observations)
-        };
-        assert_eq!(run(1), run(2));
-        let again = Setup::new(&exp).unwrap();
-        assert_eq!(again.people, setup.people);
-    }
-
-    #[test]
-    fn people_filters_and_explicit_ids() {
-        let text = SMALL.replace(
-            "sample = 40",
-            "sample = 10\nmin_connections = 10\nrole = \"none\"",
-        );
-        let exp = Experiment::from_toml(&text, Path::new("x.toml")).unwrap();
-        let setup = Setup::new(&exp).unwrap();
-        assert_eq!(setup.people.len(), 10);
-        for &p in &setup.people {
-            assert!(setup.graph.neighbor_count(p) >= 10 && setup.roles.role_of(p).is_none());
-        }
-        let text = SMALL.replace("sample = 40", "ids = [\"3\", \"17\", \"3\"]");
-        let setup =
-            Setup::new(&Experiment::from_toml(&text, Path::new("x.toml")).unwrap()).unwrap();
-        assert_eq!(setup.people, vec![NodeId(3), NodeId(17)]);
-        let text = SMALL.replace("sample = 40", "ids = [\"99999\"]");
-        let e =
-            Setup::new(&Experiment::from_toml(&text, Path::new("x.toml")).unwrap()).unwrap_err();
-        assert!(e.to_string().contains("99999"), "{e}");
-    }
-}
+mod tests;

@@ -1,0 +1,113 @@
+//! An experiment's job-leads tables (experiments with `[leads]`), beside the
+//! reach tables of [`super::simulation`].
+//!
+//! # Columns
+//! | table | columns |
+//! |---|---|
+//! | `leads` | `replicate, person, strategy, sweep_value, week, hops`, then `expected_leads` (leads a week whose shortest carrying path has exactly `hops` ties), `expected_leads_up_to` (within `hops`) and `p_any_up_to` (the probability of at least one lead a week within `hops`) |
+//! | `ties` | `replicate, person, strategy, sweep_value, inviter, mutual, fake, inviter_connections, marginal_leads`: one row per invitation accepted by the last week; `mutual` is the tie's mutual connections at acceptance, `inviter_connections` the inviter's connections in the base graph, `marginal_leads` the expected leads within the max degree with all the strategy's accepted ties minus the same without this one, in the same worlds |
+//!
+//! Persons and inviters are written by their external ids (pseudonyms for a
+//! LinkedIn export).
+
+use polars::prelude::*;
+
+use super::schema::column;
+use super::{id_column, strategy_column, sweep_column, table_err};
+use crate::config::Experiment;
+use crate::error::Result;
+use crate::graph::NodeIds;
+use crate::simulation::{Observation, TieValue};
+
+/// The leads table: one row per observation and hop count; `None` without leads.
+pub fn leads_table(
+    exp: &Experiment,
+    ids: &NodeIds,
+    obs: &[Observation],
+    spell: &[String],
+    sweep: &[Option<f64>],
+) -> Result<Option<DataFrame>> {
+    if obs.iter().any(|o| o.leads.is_none()) || exp.leads.is_none() {
+        return Ok(None);
+    }
+    let d = usize::from(exp.max_degree.0);
+    let rep = |k: usize| obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
+    let per_hop = |f: fn(&crate::reach::leads::Leads, usize) -> f64| {
+        obs.iter()
+            .flat_map(move |o| {
+                let l = o.leads.as_ref().expect("checked above");
+                (1..=d).map(move |k| f(l, k))
+            })
+            .collect::<Vec<f64>>()
+    };
+    let hops = u32::from(exp.max_degree.0);
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            column::REPLICATE.into(),
+            rep(d).map(|o| o.replicate).collect::<Vec<u32>>(),
+        ),
+        id_column(column::PERSON, ids, rep(d).map(|o| o.person)),
+        strategy_column(spell, rep(d).map(|o| o.strategy)),
+        sweep_column(sweep, rep(d).map(|o| o.strategy)),
+        Column::new(
+            column::WEEK.into(),
+            rep(d).map(|o| o.week).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            column::HOPS.into(),
+            obs.iter().flat_map(|_| 1..=hops).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            column::EXPECTED_LEADS.into(),
+            per_hop(|l, k| l.at_hops[k - 1]),
+        ),
+        Column::new(
+            column::EXPECTED_LEADS_UP_TO.into(),
+            per_hop(|l, k| l.up_to(k)),
+        ),
+        Column::new(
+            column::P_ANY_UP_TO.into(),
+            per_hop(|l, k| l.p_any_up_to[k - 1]),
+        ),
+    ])
+    .map(Some)
+    .map_err(table_err("leads"))
+}
+
+/// The ties table: one row per invitation accepted by the last week.
+pub fn ties_table(
+    ids: &NodeIds,
+    ties: &[TieValue],
+    spell: &[String],
+    sweep: &[Option<f64>],
+) -> Result<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            column::REPLICATE.into(),
+            ties.iter().map(|t| t.replicate).collect::<Vec<u32>>(),
+        ),
+        id_column(column::PERSON, ids, ties.iter().map(|t| t.person)),
+        strategy_column(spell, ties.iter().map(|t| t.strategy)),
+        sweep_column(sweep, ties.iter().map(|t| t.strategy)),
+        id_column(column::INVITER, ids, ties.iter().map(|t| t.inviter)),
+        Column::new(
+            column::MUTUAL.into(),
+            ties.iter().map(|t| t.mutual).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            column::FAKE.into(),
+            ties.iter().map(|t| t.fake).collect::<Vec<bool>>(),
+        ),
+        Column::new(
+            column::INVITER_CONNECTIONS.into(),
+            ties.iter()
+                .map(|t| t.inviter_connections)
+                .collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            column::MARGINAL_LEADS.into(),
+            ties.iter().map(|t| t.marginal_leads).collect::<Vec<f64>>(),
+        ),
+    ])
+    .map_err(table_err("ties"))
+}
