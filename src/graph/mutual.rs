@@ -5,10 +5,11 @@
 //!
 //! # Algorithm
 //! Two parallel passes over balanced node ranges, without atomics. Pass 1: for
-//! every arc `u → v` with `u < v`, intersect the two sorted lists, by merging
-//! when their lengths are within a factor of 16 and by binary searches of the
-//! shorter list's ids in the longer otherwise (a hub's list is not walked
-//! whole for each of its small neighbours). Pass 2: every arc `u → v` with
+//! every arc `u → v` with `u < v`, intersect the two sorted lists: `u`'s
+//! neighbours are marked once in a per-task stamp array and `v`'s list is
+//! scanned against the marks (no data-dependent branches), unless `v`'s list is
+//! more than 16 times longer, when `u`'s ids are binary-searched in it (a hub's
+//! list is not walked whole for each of its small neighbours). Pass 2: every arc `u → v` with
 //! `u > v` copies the count of `v → u`, found by a binary search in `v`'s list.
 //!
 //! # Complexity
@@ -66,13 +67,41 @@ impl ConnectionGraph {
         let span = |v: usize| arc_span(offsets, v);
         let saturate = |c: usize| u16::try_from(c).unwrap_or(u16::MAX);
         let mut counts = vec![0u16; targets.len()];
-        // Pass 1: arcs to a larger id.
-        for_each_arc(offsets, targets, &mut counts, |u, v, slot| {
-            if v > u {
-                let list = &targets[span(u as usize)];
-                *slot = saturate(shared(list, &targets[span(v as usize)]));
-            }
-        });
+        // Pass 1: arcs to a larger id. Each task marks its tail's neighbours in
+        // a stamp array, then scans each head's list against the marks, or
+        // searches a much longer head list for the tail's neighbours.
+        let n = self.node_count();
+        split_by_arcs(offsets, &mut counts, rayon::current_num_threads() * 8)
+            .into_par_iter()
+            .for_each(|(lo, hi, slice)| {
+                let base = arc_span(offsets, lo).start;
+                let mut stamp = vec![0u32; n];
+                for u in lo..hi {
+                    let arcs = arc_span(offsets, u);
+                    let list = &targets[arcs.clone()];
+                    let tag = u32::try_from(u + 1).expect("node ids fit u32");
+                    let tail = tag - 1;
+                    let mut marked = false;
+                    for (i, &v) in arcs.zip(list) {
+                        if v <= tail {
+                            continue;
+                        }
+                        let other = &targets[span(v as usize)];
+                        let count = if list.len() * 16 < other.len() {
+                            shared(list, other)
+                        } else {
+                            if !marked {
+                                for &w in list {
+                                    stamp[w as usize] = tag;
+                                }
+                                marked = true;
+                            }
+                            other.iter().filter(|&&w| stamp[w as usize] == tag).count()
+                        };
+                        slice[i - base] = saturate(count);
+                    }
+                }
+            });
         // Pass 2: arcs to a smaller id copy the count of the reverse arc.
         let first = counts.clone();
         for_each_arc(offsets, targets, &mut counts, |u, v, slot| {

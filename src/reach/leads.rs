@@ -36,10 +36,7 @@
 //! within max degree − 1 hops × hashes per draw), with scratch reset only where
 //! touched, so the cost follows the live ball, not the graph.
 
-use rayon::prelude::*;
-
 use crate::graph::{ConnectionGraph, NodeId};
-use crate::progress::Progress;
 use crate::roles::{Role, RoleMap};
 use crate::seed::splitmix;
 
@@ -92,7 +89,7 @@ impl Default for LeadModel {
 impl LeadModel {
     /// Checks every value's range: `Err((key, message))` names the first bad key.
     pub fn validate(&self) -> std::result::Result<(), (&'static str, String)> {
-        if self.worlds == 0 || self.worlds % LANES != 0 || self.worlds > 1 << 20 {
+        if self.worlds == 0 || !self.worlds.is_multiple_of(LANES) || self.worlds > 1 << 20 {
             return Err((
                 "worlds",
                 format!(
@@ -341,6 +338,7 @@ impl<'g> LeadWorld<'g> {
             next,
             touched,
             frontier,
+            ..
         } = scratch;
         let mut seen: Vec<u32> = vec![s];
         visited[s as usize] = !0;
@@ -475,75 +473,6 @@ impl<'g> LeadWorld<'g> {
             p_any_up_to: no_lead.into_iter().map(|x| 1.0 - x / n).collect(),
         }
     }
-
-    /// What the accepted tie `q.accepted[removed]` adds to expected leads within
-    /// `max`: the leads with all of `q`'s ties minus the same without it, in the
-    /// same worlds. Only worlds where the tie passes and its far end forwards or
-    /// holds openings can differ, so both searches run on those worlds alone.
-    pub fn marginal(
-        &self,
-        q: &LeadQuery<'_>,
-        removed: usize,
-        max: Degree,
-        scratch: &mut Scratch,
-    ) -> f64 {
-        let (t, m) = q.accepted[removed];
-        let others: Vec<(u32, u32)> = q
-            .accepted
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != removed)
-            .map(|(_, &tie)| tie)
-            .collect();
-        let without = LeadQuery {
-            accepted: &others,
-            ..*q
-        };
-        let d = usize::from(max.0);
-        let holds = self.openings[t as usize] > 0.0;
-        let mut gained = 0.0;
-        let mut with_rates = vec![[0.0; LANES as usize]; d];
-        let mut without_rates = vec![[0.0; LANES as usize]; d];
-        for w in 0..self.model.words() {
-            let ws = self.word_seed(q.replicate, w);
-            let useful = if holds { !0 } else { self.forward_word(ws, t) };
-            let lanes = useful & self.tie_word(ws, q.source.0, t, m);
-            if lanes == 0 {
-                continue;
-            }
-            for r in with_rates.iter_mut().chain(without_rates.iter_mut()) {
-                r.fill(0.0);
-            }
-            self.word_rates(q, w, lanes, max, scratch, &mut with_rates);
-            self.word_rates(&without, w, lanes, max, scratch, &mut without_rates);
-            for (a, b) in with_rates.iter().zip(&without_rates) {
-                gained += a.iter().sum::<f64>() - b.iter().sum::<f64>();
-            }
-        }
-        gained / f64::from(self.model.words() * LANES)
-    }
-
-    /// Expected leads of many queries, in parallel; `progress` counts queries.
-    pub fn leads_many(
-        &self,
-        queries: &[LeadQuery<'_>],
-        max: Degree,
-        progress: &dyn Progress,
-    ) -> Vec<Leads> {
-        let n = self.graph.node_count();
-        queries
-            .par_iter()
-            .with_min_len(8)
-            .map_init(
-                || Scratch::new(n),
-                |scratch, q| {
-                    let out = self.leads(q, max, scratch);
-                    progress.inc(1);
-                    out
-                },
-            )
-            .collect()
-    }
 }
 
 /// Per-thread scratch of the kernel: reset only where a search touched it.
@@ -553,6 +482,8 @@ pub struct Scratch {
     next: Vec<u64>,
     touched: Vec<u32>,
     frontier: Vec<(u32, u64)>,
+    /// A holder's number among those one word's searches met (`u32::MAX`: none).
+    slot: Vec<u32>,
 }
 
 impl Scratch {
@@ -563,9 +494,14 @@ impl Scratch {
             next: vec![0; nodes],
             touched: Vec::new(),
             frontier: Vec::new(),
+            slot: vec![u32::MAX; nodes],
         }
     }
 }
+
+mod person;
+
+pub use person::{PersonLeads, PersonQuestions};
 
 #[cfg(test)]
 mod tests;

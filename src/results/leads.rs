@@ -63,7 +63,7 @@ pub fn leads_table(
         ),
         Column::new(
             column::EXPECTED_LEADS_UP_TO.into(),
-            per_hop(|l, k| l.up_to(k)),
+            per_hop(crate::reach::leads::Leads::up_to),
         ),
         Column::new(
             column::P_ANY_UP_TO.into(),

@@ -2,14 +2,12 @@
 //! leads of every observation, and the marginal leads of every tie accepted by
 //! the last week, in the same worlds ([`crate::reach::leads`]).
 //!
-//! Each observation's question is (replicate, person, accepted ties); identical
-//! questions are computed once, in parallel, one person per traversal and 64
-//! worlds per word. A tie's marginal value compares its question with and
-//! without it, only in the worlds where the tie could matter
-//! ([`LeadWorld::marginal`]).
+//! Each observation's question is (replicate, person, accepted ties). A
+//! (replicate, person)'s questions, identical ones once, and its ties' marginal
+//! values are answered together by [`LeadWorld::person`], in parallel over
+//! people.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Observation, PersonRun};
 use crate::config::Experiment;
@@ -17,7 +15,8 @@ use crate::graph::{ConnectionGraph, NodeId};
 use crate::progress::Progress;
 use rayon::prelude::*;
 
-use crate::reach::leads::{LeadModel, LeadQuery, LeadWorld, Leads, Scratch};
+use crate::reach::Degree;
+use crate::reach::leads::{LeadModel, LeadWorld, Leads, PersonQuestions, Scratch};
 use crate::roles::RoleMap;
 use crate::seed::splitmix;
 
@@ -46,26 +45,9 @@ pub struct TieValue {
     pub marginal_leads: f64,
 }
 
-/// Progress in observation units while counting lead questions.
-struct Scaled<'a> {
-    inner: &'a dyn Progress,
-    units: u64,
-    questions: u64,
-    done: AtomicU64,
-}
-
-impl Progress for Scaled<'_> {
-    fn inc(&self, n: u64) {
-        let before = self.done.fetch_add(n, Ordering::Relaxed);
-        let q = self.questions.max(1);
-        let step = (before + n) * self.units / q - before * self.units / q;
-        self.inner.inc(step);
-    }
-}
-
 /// Expected leads per observation (in [`super::simulate`]'s order) and the
 /// marginal value of every tie accepted by the last week. `progress` receives
-/// `observations` units in all.
+/// one unit per observation.
 #[allow(clippy::too_many_arguments)] // the simulation's state, passed once
 pub(super) fn measure(
     exp: &Experiment,
@@ -87,99 +69,114 @@ pub(super) fn measure(
         splitmix(exp.seed ^ LEADS_STREAM),
     );
     let last = *weeks.last().expect("at least one week");
-    // Questions: (replicate, person, sorted ties) -> index.
-    let mut index: HashMap<(u32, u32, Vec<(u32, u32)>), usize> = HashMap::new();
-    let mut questions: Vec<(u32, NodeId, Vec<(u32, u32)>)> = Vec::new();
-    let mut ask = |r: u32, person: NodeId, mut ties: Vec<(u32, u32)>| -> usize {
-        ties.sort_unstable();
-        *index.entry((r, person.0, ties.clone())).or_insert_with(|| {
-            questions.push((r, person, ties));
-            questions.len() - 1
-        })
-    };
-    let mut slots = Vec::new();
-    // Per tie row: (run, strategy, arrival, question with all the last week's ties).
-    let mut tie_rows = Vec::new();
-    for (ri, run) in runs.iter().enumerate() {
-        for (s, acc) in run.accepted.iter().enumerate() {
-            for &w in weeks {
-                let ties = acc
-                    .iter()
-                    .take_while(|&&k| run.weeks[k] <= w)
-                    .map(|&k| (run.inviters[k], run.mutuals[k]))
-                    .collect();
-                slots.push(ask(run.replicate, run.person, ties));
-            }
-            let upto: Vec<(u32, u32)> = acc
-                .iter()
-                .take_while(|&&k| run.weeks[k] <= last)
-                .map(|&k| (run.inviters[k], run.mutuals[k]))
-                .collect();
-            let with_all = ask(run.replicate, run.person, upto);
-            for &k in acc.iter().take_while(|&&k| run.weeks[k] <= last) {
-                tie_rows.push((ri, s, k, with_all));
-            }
-        }
-    }
-    let queries: Vec<LeadQuery<'_>> = questions
-        .iter()
-        .map(|(r, person, ties)| LeadQuery {
-            source: *person,
-            accepted: ties,
-            replicate: *r,
-        })
-        .collect();
-    // Progress: half the units for the questions, half for the ties.
-    let units = slots.len() as u64;
-    let scaled = Scaled {
-        inner: progress,
-        units: units / 2,
-        questions: queries.len() as u64,
-        done: AtomicU64::new(0),
-    };
-    let answers = world.leads_many(&queries, exp.max_degree, &scaled);
-    let per_observation = slots.iter().map(|&q| answers[q].clone()).collect();
-    let scaled = Scaled {
-        inner: progress,
-        units: units - units / 2,
-        questions: tie_rows.len() as u64,
-        done: AtomicU64::new(0),
-    };
     let n = graph.node_count();
-    let ties = tie_rows
+    let answers: Vec<(Vec<Leads>, Vec<TieValue>)> = runs
         .par_iter()
-        .with_min_len(8)
         .map_init(
             || Scratch::new(n),
-            |scratch, &(ri, s, k, with_all)| {
-                let run = &runs[ri];
-                let inviter = NodeId(run.inviters[k]);
-                let q = &queries[with_all];
-                // The question's ties are sorted: find this one.
-                let tie = (run.inviters[k], run.mutuals[k]);
-                let removed = q
-                    .accepted
-                    .iter()
-                    .position(|&t| t == tie)
-                    .expect("the tie is among the accepted");
-                let marginal_leads = world.marginal(q, removed, exp.max_degree, scratch);
-                scaled.inc(1);
-                TieValue {
-                    replicate: run.replicate,
-                    person: run.person,
-                    strategy: s,
-                    inviter,
-                    mutual: run.mutuals[k],
-                    fake: run.fake[k],
-                    inviter_connections: u32::try_from(graph.neighbor_count(inviter))
-                        .unwrap_or(u32::MAX),
-                    // Rounding of the two sums aside, never negative.
-                    marginal_leads: marginal_leads.max(0.0),
-                }
+            |scratch, run| {
+                let out = person(&world, graph, run, weeks, last, exp.max_degree, scratch);
+                progress.inc((run.accepted.len() * weeks.len()) as u64);
+                out
             },
         )
         .collect();
-    (per_observation, ties)
+    let mut leads = Vec::new();
+    let mut ties = Vec::new();
+    for (l, t) in answers {
+        leads.extend(l);
+        ties.extend(t);
+    }
+    (leads, ties)
+}
+
+/// One (replicate, person): its observations' leads, strategy by strategy and
+/// week by week, and its ties' marginal values.
+fn person(
+    world: &LeadWorld<'_>,
+    graph: &ConnectionGraph,
+    run: &PersonRun,
+    weeks: &[u32],
+    last: u32,
+    max: Degree,
+    scratch: &mut Scratch,
+) -> (Vec<Leads>, Vec<TieValue>) {
+    // Every invitation some strategy accepted by the last week, numbered.
+    let mut arrivals: Vec<usize> = run
+        .accepted
+        .iter()
+        .flat_map(|acc| acc.iter().copied().take_while(|&k| run.weeks[k] <= last))
+        .collect();
+    arrivals.sort_unstable();
+    arrivals.dedup();
+    let tie_of = |k: usize| arrivals.binary_search(&k).expect("numbered above");
+    let ties: Vec<(u32, u32)> = arrivals
+        .iter()
+        .map(|&k| (run.inviters[k], run.mutuals[k]))
+        .collect();
+    // Questions: each (strategy, week)'s accepted set, identical ones once.
+    let mut index: HashMap<Vec<usize>, usize> = HashMap::new();
+    let mut sets: Vec<Vec<usize>> = Vec::new();
+    let mut ask = |set: Vec<usize>| -> usize {
+        *index.entry(set.clone()).or_insert_with(|| {
+            sets.push(set);
+            sets.len() - 1
+        })
+    };
+    let mut slots = Vec::new();
+    let mut marginals = Vec::new();
+    let mut rows = Vec::new();
+    for (s, acc) in run.accepted.iter().enumerate() {
+        for &w in weeks {
+            let set = acc
+                .iter()
+                .take_while(|&&k| run.weeks[k] <= w)
+                .map(|&k| tie_of(k))
+                .collect();
+            slots.push(ask(set));
+        }
+        let upto: Vec<usize> = acc
+            .iter()
+            .copied()
+            .take_while(|&k| run.weeks[k] <= last)
+            .collect();
+        let q = ask(upto.iter().map(|&k| tie_of(k)).collect());
+        for k in upto {
+            marginals.push((q, tie_of(k)));
+            rows.push((s, k));
+        }
+    }
+    let answer = world.person(
+        &PersonQuestions {
+            source: run.person,
+            replicate: run.replicate,
+            ties: &ties,
+            sets: &sets,
+            marginals: &marginals,
+        },
+        max,
+        scratch,
+    );
+    let leads = slots.iter().map(|&q| answer.leads[q].clone()).collect();
+    let values = rows
+        .into_iter()
+        .zip(&answer.marginals)
+        .map(|((s, k), &marginal)| {
+            let inviter = NodeId(run.inviters[k]);
+            TieValue {
+                replicate: run.replicate,
+                person: run.person,
+                strategy: s,
+                inviter,
+                mutual: run.mutuals[k],
+                fake: run.fake[k],
+                inviter_connections: u32::try_from(graph.neighbor_count(inviter))
+                    .unwrap_or(u32::MAX),
+                marginal_leads: marginal,
+            }
+        })
+        .collect();
+    (leads, values)
 }
 
 /// The observations' leads attached in order.

@@ -1,0 +1,301 @@
+//! All of one person's lead questions at once: every week and strategy of a
+//! replicate differs only in which invitations the person accepted, and every
+//! accepted tie starts at the person. So each world's search is split by first
+//! tie: from each possible first contact f (a connection, or an inviter any
+//! question accepts), one search of depth max − 1 in the graph without the
+//! person records, per world, at which depth each opening holder is reached.
+//! A question is then the union of its first ties' records (hop = 1 + the
+//! smallest depth over its live first ties), and a tie's marginal value the
+//! holders only it reaches, without searching again.
+//!
+//! The first tie's own draw starts its search, so each search runs on the
+//! worlds where that tie passes (often a small share) and costs what those
+//! worlds touch. The worlds are those of [`LeadWorld::leads`], so the answers
+//! agree with it to rounding (tested).
+
+use super::{LANES, LeadWorld, Leads, Scratch};
+use crate::graph::NodeId;
+use crate::reach::Degree;
+
+/// One person's questions in one replicate.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonQuestions<'a> {
+    /// The person.
+    pub source: NodeId,
+    /// Which replicate's worlds.
+    pub replicate: u32,
+    /// Every invitation any question accepts: (inviter, mutual at acceptance).
+    pub ties: &'a [(u32, u32)],
+    /// Each question: indices into `ties` of the accepted invitations.
+    pub sets: &'a [Vec<usize>],
+    /// Marginal values asked: (question, tie). The leads within the max degree
+    /// of the question with the tie, minus those without it.
+    pub marginals: &'a [(usize, usize)],
+}
+
+/// The answers, in the order asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonLeads {
+    /// Per question.
+    pub leads: Vec<Leads>,
+    /// Per marginal asked.
+    pub marginals: Vec<f64>,
+}
+
+/// What one first tie's search found: per holder reached, a local holder
+/// index and the worlds where it is first reached at each depth.
+struct Found {
+    holders: Vec<u32>,
+    /// `holders.len() × depth` masks, holder-major.
+    masks: Vec<u64>,
+}
+
+impl LeadWorld<'_> {
+    /// Answers one person's questions; `scratch` must be clean and is left clean.
+    #[allow(clippy::too_many_lines, clippy::needless_range_loop)] // one word's searches, then its questions; lanes index every hop's rows
+    pub fn person(
+        &self,
+        pq: &PersonQuestions<'_>,
+        max: Degree,
+        scratch: &mut Scratch,
+    ) -> PersonLeads {
+        let d = usize::from(max.0);
+        let s = pq.source.0;
+        // First ties: the person's connections, then every inviter.
+        let (from, to) = self.arc_span(s);
+        let mut firsts: Vec<(u32, u32)> = self.targets[from..to]
+            .iter()
+            .zip(&self.mutual[from..to])
+            .map(|(&u, &m)| (u, u32::from(m)))
+            .collect();
+        let base = firsts.len();
+        firsts.extend_from_slice(pq.ties);
+        let mut at = vec![vec![0.0; d]; pq.sets.len()];
+        let mut no_lead = vec![vec![0.0; d]; pq.sets.len()];
+        let mut gained = vec![0.0; pq.marginals.len()];
+        // Local holder numbering, shared by the word's searches.
+        let mut local: Vec<u32> = Vec::new();
+        let mut found: Vec<Option<Found>> = Vec::with_capacity(firsts.len());
+        for w in 0..self.model.words() {
+            let ws = self.word_seed(pq.replicate, w);
+            found.clear();
+            for &(f, m) in &firsts {
+                let lanes = self.tie_word(ws, s, f, m);
+                found.push(
+                    (lanes != 0).then(|| self.search_from(ws, s, f, lanes, d, scratch, &mut local)),
+                );
+            }
+            let holders = local.len();
+            let rate: Vec<f64> = local
+                .iter()
+                .map(|&h| f64::from(self.openings[h as usize]))
+                .collect();
+            for &h in &local {
+                scratch.slot[h as usize] = u32::MAX;
+            }
+            local.clear();
+            // Per question: the union of its first ties' records.
+            let mut first_at = vec![0u64; holders * d];
+            let mut once = vec![0u64; holders];
+            let mut twice = vec![0u64; holders];
+            let mut rates = vec![[0.0f64; LANES as usize]; d];
+            for (qi, set) in pq.sets.iter().enumerate() {
+                first_at.fill(0);
+                once.fill(0);
+                twice.fill(0);
+                let active = (0..base).chain(set.iter().map(|&t| base + t));
+                for i in active {
+                    let Some(fd) = &found[i] else { continue };
+                    for (j, &h) in fd.holders.iter().enumerate() {
+                        let h = h as usize;
+                        let mut any = 0;
+                        for k in 0..d {
+                            let x = fd.masks[j * d + k];
+                            first_at[h * d + k] |= x;
+                            any |= x;
+                        }
+                        twice[h] |= once[h] & any;
+                        once[h] |= any;
+                    }
+                }
+                for r in &mut rates {
+                    r.fill(0.0);
+                }
+                for h in 0..holders {
+                    let mut before = 0u64;
+                    for k in 0..d {
+                        let new = first_at[h * d + k] & !before;
+                        before |= new;
+                        let mut bits = new;
+                        while bits != 0 {
+                            rates[k][bits.trailing_zeros() as usize] += rate[h];
+                            bits &= bits - 1;
+                        }
+                    }
+                }
+                for lane in 0..LANES as usize {
+                    let mut acc = 0.0;
+                    for k in 0..d {
+                        at[qi][k] += rates[k][lane];
+                        acc += rates[k][lane];
+                        no_lead[qi][k] += (-acc).exp();
+                    }
+                }
+                // Marginals of this question: holders only the tie reaches.
+                for (mi, &(mq, t)) in pq.marginals.iter().enumerate() {
+                    if mq != qi {
+                        continue;
+                    }
+                    let Some(fd) = &found[base + t] else { continue };
+                    let inside = set.contains(&t);
+                    for (j, &h) in fd.holders.iter().enumerate() {
+                        let h = h as usize;
+                        let any = (0..d).fold(0, |acc, k| acc | fd.masks[j * d + k]);
+                        let others = if inside { twice[h] } else { once[h] };
+                        gained[mi] += rate[h] * f64::from((any & !others).count_ones());
+                    }
+                }
+            }
+        }
+        let n = f64::from(self.model.words() * LANES);
+        PersonLeads {
+            leads: at
+                .into_iter()
+                .zip(no_lead)
+                .map(|(at, none)| Leads {
+                    at_hops: at.into_iter().map(|x| x / n).collect(),
+                    p_any_up_to: none.into_iter().map(|x| 1.0 - x / n).collect(),
+                })
+                .collect(),
+            marginals: gained.into_iter().map(|x| x / n).collect(),
+        }
+    }
+
+    /// The search from first contact `f` of person `s` in the worlds `lanes`
+    /// where the tie s–f passes: holders reached within `d` − 1 more ties,
+    /// in the graph without `s`, numbered through `scratch.slot` into `local`.
+    #[allow(clippy::too_many_arguments)]
+    fn search_from(
+        &self,
+        ws: u64,
+        s: u32,
+        f: u32,
+        lanes: u64,
+        d: usize,
+        scratch: &mut Scratch,
+        local: &mut Vec<u32>,
+    ) -> Found {
+        let Scratch {
+            visited,
+            next,
+            touched,
+            frontier,
+            slot,
+        } = scratch;
+        let mut found = Found {
+            holders: Vec::new(),
+            masks: Vec::new(),
+        };
+        let mut record = |u: u32, depth: usize, new: u64, found: &mut Found| {
+            if self.openings[u as usize] > 0.0 {
+                let sl = &mut slot[u as usize];
+                if *sl == u32::MAX {
+                    *sl = u32::try_from(local.len()).expect("holders fit u32");
+                    local.push(u);
+                }
+                found.holders.push(*sl);
+                let at = found.masks.len();
+                found.masks.resize(at + d, 0);
+                found.masks[at + depth] = new;
+            }
+        };
+        // The person is never an intermediary; f is reached at depth 0.
+        let mut seen: Vec<u32> = vec![s, f];
+        visited[s as usize] = !0;
+        visited[f as usize] = lanes;
+        record(f, 0, lanes, &mut found);
+        frontier.clear();
+        frontier.push((f, lanes));
+        for depth in 1..d {
+            let last = depth + 1 == d;
+            touched.clear();
+            for &(v, reached) in frontier.iter() {
+                let carry = reached & self.forward_word(ws, v);
+                if carry == 0 {
+                    continue;
+                }
+                let (from, to) = self.arc_span(v);
+                for (&u, &m) in self.targets[from..to].iter().zip(&self.mutual[from..to]) {
+                    if carry & !visited[u as usize] == 0
+                        || (last && self.openings[u as usize] == 0.0)
+                    {
+                        continue;
+                    }
+                    let live = carry & self.tie_word(ws, v, u, u32::from(m));
+                    if live != 0 {
+                        let sl = &mut next[u as usize];
+                        if *sl == 0 {
+                            touched.push(u);
+                        }
+                        *sl |= live;
+                    }
+                }
+            }
+            frontier.clear();
+            for &u in touched.iter() {
+                let new = next[u as usize] & !visited[u as usize];
+                next[u as usize] = 0;
+                if new == 0 {
+                    continue;
+                }
+                if visited[u as usize] == 0 {
+                    seen.push(u);
+                }
+                visited[u as usize] |= new;
+                frontier.push((u, new));
+                record(u, depth, new, &mut found);
+            }
+            if frontier.is_empty() {
+                break;
+            }
+        }
+        for v in seen {
+            visited[v as usize] = 0;
+        }
+        // One record per holder: a holder met at several depths merges.
+        merge_records(&mut found, d);
+        found
+    }
+
+    fn arc_span(&self, v: u32) -> (usize, usize) {
+        #[allow(clippy::cast_possible_truncation)] // arc indices fit usize
+        (
+            self.offsets[v as usize] as usize,
+            self.offsets[v as usize + 1] as usize,
+        )
+    }
+}
+
+/// Merges the records of a holder found at several depths into one.
+fn merge_records(found: &mut Found, d: usize) {
+    if found.holders.len() < 2 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..found.holders.len()).collect();
+    order.sort_by_key(|&j| found.holders[j]);
+    let mut holders = Vec::with_capacity(order.len());
+    let mut masks: Vec<u64> = Vec::with_capacity(order.len() * d);
+    for j in order {
+        let h = found.holders[j];
+        if holders.last() != Some(&h) {
+            holders.push(h);
+            masks.resize(masks.len() + d, 0);
+        }
+        let at = masks.len() - d;
+        for k in 0..d {
+            masks[at + k] |= found.masks[j * d + k];
+        }
+    }
+    found.holders = holders;
+    found.masks = masks;
+}
