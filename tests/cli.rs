@@ -16,6 +16,8 @@ mod generate;
 mod simulate;
 #[path = "cli/charts.rs"]
 mod charts;
+#[path = "cli/leads.rs"]
+mod leads;
 #[path = "cli/linkedin.rs"]
 mod linkedin;
 #[path = "cli/corpus.rs"]

@@ -170,6 +170,7 @@ macro_rules! render {
 
 mod advice;
 mod experiment;
+pub mod leads;
 mod network;
 mod svg;
 
@@ -177,7 +178,20 @@ pub use advice::draw_advice_chart;
 use experiment::sweep_label;
 pub use experiment::{any_fake_accepted, gains};
 
+/// Every chart an experiment may have, by file stem.
+pub const CHART_NAMES: [&str; 8] = [
+    "strategies",
+    "sweep",
+    "distribution",
+    "over_time",
+    "cost_benefit",
+    "leads",
+    "tie_value",
+    "degrees",
+];
+
 /// Draws every chart the data supports into `dir`; returns them in report order.
+#[allow(clippy::too_many_lines)] // one short block per chart
 pub fn draw_all(
     data: &SavedResults,
     dir: &Path,
@@ -268,6 +282,34 @@ pub fn draw_all(
             p,
         )?;
     }
+    if leads::has_leads(data) {
+        let p = dir.join(format!("leads.{ext}"));
+        let t = format!(
+            "Expected job leads by strategy (week {}, mean with 95% CI)",
+            data.last_week()
+        );
+        add(
+            "leads",
+            t.clone(),
+            render!(&p, format, overwrite, |r| leads::draw_leads(r, data, &t)),
+            p,
+        )?;
+    }
+    if let Some(s) = leads::tie_strategy(data) {
+        let p = dir.join(format!("tie_value.{ext}"));
+        let t = format!(
+            "What one accepted tie adds to job leads, by its mutual connections ({}'s ties, 95% CI)",
+            data.strategies[s]
+        );
+        add(
+            "tie_value",
+            t.clone(),
+            render!(&p, format, overwrite, |r| leads::draw_tie_value(
+                r, data, &t
+            )),
+            p,
+        )?;
+    }
     if !data.degrees.is_empty() {
         let p = dir.join(format!("degrees.{ext}"));
         let t = "Connections per person (log-log)".to_string();
@@ -281,6 +323,17 @@ pub fn draw_all(
             )),
             p,
         )?;
+    }
+    // A chart this run does not draw must not survive from an earlier one in
+    // the same folder (replaced outputs only).
+    if overwrite == Overwrite::Replace {
+        for name in CHART_NAMES {
+            let stale = dir.join(format!("{name}.{ext}"));
+            if !charts.iter().any(|c| c.name == name) && stale.exists() {
+                std::fs::remove_file(&stale)
+                    .map_err(|e| Error::io("remove the earlier", &stale, e))?;
+            }
+        }
     }
     Ok(charts)
 }

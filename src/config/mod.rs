@@ -545,6 +545,52 @@ mod tests {
     }
 
     #[test]
+    fn leads_keys_are_checked_and_default() {
+        let quick = QUICK_EXPERIMENT.to_string();
+        let e = Experiment::from_toml(&quick, Path::new("q.toml")).unwrap();
+        assert_eq!(e.leads, None, "without [leads] an experiment has no leads");
+        let with = format!("{quick}\n[leads]\nforward = 0.5\n");
+        let e = Experiment::from_toml(&with, Path::new("q.toml")).unwrap();
+        let want = LeadModel {
+            forward: 0.5,
+            ..LeadModel::default()
+        };
+        assert_eq!(e.leads, Some(want));
+        for (bad, said) in [
+            ("worlds = 100", "worlds: 100; expected a multiple of 64"),
+            ("worlds = 0", "worlds: 0; expected a multiple of 64"),
+            (
+                "forward = 1.5",
+                "forward: 1.5; expected a probability from 0 to 1",
+            ),
+            (
+                "pass_weak = 0.5\npass_strong = 0.2",
+                "pass_strong: 0.2 is below pass_weak 0.5",
+            ),
+            (
+                "half_mutual = 0",
+                "half_mutual: 0; expected a positive number",
+            ),
+            (
+                "recruiter_openings = -1",
+                "recruiter_openings: -1; expected openings per week",
+            ),
+            (
+                "fowrard = 0.3",
+                "unknown field `fowrard`, expected one of `worlds`",
+            ),
+        ] {
+            let text = format!("{quick}\n[leads]\n{bad}\n");
+            let line = text.lines().count() as u64;
+            let m = Experiment::from_toml(&text, Path::new("q.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(m.contains(said), "{bad}: {m}");
+            assert!(m.starts_with(&format!("q.toml:{line}:")), "{bad}: {m}");
+        }
+    }
+
+    #[test]
     fn every_listed_graph_key_is_a_key() {
         for key in GRAPH_KEYS {
             let text = format!("[graph]\n{key} = []\n");

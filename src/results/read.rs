@@ -92,6 +92,23 @@ pub struct SavedResults {
     pub network: Option<NetworkFacts>,
     /// The experiment as run.
     pub experiment: SavedExperiment,
+    /// The `ties` table (experiments with `[leads]`); empty without it.
+    pub ties: Vec<SavedTie>,
+}
+
+/// One accepted tie of the `ties` table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SavedTie {
+    /// Index into [`SavedResults::strategies`].
+    pub strategy: usize,
+    /// Mutual connections at acceptance.
+    pub mutual: u32,
+    /// The inviter's connections.
+    pub inviter_connections: u32,
+    /// Whether the inviter is a fake account.
+    pub fake: bool,
+    /// Expected leads a week the tie adds within the max degree.
+    pub marginal_leads: f64,
 }
 
 impl SavedResults {
@@ -192,6 +209,7 @@ impl SavedResults {
             }
         }
         d.network = read_network(dir);
+        d.read_ties(dir, &index)?;
         Ok(d)
     }
 
@@ -248,6 +266,46 @@ impl SavedResults {
         }
         self.weeks.sort_unstable();
         Ok(index)
+    }
+
+    /// Reads the `ties` table, if there is one.
+    fn read_ties(
+        &mut self,
+        dir: &Path,
+        index: &BTreeMap<(String, Option<u64>), usize>,
+    ) -> Result<()> {
+        let Ok(ties) = read_table(dir, Table::Ties) else {
+            return Ok(());
+        };
+        let tp = dir.join(Table::Ties.name());
+        let (strategy, sweep) = (
+            strings(&ties, column::STRATEGY, &tp)?,
+            floats(&ties, column::SWEEP_VALUE, &tp)?,
+        );
+        let (mutual, connections, fake, marginal) = (
+            floats(&ties, column::MUTUAL, &tp)?,
+            floats(&ties, column::INVITER_CONNECTIONS, &tp)?,
+            floats(&ties, column::FAKE, &tp)?,
+            floats(&ties, column::MARGINAL_LEADS, &tp)?,
+        );
+        for i in 0..ties.height() {
+            let Some(&s) = index.get(&(strategy[i].clone(), sweep[i].map(f64::to_bits))) else {
+                continue;
+            };
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            if let (Some(m), Some(c), Some(f), Some(v)) =
+                (mutual[i], connections[i], fake[i], marginal[i])
+            {
+                self.ties.push(SavedTie {
+                    strategy: s,
+                    mutual: m as u32,
+                    inviter_connections: c as u32,
+                    fake: f != 0.0,
+                    marginal_leads: v,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Reads each observation's recruiters within the max degree, last week.

@@ -1,0 +1,348 @@
+//! The charts of an experiment with `[leads]`: expected job leads by strategy
+//! (split by the hops a lead travels, with the chance of at least one), and the
+//! value of one accepted tie against its mutual connections. Drawn by
+//! [`super::draw_all`] from the `summary` and `ties` tables.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{DrawResult, PALETTE, PANEL, chart, err, title_style};
+use crate::results::read::{Estimate, SavedResults, SavedTie};
+use crate::results::{Measure, Scope};
+use crate::stats;
+
+/// The mutual-connection bins of the tie-value chart: (low, high, label).
+pub const MUTUAL_BINS: [(u32, u32, &str); 8] = [
+    (0, 0, "0"),
+    (1, 1, "1"),
+    (2, 2, "2"),
+    (3, 4, "3-4"),
+    (5, 7, "5-7"),
+    (8, 12, "8-12"),
+    (13, 20, "13-20"),
+    (21, u32::MAX, "21+"),
+];
+
+/// Whether the results have leads to draw.
+pub fn has_leads(d: &SavedResults) -> bool {
+    d.summary
+        .keys()
+        .any(|k| k.measure == Measure::ExpectedLeads)
+}
+
+/// Left: expected leads a week within the max degree per strategy, each bar
+/// split by hops, with the 95% CI of the total. Right: the chance of at least
+/// one lead a week, with its CI.
+#[allow(clippy::too_many_lines)] // two panels of bars with error bars and labels
+pub(super) fn draw_leads<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SavedResults,
+    title: &str,
+) -> DrawResult<usize> {
+    root.fill(&WHITE).map_err(err)?;
+    let root = super::titled(root, title)?;
+    let panels = root.split_evenly((1, 2));
+    let main = d.main_strategies();
+    let n = main.len();
+    let top = d.max_degree;
+    let names: Vec<String> = main.iter().map(|&s| d.strategies[s].clone()).collect();
+    let up_to = |s: usize, m: Measure, k: u32| d.at_last(s, m, Scope::UpToDegree, Some(k));
+    let mut series = 0;
+    for (p, panel) in panels.iter().enumerate() {
+        let measure = if p == 0 {
+            Measure::ExpectedLeads
+        } else {
+            Measure::PAnyLead
+        };
+        let rows: Vec<(usize, Estimate)> = main
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &s)| up_to(s, measure, top).map(|e| (i, e)))
+            .collect();
+        let max = rows.iter().map(|r| r.1.top()).fold(1e-9f64, f64::max);
+        let (caption, x_desc) = if p == 0 {
+            (
+                format!("Expected leads a week within {top} ties"),
+                "job openings reaching the person a week (mean)".to_string(),
+            )
+        } else {
+            (
+                format!("Chance of at least one lead a week within {top} ties"),
+                "probability (mean over people)".to_string(),
+            )
+        };
+        let mut chart = chart(
+            panel,
+            PANEL,
+            &caption,
+            if p == 0 { 300 } else { 20 },
+            0.0..max * 1.25,
+            // An empty band under the last bar holds the legend.
+            -1.4..(n as f64 - 0.5),
+        )?;
+        let names = names.clone();
+        let first = p == 0;
+        let y_fmt = move |y: &f64| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let i = y.round() as usize;
+            if first && *y > -0.5 && (y - y.round()).abs() < 1e-6 && i < names.len() {
+                names[names.len() - 1 - i].clone()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .max_light_lines(1)
+            .disable_y_mesh()
+            .y_labels(n.max(1) * 2 + 3)
+            .y_label_formatter(&y_fmt)
+            .x_labels(5)
+            .x_label_formatter(&|x| {
+                if first {
+                    format!("{x:.2}")
+                } else {
+                    format!("{:.0}%", 100.0 * x)
+                }
+            })
+            .x_desc(x_desc)
+            .label_style(title_style(18))
+            .axis_desc_style(title_style(20))
+            .draw()
+            .map_err(err)?;
+        let y_of = |i: usize| n as f64 - 1.0 - i as f64;
+        if first {
+            // Segments by hops: direct contact, one intermediary, two, ...
+            for k in 1..=top {
+                let color = PALETTE[(k as usize - 1) % PALETTE.len()];
+                let segs: Vec<(usize, f64, f64)> = main
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &s)| {
+                        let hi = up_to(s, measure, k)?.mean;
+                        let lo = if k > 1 {
+                            up_to(s, measure, k - 1)?.mean
+                        } else {
+                            0.0
+                        };
+                        Some((i, lo, hi))
+                    })
+                    .collect();
+                chart
+                    .draw_series(segs.iter().map(|&(i, lo, hi)| {
+                        let y = y_of(i);
+                        Rectangle::new([(lo, y - 0.35), (hi, y + 0.35)], color.filled())
+                    }))
+                    .map_err(err)?
+                    .label(match k {
+                        1 => "from a direct connection".to_string(),
+                        2 => "through one intermediary".to_string(),
+                        k => format!("through {} intermediaries", k - 1),
+                    })
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 8), (x + 20, y + 8)], color.filled())
+                    });
+                series += 1;
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .label_font(title_style(18))
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .draw()
+                .map_err(err)?;
+        } else {
+            chart
+                .draw_series(rows.iter().map(|&(i, e)| {
+                    let y = y_of(i);
+                    Rectangle::new([(0.0, y - 0.35), (e.mean, y + 0.35)], PALETTE[3].filled())
+                }))
+                .map_err(err)?;
+            series += 1;
+        }
+        chart
+            .draw_series(rows.iter().filter(|r| r.1.low.is_finite()).map(|&(i, e)| {
+                let y = y_of(i);
+                PathElement::new(
+                    vec![(e.low.max(0.0), y), (e.high, y)],
+                    BLACK.stroke_width(3),
+                )
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(rows.iter().map(|&(i, e)| {
+                Text::new(
+                    if first {
+                        format!("{:.3}", e.mean)
+                    } else {
+                        format!("{:.1}%", 100.0 * e.mean)
+                    },
+                    (e.top() + max * 0.02, y_of(i)),
+                    title_style(16).pos(Pos::new(HPos::Left, VPos::Center)),
+                )
+            }))
+            .map_err(err)?;
+    }
+    Ok(series)
+}
+
+/// One bin of the tie-value chart: mean and 95% CI of a value over ties.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BinValue {
+    /// Index into [`MUTUAL_BINS`].
+    pub bin: usize,
+    /// Ties in the bin.
+    pub ties: usize,
+    /// Mean.
+    pub mean: f64,
+    /// 95% CI of the mean over ties (NaN with fewer than 2).
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+/// The strategy whose accepted ties the tie-value chart shows: the one with the
+/// most ties (all invitations it could accept, as a rule accept-all's).
+pub fn tie_strategy(d: &SavedResults) -> Option<usize> {
+    let mut count = vec![0usize; d.strategies.len()];
+    for t in &d.ties {
+        count[t.strategy] += 1;
+    }
+    (0..count.len())
+        .filter(|&s| count[s] > 0)
+        .max_by_key(|&s| (count[s], std::cmp::Reverse(s)))
+}
+
+/// Per mutual-connection bin, the mean of `value` over `strategy`'s real
+/// (not fake) accepted ties; bins without ties are left out.
+pub fn tie_values(
+    d: &SavedResults,
+    strategy: usize,
+    value: impl Fn(&SavedTie) -> f64,
+) -> Vec<BinValue> {
+    MUTUAL_BINS
+        .iter()
+        .enumerate()
+        .filter_map(|(bin, &(lo, hi, _))| {
+            let xs: Vec<f64> = d
+                .ties
+                .iter()
+                .filter(|t| t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual))
+                .map(&value)
+                .collect();
+            if xs.is_empty() {
+                return None;
+            }
+            let mean = stats::mean(&xs);
+            let (low, high) = stats::t_interval(&xs);
+            Some(BinValue {
+                bin,
+                ties: xs.len(),
+                mean,
+                low,
+                high,
+            })
+        })
+        .collect()
+}
+
+/// Left: mean marginal leads per accepted tie by mutual-connection bin, with
+/// 95% CIs and the ties per bin. Right: the same divided by the inviter's
+/// connections, so hubs do not hide the effect of strength.
+pub(super) fn draw_tie_value<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SavedResults,
+    title: &str,
+) -> DrawResult<usize> {
+    root.fill(&WHITE).map_err(err)?;
+    let root = super::titled(root, title)?;
+    let panels = root.split_evenly((1, 2));
+    let Some(strategy) = tie_strategy(d) else {
+        return Ok(0);
+    };
+    let per_tie = tie_values(d, strategy, |t| t.marginal_leads);
+    let per_connection = tie_values(d, strategy, |t| {
+        t.marginal_leads / f64::from(t.inviter_connections.max(1))
+    });
+    let mut series = 0;
+    for (p, (panel, bins)) in panels.iter().zip([&per_tie, &per_connection]).enumerate() {
+        let max = bins
+            .iter()
+            .map(|b| if b.high.is_finite() { b.high } else { b.mean })
+            .fold(1e-12f64, f64::max);
+        let nb = MUTUAL_BINS.len();
+        // Enough decimals for five ticks over 0..max ("0.004", "0.00015").
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let decimals = (-(max * 1.2 / 5.0).log10().floor()).max(0.0) as usize;
+        let (caption, y_desc) = if p == 0 {
+            (
+                "Leads a week one tie adds",
+                "expected leads a week (mean per tie)",
+            )
+        } else {
+            (
+                "... per connection of the inviter",
+                "leads a week per tie ÷ inviter's connections",
+            )
+        };
+        let mut chart = chart(
+            panel,
+            PANEL,
+            caption,
+            130,
+            -0.5..(nb as f64 - 0.5),
+            0.0..max * 1.2,
+        )?;
+        chart
+            .configure_mesh()
+            .max_light_lines(1)
+            .disable_x_mesh()
+            .x_labels(nb * 2 + 1)
+            .x_label_formatter(&|x| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let i = x.round() as usize;
+                if (x - x.round()).abs() < 1e-6 && i < MUTUAL_BINS.len() {
+                    MUTUAL_BINS[i].2.to_string()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| format!("{y:.decimals$}"))
+            .x_desc("mutual connections of the tie at acceptance")
+            .y_desc(y_desc)
+            .label_style(title_style(18))
+            .axis_desc_style(title_style(20))
+            .draw()
+            .map_err(err)?;
+        let color = PALETTE[p % PALETTE.len()];
+        chart
+            .draw_series(bins.iter().map(|b| {
+                let x = b.bin as f64;
+                Rectangle::new([(x - 0.35, 0.0), (x + 0.35, b.mean)], color.filled())
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(bins.iter().filter(|b| b.low.is_finite()).map(|b| {
+                let x = b.bin as f64;
+                PathElement::new(
+                    vec![(x, b.low.max(0.0)), (x, b.high)],
+                    BLACK.stroke_width(3),
+                )
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(bins.iter().map(|b| {
+                let top = if b.high.is_finite() { b.high } else { b.mean };
+                Text::new(
+                    format!("n={}", super::thousands(b.ties as f64)),
+                    (b.bin as f64, top + max * 0.02),
+                    title_style(16).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )
+            }))
+            .map_err(err)?;
+        series += 1;
+    }
+    Ok(series)
+}

@@ -1,0 +1,129 @@
+//! Job leads end to end: an experiment with `[leads]` writes the `leads` and
+//! `ties` tables with one row per observation and hop count and one per tie
+//! accepted by the last week, identical for any thread count; draws the leads
+//! and tie-value charts and reports them; a rerun without `[leads]` leaves no
+//! stale leads behind.
+
+use crate::common::{netreach, read_csv};
+
+const EXPERIMENT: &str = "data/test-experiments/leads.toml";
+
+fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+#[test]
+#[allow(clippy::too_many_lines)] // one run, read every way a user reads it
+fn leads_tables_charts_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("one");
+    netreach()
+        .args(["run", EXPERIMENT, "-q", "-j", "1", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let (h, leads) = read_csv(&out.join("leads.csv"));
+    assert_eq!(
+        h,
+        [
+            "replicate",
+            "person",
+            "strategy",
+            "sweep_value",
+            "week",
+            "hops",
+            "expected_leads",
+            "expected_leads_up_to",
+            "p_any_up_to"
+        ]
+    );
+    // 2 replicates × 15 people × 3 strategies × 4 weeks × 3 hops.
+    assert_eq!(leads.len(), 2 * 15 * 3 * 4 * 3);
+    let (at, up, p) = (
+        column(&h, "expected_leads"),
+        column(&h, "expected_leads_up_to"),
+        column(&h, "p_any_up_to"),
+    );
+    let f = |r: &Vec<String>, i: usize| r[i].parse::<f64>().unwrap();
+    for rows in leads.chunks(3) {
+        // Cumulative over hops, probabilities in [0, 1] and rising.
+        let mut sum = 0.0;
+        for (k, r) in rows.iter().enumerate() {
+            assert_eq!(r[column(&h, "hops")], (k + 1).to_string());
+            sum += f(r, at);
+            assert!((f(r, up) - sum).abs() < 1e-9);
+            assert!((0.0..=1.0).contains(&f(r, p)));
+        }
+        assert!(f(&rows[2], p) >= f(&rows[0], p));
+    }
+    assert!(leads.iter().any(|r| f(r, at) > 0.0));
+    // One tie row per invitation accepted by the last week.
+    let (ph, people) = read_csv(&out.join("people.csv"));
+    let accepted: u64 = people
+        .iter()
+        .filter(|r| r[column(&ph, "week")] == "4")
+        .map(|r| r[column(&ph, "accepted")].parse::<u64>().unwrap())
+        .sum();
+    let (th, ties) = read_csv(&out.join("ties.csv"));
+    assert_eq!(ties.len() as u64, accepted);
+    assert!(accepted > 0);
+    for name in [
+        "inviter",
+        "mutual",
+        "fake",
+        "inviter_connections",
+        "marginal_leads",
+    ] {
+        column(&th, name);
+    }
+    let m = column(&th, "marginal_leads");
+    assert!(ties.iter().all(|r| r[m].parse::<f64>().unwrap() >= 0.0));
+    // Summary measures, charts and report.
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(
+        summary.contains(",expected_leads,up_to_degree,3,") && summary.contains(",p_any_lead,")
+    );
+    for chart in ["leads.png", "tie_value.png"] {
+        assert!(out.join("charts").join(chart).exists(), "{chart}");
+    }
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("](charts/leads.png)") && report.contains("expected job leads"));
+    assert!(report.contains("](charts/tie_value.png)"));
+    // The same tables with two threads.
+    let two = dir.path().join("two");
+    netreach()
+        .args(["simulate", EXPERIMENT, "-q", "-j", "2", "-o"])
+        .arg(&two)
+        .assert()
+        .success();
+    for t in ["leads.csv", "ties.csv", "leads.parquet", "summary.csv"] {
+        assert!(
+            std::fs::read(out.join(t)).unwrap() == std::fs::read(two.join(t)).unwrap(),
+            "{t} differs with -j 2"
+        );
+    }
+    // Rerun without [leads] into the same folder: no stale leads remain.
+    let text = std::fs::read_to_string(EXPERIMENT).unwrap();
+    let cut = text.find("[leads]").unwrap();
+    let end = text.find("[output]").unwrap();
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, format!("{}{}", &text[..cut], &text[end..])).unwrap();
+    netreach()
+        .args(["run", "-q", "--force", "-o"])
+        .arg(&out)
+        .arg(&plain)
+        .assert()
+        .success();
+    for gone in [
+        "leads.csv",
+        "ties.csv",
+        "leads.parquet",
+        "ties.parquet",
+        "charts/leads.png",
+    ] {
+        assert!(!out.join(gone).exists(), "{gone} left behind");
+    }
+}
