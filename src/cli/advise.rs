@@ -11,7 +11,7 @@ use netreach::advise::{AdviceModel, AdviceRow};
 use netreach::charts::thousands;
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::graph::NodeId;
-use netreach::jobs::advice::{ego_facts, from_import, on_graph, outputs};
+use netreach::jobs::advice::{ego_facts, from_import, leads_on_graph, on_graph, outputs};
 use netreach::output::check_outputs;
 use netreach::report::percent;
 use netreach::roles::Role;
@@ -42,6 +42,15 @@ pub(super) struct AdviseArgs {
     /// With --graph: rank at most this many invitations.
     #[arg(long, value_name = "N", default_value_t = 20)]
     top: usize,
+    /// With --graph: rank by expected job leads a week within 3 ties (the
+    /// job-leads model's defaults, docs/job-leads.md) instead of recruiters and
+    /// hiring managers reached.
+    #[arg(long, requires = "graph")]
+    leads: bool,
+    /// With --leads: Monte Carlo worlds, a multiple of 64 (one person: many
+    /// worlds are cheap, and weak ties' small values need them).
+    #[arg(long, value_name = "N", default_value_t = 16_384, requires = "leads")]
+    worlds: u32,
     /// People in each synthetic population.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     population: u32,
@@ -62,6 +71,12 @@ pub(super) struct AdviseArgs {
 }
 
 pub(super) fn run(a: &AdviseArgs, g: &Global) -> Result<()> {
+    if a.leads && (a.worlds == 0 || !a.worlds.is_multiple_of(64) || a.worlds > 1 << 20) {
+        super::usage_error(format!(
+            "--worlds {}: expected a multiple of 64 from 64 to 1048576",
+            a.worlds
+        ));
+    }
     if let Some(graph) = &a.graph {
         return run_on_graph(a, graph, g);
     }
@@ -192,6 +207,9 @@ fn run_on_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("out").join("advice"));
     check_outputs(outputs(&dir), g.overwrite())?;
+    if a.leads {
+        return leads_on_graph_terminal(a, g, &graph, &roles, person, &inviters, &dir, id);
+    }
     let (base, picks) = on_graph(
         &graph,
         &roles,
@@ -252,5 +270,92 @@ fn run_on_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
     } else {
         g.say(format!("wrote {} and {}", table.display(), chart.display()));
     }
+    Ok(())
+}
+
+/// `advise --graph --leads`: pending invitations ranked by expected job leads.
+#[allow(clippy::too_many_arguments)] // the loaded graph and the question
+fn leads_on_graph_terminal(
+    a: &AdviseArgs,
+    g: &Global,
+    graph: &netreach::graph::ConnectionGraph,
+    roles: &netreach::roles::RoleMap,
+    person: NodeId,
+    inviters: &[NodeId],
+    dir: &Path,
+    id: &str,
+) -> Result<()> {
+    let t = Instant::now();
+    let model = netreach::reach::leads::LeadModel {
+        worlds: a.worlds,
+        ..netreach::reach::leads::LeadModel::default()
+    };
+
+    let advice = leads_on_graph(
+        graph,
+        roles,
+        person,
+        inviters,
+        model,
+        a.seed,
+        dir,
+        g.overwrite(),
+    )?;
+    // Three significant digits: weak ties add little, but not nothing.
+    let fmt = |v: f64| {
+        if v == 0.0 {
+            "0".to_string()
+        } else {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let digits = (2 - v.abs().log10().floor() as i32).max(0) as usize;
+            format!("{v:.digits$}")
+        }
+    };
+    if !g.quiet {
+        println!(
+            "{id}: {}; now {} expected job leads a week within 3 ties ({} chance of at least one), {} with all accepted ({}).",
+            super::count(
+                inviters.len() as u64,
+                "pending invitation",
+                "pending invitations"
+            ),
+            fmt(advice.now.total()),
+            percent(advice.now.p_any_up_to[2]),
+            fmt(advice.all.total()),
+            percent(advice.all.p_any_up_to[2])
+        );
+        if advice.picks.is_empty() {
+            println!("{id} has no pending invitations: nothing to rank.");
+        }
+        for (i, p) in advice.picks.iter().take(a.top).enumerate() {
+            if i == 0 {
+                println!(
+                    "{:>4} {:>16} {:>7} {:>15} {:>12} {:>14}",
+                    "rank", "inviter", "mutual", "role", "connections", "leads/week +"
+                );
+            }
+            println!(
+                "{:>4} {:>16} {:>7} {:>15} {:>12} {:>14}",
+                i + 1,
+                graph.ids().display(p.inviter).to_string(),
+                p.mutual,
+                p.role.map_or("-".to_string(), |r| r.to_string()),
+                p.connections,
+                format!("+{}", fmt(p.marginal_leads))
+            );
+        }
+        if !advice.picks.is_empty() {
+            println!(
+                "leads/week +: expected job openings a week reaching you within 3 ties that accepting this invitation alone adds; a model estimate over {} Monte Carlo worlds (docs/job-leads.md), in the same worlds for every invitation.",
+                model.worlds
+            );
+        }
+    }
+    let [table, _] = outputs(dir);
+    g.say(format!(
+        "wrote {} in {:.1} s (no chart in leads mode)",
+        table.display(),
+        t.elapsed().as_secs_f64()
+    ));
     Ok(())
 }

@@ -111,7 +111,7 @@ enum Command {
     /// What accepting your pending invitations would do to your reach, from an
     /// imported LinkedIn export: model estimates over synthetic populations.
     #[command(
-        after_help = "Example:\n  netreach import linkedin \\\n    data/linkedin/Complete_LinkedInDataExport_11-24-2026.zip -o me\n  netreach advise me --replicates 3"
+        after_help = "Examples:\n  netreach import linkedin \\\n    data/linkedin/Complete_LinkedInDataExport_11-24-2026.zip -o me\n  netreach advise me --replicates 3\n\nOn a whole graph, ranked by expected job leads:\n  netreach advise --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --invitations data/sample/invitations.csv --person 3439 --leads \\\n    -o out/advice-leads"
     )]
     Advise(advise::AdviseArgs),
     /// Imports data from elsewhere into netreach's inputs.

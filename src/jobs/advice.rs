@@ -4,12 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::advise::{Advice, AdviceModel, CurvePoint, EgoFacts, Pick, advise, rank_invitations};
+use crate::advise::{
+    Advice, AdviceModel, CurvePoint, EgoFacts, LeadAdvice, Pick, advise, rank_by_leads,
+    rank_invitations,
+};
 use crate::charts::{ChartFormat, draw_advice_chart};
 use crate::error::Result;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::output::Overwrite;
-use crate::results::advice::{write_advice_table, write_greedy_table};
+use crate::reach::leads::LeadModel;
+use crate::results::advice::{write_advice_table, write_greedy_table, write_leads_advice_table};
 use crate::results::import::{ImportSummaryFile, read_connections};
 use crate::roles::RoleMap;
 
@@ -85,4 +89,23 @@ pub fn on_graph(
         overwrite,
     )?;
     Ok((base, picks))
+}
+
+/// Ranks `person`'s pending `inviters` by the expected job leads each adds
+/// ([`rank_by_leads`]) and writes `advice.csv` into `dir` (no chart).
+#[allow(clippy::too_many_arguments)] // the graph, the person and the model
+pub fn leads_on_graph(
+    graph: &ConnectionGraph,
+    roles: &RoleMap,
+    person: NodeId,
+    inviters: &[NodeId],
+    model: LeadModel,
+    seed: u64,
+    dir: &Path,
+    overwrite: Overwrite,
+) -> Result<LeadAdvice> {
+    let [table, _] = outputs(dir);
+    let advice = rank_by_leads(graph, roles, person, inviters, model, seed);
+    write_leads_advice_table(graph.ids(), &advice.picks, &table, overwrite)?;
+    Ok(advice)
 }

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use std::path::Path;
 
 use super::{id_column, table_err, write_table};
-use crate::advise::{AdviceRow, Pick};
+use crate::advise::{AdviceRow, LeadPick, Pick};
 use crate::error::Result;
 use crate::graph::NodeIds;
 use crate::output::Overwrite;
@@ -102,6 +102,65 @@ pub fn greedy_table(ids: &NodeIds, picks: &[Pick]) -> Result<DataFrame> {
         Column::new("estimate".into(), vec!["exact"; picks.len()]),
     ])
     .map_err(table_err("advice"))
+}
+
+/// The ranking of `advise --graph --leads`: `rank, inviter, mutual, role,
+/// inviter_connections, marginal_leads` (expected leads a week within 3 ties
+/// that accepting the invitation alone adds; four significant digits) and
+/// `estimate` (`monte carlo`).
+pub fn leads_advice_table(ids: &NodeIds, picks: &[LeadPick]) -> Result<DataFrame> {
+    let round = |v: f64| {
+        if v == 0.0 || !v.is_finite() {
+            return v;
+        }
+        #[allow(clippy::cast_possible_truncation)] // a small exponent
+        let scale = 10f64.powi(3 - v.abs().log10().floor() as i32);
+        (v * scale).round() / scale
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "rank".into(),
+            (1..=picks.len() as u64).collect::<Vec<u64>>(),
+        ),
+        id_column("inviter", ids, picks.iter().map(|p| p.inviter)),
+        Column::new(
+            "mutual".into(),
+            picks.iter().map(|p| p.mutual as u64).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "role".into(),
+            picks
+                .iter()
+                .map(|p| p.role.map(|r| r.to_string()))
+                .collect::<Vec<Option<String>>>(),
+        ),
+        Column::new(
+            "inviter_connections".into(),
+            picks
+                .iter()
+                .map(|p| p.connections as u64)
+                .collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "marginal_leads".into(),
+            picks
+                .iter()
+                .map(|p| round(p.marginal_leads))
+                .collect::<Vec<f64>>(),
+        ),
+        Column::new("estimate".into(), vec!["monte carlo"; picks.len()]),
+    ])
+    .map_err(table_err("advice"))
+}
+
+/// Writes [`leads_advice_table`] to `path`.
+pub fn write_leads_advice_table(
+    ids: &NodeIds,
+    picks: &[LeadPick],
+    path: &Path,
+    overwrite: Overwrite,
+) -> Result<()> {
+    write_table(&mut leads_advice_table(ids, picks)?, path, overwrite)
 }
 
 /// Writes [`advice_table`] to `path`.

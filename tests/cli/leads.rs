@@ -127,3 +127,55 @@ fn leads_tables_charts_and_report() {
         assert!(!out.join(gone).exists(), "{gone} left behind");
     }
 }
+
+#[test]
+fn advise_ranks_pending_invitations_by_expected_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "advise",
+        "--graph",
+        "data/sample/edges.txt",
+        "--roles",
+        "data/sample/roles.csv",
+        "--invitations",
+        "data/sample/invitations.csv",
+        "--person",
+        "3439",
+        "--leads",
+        "-o",
+    ];
+    let a = netreach().args(args).arg(dir.path()).assert().success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("expected job leads a week within 3 ties"),
+        "{stdout}"
+    );
+    let (h, rows) = read_csv(&dir.path().join("advice.csv"));
+    assert_eq!(
+        h,
+        [
+            "rank",
+            "inviter",
+            "mutual",
+            "role",
+            "inviter_connections",
+            "marginal_leads",
+            "estimate"
+        ]
+    );
+    assert_eq!(rows.len(), 8, "every pending invitation of 3439");
+    let values: Vec<f64> = rows.iter().map(|r| r[5].parse().unwrap()).collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+    assert!(values[0] > 0.0);
+    assert!(!dir.path().join("advice.png").exists());
+    // Worlds come in words of 64.
+    netreach()
+        .args(args)
+        .arg(dir.path().join("x"))
+        .args(["--worlds", "100"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--worlds 100: expected a multiple of 64",
+        ));
+}
