@@ -5,8 +5,9 @@
 //! [`RoleMap`](crate::roles::RoleMap); its [`ReachCounts`] feed the results tables.
 //! [`approx`] estimates reach for every node at once with HyperBall counters, and
 //! [`distances`] the whole graph's distance distribution the same way; [`ego`]
-//! counts friends of friends against degree. The bit-sliced per-source counters
-//! of the exact kernels live in `tally`.
+//! counts friends of friends against degree; [`leads`] estimates the job
+//! openings that reach a person through ties that pass them on. The bit-sliced
+//! per-source counters of the exact kernels live in `tally`.
 
 pub mod approx;
 pub mod distances;

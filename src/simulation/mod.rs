@@ -16,12 +16,17 @@
 //!    Identical queries (same person, same accepted set: a strategy that accepted
 //!    nothing new that week, or two strategies that agree) are computed once. Queries
 //!    are ordered by person, so the 64 lanes of a traversal mostly share a source.
+//! 4. With `[leads]`: expected job leads of every observation and the marginal
+//!    value of every tie accepted by the last week, per (replicate, person) in
+//!    parallel (`simulation/leads.rs`, [`crate::reach::leads`]).
 //!
 //! Every task's randomness derives from `(seed, task)`, and reach counts are exact,
 //! so the tables are identical whatever the thread count.
 //!
 //! # Complexity
 //! Reach dominates: O(distinct queries / 64 × edges within the balls × max degree).
+//! Leads add one mutual-connection count per graph and, per (replicate, person)
+//! and 64 worlds, one search per first tie over the worlds where it passes.
 
 use std::collections::HashMap;
 
