@@ -73,6 +73,10 @@ impl LeadWorld<'_> {
         let mut at = vec![vec![0.0; d]; pq.sets.len()];
         let mut no_lead = vec![vec![0.0; d]; pq.sets.len()];
         let mut gained = vec![0.0; pq.marginals.len()];
+        let mut by_question: Vec<Vec<usize>> = vec![Vec::new(); pq.sets.len()];
+        for (mi, &(q, _)) in pq.marginals.iter().enumerate() {
+            by_question[q].push(mi);
+        }
         // Local holder numbering, shared by the word's searches.
         let mut local: Vec<u32> = Vec::new();
         let mut found: Vec<Option<Found>> = Vec::with_capacity(firsts.len());
@@ -94,44 +98,63 @@ impl LeadWorld<'_> {
                 scratch.slot[h as usize] = u32::MAX;
             }
             local.clear();
-            // Per question: the union of its first ties' records.
-            let mut first_at = vec![0u64; holders * d];
-            let mut once = vec![0u64; holders];
-            let mut twice = vec![0u64; holders];
+            // The person's own connections are in every question: their union
+            // once, then each question adds its accepted ties' records to it.
+            let mut base_first = vec![0u64; holders * d];
+            let mut base_once = vec![0u64; holders];
+            let mut base_twice = vec![0u64; holders];
+            for fd in found[..base].iter().flatten() {
+                merge_into(fd, d, &mut base_first, &mut base_once, &mut base_twice);
+            }
+            let mut base_rates = vec![[0.0f64; LANES as usize]; d];
+            for h in 0..holders {
+                add_rates(
+                    &base_first[h * d..(h + 1) * d],
+                    rate[h],
+                    1.0,
+                    &mut base_rates,
+                );
+            }
+            // A question's changes: holders its ties reach, numbered by `mark`.
+            let mut mark = vec![usize::MAX; holders];
+            let mut changed: Vec<usize> = Vec::new();
+            let mut q_first: Vec<u64> = Vec::new();
+            let mut q_once: Vec<u64> = Vec::new();
+            let mut q_twice: Vec<u64> = Vec::new();
             let mut rates = vec![[0.0f64; LANES as usize]; d];
             for (qi, set) in pq.sets.iter().enumerate() {
-                first_at.fill(0);
-                once.fill(0);
-                twice.fill(0);
-                let active = (0..base).chain(set.iter().map(|&t| base + t));
-                for i in active {
-                    let Some(fd) = &found[i] else { continue };
+                for &h in &changed {
+                    mark[h] = usize::MAX;
+                }
+                changed.clear();
+                q_first.clear();
+                q_once.clear();
+                q_twice.clear();
+                for fd in set.iter().filter_map(|&t| found[base + t].as_ref()) {
                     for (j, &h) in fd.holders.iter().enumerate() {
                         let h = h as usize;
+                        if mark[h] == usize::MAX {
+                            mark[h] = changed.len();
+                            changed.push(h);
+                            q_first.extend_from_slice(&base_first[h * d..(h + 1) * d]);
+                            q_once.push(base_once[h]);
+                            q_twice.push(base_twice[h]);
+                        }
+                        let at = mark[h];
                         let mut any = 0;
                         for k in 0..d {
                             let x = fd.masks[j * d + k];
-                            first_at[h * d + k] |= x;
+                            q_first[at * d + k] |= x;
                             any |= x;
                         }
-                        twice[h] |= once[h] & any;
-                        once[h] |= any;
+                        q_twice[at] |= q_once[at] & any;
+                        q_once[at] |= any;
                     }
                 }
-                for r in &mut rates {
-                    r.fill(0.0);
-                }
-                for h in 0..holders {
-                    let mut before = 0u64;
-                    for k in 0..d {
-                        let new = first_at[h * d + k] & !before;
-                        before |= new;
-                        let mut bits = new;
-                        while bits != 0 {
-                            rates[k][bits.trailing_zeros() as usize] += rate[h];
-                            bits &= bits - 1;
-                        }
-                    }
+                rates.clone_from(&base_rates);
+                for (at, &h) in changed.iter().enumerate() {
+                    add_rates(&base_first[h * d..(h + 1) * d], rate[h], -1.0, &mut rates);
+                    add_rates(&q_first[at * d..(at + 1) * d], rate[h], 1.0, &mut rates);
                 }
                 for lane in 0..LANES as usize {
                     let mut acc = 0.0;
@@ -142,16 +165,18 @@ impl LeadWorld<'_> {
                     }
                 }
                 // Marginals of this question: holders only the tie reaches.
-                for (mi, &(mq, t)) in pq.marginals.iter().enumerate() {
-                    if mq != qi {
-                        continue;
-                    }
-                    let Some(fd) = &found[base + t] else { continue };
-                    let inside = set.contains(&t);
+                for &mi in &by_question[qi] {
+                    let tie = pq.marginals[mi].1;
+                    let Some(fd) = &found[base + tie] else { continue };
+                    let inside = set.contains(&tie);
                     for (j, &h) in fd.holders.iter().enumerate() {
                         let h = h as usize;
+                        let (once, twice) = match mark[h] {
+                            usize::MAX => (base_once[h], base_twice[h]),
+                            at => (q_once[at], q_twice[at]),
+                        };
                         let any = (0..d).fold(0, |acc, k| acc | fd.masks[j * d + k]);
-                        let others = if inside { twice[h] } else { once[h] };
+                        let others = if inside { twice } else { once };
                         gained[mi] += rate[h] * f64::from((any & !others).count_ones());
                     }
                 }
@@ -273,6 +298,36 @@ impl LeadWorld<'_> {
             self.offsets[v as usize] as usize,
             self.offsets[v as usize + 1] as usize,
         )
+    }
+}
+
+/// ORs one first tie's records into per-holder first-arrival masks, and counts
+/// per holder the worlds reached by at least one and by two or more first ties.
+fn merge_into(fd: &Found, d: usize, first: &mut [u64], once: &mut [u64], twice: &mut [u64]) {
+    for (j, &h) in fd.holders.iter().enumerate() {
+        let h = h as usize;
+        let mut any = 0;
+        for k in 0..d {
+            let x = fd.masks[j * d + k];
+            first[h * d + k] |= x;
+            any |= x;
+        }
+        twice[h] |= once[h] & any;
+        once[h] |= any;
+    }
+}
+
+/// Adds `sign × rate` to every world's hop at which a holder with these
+/// first-arrival masks (per depth) is first reached.
+fn add_rates(first: &[u64], rate: f64, sign: f64, rates: &mut [[f64; LANES as usize]]) {
+    let mut before = 0u64;
+    for (k, &x) in first.iter().enumerate() {
+        let mut bits = x & !before;
+        before |= x;
+        while bits != 0 {
+            rates[k][bits.trailing_zeros() as usize] += sign * rate;
+            bits &= bits - 1;
+        }
     }
 }
 
