@@ -443,7 +443,7 @@ fn tie_findings(d: &SavedResults) -> String {
     // Bins with enough ties to read.
     let solid = |v: &[crate::charts::leads::BinValue]| -> Vec<(usize, f64, usize)> {
         v.iter()
-            .filter(|b| b.ties >= 30)
+            .filter(|b| b.ties >= crate::charts::leads::FEW)
             .map(|b| (b.bin, b.mean, b.ties))
             .collect()
     };

@@ -24,6 +24,10 @@ pub const MUTUAL_BINS: [(u32, u32, &str); 8] = [
     (21, u32::MAX, "21+"),
 ];
 
+/// Bins with fewer ties than this are drawn faint, clipped to the axis, and the
+/// report does not read them.
+pub const FEW: usize = 30;
+
 /// Whether the results have leads to draw.
 pub fn has_leads(d: &SavedResults) -> bool {
     d.summary
@@ -268,14 +272,23 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
     });
     let mut series = 0;
     for (p, (panel, bins)) in panels.iter().zip([&per_tie, &per_connection]).enumerate() {
-        let max = bins
+        // Bins of fewer than FEW ties are drawn faint and do not set the scale:
+        // their intervals are too wide to read.
+        let solid = |b: &&BinValue| b.ties >= FEW;
+        let scale_from: Vec<&BinValue> = if bins.iter().any(|b| solid(&b)) {
+            bins.iter().filter(solid).collect()
+        } else {
+            bins.iter().collect()
+        };
+        let max = scale_from
             .iter()
             .map(|b| if b.high.is_finite() { b.high } else { b.mean })
             .fold(1e-12f64, f64::max);
+        let ceiling = max * 1.2;
         let nb = MUTUAL_BINS.len();
         // Enough decimals for five ticks over 0..max ("0.004", "0.00015").
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let decimals = (-(max * 1.2 / 5.0).log10().floor()).max(0.0) as usize;
+        let decimals = (-(ceiling / 5.0).log10().floor()).max(0.0) as usize;
         let (caption, y_desc) = if p == 0 {
             (
                 "Leads a week one tie adds",
@@ -293,7 +306,7 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
             caption,
             130,
             -0.5..(nb as f64 - 0.5),
-            0.0..max * 1.2,
+            0.0..ceiling,
         )?;
         chart
             .configure_mesh()
@@ -317,26 +330,38 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
             .draw()
             .map_err(err)?;
         let color = PALETTE[p % PALETTE.len()];
+        let clip = |v: f64| v.min(ceiling * 0.93);
         chart
             .draw_series(bins.iter().map(|b| {
                 let x = b.bin as f64;
-                Rectangle::new([(x - 0.35, 0.0), (x + 0.35, b.mean)], color.filled())
+                let fill = if b.ties >= FEW {
+                    color.filled()
+                } else {
+                    color.mix(0.3).filled()
+                };
+                Rectangle::new([(x - 0.35, 0.0), (x + 0.35, clip(b.mean))], fill)
             }))
             .map_err(err)?;
         chart
             .draw_series(bins.iter().filter(|b| b.low.is_finite()).map(|b| {
                 let x = b.bin as f64;
+                let ink = if b.ties >= FEW {
+                    BLACK.to_rgba()
+                } else {
+                    BLACK.mix(0.4)
+                };
                 PathElement::new(
-                    vec![(x, b.low.max(0.0)), (x, b.high)],
-                    BLACK.stroke_width(3),
+                    vec![(x, clip(b.low.max(0.0))), (x, clip(b.high))],
+                    ink.stroke_width(3),
                 )
             }))
             .map_err(err)?;
         chart
             .draw_series(bins.iter().map(|b| {
-                let top = if b.high.is_finite() { b.high } else { b.mean };
+                let top = clip(if b.high.is_finite() { b.high } else { b.mean });
+                let few = if b.ties >= FEW { "" } else { ", few" };
                 Text::new(
-                    format!("n={}", super::thousands(b.ties as f64)),
+                    format!("n={}{few}", super::thousands(b.ties as f64)),
                     (b.bin as f64, top + max * 0.02),
                     title_style(16).pos(Pos::new(HPos::Center, VPos::Bottom)),
                 )

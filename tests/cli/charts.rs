@@ -50,9 +50,11 @@ fn run_draws_every_chart_and_links_them_in_the_report() {
             "cost_benefit.png",
             "degrees.png",
             "distribution.png",
+            "leads.png",
             "over_time.png",
             "strategies.png",
-            "sweep.png"
+            "sweep.png",
+            "tie_value.png"
         ]
     );
     for n in &names {
@@ -82,13 +84,16 @@ fn run_draws_every_chart_and_links_them_in_the_report() {
         .success();
     let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     // 6 strategies plus a 5-point sweep drawn apart; strategies and sweep: 2
-    // degrees × 2 roles; degrees: one point series.
+    // degrees × 2 roles; leads: 3 hops and the chance of any; tie_value: two
+    // panels; degrees: one point series.
     for (chart, series) in [
         ("strategies", 4),
         ("sweep", 4),
         ("distribution", 6),
         ("over_time", 6),
         ("cost_benefit", 6),
+        ("leads", 4),
+        ("tie_value", 2),
         ("degrees", 1),
     ] {
         assert_eq!(series_reported(&stderr, chart), series, "{chart}");

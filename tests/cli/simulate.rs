@@ -10,6 +10,7 @@ use crate::common::{netreach, read_csv};
 fn run_without_a_file_runs_the_built_in_experiment() {
     let (out, stdout) = crate::common::quick_run();
     assert!(stdout.contains("accept-all") && stdout.contains("recruiters <=3"));
+    assert!(stdout.contains("leads/week <=3") && stdout.contains("P(lead) <=3"));
     // The built-in experiment answers a question about strategies, not about its
     // network's size: unsaturated, and every strategy accepts something.
     assert!(!stdout.contains("saturated"), "{stdout}");
@@ -20,6 +21,8 @@ fn run_without_a_file_runs_the_built_in_experiment() {
         "people.csv",
         "summary.parquet",
         "summary.csv",
+        "leads.parquet",
+        "ties.csv",
         "experiment.toml",
     ] {
         assert!(out.join(f).exists(), "{f} missing");

@@ -167,7 +167,9 @@ impl LeadWorld<'_> {
                 // Marginals of this question: holders only the tie reaches.
                 for &mi in &by_question[qi] {
                     let tie = pq.marginals[mi].1;
-                    let Some(fd) = &found[base + tie] else { continue };
+                    let Some(fd) = &found[base + tie] else {
+                        continue;
+                    };
                     let inside = set.contains(&tie);
                     for (j, &h) in fd.holders.iter().enumerate() {
                         let h = h as usize;
