@@ -255,6 +255,7 @@ pub fn tie_values(
 /// Left: mean marginal leads per accepted tie by mutual-connection bin, with
 /// 95% CIs and the ties per bin. Right: the same divided by the inviter's
 /// connections, so hubs do not hide the effect of strength.
+#[allow(clippy::too_many_lines)] // two panels of bars, intervals and counts
 pub(super) fn draw_tie_value<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     d: &SavedResults,
