@@ -547,11 +547,11 @@ mod tests {
     #[test]
     fn leads_keys_are_checked_and_default() {
         // The quick experiment without its [leads] line.
-        let quick: String = QUICK_EXPERIMENT
+        let quick = QUICK_EXPERIMENT
             .lines()
             .filter(|l| !l.starts_with("[leads]"))
-            .map(|l| format!("{l}\n"))
-            .collect();
+            .collect::<Vec<_>>()
+            .join("\n");
         let e = Experiment::from_toml(&quick, Path::new("q.toml")).unwrap();
         assert_eq!(e.leads, None, "without [leads] an experiment has no leads");
         let with = format!("{quick}\n[leads]\nforward = 0.5\n");
