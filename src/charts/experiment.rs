@@ -94,17 +94,7 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
             0.0..max * if total.is_some() { 1.3 } else { 1.12 },
             -0.5..(n as f64 - 0.5),
         )?;
-        let names = names.clone();
-        let y_fmt = move |y: &f64| {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let i = y.round() as usize;
-            // Strategy s is drawn at y = n - 1 - s, the first at the top.
-            if first_column && (y - y.round()).abs() < 1e-6 && i < names.len() {
-                names[names.len() - 1 - i].clone()
-            } else {
-                String::new()
-            }
-        };
+        let y_fmt = super::row_labels(names.clone(), first_column);
         chart
             .configure_mesh()
             .max_light_lines(1)

@@ -12,17 +12,7 @@ use crate::results::read::{Estimate, SavedResults, SavedTie};
 use crate::results::{Measure, Scope};
 use crate::stats;
 
-/// The mutual-connection bins of the tie-value chart: (low, high, label).
-pub const MUTUAL_BINS: [(u32, u32, &str); 8] = [
-    (0, 0, "0"),
-    (1, 1, "1"),
-    (2, 2, "2"),
-    (3, 4, "3-4"),
-    (5, 7, "5-7"),
-    (8, 12, "8-12"),
-    (13, 20, "13-20"),
-    (21, u32::MAX, "21+"),
-];
+pub use crate::graph::MUTUAL_BINS;
 
 /// Bins with fewer ties than this are drawn faint, clipped to the axis, and the
 /// report does not read them.
@@ -85,17 +75,8 @@ pub(super) fn draw_leads<DB: DrawingBackend>(
             // An empty band under the last bar holds the legend.
             -1.4..(n as f64 - 0.5),
         )?;
-        let names = names.clone();
         let first = p == 0;
-        let y_fmt = move |y: &f64| {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let i = y.round() as usize;
-            if first && *y > -0.5 && (y - y.round()).abs() < 1e-6 && i < names.len() {
-                names[names.len() - 1 - i].clone()
-            } else {
-                String::new()
-            }
-        };
+        let y_fmt = super::row_labels(names.clone(), first);
         chart
             .configure_mesh()
             .max_light_lines(1)

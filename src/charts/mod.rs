@@ -529,6 +529,21 @@ pub(super) fn titled<DB: DrawingBackend>(
         .map_err(err)
 }
 
+/// The y-label formatter of horizontal bars, one row per name with the first
+/// at the top (row i drawn at y = n − 1 − i): the name at each row's centre
+/// when `show`, nothing elsewhere (or below the rows).
+pub(super) fn row_labels(names: Vec<String>, show: bool) -> impl Fn(&f64) -> String {
+    move |y: &f64| {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let i = y.round() as usize;
+        if show && *y > -0.5 && (y - y.round()).abs() < 1e-6 && i < names.len() {
+            names[names.len() - 1 - i].clone()
+        } else {
+            String::new()
+        }
+    }
+}
+
 pub(super) fn title_style(size: u32) -> TextStyle<'static> {
     let size = if size >= 34 { 30 } else { size };
     (FONT, size).into_font().into()

@@ -152,20 +152,13 @@ fn run_mutual(g: &Global, graph: &ConnectionGraph) {
     bar.finish();
     let took = t.elapsed().as_secs_f64();
     // Both arcs of an edge hold the same count: the shares are over edges.
-    let bins: [(u16, u16, &str); 8] = [
-        (0, 0, "0"),
-        (1, 1, "1"),
-        (2, 2, "2"),
-        (3, 4, "3-4"),
-        (5, 7, "5-7"),
-        (8, 12, "8-12"),
-        (13, 20, "13-20"),
-        (21, u16::MAX, "21+"),
-    ];
     let total = counts.len().max(1) as f64;
     println!("mutual connections per connection (share of connections)");
-    for (lo, hi, label) in bins {
-        let n = counts.iter().filter(|&&c| (lo..=hi).contains(&c)).count();
+    for (lo, hi, label) in netreach::graph::MUTUAL_BINS {
+        let n = counts
+            .iter()
+            .filter(|&&c| (lo..=hi).contains(&u32::from(c)))
+            .count();
         println!("  {label:<6} {:>6}", percent(n as f64 / total));
     }
     let mean = counts.iter().map(|&c| f64::from(c)).sum::<f64>() / total;

@@ -167,6 +167,7 @@ mod order;
 mod stats;
 
 pub use build::{BlockVisitor, EdgeBlocks, available_memory};
+pub use mutual::MUTUAL_BINS;
 pub use order::VertexOrder;
 pub use stats::GraphStats;
 

@@ -24,6 +24,19 @@ use rayon::prelude::*;
 use super::ConnectionGraph;
 use super::build::split_by_arcs;
 
+/// The mutual-connection bins netreach reports in (`stats --mutual`, the
+/// tie-value chart): (lowest, highest, label).
+pub const MUTUAL_BINS: [(u32, u32, &str); 8] = [
+    (0, 0, "0"),
+    (1, 1, "1"),
+    (2, 2, "2"),
+    (3, 4, "3-4"),
+    (5, 7, "5-7"),
+    (8, 12, "8-12"),
+    (13, 20, "13-20"),
+    (21, u32::MAX, "21+"),
+];
+
 /// Largest graph (nodes) whose tails' neighbours are marked in a stamp array:
 /// 6 MiB per task, within a typical last-level cache.
 const STAMP_NODES: usize = 1 << 20 | 1 << 19;

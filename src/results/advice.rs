@@ -9,8 +9,9 @@ use std::path::Path;
 use super::{id_column, table_err, write_table};
 use crate::advise::{AdviceRow, LeadPick, Pick};
 use crate::error::Result;
-use crate::graph::NodeIds;
+use crate::graph::{NodeId, NodeIds};
 use crate::output::Overwrite;
+use crate::roles::Role;
 
 /// The advice table: columns `scenario, measure, within, mean, p10, p90,
 /// replicates, estimate` (`estimate` is always `model`: these are model estimates).
@@ -59,6 +60,29 @@ pub fn advice_table(rows: &[AdviceRow]) -> Result<DataFrame> {
     .map_err(table_err("advice"))
 }
 
+/// `rank, inviter, mutual, role` of ranked invitations: (inviter, mutual
+/// connections, role), best first.
+fn ranked_columns(ids: &NodeIds, picks: &[(NodeId, usize, Option<Role>)]) -> Vec<Column> {
+    vec![
+        Column::new(
+            "rank".into(),
+            (1..=picks.len() as u64).collect::<Vec<u64>>(),
+        ),
+        id_column("inviter", ids, picks.iter().map(|p| p.0)),
+        Column::new(
+            "mutual".into(),
+            picks.iter().map(|p| p.1 as u64).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "role".into(),
+            picks
+                .iter()
+                .map(|p| p.2.map(|r| r.to_string()))
+                .collect::<Vec<Option<String>>>(),
+        ),
+    ]
+}
+
 /// The greedy ranking table of `advise --graph`: `rank, inviter, mutual, role`,
 /// what each pick adds (`added_recruiters_2, added_hiring_managers_2,
 /// added_recruiters_3, added_hiring_managers_3`), the totals after it
@@ -74,23 +98,14 @@ pub fn greedy_table(ids: &NodeIds, picks: &[Pick]) -> Result<DataFrame> {
                 .collect::<Vec<u64>>(),
         )
     };
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "rank".into(),
-            (1..=picks.len() as u64).collect::<Vec<u64>>(),
-        ),
-        id_column("inviter", ids, picks.iter().map(|p| p.inviter)),
-        Column::new(
-            "mutual".into(),
-            picks.iter().map(|p| p.mutual as u64).collect::<Vec<u64>>(),
-        ),
-        Column::new(
-            "role".into(),
-            picks
-                .iter()
-                .map(|p| p.role.map(|r| r.to_string()))
-                .collect::<Vec<Option<String>>>(),
-        ),
+    let mut cols = ranked_columns(
+        ids,
+        &picks
+            .iter()
+            .map(|p| (p.inviter, p.mutual, p.role))
+            .collect::<Vec<_>>(),
+    );
+    cols.extend([
         col("added_recruiters_2", 0, true),
         col("added_hiring_managers_2", 1, true),
         col("added_recruiters_3", 2, true),
@@ -100,8 +115,8 @@ pub fn greedy_table(ids: &NodeIds, picks: &[Pick]) -> Result<DataFrame> {
         col("recruiters_within_3", 2, false),
         col("hiring_managers_within_3", 3, false),
         Column::new("estimate".into(), vec!["exact"; picks.len()]),
-    ])
-    .map_err(table_err("advice"))
+    ]);
+    DataFrame::new_infer_height(cols).map_err(table_err("advice"))
 }
 
 /// The ranking of `advise --graph --leads`: `rank, inviter, mutual, role,
@@ -117,23 +132,14 @@ pub fn leads_advice_table(ids: &NodeIds, picks: &[LeadPick]) -> Result<DataFrame
         let scale = 10f64.powi(3 - v.abs().log10().floor() as i32);
         (v * scale).round() / scale
     };
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "rank".into(),
-            (1..=picks.len() as u64).collect::<Vec<u64>>(),
-        ),
-        id_column("inviter", ids, picks.iter().map(|p| p.inviter)),
-        Column::new(
-            "mutual".into(),
-            picks.iter().map(|p| p.mutual as u64).collect::<Vec<u64>>(),
-        ),
-        Column::new(
-            "role".into(),
-            picks
-                .iter()
-                .map(|p| p.role.map(|r| r.to_string()))
-                .collect::<Vec<Option<String>>>(),
-        ),
+    let mut cols = ranked_columns(
+        ids,
+        &picks
+            .iter()
+            .map(|p| (p.inviter, p.mutual, p.role))
+            .collect::<Vec<_>>(),
+    );
+    cols.extend([
         Column::new(
             "inviter_connections".into(),
             picks
@@ -149,8 +155,8 @@ pub fn leads_advice_table(ids: &NodeIds, picks: &[LeadPick]) -> Result<DataFrame
                 .collect::<Vec<f64>>(),
         ),
         Column::new("estimate".into(), vec!["monte carlo"; picks.len()]),
-    ])
-    .map_err(table_err("advice"))
+    ]);
+    DataFrame::new_infer_height(cols).map_err(table_err("advice"))
 }
 
 /// Writes [`leads_advice_table`] to `path`.

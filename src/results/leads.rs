@@ -31,7 +31,6 @@ pub fn leads_table(
         return Ok(None);
     }
     let d = usize::from(exp.max_degree.0);
-    let rep = |k: usize| obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
     let per_hop = |f: fn(&crate::reach::leads::Leads, usize) -> f64| {
         obs.iter()
             .flat_map(move |o| {
@@ -41,18 +40,8 @@ pub fn leads_table(
             .collect::<Vec<f64>>()
     };
     let hops = u32::from(exp.max_degree.0);
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            column::REPLICATE.into(),
-            rep(d).map(|o| o.replicate).collect::<Vec<u32>>(),
-        ),
-        id_column(column::PERSON, ids, rep(d).map(|o| o.person)),
-        strategy_column(spell, rep(d).map(|o| o.strategy)),
-        sweep_column(sweep, rep(d).map(|o| o.strategy)),
-        Column::new(
-            column::WEEK.into(),
-            rep(d).map(|o| o.week).collect::<Vec<u32>>(),
-        ),
+    let mut cols = super::simulation::observation_columns(ids, obs, d, spell, sweep);
+    cols.extend([
         Column::new(
             column::HOPS.into(),
             obs.iter().flat_map(|_| 1..=hops).collect::<Vec<u32>>(),
@@ -69,9 +58,10 @@ pub fn leads_table(
             column::P_ANY_UP_TO.into(),
             per_hop(|l, k| l.p_any_up_to[k - 1]),
         ),
-    ])
-    .map(Some)
-    .map_err(table_err("leads"))
+    ]);
+    DataFrame::new_infer_height(cols)
+        .map(Some)
+        .map_err(table_err("leads"))
 }
 
 /// The ties table: one row per invitation accepted by the last week.

@@ -154,26 +154,13 @@ fn reach_long(
     sweep: &[Option<f64>],
 ) -> Result<DataFrame> {
     let d = usize::from(exp.max_degree.0);
-    let rep = |k: usize| obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
-    let mut cols = vec![
-        Column::new(
-            column::REPLICATE.into(),
-            rep(d).map(|o| o.replicate).collect::<Vec<u32>>(),
-        ),
-        id_column(column::PERSON, ids, rep(d).map(|o| o.person)),
-        strategy_column(spell, rep(d).map(|o| o.strategy)),
-        sweep_column(sweep, rep(d).map(|o| o.strategy)),
-        Column::new(
-            column::WEEK.into(),
-            rep(d).map(|o| o.week).collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            column::DEGREE.into(),
-            obs.iter()
-                .flat_map(|_| 1..=u32::from(exp.max_degree.0))
-                .collect::<Vec<u32>>(),
-        ),
-    ];
+    let mut cols = observation_columns(ids, obs, d, spell, sweep);
+    cols.extend([Column::new(
+        column::DEGREE.into(),
+        obs.iter()
+            .flat_map(|_| 1..=u32::from(exp.max_degree.0))
+            .collect::<Vec<u32>>(),
+    )]);
     // At each degree, then up to it: nodes, recruiters, hiring_managers, nodes_up_to, ...
     for (suffix, scope) in [
         ("", Scope::AtDegree),
@@ -196,6 +183,32 @@ fn reach_long(
     DataFrame::new_infer_height(cols).map_err(table_err("reach"))
 }
 
+/// The columns that name an observation (`replicate, person, strategy,
+/// sweep_value, week`), each observation's values repeated `k` times (one row
+/// per degree or hop count of the long tables).
+pub(super) fn observation_columns(
+    ids: &NodeIds,
+    obs: &[Observation],
+    k: usize,
+    spell: &[String],
+    sweep: &[Option<f64>],
+) -> Vec<Column> {
+    let rep = || obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
+    vec![
+        Column::new(
+            column::REPLICATE.into(),
+            rep().map(|o| o.replicate).collect::<Vec<u32>>(),
+        ),
+        id_column(column::PERSON, ids, rep().map(|o| o.person)),
+        strategy_column(spell, rep().map(|o| o.strategy)),
+        sweep_column(sweep, rep().map(|o| o.strategy)),
+        Column::new(
+            column::WEEK.into(),
+            rep().map(|o| o.week).collect::<Vec<u32>>(),
+        ),
+    ]
+}
+
 /// The people table: one row per observation.
 fn people_table(
     ids: &NodeIds,
@@ -210,12 +223,8 @@ fn people_table(
         let mut v: Vec<f64> = o.accepted_mutuals.iter().map(|&m| f64::from(m)).collect();
         (!v.is_empty()).then(|| stats::quantile(&mut v, 0.5))
     };
-    DataFrame::new_infer_height(vec![
-        u32s(column::REPLICATE, |o| o.replicate),
-        id_column(column::PERSON, ids, obs.iter().map(|o| o.person)),
-        strategy_column(spell, obs.iter().map(|o| o.strategy)),
-        sweep_column(sweep, obs.iter().map(|o| o.strategy)),
-        u32s(column::WEEK, |o| o.week),
+    let mut cols = observation_columns(ids, obs, 1, spell, sweep);
+    cols.extend([
         u32s(column::RECEIVED, |o| o.received),
         u32s(column::ACCEPTED, |o| o.accepted),
         u32s(column::FAKE_ACCEPTED, |o| o.fake_accepted),
@@ -227,8 +236,8 @@ fn people_table(
             column::ACCEPTED_MUTUAL_MEDIAN.into(),
             obs.iter().map(mutual_median).collect::<Vec<Option<f64>>>(),
         ),
-    ])
-    .map_err(table_err("people"))
+    ]);
+    DataFrame::new_infer_height(cols).map_err(table_err("people"))
 }
 
 /// The summary table from its rows.
