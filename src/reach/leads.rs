@@ -484,7 +484,7 @@ pub struct Scratch {
     next: Vec<u64>,
     touched: Vec<u32>,
     frontier: Vec<(u32, u64)>,
-    /// A holder's number among those one word's searches met (`u32::MAX`: none).
+    /// A holder's number among those one word's searches met, plus one (0: none).
     slot: Vec<u32>,
 }
 
@@ -496,7 +496,7 @@ impl Scratch {
             next: vec![0; nodes],
             touched: Vec::new(),
             frontier: Vec::new(),
-            slot: vec![u32::MAX; nodes],
+            slot: vec![0; nodes],
         }
     }
 }

@@ -95,7 +95,7 @@ impl LeadWorld<'_> {
                 .map(|&h| f64::from(self.openings[h as usize]))
                 .collect();
             for &h in &local {
-                scratch.slot[h as usize] = u32::MAX;
+                scratch.slot[h as usize] = 0;
             }
             local.clear();
             // The person's own connections are in every question: their union
@@ -225,12 +225,14 @@ impl LeadWorld<'_> {
         };
         let mut record = |u: u32, depth: usize, new: u64, found: &mut Found| {
             if self.openings[u as usize] > 0.0 {
+                // Slots hold the number plus one: 0 is "not met", so a fresh
+                // scratch is zeroed memory the system hands out lazily.
                 let sl = &mut slot[u as usize];
-                if *sl == u32::MAX {
-                    *sl = u32::try_from(local.len()).expect("holders fit u32");
+                if *sl == 0 {
                     local.push(u);
+                    *sl = u32::try_from(local.len()).expect("holders fit u32");
                 }
-                found.holders.push(*sl);
+                found.holders.push(*sl - 1);
                 let at = found.masks.len();
                 found.masks.resize(at + d, 0);
                 found.masks[at + depth] = new;
