@@ -31,6 +31,11 @@
 //! leads are their mean over worlds, and P(at least one) is 1 − the mean of
 //! exp(−rate).
 //!
+//! [`LeadWorld::leads`] answers one question with one search per word (the
+//! plain form, and the tests' reference); [`LeadWorld::person`] answers all of
+//! one person's questions and their ties' marginal values at once, split by
+//! first tie (`leads/person.rs`), which the simulation and `advise` use.
+//!
 //! # Complexity
 //! Per person and 64 worlds: O(arcs of the nodes that forward in some world
 //! within max degree − 1 hops × hashes per draw), with scratch reset only where
