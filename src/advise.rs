@@ -607,7 +607,19 @@ pub fn rank_by_leads(
     seed: u64,
 ) -> LeadAdvice {
     use crate::reach::leads::{LeadWorld, PersonQuestions, Scratch};
-    let mutual = graph.mutual_counts();
+    // The searches read the arcs of nodes within 2 hops of the person (through
+    // a connection or an inviter): count mutual connections there only.
+    let mut near: Vec<NodeId> = vec![person];
+    let firsts = graph
+        .neighbors(person)
+        .iter()
+        .map(|&v| NodeId(v))
+        .chain(inviters.iter().copied());
+    for f in firsts {
+        near.push(f);
+        near.extend(graph.neighbors(f).iter().map(|&v| NodeId(v)));
+    }
+    let mutual = graph.mutual_counts_of(&near);
     let world = LeadWorld::new(graph, &mutual, roles, u32::MAX, model, seed);
     let counts: Vec<usize> = inviters
         .iter()
@@ -709,5 +721,59 @@ mod lead_tests {
             (advice.all.total() - sum).abs() < 1e-9,
             "disjoint inviters add up"
         );
+    }
+
+    #[test]
+    fn counting_mutual_connections_near_the_person_changes_nothing() {
+        use crate::reach::leads::{LeadQuery, LeadWorld, Scratch};
+        // A clustered ring: every node knows the next three.
+        let edges: Vec<(u64, u64)> = (0..300u64)
+            .flat_map(|i| (1..4).map(move |k| (i, (i + k) % 300)))
+            .chain([(0, 150), (10, 200)])
+            .collect();
+        let g = ConnectionGraph::from_edges(edges).unwrap();
+        let roles = RoleMap::from_roles(
+            g.node_count(),
+            g.nodes()
+                .filter(|v| v.0 % 5 == 0)
+                .map(|v| (v, Role::Recruiter)),
+        );
+        let model = LeadModel {
+            pass_weak: 0.3,
+            pass_strong: 0.9,
+            forward: 0.6,
+            ..LeadModel::default()
+        };
+        let person = g.ids().lookup("0").unwrap();
+        let inviters = [
+            g.ids().lookup("100").unwrap(),
+            g.ids().lookup("250").unwrap(),
+        ];
+        let advice = rank_by_leads(&g, &roles, person, &inviters, model, 4);
+        // The same with every tie counted, one search per question.
+        let all = g.mutual_counts();
+        let world = LeadWorld::new(&g, &all, &roles, u32::MAX, model, 4);
+        let ties: Vec<(u32, u32)> = inviters
+            .iter()
+            .map(|&f| (f.0, u32::try_from(g.mutual_count(person, f)).unwrap()))
+            .collect();
+        let mut scratch = Scratch::new(g.node_count());
+        let ask = |accepted: &[(u32, u32)], scratch: &mut Scratch| {
+            let q = LeadQuery {
+                source: person,
+                accepted,
+                replicate: 0,
+            };
+            world.leads(&q, Degree(3), scratch)
+        };
+        let now = ask(&[], &mut scratch);
+        assert!((advice.now.total() - now.total()).abs() < 1e-9);
+        assert!((advice.all.total() - ask(&ties, &mut scratch).total()).abs() < 1e-9);
+        for p in &advice.picks {
+            let i = inviters.iter().position(|&f| f == p.inviter).unwrap();
+            let alone = ask(&ties[i..=i], &mut scratch).total() - now.total();
+            assert!((p.marginal_leads - alone).abs() < 1e-9);
+        }
+        assert!(advice.now.total() > 0.0);
     }
 }
