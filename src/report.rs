@@ -338,7 +338,17 @@ fn leads_findings(d: &SavedResults) -> String {
         rate_ci(e)
     );
     if let Some(p) = at(best, Measure::PAnyLead, top) {
-        let _ = write!(out, ", a {} chance of at least one a week", percent(p.mean));
+        let share = percent(p.mean);
+        // "an 8.8%", "an 11%", "an 18%": the article follows the spoken number.
+        let article = if share.starts_with('8')
+            || share.starts_with("11")
+            || share.starts_with("18")
+        {
+            "an"
+        } else {
+            "a"
+        };
+        let _ = write!(out, ", {article} {share} chance of at least one a week");
     }
     let refuse = d.strategies.iter().position(|s| s == "refuse-all");
     match refuse.and_then(|r| at(r, Measure::ExpectedLeads, top).map(|b| (r, b))) {
