@@ -340,14 +340,12 @@ fn leads_findings(d: &SavedResults) -> String {
     if let Some(p) = at(best, Measure::PAnyLead, top) {
         let share = percent(p.mean);
         // "an 8.8%", "an 11%", "an 18%": the article follows the spoken number.
-        let article = if share.starts_with('8')
-            || share.starts_with("11")
-            || share.starts_with("18")
-        {
-            "an"
-        } else {
-            "a"
-        };
+        let article =
+            if share.starts_with('8') || share.starts_with("11") || share.starts_with("18") {
+                "an"
+            } else {
+                "a"
+            };
         let _ = write!(out, ", {article} {share} chance of at least one a week");
     }
     let refuse = d.strategies.iter().position(|s| s == "refuse-all");

@@ -179,6 +179,9 @@ use experiment::sweep_label;
 pub use experiment::{any_fake_accepted, gains};
 
 /// Every chart an experiment may have, by file stem.
+///
+/// [`remove_stale`] removes those not drawn this time from a results folder's
+/// own `charts/`.
 pub const CHART_NAMES: [&str; 8] = [
     "strategies",
     "sweep",
@@ -324,18 +327,21 @@ pub fn draw_all(
             p,
         )?;
     }
-    // A chart this run does not draw must not survive from an earlier one in
-    // the same folder (replaced outputs only).
-    if overwrite == Overwrite::Replace {
-        for name in CHART_NAMES {
-            let stale = dir.join(format!("{name}.{ext}"));
-            if !charts.iter().any(|c| c.name == name) && stale.exists() {
-                std::fs::remove_file(&stale)
-                    .map_err(|e| Error::io("remove the earlier", &stale, e))?;
-            }
+    Ok(charts)
+}
+
+/// Removes from `dir` the charts in `format` named in [`CHART_NAMES`] that are
+/// not among `drawn`: a chart an earlier run drew must not sit beside a report
+/// that no longer has it. Only for a folder netreach owns (a results folder's
+/// `charts/`), never one a user named.
+pub fn remove_stale(dir: &Path, format: ChartFormat, drawn: &[Chart]) -> Result<()> {
+    for name in CHART_NAMES {
+        let stale = dir.join(format!("{name}.{}", format.extension()));
+        if !drawn.iter().any(|c| c.name == name) && stale.exists() {
+            std::fs::remove_file(&stale).map_err(|e| Error::io("remove the earlier", &stale, e))?;
         }
     }
-    Ok(charts)
+    Ok(())
 }
 
 /// Draws only the degree distribution (for `netreach stats --chart`).

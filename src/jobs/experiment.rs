@@ -131,6 +131,10 @@ pub fn redraw(
 ) -> Result<(Vec<Chart>, PathBuf)> {
     let data = SavedResults::from_dir(results)?;
     let charts = draw_all(&data, charts_dir, format, overwrite)?;
+    // In the results folder's own charts/, replaced outputs only.
+    if overwrite == Overwrite::Replace && charts_dir == results.join("charts") {
+        crate::charts::remove_stale(charts_dir, format, &charts)?;
+    }
     let report = write_report(results, &data, &charts, overwrite)?;
     Ok((charts, report))
 }
