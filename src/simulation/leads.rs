@@ -9,12 +9,12 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::{Observation, PersonRun};
 use crate::config::Experiment;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::progress::Progress;
-use rayon::prelude::*;
-
 use crate::reach::Degree;
 use crate::reach::leads::{LeadModel, LeadWorld, Leads, PersonQuestions, Scratch};
 use crate::roles::RoleMap;
