@@ -22,14 +22,7 @@ fn num(v: f64) -> String {
     }
 }
 
-/// `1 week`, `12 weeks`: a count with its noun, singular or plural.
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        thousands(n as f64),
-        if n == 1 { one } else { many }
-    )
-}
+pub use crate::charts::plural;
 
 fn ci(e: Estimate) -> String {
     if e.low.is_finite() && e.high.is_finite() {
@@ -58,6 +51,7 @@ fn network_sentence(d: &SavedResults) -> Option<String> {
 #[allow(clippy::too_many_lines)] // one arm per chart, each a few sentences
 fn findings(chart: &Chart, d: &SavedResults) -> String {
     let top = d.max_degree;
+    let top_degrees = plural(u64::from(top), "degree", "degrees");
     let last = d.last_week();
     let rec = |s: usize| d.at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top));
     let hm = |s: usize| d.at_last(s, Measure::HiringManagers, Scope::UpToDegree, Some(top));
@@ -80,7 +74,7 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 return String::new();
             };
             let mut out = format!(
-                "By week {last}, {} reaches the most recruiters within {top} degrees: {} per person, against {} for {}.",
+                "By week {last}, {} reaches the most recruiters within {top_degrees}: {} per person, against {} for {}.",
                 name(best.0),
                 ci(best.1),
                 num(worst.1.mean),
@@ -119,7 +113,7 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                     .collect();
                 let _ = write!(
                     out,
-                    " Every strategy, recruiters within {top} degrees: {}.",
+                    " Every strategy, recruiters within {top_degrees}: {}.",
                     ranked.join(", ")
                 );
             }
@@ -142,7 +136,7 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 .find(|p| (p.1 - half) * (lastp.1 - first.1).signum() >= 0.0)
                 .map_or(lastp.0, |p| p.0);
             format!(
-                "Recruiters within {top} degrees go from {} at {} to {} at {}; half of that change is reached by {}.",
+                "Recruiters within {top_degrees} go from {} at {} to {} at {}; half of that change is reached by {}.",
                 num(first.1),
                 first.0,
                 num(lastp.1),
@@ -168,7 +162,7 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 }
             };
             format!(
-                "The median person reaches {} recruiters within {top} degrees under {} and {} under {}; the worst-placed tenth reach at most {} and {}.",
+                "The median person reaches {} recruiters within {top_degrees} under {} and {} under {}; the worst-placed tenth reach at most {} and {}.",
                 num(med(best.0).unwrap_or(f64::NAN)),
                 name(best.0),
                 num(med(worst.0).unwrap_or(f64::NAN)),
@@ -208,7 +202,7 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 100.0
             };
             let mut out = format!(
-                "Under {} recruiters within {top} degrees grow from {} in week {first_week} to {} in week {last}; {:.0}% of that growth is in place by week {mid_week}.",
+                "Under {} recruiters within {top_degrees} grow from {} in week {first_week} to {} in week {last}; {:.0}% of that growth is in place by week {mid_week}.",
                 name(best.0),
                 num(start),
                 num(best.1.mean),
@@ -230,7 +224,7 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 return String::new();
             };
             let mut out = format!(
-                "{} gains the most, {} recruiters within {top} degrees, while accepting {:.1} fake accounts per person.",
+                "{} gains the most, {} recruiters within {top_degrees}, while accepting {:.1} fake accounts per person.",
                 name(most.0),
                 num(most.2),
                 most.1
@@ -320,6 +314,7 @@ fn rate_ci(e: Estimate) -> String {
 #[allow(clippy::too_many_lines)] // four findings, each a few lines
 fn leads_findings(d: &SavedResults) -> String {
     let top = d.max_degree;
+    let top_degrees = plural(u64::from(top), "degree", "degrees");
     let last = d.last_week();
     let at = |s: usize, m: Measure, k: u32| d.at_last(s, m, Scope::UpToDegree, Some(k));
     let name = |s: usize| format!("`{}`", d.strategies[s]);
@@ -333,8 +328,9 @@ fn leads_findings(d: &SavedResults) -> String {
         return String::new();
     };
     let mut out = format!(
-        "By week {last}, {} brings the most expected job leads within {top} ties: {} a week per person",
+        "By week {last}, {} brings the most expected job leads within {}: {} a week per person",
         name(best),
+        plural(u64::from(top), "tie", "ties"),
         rate_ci(e)
     );
     if let Some(p) = at(best, Measure::PAnyLead, top) {
@@ -423,12 +419,12 @@ fn leads_findings(d: &SavedResults) -> String {
         if rb == best {
             let _ = write!(
                 out,
-                " Counting recruiters within {top} degrees ranks the same strategy first."
+                " Counting recruiters within {top_degrees} ranks the same strategy first."
             );
         } else {
             let _ = write!(
                 out,
-                " Counting recruiters within {top} degrees would rank {} first: the count treats a recruiter behind a weak tie like one behind a close colleague.",
+                " Counting recruiters within {top_degrees} would rank {} first: the count treats a recruiter behind a weak tie like one behind a close colleague.",
                 name(rb)
             );
         }
@@ -527,6 +523,7 @@ fn tie_findings(d: &SavedResults) -> String {
 /// a warning when that saturates the result.
 fn share_paragraph(d: &SavedResults) -> String {
     let top = d.max_degree;
+    let top_degrees = plural(u64::from(top), "degree", "degrees");
     let shares: Vec<String> = d
         .main_strategies()
         .into_iter()
@@ -539,7 +536,7 @@ fn share_paragraph(d: &SavedResults) -> String {
         return String::new();
     }
     let mut out = format!(
-        "**Share of the network within {top} degrees** (the median person, week {}): {}.",
+        "**Share of the network within {top_degrees}** (the median person, week {}): {}.",
         d.last_week(),
         shares.join(", ")
     );
@@ -547,7 +544,7 @@ fn share_paragraph(d: &SavedResults) -> String {
         Some((s, share)) => {
             let _ = write!(
                 out,
-                " **Saturated:** under `{}` the median person reaches {} of the whole network within {top} degrees, so the network's size, not the strategy, caps reach at that degree. Read the lower degrees, or run on a larger network: on LinkedIn (about a billion members) 3 degrees cover a few percent at most.",
+                " **Saturated:** under `{}` the median person reaches {} of the whole network within {top_degrees}, so the network's size, not the strategy, caps reach at that degree. Read the lower degrees, or run on a larger network: on LinkedIn (about a billion members) 3 degrees cover a few percent at most.",
                 d.strategies[s],
                 percent(share)
             );

@@ -18,6 +18,11 @@ pub use crate::graph::MUTUAL_BINS;
 /// report does not read them.
 pub const FEW: usize = 30;
 
+/// "1 tie", "3 ties".
+fn ties(k: u32) -> String {
+    super::plural(u64::from(k), "tie", "ties")
+}
+
 /// Whether the results have leads to draw.
 pub fn has_leads(d: &SavedResults) -> bool {
     d.summary
@@ -57,12 +62,12 @@ pub(super) fn draw_leads<DB: DrawingBackend>(
         let max = rows.iter().map(|r| r.1.top()).fold(1e-9f64, f64::max);
         let (caption, x_desc) = if p == 0 {
             (
-                format!("Expected leads a week within {top} ties"),
+                format!("Expected leads a week within {}", ties(top)),
                 "job openings reaching the person a week (mean)".to_string(),
             )
         } else {
             (
-                format!("Chance of at least one lead a week within {top} ties"),
+                format!("Chance of at least one lead a week within {}", ties(top)),
                 "probability (mean over people)".to_string(),
             )
         };

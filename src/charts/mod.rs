@@ -215,6 +215,7 @@ pub fn draw_all(
             Ok(())
         };
     let top = data.max_degree;
+    let top_degrees = plural(u64::from(top), "degree", "degrees");
     let p = dir.join(format!("strategies.{ext}"));
     let t = format!(
         "Reach within {} by strategy (week {}, mean with 95% CI)",
@@ -247,7 +248,7 @@ pub fn draw_all(
     }
     let p = dir.join(format!("distribution.{ext}"));
     let t = format!(
-        "Distribution over people of recruiters within {top} degrees (week {})",
+        "Distribution over people of recruiters within {top_degrees} (week {})",
         data.last_week()
     );
     add(
@@ -260,7 +261,7 @@ pub fn draw_all(
     )?;
     if data.weeks.len() > 1 {
         let p = dir.join(format!("over_time.{ext}"));
-        let t = format!("Recruiters within {top} degrees, week by week (mean with 95% CI)");
+        let t = format!("Recruiters within {top_degrees}, week by week (mean with 95% CI)");
         add(
             "over_time",
             t.clone(),
@@ -273,7 +274,7 @@ pub fn draw_all(
     if experiment::any_fake_accepted(data) {
         let p = dir.join(format!("cost_benefit.{ext}"));
         let t = format!(
-            "Recruiters gained within {top} degrees against fake accounts accepted (week {})",
+            "Recruiters gained within {top_degrees} against fake accounts accepted (week {})",
             data.last_week()
         );
         add(
@@ -548,6 +549,16 @@ pub(super) fn row_labels(names: Vec<String>, show: bool) -> impl Fn(&f64) -> Str
             String::new()
         }
     }
+}
+
+/// `1 week`, `12 weeks`: a count with its noun, singular or plural (charts,
+/// the report and the terminal).
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as f64),
+        if n == 1 { one } else { many }
+    )
 }
 
 pub(super) fn title_style(size: u32) -> TextStyle<'static> {

@@ -12,7 +12,7 @@ use netreach::charts::ChartFormat;
 use netreach::config::Experiment;
 use netreach::jobs::experiment::{self, Options};
 use netreach::output::{Overwrite, check_outputs};
-use netreach::report::percent;
+use netreach::report::{percent, plural};
 use netreach::results::simulation::{SummaryRow, saturation};
 use netreach::results::{Measure, Scope};
 use netreach::roles::Role;
@@ -175,6 +175,7 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
         })
     };
     let top = u32::from(exp.max_degree.0);
+    let top_degrees = plural(u64::from(top), "degree", "degrees");
     // The closer degree beside the largest: 2, or the direct connections when
     // the largest is 2.
     let near = if top > 2 { 2 } else { 1 };
@@ -236,12 +237,13 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
     }
     let _ = write!(
         out,
-        "accepted: invitations accepted per person; fakes: fake accounts among them; <=k: people within k degrees, mean per person [95% CI]; share <={top}: the median person's share of the network within {top} degrees."
+        "accepted: invitations accepted per person; fakes: fake accounts among them; <=k: people within k degrees, mean per person [95% CI]; share <={top}: the median person's share of the network within {top_degrees}."
     );
     if leads {
         let _ = write!(
             out,
-            " leads/week: expected job openings a week that reach the person through ties that pass them on, within {top} ties [95% CI]; P(lead): the mean chance of at least one a week."
+            " leads/week: expected job openings a week that reach the person through ties that pass them on, within {} [95% CI]; P(lead): the mean chance of at least one a week.",
+            plural(u64::from(top), "tie", "ties")
         );
     }
     if let Some(sentence) = saturation_sentence(exp, rows) {
@@ -254,9 +256,10 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
 /// the max degree under some strategy.
 fn saturation_sentence(exp: &Experiment, rows: &[SummaryRow]) -> Option<String> {
     let top = u32::from(exp.max_degree.0);
+    let top_degrees = plural(u64::from(top), "degree", "degrees");
     let (s, median) = saturation(rows, exp.arrivals.weeks, top)?;
     Some(format!(
-        "warning: saturated: under {} the median person reaches {} of the network within {top} degrees, so the network's size, not the strategy, caps reach there; use a larger network, or read the lower degrees.",
+        "warning: saturated: under {} the median person reaches {} of the network within {top_degrees}, so the network's size, not the strategy, caps reach there; use a larger network, or read the lower degrees.",
         exp.strategies[s].strategy,
         percent(median)
     ))
