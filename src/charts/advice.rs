@@ -30,7 +30,6 @@ pub fn draw_advice_chart(
         format,
         overwrite,
         |root: &DrawingArea<_, Shift>| -> DrawResult<usize> {
-            root.fill(&WHITE).map_err(err)?;
             let root = super::titled(root, title)?;
             let xmax = points.last().map_or(1, |p| p.accepted).max(1) as f64;
             let mut series = 0;

@@ -47,7 +47,6 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
     d: &SavedResults,
     title: &str,
 ) -> DrawResult<usize> {
-    root.fill(&WHITE).map_err(err)?;
     let root = super::titled(root, title)?;
     let mut degrees = vec![2.min(d.max_degree), d.max_degree];
     degrees.dedup();
@@ -157,7 +156,6 @@ pub(super) fn draw_sweep<DB: DrawingBackend>(
     d: &SavedResults,
     title: &str,
 ) -> DrawResult<usize> {
-    root.fill(&WHITE).map_err(err)?;
     let root = super::titled(root, title)?;
     let panels = root.split_evenly((1, 2));
     let mut points: Vec<(f64, usize)> = d

@@ -39,7 +39,6 @@ pub(super) fn draw_leads<DB: DrawingBackend>(
     d: &SavedResults,
     title: &str,
 ) -> DrawResult<usize> {
-    root.fill(&WHITE).map_err(err)?;
     let root = super::titled(root, title)?;
     let panels = root.split_evenly((1, 2));
     let main = d.main_strategies();
@@ -247,7 +246,6 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
     d: &SavedResults,
     title: &str,
 ) -> DrawResult<usize> {
-    root.fill(&WHITE).map_err(err)?;
     let root = super::titled(root, title)?;
     let panels = root.split_evenly((1, 2));
     let Some(strategy) = tie_strategy(d) else {

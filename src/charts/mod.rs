@@ -526,11 +526,13 @@ pub(super) fn chart<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
         .map_err(err)
 }
 
-/// `root` below a figure title, with a margin above it (the house caption's).
+/// `root` filled white, and the area below a figure title with a margin above
+/// it (the house caption's).
 pub(super) fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> DrawResult<DrawingArea<DB, Shift>> {
+    root.fill(&WHITE).map_err(err)?;
     root.margin(WHOLE.margin / 2, 0, 0, 0)
         .titled(title, title_style(WHOLE.caption))
         .map_err(err)

@@ -11,9 +11,9 @@ use netreach::generate::{GraphModel, ModelName};
 use netreach::jobs::generate::{generate, outputs, write};
 use netreach::output::check_outputs;
 use netreach::results::network::NetworkFormat;
-use netreach::roles::{Placement, Role, RolePlan};
+use netreach::roles::{Placement, RolePlan};
 
-use super::{Bar, Global, count, peak_memory, usage_error};
+use super::{Bar, Global, count, peak_memory, role_counts, usage_error};
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)]
@@ -128,23 +128,14 @@ pub(super) fn run(a: &GenerateArgs, g: &Global) -> Result<()> {
     let (edges, nodes) = write(&net, &a.out, a.format, &header, g.overwrite())?;
     let r = net.graph.build_report();
     g.say(format!(
-        "generated {}: {}, {} ({} merged, {} dropped), {}, {}",
+        "generated {}: {}, {} ({} merged, {} dropped), {}",
         a.model
             .map_or_else(|| "--preset linkedin".to_string(), |m| m.to_string()),
         count(net.graph.node_count() as u64, "node", "nodes"),
         count(net.graph.edge_count(), "edge", "edges"),
         count(r.duplicates_merged, "repeated pair", "repeated pairs"),
         count(r.self_loops_dropped, "self-loop", "self-loops"),
-        count(
-            net.roles.count(Role::Recruiter) as u64,
-            "recruiter",
-            "recruiters"
-        ),
-        count(
-            net.roles.count(Role::HiringManager) as u64,
-            "hiring manager",
-            "hiring managers"
-        )
+        role_counts(&net.roles)
     ));
     // What was delivered against what was asked: merged pairs lower the mean.
     let asked = model.mean_degree_asked();

@@ -183,13 +183,8 @@ fn load_roles(
             return Ok(RoleMap::none(graph.node_count()));
         };
         g.say(format!(
-            "roles stored in the graph file: {}, {}",
-            count(r.count(Role::Recruiter) as u64, "recruiter", "recruiters"),
-            count(
-                r.count(Role::HiringManager) as u64,
-                "hiring manager",
-                "hiring managers"
-            )
+            "roles stored in the graph file: {}",
+            role_counts(&r)
         ));
         return Ok(r);
     };
@@ -230,6 +225,23 @@ fn load_invitations(
 /// `1 node`, `1,200 nodes`: a count with its noun.
 fn count(n: u64, one: &str, many: &str) -> String {
     netreach::report::plural(n, one, many)
+}
+
+/// "30,000 recruiters, 70,000 hiring managers": a role map's holders in words.
+fn role_counts(roles: &RoleMap) -> String {
+    format!(
+        "{}, {}",
+        count(
+            roles.count(Role::Recruiter) as u64,
+            "recruiter",
+            "recruiters"
+        ),
+        count(
+            roles.count(Role::HiringManager) as u64,
+            "hiring manager",
+            "hiring managers"
+        )
+    )
 }
 
 /// A progress bar on stderr when it is a terminal and not `--quiet`.

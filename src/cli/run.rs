@@ -15,10 +15,9 @@ use netreach::output::{Overwrite, check_outputs};
 use netreach::report::{percent, plural};
 use netreach::results::simulation::{SummaryRow, saturation};
 use netreach::results::{Measure, Scope};
-use netreach::roles::Role;
 use netreach::simulation::{Setup, planned_observations};
 
-use super::{Bar, Global, count, peak_memory, usage_error};
+use super::{Bar, Global, count, peak_memory, role_counts, usage_error};
 
 #[derive(Debug, Args)]
 pub(super) struct SimulateArgs {
@@ -80,7 +79,7 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
     let set_up = start.elapsed();
     let r = setup.graph.build_report();
     g.say(format!(
-        "network: {} + {}, {} ({} merged); {}, {}; studying {}",
+        "network: {} + {}, {} ({} merged); {}; studying {}",
         count(u64::from(setup.first_fake), "person", "people"),
         count(
             (setup.graph.node_count() - setup.first_fake as usize) as u64,
@@ -89,16 +88,7 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
         ),
         count(setup.graph.edge_count(), "connection", "connections"),
         count(r.duplicates_merged, "repeated pair", "repeated pairs"),
-        count(
-            setup.roles.count(Role::Recruiter) as u64,
-            "recruiter",
-            "recruiters"
-        ),
-        count(
-            setup.roles.count(Role::HiringManager) as u64,
-            "hiring manager",
-            "hiring managers"
-        ),
+        role_counts(&setup.roles),
         count(setup.people.len() as u64, "person", "people")
     ));
     if let Some(asked) = exp.people.sample

@@ -99,3 +99,20 @@ pub fn quick_run() -> &'static (PathBuf, String) {
         (out, String::from_utf8_lossy(&done.stdout).into_owned())
     })
 }
+
+/// `advise` on the bundled sample graph, its roles and invitations, for `person`.
+pub fn advise_on_sample(person: &str) -> assert_cmd::Command {
+    let mut c = netreach();
+    c.args([
+        "advise",
+        "--graph",
+        "data/sample/edges.txt",
+        "--roles",
+        "data/sample/roles.csv",
+        "--invitations",
+        "data/sample/invitations.csv",
+        "--person",
+        person,
+    ]);
+    c
+}

@@ -4,7 +4,7 @@
 //! and tie-value charts and reports them; a rerun without `[leads]` leaves no
 //! stale leads behind.
 
-use crate::common::{netreach, read_csv};
+use crate::common::{advise_on_sample, netreach, read_csv};
 
 const EXPERIMENT: &str = "data/test-experiments/leads.toml";
 
@@ -131,20 +131,11 @@ fn leads_tables_charts_and_report() {
 #[test]
 fn advise_ranks_pending_invitations_by_expected_leads() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "advise",
-        "--graph",
-        "data/sample/edges.txt",
-        "--roles",
-        "data/sample/roles.csv",
-        "--invitations",
-        "data/sample/invitations.csv",
-        "--person",
-        "3439",
-        "--leads",
-        "-o",
-    ];
-    let a = netreach().args(args).arg(dir.path()).assert().success();
+    let a = advise_on_sample("3439")
+        .args(["--leads", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
     let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
     assert!(
         stdout.contains("expected job leads a week within 3 ties"),
@@ -169,10 +160,9 @@ fn advise_ranks_pending_invitations_by_expected_leads() {
     assert!(values[0] > 0.0);
     assert!(!dir.path().join("advice.png").exists());
     // Worlds come in words of 64.
-    netreach()
-        .args(args)
+    advise_on_sample("3439")
+        .args(["--leads", "--worlds", "100", "-o"])
         .arg(dir.path().join("x"))
-        .args(["--worlds", "100"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains(

@@ -263,27 +263,10 @@ fn advise_gives_labelled_model_estimates_from_an_import() {
         .stderr(predicate::str::contains("netreach import linkedin"));
 }
 
-/// `advise` on the bundled sample graph, its roles and invitations, for `person`.
-fn advise_on_sample(person: &str) -> assert_cmd::Command {
-    let mut c = netreach();
-    c.args([
-        "advise",
-        "--graph",
-        "data/sample/edges.txt",
-        "--roles",
-        "data/sample/roles.csv",
-        "--invitations",
-        "data/sample/invitations.csv",
-        "--person",
-        person,
-    ]);
-    c
-}
-
 #[test]
 fn advise_on_a_whole_graph_ranks_pending_invitations_greedily() {
     let dir = tempfile::tempdir().unwrap();
-    advise_on_sample("3439")
+    crate::common::advise_on_sample("3439")
         .args(["--top", "4", "-o"])
         .arg(dir.path())
         .assert()
@@ -308,7 +291,7 @@ fn advise_on_a_whole_graph_ranks_pending_invitations_greedily() {
 #[test]
 fn advise_with_no_pending_invitation_says_so_and_draws_no_chart() {
     let dir = tempfile::tempdir().unwrap();
-    advise_on_sample("1007")
+    crate::common::advise_on_sample("1007")
         .arg("-o")
         .arg(dir.path())
         .assert()

@@ -104,7 +104,14 @@ impl LeadWorld<'_> {
             let mut base_once = vec![0u64; holders];
             let mut base_twice = vec![0u64; holders];
             for fd in found[..base].iter().flatten() {
-                merge_into(fd, d, &mut base_first, &mut base_once, &mut base_twice);
+                merge_into(
+                    fd,
+                    d,
+                    |h| h,
+                    &mut base_first,
+                    &mut base_once,
+                    &mut base_twice,
+                );
             }
             let mut base_rates = vec![[0.0f64; LANES as usize]; d];
             for h in 0..holders {
@@ -130,8 +137,9 @@ impl LeadWorld<'_> {
                 q_first.clear();
                 q_once.clear();
                 q_twice.clear();
-                for fd in set.iter().filter_map(|&t| found[base + t].as_ref()) {
-                    for (j, &h) in fd.holders.iter().enumerate() {
+                let records = || set.iter().filter_map(|&t| found[base + t].as_ref());
+                for fd in records() {
+                    for &h in &fd.holders {
                         let h = h as usize;
                         if mark[h] == usize::MAX {
                             mark[h] = changed.len();
@@ -140,16 +148,10 @@ impl LeadWorld<'_> {
                             q_once.push(base_once[h]);
                             q_twice.push(base_twice[h]);
                         }
-                        let at = mark[h];
-                        let mut any = 0;
-                        for k in 0..d {
-                            let x = fd.masks[j * d + k];
-                            q_first[at * d + k] |= x;
-                            any |= x;
-                        }
-                        q_twice[at] |= q_once[at] & any;
-                        q_once[at] |= any;
                     }
+                }
+                for fd in records() {
+                    merge_into(fd, d, |h| mark[h], &mut q_first, &mut q_once, &mut q_twice);
                 }
                 rates.clone_from(&base_rates);
                 for (at, &h) in changed.iter().enumerate() {
@@ -306,10 +308,18 @@ impl LeadWorld<'_> {
 }
 
 /// ORs one first tie's records into per-holder first-arrival masks, and counts
-/// per holder the worlds reached by at least one and by two or more first ties.
-fn merge_into(fd: &Found, d: usize, first: &mut [u64], once: &mut [u64], twice: &mut [u64]) {
+/// per holder the worlds reached by at least one and by two or more first ties;
+/// `at` gives a holder's row in the three arrays.
+fn merge_into(
+    fd: &Found,
+    d: usize,
+    at: impl Fn(usize) -> usize,
+    first: &mut [u64],
+    once: &mut [u64],
+    twice: &mut [u64],
+) {
     for (j, &h) in fd.holders.iter().enumerate() {
-        let h = h as usize;
+        let h = at(h as usize);
         let mut any = 0;
         for k in 0..d {
             let x = fd.masks[j * d + k];
