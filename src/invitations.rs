@@ -67,13 +67,22 @@ impl PendingInvitations {
         graph: &ConnectionGraph,
         invitations: impl IntoIterator<Item = Invitation>,
     ) -> (Self, InvitationReport) {
+        Self::new_by(|a, b| graph.has_edge(a, b), invitations)
+    }
+
+    /// [`PendingInvitations::new`] where `connected(to, from)` says whether two
+    /// people are already connected.
+    pub fn new_by(
+        connected: impl Fn(NodeId, NodeId) -> bool,
+        invitations: impl IntoIterator<Item = Invitation>,
+    ) -> (Self, InvitationReport) {
         let mut report = InvitationReport::default();
         let mut pairs = Vec::new();
         for inv in invitations {
             report.records += 1;
             if inv.to == inv.from {
                 report.self_invitations += 1;
-            } else if graph.has_edge(inv.to, inv.from) {
+            } else if connected(inv.to, inv.from) {
                 report.already_connected += 1;
             } else {
                 pairs.push(inv);

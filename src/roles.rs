@@ -28,6 +28,15 @@ impl Role {
     /// Both roles, in column order.
     pub const ALL: [Role; 2] = [Role::Recruiter, Role::HiringManager];
 
+    /// The role of a code as [`RoleMap::codes`] stores it (0: none).
+    pub(crate) fn from_code(code: u8) -> Option<Role> {
+        match code {
+            1 => Some(Role::Recruiter),
+            2 => Some(Role::HiringManager),
+            _ => None,
+        }
+    }
+
     fn code(self) -> u8 {
         match self {
             Role::Recruiter => 1,

@@ -148,15 +148,36 @@ impl Strategy {
         inviter: NodeId,
         seed: u64,
     ) -> bool {
+        self.accepts_by(
+            || graph.mutual_count(person, inviter),
+            roles.role_of(inviter),
+            person,
+            inviter,
+            seed,
+        )
+    }
+
+    /// [`Strategy::accepts`] from what it reads: `mutual` counts the two people's
+    /// mutual connections (called only by the mutual-count strategies), and
+    /// `inviter_role` is the inviter's role. For callers that hold only these
+    /// two people's neighbourhoods (a cluster process).
+    pub fn accepts_by(
+        &self,
+        mutual: impl FnOnce() -> usize,
+        inviter_role: Option<Role>,
+        person: NodeId,
+        inviter: NodeId,
+        seed: u64,
+    ) -> bool {
         match self {
             Strategy::AcceptAll => true,
             Strategy::RefuseAll => false,
-            Strategy::MinMutual(k) => graph.mutual_count(person, inviter) >= *k as usize,
+            Strategy::MinMutual(k) => mutual() >= *k as usize,
             Strategy::MutualRange(a, b) => {
-                let m = graph.mutual_count(person, inviter);
+                let m = mutual();
                 m >= *a as usize && m <= *b as usize
             }
-            Strategy::Roles(rs) => roles.role_of(inviter).is_some_and(|r| rs.contains(&r)),
+            Strategy::Roles(rs) => inviter_role.is_some_and(|r| rs.contains(&r)),
             Strategy::Random(p) => unit_hash(seed, person, inviter) < *p,
         }
     }

@@ -2,20 +2,23 @@
 //! one process of a cluster.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Args;
 
-use netreach::cluster::Cluster;
-use netreach::graph::VertexOrder;
+use netreach::cluster::{Cluster, graph_digest};
+use netreach::graph::{GraphPart, VertexOrder};
+use netreach::ingest::binary::{GraphFile, is_graph_file};
+use netreach::invitations::PendingInvitations;
 use netreach::jobs::reach::{
-    Counting, Plan, Sources, choose_sources, count_here, count_on_cluster, write,
+    Counting, Plan, Sources, choose_sources, choose_sources_in, count_here, count_on_cluster,
+    invitations_in, write,
 };
 use netreach::output::check_outputs;
 use netreach::reach::Degree;
 use netreach::reach::approx::relative_standard_error;
+use netreach::report::plural;
 use netreach::results::TableFormat;
 use netreach::strategy::Strategy;
 
@@ -161,14 +164,18 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
     if writes {
         check_outputs([&a.out], g.overwrite())?;
     }
+    if let Some(c) = &cluster
+        && a.roles.is_none()
+        && is_graph_file(&a.graph)
+    {
+        return run_partitioned(a, g, c);
+    }
     let start = Instant::now();
     let (graph, stored) = load_graph(&a.graph, g)?;
-    let roles = Arc::new(load_roles(a.roles.as_deref(), stored, &graph, g)?);
-    let graph = Arc::new(graph);
+    let roles = load_roles(a.roles.as_deref(), stored, &graph, g)?;
     let sources = choose_sources(&graph, &a.sources())?;
     let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
     let invitations = load_invitations(a.invitations.as_deref(), &graph, g)?;
-    let spellings: Vec<String> = strategies.iter().map(ToString::to_string).collect();
     let plan = Plan::new(&graph, &roles, &sources, &strategies, &invitations, a.seed);
     let how = a.counting();
     let t = Instant::now();
@@ -184,12 +191,13 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
             counted.counts
         }
         Some(c) => {
-            let Some(counts) = count_on_cluster(c, &graph, &roles, &plan, &how)? else {
-                g.say(format!(
-                    "process {}: done; process 0 writes {}",
-                    c.process,
-                    a.out.display()
-                ));
+            // Every process loaded the whole input; each keeps only its part
+            // while counting.
+            let part = GraphPart::of(&graph, &roles, c.hosts.len(), c.process);
+            let input = graph_digest(&graph, &roles);
+            drop(roles);
+            let Some(counts) = count_on_cluster(c, part, input, &plan, &how)? else {
+                say_handed_over(a, g, c);
                 return Ok(());
             };
             counts
@@ -197,37 +205,148 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
     };
     let compute = t.elapsed();
     let rows = write(
-        &graph,
+        graph.ids(),
         &plan,
-        &spellings,
+        &spellings(&strategies),
         &counts,
         a.max_degree,
         &a.out,
         g.overwrite(),
     )?;
+    say_written(
+        a,
+        g,
+        rows,
+        sources.len(),
+        strategies.len(),
+        plan.queries.len(),
+        compute,
+        start,
+    );
+    Ok(())
+}
+
+/// One process of a cluster reading its part of a `.nrg` graph file, and the
+/// people the queries name, without loading the whole graph.
+fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
+    let start = Instant::now();
+    let file = GraphFile::open(&a.graph)?;
+    let bar = Bar::phase(
+        &format!("reading part {} of {}", c.process, a.graph.display()),
+        g,
+    );
+    let part = file.read_part(c.hosts.len(), c.process);
+    bar.finish();
+    let part = part?;
+    g.say(format!(
+        "graph {}: part {} of {}: {} of {} ({} of {})",
+        a.graph.display(),
+        c.process,
+        c.hosts.len(),
+        plural(part.range().len() as u64, "node", "nodes"),
+        file.node_count(),
+        plural(part.owned_arcs(), "arc", "arcs"),
+        file.arc_count()
+    ));
+    let sources = choose_sources_in(&file, &a.sources())?;
+    let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
+    let invitations = match &a.invitations {
+        Some(path) => {
+            let (inv, r) = invitations_in(&file, path, &sources)?;
+            g.say(format!(
+                "invitations {}: {} pending to the people studied; ignored {} already connected, {} naming unknown nodes, {} to oneself, {} repeated",
+                path.display(),
+                r.pending,
+                r.already_connected,
+                r.unknown_nodes,
+                r.self_invitations,
+                r.duplicates
+            ));
+            inv
+        }
+        None => PendingInvitations::default(),
+    };
+    let plan = Plan::new_in(&file, &sources, &strategies, &invitations, a.seed)?;
+    let t = Instant::now();
+    let Some(counts) = count_on_cluster(c, part, file.fingerprint(), &plan, &a.counting())? else {
+        say_handed_over(a, g, c);
+        return Ok(());
+    };
+    let compute = t.elapsed();
+    let (ids, named) = plan.with_ids_from(&file)?;
+    let rows = write(
+        &ids,
+        &named,
+        &spellings(&strategies),
+        &counts,
+        a.max_degree,
+        &a.out,
+        g.overwrite(),
+    )?;
+    say_written(
+        a,
+        g,
+        rows,
+        sources.len(),
+        strategies.len(),
+        plan.queries.len(),
+        compute,
+        start,
+    );
+    Ok(())
+}
+
+fn spellings(strategies: &[Strategy]) -> Vec<String> {
+    strategies.iter().map(ToString::to_string).collect()
+}
+
+/// What a process other than 0 says when its part is done.
+fn say_handed_over(a: &ReachArgs, g: &Global, c: &Cluster) {
+    g.say(format!(
+        "process {}: done; process 0 writes {}{}",
+        c.process,
+        a.out.display(),
+        if g.verbose {
+            format!("; peak memory {}", peak_memory())
+        } else {
+            String::new()
+        }
+    ));
+}
+
+#[allow(clippy::too_many_arguments)] // the numbers of one sentence
+fn say_written(
+    a: &ReachArgs,
+    g: &Global,
+    rows: usize,
+    people: usize,
+    strategies: usize,
+    queries: usize,
+    compute: Duration,
+    start: Instant,
+) {
     g.say(format!(
         "wrote {} ({}: {} × {} × degrees 1 to {})",
         a.out.display(),
-        netreach::report::plural(rows as u64, "row", "rows"),
-        netreach::report::plural(sources.len() as u64, "person", "people"),
-        if strategies.is_empty() {
+        plural(rows as u64, "row", "rows"),
+        plural(people as u64, "person", "people"),
+        if strategies == 0 {
             "base graph".to_string()
         } else {
-            netreach::report::plural(strategies.len() as u64, "strategy", "strategies")
+            plural(strategies as u64, "strategy", "strategies")
         },
         a.max_degree
     ));
     if g.verbose {
         g.say(format!(
             "reach: {} queries in {:.3} s ({:.0} per second); total {:.3} s; peak memory {}",
-            plan.queries.len(),
+            queries,
             compute.as_secs_f64(),
-            plan.queries.len() as f64 / compute.as_secs_f64().max(1e-9),
+            queries as f64 / compute.as_secs_f64().max(1e-9),
             start.elapsed().as_secs_f64(),
             peak_memory()
         ));
     }
-    Ok(())
 }
 
 /// Says how the counting on this machine went.

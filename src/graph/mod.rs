@@ -23,7 +23,8 @@
 //!
 //! # Files
 //! `build.rs` (the parallel builder), `external.rs` (numbering external ids),
-//! `mutual.rs` (mutual connections of every arc), renumbering for locality
+//! `mutual.rs` (mutual connections of every arc), `part.rs` (one process's
+//! share for a cluster), renumbering for locality
 //! ([`VertexOrder`]) and summary statistics ([`GraphStats`]).
 //!
 //! # Example
@@ -164,11 +165,13 @@ mod build;
 mod external;
 mod mutual;
 mod order;
+mod part;
 mod stats;
 
 pub use build::{BlockVisitor, EdgeBlocks, available_memory};
 pub use mutual::MUTUAL_BINS;
 pub use order::VertexOrder;
+pub use part::{GraphPart, NamedNode, balanced_bounds};
 pub use stats::GraphStats;
 
 impl ConnectionGraph {

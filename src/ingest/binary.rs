@@ -33,9 +33,12 @@ use crate::graph::{BuildReport, ConnectionGraph, NodeIds};
 use crate::output::{Overwrite, write_atomically};
 use crate::roles::RoleMap;
 
+mod part;
+pub use part::GraphFile;
+
 /// The first 8 bytes of every netreach graph file.
 pub const MAGIC: &[u8; 8] = b"NRGRAPH\0";
-const VERSION: u32 = 1;
+pub(super) const VERSION: u32 = 1;
 const STRING_IDS: u32 = 1;
 const DENSE_IDS: u32 = 2;
 const HAS_ROLES: u32 = 4;
@@ -159,6 +162,72 @@ pub fn is_graph_file(path: &Path) -> bool {
         .is_ok_and(|()| &head == MAGIC)
 }
 
+/// What a graph file's header says, checked against the file's size.
+pub(super) struct Header {
+    /// Bit 0 string ids, bit 1 ids `0..n` not stored, bit 2 roles present.
+    pub flags: u32,
+    pub nodes: u64,
+    pub arcs: u64,
+    pub report: BuildReport,
+    /// Bytes of everything but the string ids' text.
+    pub fixed: u64,
+}
+
+impl Header {
+    pub(super) fn parse(
+        header: &[u8; HEADER],
+        size: u64,
+        bad: &dyn Fn(&str) -> Error,
+    ) -> Result<Self> {
+        if &header[..8] != MAGIC {
+            return Err(bad("it does not start with NRGRAPH"));
+        }
+        let word32 = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
+        let word64 = |i: usize| u64::from_le_bytes(header[i..i + 8].try_into().expect("8 bytes"));
+        if word32(8) != VERSION {
+            return Err(bad(&format!(
+                "format version {} is not {VERSION}",
+                word32(8)
+            )));
+        }
+        let flags = word32(12);
+        let (n, arcs) = (word64(16), word64(24));
+        let report = BuildReport {
+            edges_read: word64(32),
+            self_loops_dropped: word64(40),
+            duplicates_merged: word64(48),
+        };
+        if flags > 7 || n >= u64::from(u32::MAX) || arcs > size / 4 {
+            return Err(bad("its header is inconsistent"));
+        }
+        // Both limits above keep these products far from overflowing.
+        let fixed = HEADER as u64
+            + (n + 1) * 8
+            + arcs * 4
+            + if flags & STRING_IDS != 0 {
+                (n + 1) * 8
+            } else if flags & DENSE_IDS == 0 {
+                n * 8
+            } else {
+                0
+            }
+            + if flags & HAS_ROLES != 0 { n } else { 0 }
+            + 4;
+        if fixed > size {
+            return Err(bad(&format!(
+                "it is {size} bytes, too short for {n} nodes and {arcs} arcs"
+            )));
+        }
+        Ok(Header {
+            flags,
+            nodes: n,
+            arcs,
+            report,
+            fixed,
+        })
+    }
+}
+
 /// Reads a graph file: the graph, and its roles if it carries them.
 pub fn read(path: &Path) -> Result<(ConnectionGraph, Option<RoleMap>)> {
     let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
@@ -191,45 +260,13 @@ pub fn read_from(
         return Err(bad("the file is too short for its header"));
     }
     r.take(&mut header)?;
-    if &header[..8] != MAGIC {
-        return Err(bad("it does not start with NRGRAPH"));
-    }
-    let word32 = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
-    let word64 = |i: usize| u64::from_le_bytes(header[i..i + 8].try_into().expect("8 bytes"));
-    if word32(8) != VERSION {
-        return Err(bad(&format!(
-            "format version {} is not {VERSION}",
-            word32(8)
-        )));
-    }
-    let flags = word32(12);
-    let (n, arcs) = (word64(16), word64(24));
-    let report = BuildReport {
-        edges_read: word64(32),
-        self_loops_dropped: word64(40),
-        duplicates_merged: word64(48),
-    };
-    if flags > 7 || n >= u64::from(u32::MAX) || arcs > size / 4 {
-        return Err(bad("its header is inconsistent"));
-    }
-    // Both limits above keep these products far from overflowing.
-    let fixed = HEADER as u64
-        + (n + 1) * 8
-        + arcs * 4
-        + if flags & STRING_IDS != 0 {
-            (n + 1) * 8
-        } else if flags & DENSE_IDS == 0 {
-            n * 8
-        } else {
-            0
-        }
-        + if flags & HAS_ROLES != 0 { n } else { 0 }
-        + 4;
-    if fixed > size {
-        return Err(bad(&format!(
-            "it is {size} bytes, too short for {n} nodes and {arcs} arcs"
-        )));
-    }
+    let Header {
+        flags,
+        nodes: n,
+        arcs,
+        report,
+        fixed,
+    } = Header::parse(&header, size, &bad)?;
     let n = usize::try_from(n).map_err(|_| bad("too many nodes"))?;
     let arcs = usize::try_from(arcs).map_err(|_| bad("too many arcs"))?;
     // Huge pages: traversals read these arrays at random (crate::memory).

@@ -16,11 +16,12 @@
 //! let plan = Plan::new(&graph, &roles, &sources, &[], &Default::default(), 1);
 //! let counted = count_here(&graph, &roles, &plan, &Counting::default(), &NoProgress);
 //! let out = tempfile::tempdir()?.path().join("reach.csv");
-//! let rows = write(&graph, &plan, &[], &counted.counts, 3.into(), &out, Overwrite::Refuse)?;
+//! let rows = write(graph.ids(), &plan, &[], &counted.counts, 3.into(), &out, Overwrite::Refuse)?;
 //! assert_eq!(rows, 5 * 3);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,15 +30,16 @@ use rayon::prelude::*;
 
 use crate::cluster::{self, Cluster, OwnedQuery};
 use crate::error::{Error, Result};
-use crate::graph::{ConnectionGraph, NodeId, VertexOrder};
-use crate::invitations::PendingInvitations;
+use crate::graph::{ConnectionGraph, GraphPart, NamedNode, NodeId, NodeIds, VertexOrder};
+use crate::ingest::binary::GraphFile;
+use crate::invitations::{Invitation, InvitationReport, PendingInvitations};
 use crate::output::Overwrite;
 use crate::progress::Progress;
 use crate::reach::approx::approx_reach_all;
 use crate::reach::exact::{Query, reach_many_counted};
 use crate::reach::{Degree, ReachCounts};
 use crate::results::reach::{ReachRow, write_reach_table};
-use crate::roles::RoleMap;
+use crate::roles::{Role, RoleMap};
 use crate::strategy::Strategy;
 
 /// Who is studied.
@@ -61,13 +63,29 @@ pub enum Sources {
 /// The sources `sources` names in `graph`, ascending for samples, in file order
 /// for files.
 pub fn choose_sources(graph: &ConnectionGraph, sources: &Sources) -> Result<Vec<NodeId>> {
+    choose(graph.node_count(), sources, |id| Ok(graph.ids().lookup(id)))
+}
+
+/// [`choose_sources`] in a graph file, without loading it.
+pub fn choose_sources_in(file: &GraphFile, sources: &Sources) -> Result<Vec<NodeId>> {
+    choose(file.node_count() as usize, sources, |id| file.lookup(id))
+}
+
+/// Sources among `n` nodes, ids looked up by `lookup`.
+fn choose(
+    n: usize,
+    sources: &Sources,
+    lookup: impl Fn(&str) -> Result<Option<NodeId>>,
+) -> Result<Vec<NodeId>> {
     match sources {
-        Sources::All => Ok(graph.nodes().collect()),
+        Sources::All => Ok((0..n)
+            .map(|v| NodeId(u32::try_from(v).expect("node ids fit u32")))
+            .collect()),
         Sources::File(path) => {
             let ids = crate::ingest::load_id_list(path)?;
             let mut out = Vec::with_capacity(ids.len());
             for (id, line) in ids {
-                let v = graph.ids().lookup(&id).ok_or_else(|| {
+                let v = lookup(&id)?.ok_or_else(|| {
                     Error::parse(path, line, "a node id that occurs in the graph", &id)
                 })?;
                 out.push(v);
@@ -81,7 +99,6 @@ pub fn choose_sources(graph: &ConnectionGraph, sources: &Sources) -> Result<Vec<
             Ok(out)
         }
         &Sources::Sample { count, seed } => {
-            let n = graph.node_count();
             let mut rng = crate::seed::sample_rng(seed);
             let mut picked: Vec<usize> = if count >= n {
                 (0..n).collect()
@@ -117,6 +134,56 @@ impl Plan {
         invitations: &PendingInvitations,
         seed: u64,
     ) -> Self {
+        Self::new_by(sources, strategies, invitations, |st, s, f| {
+            st.accepts(graph, roles, s, f, seed)
+        })
+    }
+
+    /// [`Plan::new`] in a graph file, reading only the people the plan names:
+    /// the sources and their inviters.
+    ///
+    /// # Errors
+    /// If the file is damaged where those people sit.
+    pub fn new_in(
+        file: &GraphFile,
+        sources: &[NodeId],
+        strategies: &[Strategy],
+        invitations: &PendingInvitations,
+        seed: u64,
+    ) -> Result<Self> {
+        if strategies.is_empty() {
+            return Ok(Self::new_by(sources, strategies, invitations, |_, _, _| {
+                false
+            }));
+        }
+        let mut wanted: Vec<NodeId> = sources
+            .iter()
+            .flat_map(|&s| std::iter::once(s).chain(invitations.inviters_of(s)))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let named: HashMap<NodeId, NamedNode> = wanted
+            .into_iter()
+            .map(|v| Ok((v, file.named(v)?)))
+            .collect::<Result<_>>()?;
+        Ok(Self::new_by(
+            sources,
+            strategies,
+            invitations,
+            |st, s, f| {
+                let (a, b) = (&named[&s], &named[&f]);
+                st.accepts_by(|| a.mutual_with(b), Role::from_code(b.role), s, f, seed)
+            },
+        ))
+    }
+
+    /// Plans with `accepts(strategy, person, inviter)` deciding each invitation.
+    fn new_by(
+        sources: &[NodeId],
+        strategies: &[Strategy],
+        invitations: &PendingInvitations,
+        accepts: impl Fn(&Strategy, NodeId, NodeId) -> bool + Sync,
+    ) -> Self {
         let queries: Vec<(NodeId, Option<usize>)> = if strategies.is_empty() {
             sources.iter().map(|&s| (s, None)).collect()
         } else {
@@ -128,13 +195,47 @@ impl Plan {
         let accepted = queries
             .par_iter()
             .map(|&(s, strat)| match strat {
-                Some(i) => {
-                    strategies[i].accepted(graph, roles, s, invitations.inviters_of(s), seed)
-                }
+                Some(i) => invitations
+                    .inviters_of(s)
+                    .filter(|&f| accepts(&strategies[i], s, f))
+                    .map(|f| f.0)
+                    .collect(),
                 None => Vec::new(),
             })
             .collect();
         Plan { queries, accepted }
+    }
+
+    /// The external ids of this plan's sources read from `file`, and the plan
+    /// with each source renumbered to its position among them: what [`write`]
+    /// needs when the whole graph was never loaded.
+    ///
+    /// # Errors
+    /// If the file is damaged where those ids sit.
+    pub fn with_ids_from(&self, file: &GraphFile) -> Result<(NodeIds, Plan)> {
+        let mut nodes: Vec<NodeId> = self.queries.iter().map(|q| q.0).collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let ids = if nodes.len() == file.node_count() as usize {
+            file.all_ids()?
+        } else {
+            file.ids_of(&nodes)?
+        };
+        let queries = self
+            .queries
+            .iter()
+            .map(|&(s, st)| {
+                let at = nodes.binary_search(&s).expect("every source is listed");
+                (NodeId(u32::try_from(at).expect("fits u32")), st)
+            })
+            .collect();
+        Ok((
+            ids,
+            Plan {
+                queries,
+                accepted: self.accepted.clone(),
+            },
+        ))
     }
 
     /// The queries as the cluster takes them.
@@ -241,12 +342,17 @@ pub fn count_here(
     }
 }
 
-/// Counts reach for every query of `plan` as one process of `cluster`; `None` in
+/// Counts reach for every query of `plan` as one process of `cluster`, holding
+/// only its `part` of the graph; `input` is a digest of the whole input
+/// ([`cluster::graph_digest`] or the graph file's fingerprint). `None` in
 /// processes other than 0, which hand their part to process 0.
+///
+/// # Errors
+/// If the cluster cannot be formed or a peer is lost (see [`cluster`]).
 pub fn count_on_cluster(
     cluster: &Cluster,
-    graph: &Arc<ConnectionGraph>,
-    roles: &Arc<RoleMap>,
+    part: GraphPart,
+    input: u64,
     plan: &Plan,
     how: &Counting,
 ) -> Result<Option<Vec<ReachCounts>>> {
@@ -259,32 +365,69 @@ pub fn count_on_cluster(
         cluster.workers,
         cluster.hosts
     );
-    let digest = cluster::job_digest(graph, roles, &queries, &settings);
+    let digest = cluster::job_digest(input, &queries, &settings);
+    let part = Arc::new(part);
     match how.approx {
-        Some(precision) => cluster::approx_reach_all(
-            cluster,
-            digest,
-            Arc::clone(graph),
-            Arc::clone(roles),
-            how.max_degree,
-            precision,
-        ),
-        None => cluster::reach_many(
-            cluster,
-            digest,
-            Arc::clone(graph),
-            Arc::clone(roles),
-            Arc::new(queries),
-            how.max_degree,
-        ),
+        Some(precision) => {
+            drop(queries);
+            cluster::approx_reach_all(cluster, digest, part, how.max_degree, precision)
+        }
+        None => cluster::reach_many(cluster, digest, part, Arc::new(queries), how.max_degree),
     }
 }
 
+/// Pending invitations of `sources` in a graph file, from a `to,from` table:
+/// records whose invited person is not a source are skipped (and not counted),
+/// ids are looked up in the file, and only the sources' own neighbour lists
+/// are read.
+///
+/// # Errors
+/// If the table cannot be read, or the file is damaged where those people sit.
+pub fn invitations_in(
+    file: &GraphFile,
+    path: &Path,
+    sources: &[NodeId],
+) -> Result<(PendingInvitations, InvitationReport)> {
+    let records = crate::ingest::load_pairs(path, ["to", "from"], false)?;
+    let mut cache: HashMap<String, Option<NodeId>> = HashMap::new();
+    let mut lookup = |id: &str| -> Result<Option<NodeId>> {
+        if let Some(&v) = cache.get(id) {
+            return Ok(v);
+        }
+        let v = file.lookup(id)?;
+        cache.insert(id.to_string(), v);
+        Ok(v)
+    };
+    let mut mine: Vec<NodeId> = sources.to_vec();
+    mine.sort_unstable();
+    mine.dedup();
+    let (mut resolved, mut unknown) = (Vec::new(), 0u64);
+    for (to, from, _) in &records {
+        match lookup(to)? {
+            Some(to) if mine.binary_search(&to).is_err() => {}
+            Some(to) => match lookup(from)? {
+                Some(from) => resolved.push(Invitation { to, from }),
+                None => unknown += 1,
+            },
+            None => unknown += 1,
+        }
+    }
+    let lists: HashMap<NodeId, NamedNode> = mine
+        .iter()
+        .map(|&v| Ok((v, file.named(v)?)))
+        .collect::<Result<_>>()?;
+    let (pending, mut report) =
+        PendingInvitations::new_by(|to, from| lists[&to].is_connected_to(from), resolved);
+    report.records += unknown;
+    report.unknown_nodes = unknown;
+    Ok((pending, report))
+}
+
 /// Writes the reach table of a plan's counts to `path` (CSV or Parquet by its
-/// extension); `spellings` are the strategies' (empty without strategies).
+/// extension), sources named by `ids` (the graph's, or [`Plan::with_ids_from`]'s); `spellings` are the strategies' (empty without strategies).
 /// Returns the rows written.
 pub fn write(
-    graph: &ConnectionGraph,
+    ids: &NodeIds,
     plan: &Plan,
     spellings: &[String],
     counts: &[ReachCounts],
@@ -308,5 +451,5 @@ pub fn write(
             counts,
         })
         .collect();
-    write_reach_table(graph.ids(), &rows, max_degree, path, overwrite)
+    write_reach_table(ids, &rows, max_degree, path, overwrite)
 }

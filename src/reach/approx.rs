@@ -62,14 +62,15 @@ fn estimate(regs: &[u8]) -> f64 {
 }
 
 /// The register each of node `v`'s own counters sets, as (class, register, rank):
-/// class 0 (everyone) always, class 1 or 2 when `v` is a recruiter or hiring manager.
+/// class 0 (everyone) always, class 1 or 2 when `v`'s role `code` is recruiter or
+/// hiring manager.
 pub(crate) fn own_registers(
-    roles: &RoleMap,
+    code: u8,
     v: u32,
     precision: u8,
 ) -> impl Iterator<Item = (usize, usize, u8)> {
     let (i, r) = hashed(v, precision);
-    let code = usize::from(roles.code_of(v));
+    let code = usize::from(code);
     (0..3)
         .filter(move |&c| c == 0 || c == code)
         .map(move |c| (c, i, r))
@@ -84,9 +85,9 @@ pub(crate) fn counter_estimate(regs: &[u8]) -> f64 {
     }
 }
 
-/// What a node's ball of radius 0 holds, per class: itself, and its role.
-pub(crate) fn self_estimates(roles: &RoleMap, v: u32) -> [f64; 3] {
-    let code = usize::from(roles.code_of(v));
+/// What a node's ball of radius 0 holds, per class: itself, and its role `code`.
+pub(crate) fn self_estimates(code: u8) -> [f64; 3] {
+    let code = usize::from(code);
     std::array::from_fn(|class| {
         if class == 0 || code == class {
             1.0
@@ -133,13 +134,13 @@ pub fn approx_reach_all(
     // Classes: 0 everyone, 1 recruiters, 2 hiring managers.
     let mut cur: Vec<Vec<u8>> = (0..3).map(|_| vec![0u8; n * m]).collect();
     for v in graph.nodes() {
-        for (class, i, r) in own_registers(roles, v.0, precision) {
+        for (class, i, r) in own_registers(roles.code_of(v.0), v.0, precision) {
             cur[class][v.index() * m + i] = r;
         }
     }
     // Cumulative estimates per sweep (index 0 = the node itself).
     let mut previous: Vec<[f64; 3]> = (0..n)
-        .map(|v| self_estimates(roles, u32::try_from(v).expect("fits u32")))
+        .map(|v| self_estimates(roles.code_of(u32::try_from(v).expect("fits u32"))))
         .collect();
     let mut out: Vec<ReachCounts> = (0..n).map(|_| ReachCounts::zeros(max)).collect();
     let mut next: Vec<Vec<u8>> = (0..3).map(|_| vec![0u8; n * m]).collect();

@@ -288,3 +288,139 @@ fn bad_hostfiles_and_process_numbers_are_errors() {
         .assert()
         .code(2);
 }
+
+/// `netreach import graph` of `edges` (with `roles`, if any) into `dir/g.nrg`.
+fn graph_file(dir: &Path, edges: &Path, roles: Option<&Path>) -> std::path::PathBuf {
+    let out = dir.join("g.nrg");
+    let mut c = netreach();
+    c.args(["import", "graph"]).arg(edges).arg("-o").arg(&out);
+    if let Some(r) = roles {
+        c.arg("--roles").arg(r);
+    }
+    c.assert().success();
+    out
+}
+
+/// `reach --graph graph -o out rest…` as one plain process and as a cluster of
+/// `processes` × `workers` reading their parts of the graph file; both outputs,
+/// and the cluster processes' stderr.
+fn plain_and_parts(
+    graph: &Path,
+    rest: &[&str],
+    processes: usize,
+    workers: usize,
+) -> (Vec<u8>, Vec<u8>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let args = |out: &Path| -> Vec<String> {
+        let mut v: Vec<String> = vec![
+            "reach".into(),
+            "--graph".into(),
+            graph.display().to_string(),
+            "-o".into(),
+            out.display().to_string(),
+        ];
+        v.extend(rest.iter().map(ToString::to_string));
+        v
+    };
+    let single = dir.path().join("single.csv");
+    netreach().args(args(&single)).assert().success();
+    let clustered = dir.path().join("cluster.csv");
+    let hosts = hostfile(dir.path(), processes);
+    let outs = run_cluster(&args(&clustered), &hosts, processes, workers);
+    let errs: Vec<String> = outs
+        .iter()
+        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        .collect();
+    for (p, (o, e)) in outs.iter().zip(&errs).enumerate() {
+        assert!(o.status.success(), "process {p}: {e}");
+    }
+    (
+        std::fs::read(single).unwrap(),
+        std::fs::read(clustered).unwrap(),
+        errs,
+    )
+}
+
+#[test]
+fn processes_reading_their_parts_of_a_graph_file_equal_one_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = graph_file(
+        dir.path(),
+        &data("sample/edges.txt"),
+        Some(&data("sample/roles.csv")),
+    );
+    let (invitations, sources) = (data("sample/invitations.csv"), data("sample/sources.txt"));
+    let exact = [
+        "--sample",
+        "150",
+        "--seed",
+        "4",
+        "--invitations",
+        invitations.to_str().unwrap(),
+        "--strategy",
+        "refuse-all,accept-all,min-mutual:2,mutual:1-3,random:0.5,roles:recruiter",
+        "--max-degree",
+        "4",
+    ];
+    for (processes, workers) in [(3, 1), (2, 2)] {
+        let (single, cluster, errs) = plain_and_parts(&g, &exact, processes, workers);
+        assert!(single.len() > 10_000);
+        assert_eq!(single, cluster, "{processes} × {workers}");
+        // Process 0 says it read only its part.
+        assert!(
+            errs[0].contains(&format!("part 0 of {processes}")),
+            "{}",
+            errs[0]
+        );
+    }
+    let approx = ["--all", "--approx", "--precision", "6", "--max-degree", "4"];
+    let (single, cluster, _) = plain_and_parts(&g, &approx, 3, 1);
+    assert!(single.len() > 10_000);
+    assert_eq!(single, cluster);
+    let listed = ["--sources", sources.to_str().unwrap(), "--max-degree", "3"];
+    let (single, cluster, _) = plain_and_parts(&g, &listed, 2, 1);
+    assert_eq!(single, cluster);
+}
+
+#[test]
+fn string_ids_and_an_empty_part_give_the_same_bytes() {
+    // Five people with string ids on six processes: at least one part holds no
+    // node, and most nodes' neighbours sit in other parts.
+    let dir = tempfile::tempdir().unwrap();
+    let edges = dir.path().join("edges.csv");
+    std::fs::write(
+        &edges,
+        "source,target\nana,bo\nbo,cy\ncy,dee\ndee,ed\nbo,dee\n",
+    )
+    .unwrap();
+    let roles = dir.path().join("roles.csv");
+    std::fs::write(&roles, "node,role\ncy,recruiter\ned,hiring_manager\n").unwrap();
+    let g = graph_file(dir.path(), &edges, Some(&roles));
+    let sources = dir.path().join("sources.txt");
+    std::fs::write(&sources, "ed\nana\ncy\n").unwrap();
+    let invitations = dir.path().join("invitations.csv");
+    std::fs::write(
+        &invitations,
+        "to,from\nana,cy\nana,ed\ned,ana\ned,nobody\ncy,bo\n",
+    )
+    .unwrap();
+    let rest = [
+        "--sources",
+        sources.to_str().unwrap(),
+        "--invitations",
+        invitations.to_str().unwrap(),
+        "--strategy",
+        "refuse-all,accept-all,min-mutual:1,roles:recruiter",
+        "--max-degree",
+        "4",
+    ];
+    let (single, cluster, errs) = plain_and_parts(&g, &rest, 6, 1);
+    assert_eq!(
+        String::from_utf8(single).unwrap(),
+        String::from_utf8(cluster).unwrap()
+    );
+    assert!(errs[0].contains("part 0 of 6"), "{}", errs[0]);
+    let approx = ["--all", "--approx", "--precision", "4", "--max-degree", "3"];
+    let (single, cluster, _) = plain_and_parts(&g, &approx, 6, 1);
+    assert_eq!(single, cluster);
+}

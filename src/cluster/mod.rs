@@ -4,33 +4,27 @@
 //! after loading, before the results tables; only process 0 writes them.
 //!
 //! # Model
-//! Every process is started with the same arguments and reads the same graph,
-//! roles and invitations files, so they all build the same CSR and the same list of
-//! queries. Nodes are partitioned across the `P = processes × workers` workers by
-//! id: worker `v mod P` owns node `v`, holds its traversal state and scans its
-//! neighbour list. Work proceeds in rounds; in each round every worker sends
-//! records to the owners of their nodes through a timely `Exchange` channel, and a
-//! probe tells it when every record of the round has arrived everywhere.
+//! Every process is started with the same arguments and holds only its part of
+//! the graph ([`GraphPart`]): a contiguous range of internal ids, balanced by
+//! arcs, with those nodes' neighbour lists and roles. From a `.nrg` graph file a
+//! process reads just its part and the few nodes the queries name
+//! ([`crate::ingest::binary::GraphFile`]); from any other input every process
+//! loads the whole graph, cuts its part and drops the rest before counting. Every
+//! process plans the same queries. Within a process, the range is dealt out to its
+//! `W` workers by position (worker `i` owns the nodes at `i`, `i + W`, …), so any
+//! worker finds the owner of any node from the P + 1 range bounds ([`Owners`]).
+//! Work proceeds in rounds; in each round every worker sends records to the
+//! owners of their nodes through a timely `Exchange` channel, and a probe tells it
+//! when every record of the round has arrived everywhere.
 //!
-//! **Exact reach** keeps the bit-parallel multi-source BFS of [`crate::reach::exact`]:
-//! per batch of 64 queries, the frontier travels as `(node, 64-bit set of sources)`
-//! records; a worker combines what it sends to one node with OR before sending, and
-//! ORs what it receives into the node's `seen` word, so a node enters the next
-//! frontier once per level whatever the number of sources reaching it. Accepted
-//! invitations are extra first-step neighbours of their person only, sent by the
-//! person's owner. Counts per source, degree and role are summed on worker 0.
-//! Time per batch O(arcs scanned / P) per worker plus one record per (frontier
-//! node, neighbour) pair after combining; `max_degree` rounds per batch. Space
-//! per worker: 24 bytes per owned node and an 8-byte send buffer per node.
-//!
-//! **Approximate reach** runs HyperBall ([`crate::reach::approx`]): each sweep, a
-//! worker pulls the counters of its nodes' neighbours, and sends each of its
-//! counters that changed to the workers owning one of the node's neighbours. Each
-//! worker keeps a copy of every counter it reads: 6 × 2^b bytes per node.
-//!
-//! Both give byte-identical tables to the single-process path: counts are exact
-//! sums (exact reach) or the same registers (approximate reach), whatever the
-//! partition and the order records arrive in.
+//! **Exact reach** ([`exact`]) keeps the bit-parallel multi-source BFS of
+//! [`crate::reach::exact`], one level per round. **Approximate reach**
+//! ([`approx`]) runs HyperBall with every worker pushing changed counters to the
+//! owners of their neighbours. Both give byte-identical tables to the
+//! single-process path: counts are exact sums (exact reach) or the same registers
+//! (approximate reach), whatever the partition and the order records arrive in.
+//! docs/cluster.md has the memory, traffic and scaling measured, and a capacity
+//! plan.
 //!
 //! # Failures
 //! Connections are made by netreach (then handed to timely) with a deadline: a
@@ -46,7 +40,6 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use timely::WorkerConfig;
@@ -60,12 +53,15 @@ use timely::dataflow::{InputHandleVec, ProbeHandle};
 use timely::worker::Worker;
 
 use crate::error::{Error, Location, Result};
-use crate::graph::{ConnectionGraph, NodeId};
-use crate::reach::approx::{counter_estimate, level_counts, own_registers, self_estimates};
-use crate::reach::exact::LANES;
-use crate::reach::tally::LaneTally;
+use crate::graph::{ConnectionGraph, GraphPart, NodeId};
 use crate::reach::{Counts, Degree, ReachCounts};
 use crate::roles::RoleMap;
+
+mod approx;
+mod exact;
+
+pub use approx::approx_reach_all;
+pub use exact::reach_many;
 
 /// Where this process sits in a cluster.
 #[derive(Debug, Clone)]
@@ -130,19 +126,11 @@ impl Cluster {
     }
 }
 
-/// A digest of what a process computes on: its graph and roles, its queries
-/// (sources and accepted inviters, which capture the sources, invitations,
-/// strategies and seed) and `settings` (degrees, precision, cluster shape).
-/// Processes refuse to work together when digests differ; paths, output and
-/// verbosity flags may differ between them.
-pub fn job_digest(
-    graph: &ConnectionGraph,
-    roles: &RoleMap,
-    queries: &[OwnedQuery],
-    settings: &str,
-) -> u64 {
+/// A digest of a whole graph and its roles, for [`job_digest`] (a `.nrg` file's
+/// [`crate::ingest::binary::GraphFile::fingerprint`] stands for it when the
+/// processes read their parts from one).
+pub fn graph_digest(graph: &ConnectionGraph, roles: &RoleMap) -> u64 {
     let mut h = Fnv::default();
-    h.bytes(settings.as_bytes());
     h.word(graph.node_count() as u64);
     h.word(graph.edge_count());
     for v in graph.nodes() {
@@ -151,6 +139,19 @@ pub fn job_digest(
         }
         h.word(u64::from(roles.code_of(v.0)));
     }
+    h.0
+}
+
+/// A digest of what a process computes on: its input (`input`, from
+/// [`graph_digest`] or a graph file's fingerprint), its queries (sources and
+/// accepted inviters, which capture the sources, invitations, strategies and
+/// seed) and `settings` (degrees, precision, cluster shape). Processes refuse to
+/// work together when digests differ; paths, output and verbosity flags may
+/// differ between them.
+pub fn job_digest(input: u64, queries: &[OwnedQuery], settings: &str) -> u64 {
+    let mut h = Fnv::default();
+    h.bytes(settings.as_bytes());
+    h.word(input);
     h.word(queries.len() as u64);
     for q in queries {
         h.word(u64::from(q.source.0));
@@ -160,6 +161,68 @@ pub fn job_digest(
         }
     }
     h.0
+}
+
+/// Who owns which node: processes by the range bounds of their parts, workers
+/// within a process by position in the range.
+#[derive(Debug, Clone)]
+struct Owners {
+    bounds: Vec<u32>,
+    /// Workers per process.
+    workers: usize,
+    /// This worker: its process's range and its position among the process's workers.
+    start: u32,
+    end: u32,
+    position: usize,
+}
+
+impl Owners {
+    /// Worker `me` of `peers` holding `part`.
+    fn new(part: &GraphPart, me: usize, peers: usize) -> Self {
+        let processes = part.bounds().len() - 1;
+        let workers = peers / processes;
+        let range = part.range();
+        Owners {
+            bounds: part.bounds().to_vec(),
+            workers,
+            start: range.start,
+            end: range.end,
+            position: me % workers,
+        }
+    }
+
+    /// The worker owning node `v`.
+    #[inline]
+    fn worker_of(&self, v: u32) -> usize {
+        let p = self.bounds.partition_point(|&b| b <= v) - 1;
+        p * self.workers + (v - self.bounds[p]) as usize % self.workers
+    }
+
+    /// True when this worker owns `v`.
+    #[inline]
+    fn owns(&self, v: u32) -> bool {
+        (self.start..self.end).contains(&v)
+            && (v - self.start) as usize % self.workers == self.position
+    }
+
+    /// The index of owned node `v` in this worker's arrays.
+    #[inline]
+    fn local(&self, v: u32) -> usize {
+        (v - self.start) as usize / self.workers
+    }
+
+    /// The node at index `l` of this worker's arrays.
+    #[inline]
+    fn node(&self, l: usize) -> u32 {
+        self.start + u32::try_from(l * self.workers + self.position).expect("node ids fit u32")
+    }
+
+    /// Nodes this worker owns.
+    fn owned_count(&self) -> usize {
+        ((self.end - self.start) as usize)
+            .saturating_sub(self.position)
+            .div_ceil(self.workers)
+    }
 }
 
 /// FNV-1a, 64 bits (over bytes, or over whole numbers): stable across machines
@@ -504,220 +567,4 @@ fn gather(
         };
     }
     Some(out)
-}
-
-/// Exact reach for every query on the cluster, in query order; `Some` in process 0.
-///
-/// # Errors
-/// If the cluster cannot be formed (see the module docs).
-pub fn reach_many(
-    c: &Cluster,
-    digest: u64,
-    graph: Arc<ConnectionGraph>,
-    roles: Arc<RoleMap>,
-    queries: Arc<Vec<OwnedQuery>>,
-    max: Degree,
-) -> Result<Option<Vec<ReachCounts>>> {
-    execute(c, digest, move |worker| {
-        exact_worker(worker, &graph, &roles, &queries, max)
-    })
-}
-
-/// One worker's share of exact reach.
-fn exact_worker(
-    worker: &mut Worker,
-    graph: &ConnectionGraph,
-    roles: &RoleMap,
-    queries: &[OwnedQuery],
-    max: Degree,
-) -> Option<Vec<ReachCounts>> {
-    let (me, peers) = (worker.index(), worker.peers());
-    let n = graph.node_count();
-    let owns = |v: u32| v as usize % peers == me;
-    let local = |v: u32| v as usize / peers;
-    let owned = n.saturating_sub(me).div_ceil(peers);
-    let mut rounds: Rounds<(u32, u64)> = Rounds::new(worker, |x: &(u32, u64)| u64::from(x.0));
-    let (mut seen, mut visit, mut next) = (vec![0u64; owned], vec![0u64; owned], vec![0u64; owned]);
-    // Outgoing records combined per target node before sending.
-    let mut outgoing = vec![0u64; n];
-    let mut targets: Vec<u32> = Vec::new();
-    let mut records: Vec<(u32, u64)> = Vec::new();
-    let (mut frontier, mut found, mut touched) = (Vec::new(), Vec::new(), Vec::new());
-    let mut partial: Vec<CountRecord> = Vec::new();
-    let send = |outgoing: &mut [u64], targets: &mut Vec<u32>, v: u32, m: u64| {
-        let slot = &mut outgoing[v as usize];
-        if *slot == 0 {
-            targets.push(v);
-        }
-        *slot |= m;
-    };
-    for (b, batch) in queries.chunks(LANES).enumerate() {
-        for (lane, q) in batch.iter().enumerate() {
-            if owns(q.source.0) {
-                let bit = 1u64 << lane;
-                seen[local(q.source.0)] |= bit;
-                touched.push(local(q.source.0));
-                for &v in graph.neighbors(q.source).iter().chain(&q.accepted) {
-                    send(&mut outgoing, &mut targets, v, bit);
-                }
-            }
-        }
-        for level in 1..=usize::from(max.0) {
-            if level > 1 {
-                for &l in &frontier {
-                    let v = u32::try_from(l * peers + me).expect("node ids fit u32");
-                    for &w in graph.neighbors(NodeId(v)) {
-                        send(&mut outgoing, &mut targets, w, visit[l]);
-                    }
-                }
-            }
-            records.extend(
-                targets
-                    .drain(..)
-                    .map(|v| (v, std::mem::take(&mut outgoing[v as usize]))),
-            );
-            for (v, m) in rounds.round(worker, &mut records) {
-                let l = local(v);
-                let new = m & !seen[l];
-                if new != 0 {
-                    if next[l] == 0 {
-                        found.push(l);
-                    }
-                    seen[l] |= new;
-                    next[l] |= new;
-                }
-            }
-            let mut tally = LaneTally::ZERO;
-            for &l in &found {
-                let v = u32::try_from(l * peers + me).expect("node ids fit u32");
-                tally.add(next[l], roles.code_of(v));
-            }
-            for lane in 0..batch.len() {
-                let c = tally.counts(lane);
-                if c != Counts::default() {
-                    let q = u32::try_from(b * LANES + lane).expect("queries fit u32");
-                    let k = u8::try_from(level).expect("degree fits u8");
-                    partial.push((q, k, c.nodes, c.recruiters, c.hiring_managers));
-                }
-            }
-            for &l in &frontier {
-                visit[l] = 0;
-            }
-            for &l in &found {
-                visit[l] = next[l];
-                next[l] = 0;
-            }
-            touched.extend_from_slice(&found);
-            std::mem::swap(&mut frontier, &mut found);
-            found.clear();
-        }
-        for &l in touched.iter().chain(&frontier) {
-            seen[l] = 0;
-            visit[l] = 0;
-        }
-        touched.clear();
-        frontier.clear();
-    }
-    gather(worker, partial, queries.len(), max)
-}
-
-/// Approximate reach of every node on the cluster, in node order; `Some` in process 0.
-///
-/// # Errors
-/// If the cluster cannot be formed (see the module docs).
-pub fn approx_reach_all(
-    c: &Cluster,
-    digest: u64,
-    graph: Arc<ConnectionGraph>,
-    roles: Arc<RoleMap>,
-    max: Degree,
-    precision: u8,
-) -> Result<Option<Vec<ReachCounts>>> {
-    execute(c, digest, move |worker| {
-        approx_worker(worker, &graph, &roles, max, precision)
-    })
-}
-
-/// A node's three counters, sent to a worker that reads them: (worker, node, registers).
-type CounterRecord = (u32, u32, Vec<u8>);
-
-/// One worker's share of HyperBall.
-fn approx_worker(
-    worker: &mut Worker,
-    graph: &ConnectionGraph,
-    roles: &RoleMap,
-    max: Degree,
-    precision: u8,
-) -> Option<Vec<ReachCounts>> {
-    let (me, peers) = (worker.index(), worker.peers());
-    let nodes = graph.node_count();
-    let registers = 1usize << precision;
-    let width = 3 * registers;
-    let mut rounds: Rounds<CounterRecord> = Rounds::new(worker, |x: &CounterRecord| u64::from(x.0));
-    // Every node's counters, [node][class][register]; this worker keeps current
-    // the ones it reads (its nodes and their neighbours).
-    let mut cur = vec![0u8; nodes * width];
-    for v in graph.nodes() {
-        for (class, i, r) in own_registers(roles, v.0, precision) {
-            cur[v.index() * width + class * registers + i] = r;
-        }
-    }
-    let mine: Vec<u32> = (0..nodes)
-        .skip(me)
-        .step_by(peers)
-        .map(|v| u32::try_from(v).expect("node ids fit u32"))
-        .collect();
-    let mut previous: Vec<[f64; 3]> = mine.iter().map(|&v| self_estimates(roles, v)).collect();
-    let mut updated = vec![0u8; mine.len() * width];
-    let mut partial: Vec<CountRecord> = Vec::new();
-    let mut readers = vec![false; peers];
-    let mut records: Vec<CounterRecord> = Vec::new();
-    for level in 1..=usize::from(max.0) {
-        for (slot, &v) in mine.iter().enumerate() {
-            let dst = &mut updated[slot * width..(slot + 1) * width];
-            dst.copy_from_slice(&cur[v as usize * width..(v as usize + 1) * width]);
-            readers.fill(false);
-            for &u in graph.neighbors(NodeId(v)) {
-                readers[u as usize % peers] = true;
-                let from = &cur[u as usize * width..(u as usize + 1) * width];
-                for (a, b) in dst.iter_mut().zip(from) {
-                    *a = (*a).max(*b);
-                }
-            }
-            let estimates: [f64; 3] = std::array::from_fn(|class| {
-                counter_estimate(&dst[class * registers..(class + 1) * registers])
-            });
-            let counts = level_counts(estimates, &mut previous[slot]);
-            if counts != Counts::default() {
-                let k = u8::try_from(level).expect("degree fits u8");
-                partial.push((
-                    v,
-                    k,
-                    counts.nodes,
-                    counts.recruiters,
-                    counts.hiring_managers,
-                ));
-            }
-            if level < usize::from(max.0)
-                && dst != &cur[v as usize * width..(v as usize + 1) * width]
-            {
-                for (w, _) in readers.iter().enumerate().filter(|&(w, &r)| r && w != me) {
-                    records.push((u32::try_from(w).expect("workers fit u32"), v, dst.to_vec()));
-                }
-            }
-        }
-        if level == usize::from(max.0) {
-            break;
-        }
-        let received = rounds.round(worker, &mut records);
-        for (slot, &v) in mine.iter().enumerate() {
-            cur[v as usize * width..(v as usize + 1) * width]
-                .copy_from_slice(&updated[slot * width..(slot + 1) * width]);
-        }
-        for (_, v, regs) in received {
-            cur[v as usize * width..(v as usize + 1) * width].copy_from_slice(&regs);
-        }
-    }
-    drop(cur);
-    gather(worker, partial, nodes, max)
 }

@@ -1,0 +1,261 @@
+//! One process's share of a graph, for reach on a cluster ([`crate::cluster`]):
+//! a contiguous range of internal ids with their neighbour lists and role codes.
+//! A process holds only its part, so memory per process is about 1/P of the CSR.
+//!
+//! # Partition
+//! Internal ids are the ranks of the external ids in ascending order, so a range
+//! of internal ids is also a range of external ids: the owner of any node, and of
+//! any external id, follows from the P + 1 range bounds alone, without a table.
+//! [`balanced_bounds`] cuts the ids where the running total of arcs plus nodes
+//! passes k/P of the whole, so each part scans about the same number of arcs;
+//! parts may be empty (more processes than nodes).
+//!
+//! # Complexity
+//! Building a part from a whole graph copies its range: O(range + its arcs).
+//! Space: 8 bytes per owned node and 4 per owned arc, plus one role byte per
+//! owned node.
+
+use std::ops::Range;
+
+use super::{ConnectionGraph, NodeId};
+use crate::roles::RoleMap;
+
+/// The P + 1 bounds of P contiguous ranges of `0..n`, balanced by arcs plus
+/// nodes; `offset(v)` is the CSR offset of node `v` (`offset(n)` = all arcs).
+/// Streaming callers pass the offsets in order: `offset` is called with `v`
+/// ascending, once each.
+pub fn balanced_bounds(
+    n: u32,
+    arcs: u64,
+    parts: usize,
+    mut offset: impl FnMut(u32) -> u64,
+) -> Vec<u32> {
+    let count = parts.max(1);
+    let parts = count as u64;
+    let total = arcs + u64::from(n);
+    let mut bounds = Vec::with_capacity(count + 1);
+    bounds.push(0);
+    let mut k = 1;
+    for v in 0..=n {
+        // The first node at which the running weight reaches k/P of the total.
+        let weight = offset(v) + u64::from(v);
+        while k < parts && weight * parts >= k * total && v > *bounds.last().expect("bound 0") {
+            bounds.push(v);
+            k += 1;
+        }
+        if k >= parts {
+            break;
+        }
+    }
+    while bounds.len() < count {
+        bounds.push(n);
+    }
+    bounds.push(n);
+    bounds
+}
+
+/// The part of a graph one process holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphPart {
+    /// Nodes in the whole graph.
+    nodes: u32,
+    /// Arcs in the whole graph (twice the edges).
+    arcs: u64,
+    /// Where every process's range starts, and `nodes` at the end.
+    bounds: Vec<u32>,
+    /// Which range this is.
+    process: usize,
+    /// Offsets of the owned lists into `targets`, from 0.
+    offsets: Vec<u64>,
+    /// The owned neighbour lists, as global internal ids.
+    targets: Vec<u32>,
+    /// Role codes of the owned nodes (see [`RoleMap::codes`]).
+    roles: Vec<u8>,
+}
+
+impl GraphPart {
+    /// Assembles a part; `offsets` start at 0 and index `targets`.
+    ///
+    /// # Panics
+    /// If the pieces disagree in length.
+    pub fn from_parts(
+        nodes: u32,
+        arcs: u64,
+        bounds: Vec<u32>,
+        process: usize,
+        offsets: Vec<u64>,
+        targets: Vec<u32>,
+        roles: Vec<u8>,
+    ) -> Self {
+        let owned = (bounds[process + 1] - bounds[process]) as usize;
+        assert_eq!(
+            offsets.len(),
+            owned + 1,
+            "one offset per owned node, plus one"
+        );
+        assert_eq!(
+            offsets[owned],
+            targets.len() as u64,
+            "offsets end at the arc count"
+        );
+        assert_eq!(roles.len(), owned, "one role per owned node");
+        GraphPart {
+            nodes,
+            arcs,
+            bounds,
+            process,
+            offsets,
+            targets,
+            roles,
+        }
+    }
+
+    /// Process `process`'s part of `graph` among `processes`, balanced by
+    /// [`balanced_bounds`].
+    pub fn of(graph: &ConnectionGraph, roles: &RoleMap, processes: usize, process: usize) -> Self {
+        let (offsets, targets) = graph.csr();
+        let n = u32::try_from(graph.node_count()).expect("node ids fit u32");
+        let bounds = balanced_bounds(n, targets.len() as u64, processes, |v| offsets[v as usize]);
+        let r = bounds[process] as usize..bounds[process + 1] as usize;
+        let base = offsets[r.start];
+        let own_offsets: Vec<u64> = offsets[r.start..=r.end].iter().map(|&o| o - base).collect();
+        #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
+        let own_targets = targets[base as usize..offsets[r.end] as usize].to_vec();
+        let codes = roles.codes();
+        let own_roles = (r.clone())
+            .map(|v| codes.get(v).copied().unwrap_or(0))
+            .collect();
+        Self::from_parts(
+            n,
+            targets.len() as u64,
+            bounds,
+            process,
+            own_offsets,
+            own_targets,
+            own_roles,
+        )
+    }
+
+    /// Nodes in the whole graph.
+    pub fn node_count(&self) -> u32 {
+        self.nodes
+    }
+
+    /// Arcs in the whole graph.
+    pub fn arc_count(&self) -> u64 {
+        self.arcs
+    }
+
+    /// Every process's range start, then the node count.
+    pub fn bounds(&self) -> &[u32] {
+        &self.bounds
+    }
+
+    /// The internal ids this part owns.
+    pub fn range(&self) -> Range<u32> {
+        self.bounds[self.process]..self.bounds[self.process + 1]
+    }
+
+    /// The process owning node `v`.
+    pub fn process_of(&self, v: u32) -> usize {
+        self.bounds.partition_point(|&b| b <= v) - 1
+    }
+
+    /// The neighbours of an owned node.
+    ///
+    /// # Panics
+    /// If `v` is not owned.
+    #[inline]
+    pub fn neighbors(&self, v: u32) -> &[u32] {
+        let i = (v - self.bounds[self.process]) as usize;
+        #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
+        &self.targets[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// The role code of an owned node.
+    #[inline]
+    pub fn role_code(&self, v: u32) -> u8 {
+        self.roles[(v - self.bounds[self.process]) as usize]
+    }
+
+    /// Arcs this part holds.
+    pub fn owned_arcs(&self) -> u64 {
+        self.targets.len() as u64
+    }
+
+    /// Bytes this part holds.
+    pub fn memory_bytes(&self) -> usize {
+        self.offsets.len() * 8 + self.targets.len() * 4 + self.roles.len() + self.bounds.len() * 4
+    }
+}
+
+/// A node named by the queries, as the planner sees it: its neighbours and role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedNode {
+    /// The node.
+    pub id: NodeId,
+    /// Its sorted neighbours.
+    pub neighbors: Vec<u32>,
+    /// Its role code.
+    pub role: u8,
+}
+
+impl NamedNode {
+    /// Mutual connections with `other`.
+    pub fn mutual_with(&self, other: &NamedNode) -> usize {
+        super::mutual::shared(&self.neighbors, &other.neighbors)
+    }
+
+    /// True when `v` is a neighbour.
+    pub fn is_connected_to(&self, v: NodeId) -> bool {
+        self.neighbors.binary_search(&v.0).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_cover_every_node_once_and_balance_arcs() {
+        // Skewed degrees: node i links to i * i mod 2000 and (i * 7 + 3) mod 97.
+        let g = ConnectionGraph::from_edges(
+            (0..2000u64).flat_map(|i| [(i, i * i % 2000), (i, (i * 7 + 3) % 97)]),
+        )
+        .unwrap();
+        let roles = RoleMap::none(g.node_count());
+        for p in 1..=5 {
+            let parts: Vec<GraphPart> = (0..p).map(|i| GraphPart::of(&g, &roles, p, i)).collect();
+            let b = parts[0].bounds().to_vec();
+            assert_eq!((b.len(), b[0], b[p]), (p + 1, 0, 2000));
+            assert!(b.windows(2).all(|w| w[0] <= w[1]));
+            let arcs: Vec<usize> = parts.iter().map(|x| x.targets.len()).collect();
+            assert_eq!(arcs.iter().sum::<usize>() as u64, g.edge_count() * 2);
+            let most = *arcs.iter().max().unwrap() as f64;
+            assert!(
+                most < 1.3 * (g.edge_count() * 2) as f64 / p as f64,
+                "{arcs:?}"
+            );
+            for (i, part) in parts.iter().enumerate() {
+                for v in part.range() {
+                    assert_eq!(part.process_of(v), i);
+                    assert_eq!(part.neighbors(v), g.neighbors(NodeId(v)));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn more_parts_than_nodes_leaves_some_empty() {
+        let g = ConnectionGraph::from_edges([(0, 1), (1, 2)]).unwrap();
+        let roles = RoleMap::none(3);
+        let parts: Vec<GraphPart> = (0..5).map(|i| GraphPart::of(&g, &roles, 5, i)).collect();
+        let total: usize = parts.iter().map(|p| p.range().len()).sum();
+        assert_eq!(total, 3);
+        assert!(parts.iter().any(|p| p.range().is_empty()));
+        for v in 0..3 {
+            let owner = parts[0].process_of(v);
+            assert!(parts[owner].range().contains(&v));
+        }
+    }
+}
