@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::Args;
 
-use netreach::cluster::{Cluster, graph_digest};
+use netreach::cluster::{Cluster, Traffic, graph_digest};
 use netreach::graph::{GraphPart, VertexOrder};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
 use netreach::invitations::PendingInvitations;
@@ -196,7 +196,9 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
             let part = GraphPart::of(&graph, &roles, c.hosts.len(), c.process);
             let input = graph_digest(&graph, &roles);
             drop(roles);
-            let Some(counts) = count_on_cluster(c, part, input, &plan, &how)? else {
+            let (counts, traffic) = count_on_cluster(c, part, input, &plan, &how)?;
+            say_traffic(g, c, &traffic);
+            let Some(counts) = counts else {
                 say_handed_over(a, g, c);
                 return Ok(());
             };
@@ -268,7 +270,9 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
     };
     let plan = Plan::new_in(&file, &sources, &strategies, &invitations, a.seed)?;
     let t = Instant::now();
-    let Some(counts) = count_on_cluster(c, part, file.fingerprint(), &plan, &a.counting())? else {
+    let (counts, traffic) = count_on_cluster(c, part, file.fingerprint(), &plan, &a.counting())?;
+    say_traffic(g, c, &traffic);
+    let Some(counts) = counts else {
         say_handed_over(a, g, c);
         return Ok(());
     };
@@ -300,17 +304,28 @@ fn spellings(strategies: &[Strategy]) -> Vec<String> {
     strategies.iter().map(ToString::to_string).collect()
 }
 
+/// What this process sent to the others (with -v).
+fn say_traffic(g: &Global, c: &Cluster, t: &Traffic) {
+    if g.verbose {
+        let mib = |b: u64| b as f64 / f64::from(1 << 20);
+        g.say(format!(
+            "process {}: sent {:.1} MiB to other processes in {} rounds ({} records; largest round {:.1} MiB); peak memory {}",
+            c.process,
+            mib(t.bytes),
+            t.rounds,
+            t.records,
+            mib(t.largest_round),
+            peak_memory()
+        ));
+    }
+}
+
 /// What a process other than 0 says when its part is done.
 fn say_handed_over(a: &ReachArgs, g: &Global, c: &Cluster) {
     g.say(format!(
-        "process {}: done; process 0 writes {}{}",
+        "process {}: done; process 0 writes {}",
         c.process,
-        a.out.display(),
-        if g.verbose {
-            format!("; peak memory {}", peak_memory())
-        } else {
-            String::new()
-        }
+        a.out.display()
     ));
 }
 

@@ -19,17 +19,18 @@
 //! worker: two sets of counters for its owned nodes (6 × 2^b bytes each) and
 //! one sub-round's records.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use timely::worker::Worker;
 
-use super::{Cluster, CountRecord, Owners, Rounds, execute, gather};
+use super::{Cluster, CountRecord, Owners, Rounds, Traffic, execute, gather};
 use crate::error::Result;
 use crate::graph::GraphPart;
 use crate::reach::approx::{counter_estimate, level_counts, own_registers, self_estimates};
 use crate::reach::{Counts, Degree, ReachCounts};
 
-/// Approximate reach of every node on the cluster, in node order; `Some` in process 0.
+/// Approximate reach of every node on the cluster, in node order (`Some` in
+/// process 0), and what this process sent to the others.
 ///
 /// # Errors
 /// If the cluster cannot be formed (see the module docs of [`super`]).
@@ -39,10 +40,14 @@ pub fn approx_reach_all(
     part: Arc<GraphPart>,
     max: Degree,
     precision: u8,
-) -> Result<Option<Vec<ReachCounts>>> {
-    execute(c, digest, move |worker| {
-        approx_worker(worker, &part, max, precision)
-    })
+) -> Result<(Option<Vec<ReachCounts>>, Traffic)> {
+    let traffic = Arc::new(Mutex::new(Traffic::default()));
+    let total = Arc::clone(&traffic);
+    let counts = execute(c, digest, move |worker| {
+        approx_worker(worker, &part, max, precision, &total)
+    })?;
+    let t = *traffic.lock().expect("the workers are done");
+    Ok((counts, t))
 }
 
 /// Counters of one node sent to a worker that owns some of its neighbours:
@@ -65,12 +70,14 @@ fn approx_worker(
     part: &GraphPart,
     max: Degree,
     precision: u8,
+    total: &Mutex<Traffic>,
 ) -> Option<Vec<ReachCounts>> {
     let own = Owners::new(part, worker.index(), worker.peers());
     let registers = 1usize << precision;
     let width = 3 * registers;
     let owners = own.clone();
-    let mut rounds: Rounds<CounterRecord> = Rounds::new(worker, |x: &CounterRecord| u64::from(x.0));
+    let mut rounds: Rounds<CounterRecord> =
+        Rounds::new(worker, own.workers, |x: &CounterRecord| u64::from(x.0));
     let owned = own.owned_count();
     let mut cur = vec![0u8; owned * width];
     for l in 0..owned {
@@ -147,5 +154,13 @@ fn approx_worker(
         cur.copy_from_slice(&next);
     }
     drop((cur, next));
-    gather(worker, partial, part.node_count() as usize, max)
+    gather(
+        worker,
+        own.workers,
+        partial,
+        part.node_count() as usize,
+        max,
+        &rounds.traffic,
+        total,
+    )
 }

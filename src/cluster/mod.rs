@@ -34,12 +34,13 @@
 //! that as a panic, which netreach turns into exit 1 with a message, removing any
 //! output still being written.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use timely::WorkerConfig;
@@ -479,35 +480,110 @@ fn abort_round() -> Option<u64> {
         .and_then(|s| s.parse().ok())
 }
 
+/// What one process's workers sent to workers of other processes (over TCP),
+/// for `reach -v` and docs/cluster.md.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Traffic {
+    /// Rounds of exchange (the same in every worker).
+    pub rounds: u64,
+    /// Records sent.
+    pub records: u64,
+    /// Their payload bytes (ids, masks, registers; not timely's framing).
+    pub bytes: u64,
+    /// Bytes of the largest round, summed over this process's workers.
+    pub largest_round: u64,
+}
+
+impl Traffic {
+    fn add(&mut self, other: &Traffic) {
+        self.rounds = self.rounds.max(other.rounds);
+        self.records += other.records;
+        self.bytes += other.bytes;
+        self.largest_round += other.largest_round;
+    }
+}
+
+/// A record exchanged between workers, with its payload size.
+trait Record: timely::ExchangeData + Clone {
+    fn bytes(&self) -> usize;
+}
+
+impl Record for (u32, u64) {
+    fn bytes(&self) -> usize {
+        12
+    }
+}
+
+impl Record for (u32, Vec<u8>, Vec<u32>) {
+    fn bytes(&self) -> usize {
+        4 + self.1.len() + 4 * self.2.len()
+    }
+}
+
+impl Record for CountRecord {
+    fn bytes(&self) -> usize {
+        29
+    }
+}
+
+/// Where a round's records go as they arrive, when not kept.
+type Folder<D> = Rc<RefCell<Option<Box<dyn FnMut(D)>>>>;
+
 /// Rounds of record exchange between the workers: records sent in a round are all
 /// delivered to their owners' inboxes when the round ends.
-struct Rounds<D: timely::ExchangeData + Clone> {
+struct Rounds<D: Record> {
     input: InputHandleVec<u64, D>,
     probe: ProbeHandle<u64>,
     /// Records received, by round: a worker may receive the next round's records
     /// from a faster peer before its own probe says this round is over.
     inbox: Rc<RefCell<BTreeMap<u64, Vec<D>>>>,
+    /// When set, records of the round in progress are folded as they arrive
+    /// instead of kept ([`Rounds::fold_with`]).
+    fold: Folder<D>,
+    /// The round this worker is waiting on (`u64::MAX` between rounds).
+    current: Rc<Cell<u64>>,
     abort_at: Option<u64>,
+    route: Rc<dyn Fn(&D) -> u64>,
+    /// This worker's process, and workers per process (to tell network records).
+    process: usize,
+    workers: usize,
+    peers: usize,
+    traffic: Traffic,
+    sent_this_round: u64,
 }
 
-impl<D: timely::ExchangeData + Clone> Rounds<D> {
-    /// A channel whose records go to worker `route(record) mod peers`.
-    fn new(worker: &mut Worker, route: impl Fn(&D) -> u64 + 'static) -> Self {
+impl<D: Record> Rounds<D> {
+    /// A channel whose records go to worker `route(record) mod peers`; `workers`
+    /// per process.
+    fn new(worker: &mut Worker, workers: usize, route: impl Fn(&D) -> u64 + 'static) -> Self {
         let mut input = InputHandleVec::new();
         let probe = ProbeHandle::new();
         let inbox = Rc::new(RefCell::new(BTreeMap::<u64, Vec<D>>::new()));
         let sink = Rc::clone(&inbox);
+        let fold: Folder<D> = Rc::new(RefCell::new(None));
+        let current = Rc::new(Cell::new(u64::MAX));
+        let (folder, now) = (Rc::clone(&fold), Rc::clone(&current));
+        let route: Rc<dyn Fn(&D) -> u64> = Rc::new(route);
+        let by = Rc::clone(&route);
         worker.dataflow::<u64, _, _>(|scope| {
             input
                 .to_stream(scope)
                 .unary::<CapacityContainerBuilder<Vec<()>>, _, _, _>(
-                    ExchangePact::new(route),
+                    ExchangePact::new(move |d: &D| by(d)),
                     "Deliver",
                     move |_, _| {
                         move |input, _output| {
                             input.for_each(|cap, data| {
                                 // Every record sent by `round` carries its round.
                                 let round = cap.least().copied().unwrap_or_default();
+                                if round == now.get()
+                                    && let Some(f) = folder.borrow_mut().as_mut()
+                                {
+                                    for d in data.drain(..) {
+                                        f(d);
+                                    }
+                                    return;
+                                }
                                 sink.borrow_mut().entry(round).or_default().append(data);
                             });
                         }
@@ -519,25 +595,75 @@ impl<D: timely::ExchangeData + Clone> Rounds<D> {
             input,
             probe,
             inbox,
+            fold,
+            current,
             abort_at: abort_round(),
+            route,
+            process: worker.index() / workers,
+            workers,
+            peers: worker.peers(),
+            traffic: Traffic::default(),
+            sent_this_round: 0,
         }
     }
 
     /// Sends `out` (emptied), waits for the round to end everywhere, returns what
     /// this worker received.
     fn round(&mut self, worker: &mut Worker, out: &mut Vec<D>) -> Vec<D> {
+        self.send(out);
+        self.end_round(worker)
+    }
+
+    /// From now on, records of the round in progress go to `f` as they arrive
+    /// (a worker's inbox then holds only records a faster peer sent for a later
+    /// round), and [`Rounds::end_round`] returns nothing.
+    fn fold_with(&mut self, f: impl FnMut(D) + 'static) {
+        *self.fold.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// Sends `out` (emptied) in this round; a worker may send several pieces so
+    /// that no piece holds the whole round.
+    fn send(&mut self, out: &mut Vec<D>) {
+        let (mut records, mut bytes) = (0u64, 0u64);
+        for d in out.iter() {
+            #[allow(clippy::cast_possible_truncation)] // a worker index
+            let to = ((self.route)(d) % self.peers as u64) as usize;
+            if to / self.workers != self.process {
+                records += 1;
+                bytes += d.bytes() as u64;
+            }
+        }
+        self.traffic.records += records;
+        self.traffic.bytes += bytes;
+        self.sent_this_round += bytes;
+        self.input.send_batch(out);
+        out.clear();
+    }
+
+    /// Ends this worker's round: waits for the round to end everywhere, returns
+    /// what this worker received.
+    fn end_round(&mut self, worker: &mut Worker) -> Vec<D> {
         if self.abort_at == Some(*self.input.time()) {
             std::process::abort();
         }
-        self.input.send_batch(out);
-        out.clear();
+        self.traffic.rounds += 1;
+        self.traffic.largest_round = self.traffic.largest_round.max(self.sent_this_round);
+        self.sent_this_round = 0;
         let now = *self.input.time();
+        self.current.set(now);
+        if let Some(f) = self.fold.borrow_mut().as_mut() {
+            let early = self.inbox.borrow_mut().remove(&now).unwrap_or_default();
+            for d in early {
+                f(d);
+            }
+        }
         self.input.advance_to(now + 1);
         while self.probe.less_than(&(now + 1)) {
             // Park until a message or progress arrives instead of spinning: on a
             // shared machine a spinning worker takes the core its peers need.
             worker.step_or_park(None);
         }
+        self.current.set(u64::MAX);
         self.inbox.borrow_mut().remove(&now).unwrap_or_default()
     }
 }
@@ -546,15 +672,28 @@ impl<D: timely::ExchangeData + Clone> Rounds<D> {
 /// worker 0 at the end.
 type CountRecord = (u32, u8, u64, u64, u64);
 
-/// Sums every worker's partial counts on worker 0.
+/// Sums every worker's partial counts on worker 0; adds this worker's
+/// traffic, `so_far` and the gathering's, to the process's `total`.
 fn gather(
     worker: &mut Worker,
+    workers: usize,
     mut mine: Vec<CountRecord>,
     rows: usize,
     max: Degree,
+    so_far: &Traffic,
+    total: &Mutex<Traffic>,
 ) -> Option<Vec<ReachCounts>> {
-    let mut rounds: Rounds<CountRecord> = Rounds::new(worker, |_| 0);
+    let mut rounds: Rounds<CountRecord> = Rounds::new(worker, workers, |_| 0);
     let got = rounds.round(worker, &mut mine);
+    {
+        let mut t = total.lock().expect("no worker panics holding it");
+        let mut mine = *so_far;
+        mine.rounds += rounds.traffic.rounds;
+        mine.records += rounds.traffic.records;
+        mine.bytes += rounds.traffic.bytes;
+        mine.largest_round = mine.largest_round.max(rounds.traffic.largest_round);
+        t.add(&mine);
+    }
     if worker.index() != 0 {
         return None;
     }

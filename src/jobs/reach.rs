@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cluster::{self, Cluster, OwnedQuery};
+use crate::cluster::{self, Cluster, OwnedQuery, Traffic};
 use crate::error::{Error, Result};
 use crate::graph::{ConnectionGraph, GraphPart, NamedNode, NodeId, NodeIds, VertexOrder};
 use crate::ingest::binary::GraphFile;
@@ -344,8 +344,9 @@ pub fn count_here(
 
 /// Counts reach for every query of `plan` as one process of `cluster`, holding
 /// only its `part` of the graph; `input` is a digest of the whole input
-/// ([`cluster::graph_digest`] or the graph file's fingerprint). `None` in
-/// processes other than 0, which hand their part to process 0.
+/// ([`cluster::graph_digest`] or the graph file's fingerprint). The counts are
+/// `None` in processes other than 0, which hand their part to process 0; the
+/// traffic is what this process sent to the others.
 ///
 /// # Errors
 /// If the cluster cannot be formed or a peer is lost (see [`cluster`]).
@@ -355,7 +356,7 @@ pub fn count_on_cluster(
     input: u64,
     plan: &Plan,
     how: &Counting,
-) -> Result<Option<Vec<ReachCounts>>> {
+) -> Result<(Option<Vec<ReachCounts>>, Traffic)> {
     let queries = plan.owned_queries();
     let settings = format!(
         "max {} approx {} precision {} workers {} hosts {:?}",
