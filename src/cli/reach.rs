@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 
 use netreach::cluster::{Cluster, Traffic, graph_digest};
-use netreach::graph::{GraphPart, VertexOrder};
+use netreach::graph::{GraphPart, VertexOrder, node_weight};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
 use netreach::invitations::PendingInvitations;
 use netreach::jobs::reach::{
@@ -193,7 +193,8 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
         Some(c) => {
             // Every process loaded the whole input; each keeps only its part
             // while counting.
-            let part = GraphPart::of(&graph, &roles, c.hosts.len(), c.process);
+            let weight = node_weight(how.approx);
+            let part = GraphPart::of(&graph, &roles, c.hosts.len(), c.process, weight);
             let input = graph_digest(&graph, &roles);
             drop(roles);
             let (counts, traffic) = count_on_cluster(c, part, input, &plan, &how)?;
@@ -237,7 +238,7 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
         &format!("reading part {} of {}", c.process, a.graph.display()),
         g,
     );
-    let part = file.read_part(c.hosts.len(), c.process);
+    let part = file.read_part(c.hosts.len(), c.process, node_weight(a.counting().approx));
     bar.finish();
     let part = part?;
     g.say(format!(

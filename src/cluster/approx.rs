@@ -19,6 +19,8 @@
 //! worker: two sets of counters for its owned nodes (6 × 2^b bytes each) and
 //! one sub-round's records.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use timely::worker::Worker;
@@ -64,6 +66,16 @@ fn sub_rounds(nodes: u32, width: usize, peers: usize) -> usize {
         .clamp(1, 64)
 }
 
+/// Records sent at a time.
+const SEND_PIECE: usize = 4096;
+
+/// Folds counters `regs` into owned node `l`'s new counters.
+fn fold(next: &mut [u8], l: usize, width: usize, regs: &[u8]) {
+    for (a, b) in next[l * width..(l + 1) * width].iter_mut().zip(regs) {
+        *a = (*a).max(*b);
+    }
+}
+
 /// One worker's share of HyperBall.
 fn approx_worker(
     worker: &mut Worker,
@@ -75,9 +87,6 @@ fn approx_worker(
     let own = Owners::new(part, worker.index(), worker.peers());
     let registers = 1usize << precision;
     let width = 3 * registers;
-    let owners = own.clone();
-    let mut rounds: Rounds<CounterRecord> =
-        Rounds::new(worker, own.workers, |x: &CounterRecord| u64::from(x.0));
     let owned = own.owned_count();
     let mut cur = vec![0u8; owned * width];
     for l in 0..owned {
@@ -86,7 +95,20 @@ fn approx_worker(
             cur[l * width + class * registers + i] = r;
         }
     }
-    let mut next = cur.clone();
+    // Folded into as records arrive: no sub-round's records are kept.
+    let next = Rc::new(RefCell::new(cur.clone()));
+    let (into, at) = (Rc::clone(&next), own.clone());
+    let mut rounds: Rounds<CounterRecord> = Rounds::new(
+        worker,
+        own.workers,
+        |x: &CounterRecord| u64::from(x.0),
+        move |(_, regs, list): CounterRecord| {
+            let mut next = into.borrow_mut();
+            for t in list {
+                fold(&mut next, at.local(t), width, &regs);
+            }
+        },
+    );
     let mut changed = vec![true; owned];
     let mut previous: Vec<[f64; 3]> = (0..owned)
         .map(|l| self_estimates(part.role_code(own.node(l))))
@@ -96,12 +118,6 @@ fn approx_worker(
     let mut by_worker: Vec<Vec<u32>> = vec![Vec::new(); worker.peers()];
     let mut records: Vec<CounterRecord> = Vec::new();
     let me = worker.index();
-    let fold = |next: &mut [u8], t: u32, regs: &[u8]| {
-        let l = owners.local(t);
-        for (a, b) in next[l * width..(l + 1) * width].iter_mut().zip(regs) {
-            *a = (*a).max(*b);
-        }
-    };
     for level in 1..=usize::from(max.0) {
         for s in 0..subs {
             for l in owned * s / subs..owned * (s + 1) / subs {
@@ -117,8 +133,9 @@ fn approx_worker(
                         continue;
                     }
                     if to == me {
+                        let mut next = next.borrow_mut();
                         for &t in list.iter() {
-                            fold(&mut next, t, regs);
+                            fold(&mut next, own.local(t), width, regs);
                         }
                         list.clear();
                     } else {
@@ -126,13 +143,14 @@ fn approx_worker(
                         records.push((to, regs.to_vec(), std::mem::take(list)));
                     }
                 }
-            }
-            for (_, regs, list) in rounds.round(worker, &mut records) {
-                for t in list {
-                    fold(&mut next, t, &regs);
+                if records.len() >= SEND_PIECE {
+                    rounds.send(&mut records);
                 }
             }
+            rounds.send(&mut records);
+            rounds.end_round(worker);
         }
+        let next = next.borrow();
         let k = u8::try_from(level).expect("degree fits u8");
         for l in 0..owned {
             let now = &next[l * width..(l + 1) * width];
@@ -153,14 +171,16 @@ fn approx_worker(
         }
         cur.copy_from_slice(&next);
     }
-    drop((cur, next));
+    // The counters go before worker 0 builds the whole table.
+    let traffic = rounds.traffic;
+    drop((cur, next, rounds));
     gather(
         worker,
         own.workers,
         partial,
         part.node_count() as usize,
         max,
-        &rounds.traffic,
+        &traffic,
         total,
     )
 }

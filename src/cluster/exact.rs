@@ -103,10 +103,6 @@ fn exact_worker(
     total: &Mutex<Traffic>,
 ) -> Option<Vec<ReachCounts>> {
     let own = Owners::new(part, worker.index(), worker.peers());
-    let owners = own.clone();
-    let mut rounds: Rounds<(u32, u64)> = Rounds::new(worker, own.workers, move |x: &(u32, u64)| {
-        owners.worker_of(x.0) as u64
-    });
     let owned = own.owned_count();
     // What arrives is folded in as it arrives: no round's records are kept.
     let arrivals = Rc::new(RefCell::new(Arrivals {
@@ -114,8 +110,13 @@ fn exact_worker(
         next: vec![0u64; owned],
         found: Vec::new(),
     }));
-    let (into, at) = (Rc::clone(&arrivals), own.clone());
-    rounds.fold_with(move |(v, m)| into.borrow_mut().arrive(at.local(v), m));
+    let (owners, into, at) = (own.clone(), Rc::clone(&arrivals), own.clone());
+    let mut rounds: Rounds<(u32, u64)> = Rounds::new(
+        worker,
+        own.workers,
+        move |x: &(u32, u64)| owners.worker_of(x.0) as u64,
+        move |(v, m)| into.borrow_mut().arrive(at.local(v), m),
+    );
     let mut visit = vec![0u64; owned];
     // Outgoing records combined per target node before sending.
     let mut outgoing = vec![0u64; part.node_count() as usize];

@@ -526,20 +526,17 @@ impl Record for CountRecord {
     }
 }
 
-/// Where a round's records go as they arrive, when not kept.
-type Folder<D> = Rc<RefCell<Option<Box<dyn FnMut(D)>>>>;
-
-/// Rounds of record exchange between the workers: records sent in a round are all
-/// delivered to their owners' inboxes when the round ends.
+/// Rounds of record exchange between the workers. A worker sends a round's
+/// records (in pieces, if it likes), then ends the round: it waits until every
+/// record of the round has arrived everywhere, and each record is handed to the
+/// `fold` of its owner as it arrives, so no round is ever held whole. Records a
+/// faster peer sends for a later round wait in an inbox until that round.
 struct Rounds<D: Record> {
     input: InputHandleVec<u64, D>,
     probe: ProbeHandle<u64>,
-    /// Records received, by round: a worker may receive the next round's records
-    /// from a faster peer before its own probe says this round is over.
+    /// Records that arrived early, by round.
     inbox: Rc<RefCell<BTreeMap<u64, Vec<D>>>>,
-    /// When set, records of the round in progress are folded as they arrive
-    /// instead of kept ([`Rounds::fold_with`]).
-    fold: Folder<D>,
+    fold: Rc<RefCell<dyn FnMut(D)>>,
     /// The round this worker is waiting on (`u64::MAX` between rounds).
     current: Rc<Cell<u64>>,
     abort_at: Option<u64>,
@@ -553,14 +550,19 @@ struct Rounds<D: Record> {
 }
 
 impl<D: Record> Rounds<D> {
-    /// A channel whose records go to worker `route(record) mod peers`; `workers`
-    /// per process.
-    fn new(worker: &mut Worker, workers: usize, route: impl Fn(&D) -> u64 + 'static) -> Self {
+    /// A channel whose records go to worker `route(record) mod peers` (with
+    /// `workers` per process), and are handed to `fold` there.
+    fn new(
+        worker: &mut Worker,
+        workers: usize,
+        route: impl Fn(&D) -> u64 + 'static,
+        fold: impl FnMut(D) + 'static,
+    ) -> Self {
         let mut input = InputHandleVec::new();
         let probe = ProbeHandle::new();
         let inbox = Rc::new(RefCell::new(BTreeMap::<u64, Vec<D>>::new()));
         let sink = Rc::clone(&inbox);
-        let fold: Folder<D> = Rc::new(RefCell::new(None));
+        let fold: Rc<RefCell<dyn FnMut(D)>> = Rc::new(RefCell::new(fold));
         let current = Rc::new(Cell::new(u64::MAX));
         let (folder, now) = (Rc::clone(&fold), Rc::clone(&current));
         let route: Rc<dyn Fn(&D) -> u64> = Rc::new(route);
@@ -576,15 +578,14 @@ impl<D: Record> Rounds<D> {
                             input.for_each(|cap, data| {
                                 // Every record sent by `round` carries its round.
                                 let round = cap.least().copied().unwrap_or_default();
-                                if round == now.get()
-                                    && let Some(f) = folder.borrow_mut().as_mut()
-                                {
+                                if round == now.get() {
+                                    let mut f = folder.borrow_mut();
                                     for d in data.drain(..) {
                                         f(d);
                                     }
-                                    return;
+                                } else {
+                                    sink.borrow_mut().entry(round).or_default().append(data);
                                 }
-                                sink.borrow_mut().entry(round).or_default().append(data);
                             });
                         }
                     },
@@ -607,22 +608,7 @@ impl<D: Record> Rounds<D> {
         }
     }
 
-    /// Sends `out` (emptied), waits for the round to end everywhere, returns what
-    /// this worker received.
-    fn round(&mut self, worker: &mut Worker, out: &mut Vec<D>) -> Vec<D> {
-        self.send(out);
-        self.end_round(worker)
-    }
-
-    /// From now on, records of the round in progress go to `f` as they arrive
-    /// (a worker's inbox then holds only records a faster peer sent for a later
-    /// round), and [`Rounds::end_round`] returns nothing.
-    fn fold_with(&mut self, f: impl FnMut(D) + 'static) {
-        *self.fold.borrow_mut() = Some(Box::new(f));
-    }
-
-    /// Sends `out` (emptied) in this round; a worker may send several pieces so
-    /// that no piece holds the whole round.
+    /// Sends `out` (emptied) in this round.
     fn send(&mut self, out: &mut Vec<D>) {
         let (mut records, mut bytes) = (0u64, 0u64);
         for d in out.iter() {
@@ -640,9 +626,9 @@ impl<D: Record> Rounds<D> {
         out.clear();
     }
 
-    /// Ends this worker's round: waits for the round to end everywhere, returns
-    /// what this worker received.
-    fn end_round(&mut self, worker: &mut Worker) -> Vec<D> {
+    /// Ends this worker's round: returns once every record of the round has
+    /// arrived everywhere and been folded.
+    fn end_round(&mut self, worker: &mut Worker) {
         if self.abort_at == Some(*self.input.time()) {
             std::process::abort();
         }
@@ -651,8 +637,9 @@ impl<D: Record> Rounds<D> {
         self.sent_this_round = 0;
         let now = *self.input.time();
         self.current.set(now);
-        if let Some(f) = self.fold.borrow_mut().as_mut() {
-            let early = self.inbox.borrow_mut().remove(&now).unwrap_or_default();
+        let early = self.inbox.borrow_mut().remove(&now).unwrap_or_default();
+        {
+            let mut f = self.fold.borrow_mut();
             for d in early {
                 f(d);
             }
@@ -664,7 +651,6 @@ impl<D: Record> Rounds<D> {
             worker.step_or_park(None);
         }
         self.current.set(u64::MAX);
-        self.inbox.borrow_mut().remove(&now).unwrap_or_default()
     }
 }
 
@@ -683,8 +669,28 @@ fn gather(
     so_far: &Traffic,
     total: &Mutex<Traffic>,
 ) -> Option<Vec<ReachCounts>> {
-    let mut rounds: Rounds<CountRecord> = Rounds::new(worker, workers, |_| 0);
-    let got = rounds.round(worker, &mut mine);
+    // Worker 0 adds the counts up as they arrive: only the table is kept.
+    let out: Rc<RefCell<Vec<ReachCounts>>> = Rc::new(RefCell::new(if worker.index() == 0 {
+        (0..rows).map(|_| ReachCounts::zeros(max)).collect()
+    } else {
+        Vec::new()
+    }));
+    let into = Rc::clone(&out);
+    let mut rounds: Rounds<CountRecord> = Rounds::new(
+        worker,
+        workers,
+        |_| 0,
+        move |(q, k, nodes, recruiters, hiring_managers)| {
+            *into.borrow_mut()[q as usize].at_mut(usize::from(k)) += Counts {
+                nodes,
+                recruiters,
+                hiring_managers,
+            };
+        },
+    );
+    rounds.send(&mut mine);
+    drop(mine);
+    rounds.end_round(worker);
     {
         let mut t = total.lock().expect("no worker panics holding it");
         let mut mine = *so_far;
@@ -694,16 +700,9 @@ fn gather(
         mine.largest_round = mine.largest_round.max(rounds.traffic.largest_round);
         t.add(&mine);
     }
+    drop(rounds);
     if worker.index() != 0 {
         return None;
     }
-    let mut out: Vec<ReachCounts> = (0..rows).map(|_| ReachCounts::zeros(max)).collect();
-    for (q, k, nodes, recruiters, hiring_managers) in got {
-        *out[q as usize].at_mut(usize::from(k)) += Counts {
-            nodes,
-            recruiters,
-            hiring_managers,
-        };
-    }
-    Some(out)
+    Some(Rc::try_unwrap(out).map_or_else(|rc| rc.borrow().clone(), RefCell::into_inner))
 }

@@ -171,7 +171,7 @@ mod stats;
 pub use build::{BlockVisitor, EdgeBlocks, available_memory};
 pub use mutual::MUTUAL_BINS;
 pub use order::VertexOrder;
-pub use part::{GraphPart, NODE_WEIGHT, NamedNode, balanced_bounds};
+pub use part::{GraphPart, NamedNode, balanced_bounds, node_weight};
 pub use stats::GraphStats;
 
 impl ConnectionGraph {

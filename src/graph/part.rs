@@ -7,8 +7,9 @@
 //! of internal ids is also a range of external ids: the owner of any node, and of
 //! any external id, follows from the P + 1 range bounds alone, without a table.
 //! [`balanced_bounds`] cuts the ids where the running memory of the parts
-//! passes k/P of the whole: 4 bytes per arc and 32 per node (an offset and the
-//! exact kernel's three traversal words), so each process holds about the same
+//! passes k/P of the whole: 4 bytes per arc and, per node, what the kernel
+//! keeps ([`node_weight`]: an offset and three traversal words for exact reach,
+//! two sets of counters for HyperBall), so each process holds about the same
 //! number of bytes; parts may be empty (more processes than nodes).
 //!
 //! # Complexity
@@ -21,30 +22,37 @@ use std::ops::Range;
 use super::{ConnectionGraph, NodeId};
 use crate::roles::RoleMap;
 
-/// What a node weighs against an arc when parts are cut: a part holds 4 bytes
-/// per arc and 32 per node (its offset and the exact kernel's three words).
-pub const NODE_WEIGHT: u64 = 8;
+/// What a node weighs against an arc (4 bytes) when parts are cut, for exact
+/// reach (`None`: an 8-byte offset and three 8-byte traversal words) or
+/// HyperBall with 2^`b` registers (the offset and two sets of three counters).
+pub fn node_weight(approx: Option<u8>) -> u64 {
+    match approx {
+        None => 8,
+        Some(b) => (8 + 2 * 3 * (1u64 << b)) / 4,
+    }
+}
 
 /// The P + 1 bounds of P contiguous ranges of `0..n`, balanced by memory
-/// ([`NODE_WEIGHT`] arcs per node); `offset(v)` is the CSR offset of node `v`
-/// (`offset(n)` = all arcs).
+/// (a node weighs `node_weight` arcs, see [`node_weight`]); `offset(v)` is the
+/// CSR offset of node `v` (`offset(n)` = all arcs).
 /// Streaming callers pass the offsets in order: `offset` is called with `v`
 /// ascending, once each.
 pub fn balanced_bounds(
     n: u32,
     arcs: u64,
     parts: usize,
+    node_weight: u64,
     mut offset: impl FnMut(u32) -> u64,
 ) -> Vec<u32> {
     let count = parts.max(1);
     let parts = count as u64;
-    let total = arcs + NODE_WEIGHT * u64::from(n);
+    let total = arcs + node_weight * u64::from(n);
     let mut bounds = Vec::with_capacity(count + 1);
     bounds.push(0);
     let mut k = 1;
     for v in 0..=n {
         // The first node at which the running weight reaches k/P of the total.
-        let weight = offset(v) + NODE_WEIGHT * u64::from(v);
+        let weight = offset(v) + node_weight * u64::from(v);
         while k < parts && weight * parts >= k * total && v > *bounds.last().expect("bound 0") {
             bounds.push(v);
             k += 1;
@@ -117,11 +125,19 @@ impl GraphPart {
     }
 
     /// Process `process`'s part of `graph` among `processes`, balanced by
-    /// [`balanced_bounds`].
-    pub fn of(graph: &ConnectionGraph, roles: &RoleMap, processes: usize, process: usize) -> Self {
+    /// [`balanced_bounds`] with `node_weight`.
+    pub fn of(
+        graph: &ConnectionGraph,
+        roles: &RoleMap,
+        processes: usize,
+        process: usize,
+        node_weight: u64,
+    ) -> Self {
         let (offsets, targets) = graph.csr();
         let n = u32::try_from(graph.node_count()).expect("node ids fit u32");
-        let bounds = balanced_bounds(n, targets.len() as u64, processes, |v| offsets[v as usize]);
+        let bounds = balanced_bounds(n, targets.len() as u64, processes, node_weight, |v| {
+            offsets[v as usize]
+        });
         let r = bounds[process] as usize..bounds[process + 1] as usize;
         let base = offsets[r.start];
         let own_offsets: Vec<u64> = offsets[r.start..=r.end].iter().map(|&o| o - base).collect();
@@ -231,7 +247,8 @@ mod tests {
         .unwrap();
         let roles = RoleMap::none(g.node_count());
         for p in 1..=5 {
-            let parts: Vec<GraphPart> = (0..p).map(|i| GraphPart::of(&g, &roles, p, i)).collect();
+            let parts: Vec<GraphPart> =
+                (0..p).map(|i| GraphPart::of(&g, &roles, p, i, 8)).collect();
             let b = parts[0].bounds().to_vec();
             assert_eq!((b.len(), b[0], b[p]), (p + 1, 0, 2000));
             assert!(b.windows(2).all(|w| w[0] <= w[1]));
@@ -239,11 +256,10 @@ mod tests {
             assert_eq!(arcs as u64, g.edge_count() * 2);
             let weights: Vec<u64> = parts
                 .iter()
-                .map(|x| x.owned_arcs() + NODE_WEIGHT * x.range().len() as u64)
+                .map(|x| x.owned_arcs() + 8 * x.range().len() as u64)
                 .collect();
             let total: u64 = weights.iter().sum();
-            let heaviest =
-                g.nodes().map(|v| g.neighbor_count(v) as u64).max().unwrap() + NODE_WEIGHT;
+            let heaviest = g.nodes().map(|v| g.neighbor_count(v) as u64).max().unwrap() + 8;
             let most = *weights.iter().max().unwrap();
             assert!(most <= total / p as u64 + heaviest, "{weights:?}");
             for (i, part) in parts.iter().enumerate() {
@@ -259,7 +275,7 @@ mod tests {
     fn more_parts_than_nodes_leaves_some_empty() {
         let g = ConnectionGraph::from_edges([(0, 1), (1, 2)]).unwrap();
         let roles = RoleMap::none(3);
-        let parts: Vec<GraphPart> = (0..5).map(|i| GraphPart::of(&g, &roles, 5, i)).collect();
+        let parts: Vec<GraphPart> = (0..5).map(|i| GraphPart::of(&g, &roles, 5, i, 8)).collect();
         let total: usize = parts.iter().map(|p| p.range().len()).sum();
         assert_eq!(total, 3);
         assert!(parts.iter().any(|p| p.range().is_empty()));

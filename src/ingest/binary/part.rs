@@ -337,12 +337,18 @@ impl GraphFile {
         Ok(())
     }
 
-    /// Process `process`'s part among `processes` (the same ranges as
-    /// [`GraphPart::of`] on the whole graph), after checking the whole file.
+    /// Process `process`'s part among `processes`, nodes weighing `node_weight`
+    /// arcs (the same ranges as [`GraphPart::of`] on the whole graph), after
+    /// checking the whole file.
     ///
     /// # Errors
     /// If the file is damaged.
-    pub fn read_part(&self, processes: usize, process: usize) -> Result<GraphPart> {
+    pub fn read_part(
+        &self,
+        processes: usize,
+        process: usize,
+        node_weight: u64,
+    ) -> Result<GraphPart> {
         self.check_crc()?;
         let n = self.nodes;
         // The offsets in order, once, to cut the ranges.
@@ -350,7 +356,7 @@ impl GraphFile {
         std::io::Seek::seek(&mut r, std::io::SeekFrom::Start(self.offsets_at()))
             .map_err(|e| Error::io("read", &self.path, e))?;
         let mut failed = None;
-        let bounds = balanced_bounds(n, self.arcs, processes, |_| {
+        let bounds = balanced_bounds(n, self.arcs, processes, node_weight, |_| {
             let mut b = [0u8; 8];
             if let Err(e) = r.read_exact(&mut b) {
                 failed.get_or_insert(e);
@@ -446,7 +452,7 @@ mod tests {
                 let r = if with_roles { &roles } else { &none };
                 for p in 1..=4 {
                     for i in 0..p {
-                        assert_eq!(f.read_part(p, i).unwrap(), GraphPart::of(g, r, p, i));
+                        assert_eq!(f.read_part(p, i, 8).unwrap(), GraphPart::of(g, r, p, i, 8));
                     }
                 }
                 let all: Vec<NodeId> = g.nodes().collect();
@@ -475,7 +481,7 @@ mod tests {
             b[i] ^= 0x41;
             std::fs::write(&bad, &b).unwrap();
             let err = GraphFile::open(&bad)
-                .and_then(|f| f.read_part(2, 1))
+                .and_then(|f| f.read_part(2, 1, 8))
                 .unwrap_err();
             assert!(
                 err.to_string().starts_with(&bad.display().to_string()),
