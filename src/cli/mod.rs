@@ -98,7 +98,7 @@ enum Command {
     /// Exact reach by degree and role for chosen people, optionally under strategies
     /// for their pending invitations.
     #[command(
-        after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv\n\nOn a cluster (hosts.txt lists host:port per process; start each process with\nits own --process):\n  netreach reach --graph edges.parquet --sample 1000 -o reach.csv \\\n    --cluster hosts.txt --process 0 --workers 4"
+        after_help = "Example:\n  netreach reach --graph data/sample/edges.txt --roles data/sample/roles.csv \\\n    --sample 20 --seed 1 --invitations data/sample/invitations.csv \\\n    --strategy refuse-all,accept-all,min-mutual:2 -o reach.csv\n\nOn a cluster (hosts.txt lists host:port per process; start each process with\nits own --process; from a .nrg file each process reads only its part):\n  netreach import graph data/sample/edges.txt \\\n    --roles data/sample/roles.csv -o g.nrg\n  netreach reach --graph g.nrg --sample 100 -o reach.csv \\\n    --cluster hosts.txt --process 0 --workers 4"
     )]
     Reach(reach::ReachArgs),
     /// Seeded synthetic professional network with roles: writes DIR/edges.<ext> and

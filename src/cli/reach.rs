@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::Args;
 
-use netreach::cluster::{Cluster, Traffic, graph_digest};
-use netreach::graph::{GraphPart, VertexOrder, node_weight};
+use netreach::cluster::{Cluster, Traffic, graph_digest, part_of};
+use netreach::graph::{VertexOrder, node_weight};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
 use netreach::invitations::PendingInvitations;
 use netreach::jobs::reach::{
@@ -80,6 +80,7 @@ pub(super) struct ReachArgs {
     /// Run as one process of a timely-dataflow cluster: HOSTFILE lists the
     /// host:port of every process, one per line. Start every process with the same
     /// arguments and inputs, each with its own --process; process 0 writes the output.
+    /// With a .nrg graph (roles from it), each process reads only its part.
     #[arg(long, value_name = "HOSTFILE")]
     cluster: Option<PathBuf>,
     /// With --cluster: this process's line in the hostfile, counting from 0.
@@ -194,7 +195,7 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
             // Every process loaded the whole input; each keeps only its part
             // while counting.
             let weight = node_weight(how.approx);
-            let part = GraphPart::of(&graph, &roles, c.hosts.len(), c.process, weight);
+            let part = part_of(&graph, &roles, c.hosts.len(), c.process, weight);
             let input = graph_digest(&graph, &roles);
             drop(roles);
             let (counts, traffic) = count_on_cluster(c, part, input, &plan, &how)?;

@@ -12,15 +12,17 @@
 //! loads the whole graph, cuts its part and drops the rest before counting. Every
 //! process plans the same queries. Within a process, the range is dealt out to its
 //! `W` workers by position (worker `i` owns the nodes at `i`, `i + W`, …), so any
-//! worker finds the owner of any node from the P + 1 range bounds ([`Owners`]).
+//! worker finds the owner of any node from the P + 1 range bounds (`Owners`).
 //! Work proceeds in rounds; in each round every worker sends records to the
-//! owners of their nodes through a timely `Exchange` channel, and a probe tells it
-//! when every record of the round has arrived everywhere.
+//! owners of their nodes through a timely `Exchange` channel, each record is
+//! folded into its owner's state as it arrives, and a probe tells a worker when
+//! every record of the round has arrived everywhere.
 //!
-//! **Exact reach** ([`exact`]) keeps the bit-parallel multi-source BFS of
-//! [`crate::reach::exact`], one level per round. **Approximate reach**
-//! ([`approx`]) runs HyperBall with every worker pushing changed counters to the
-//! owners of their neighbours. Both give byte-identical tables to the
+//! **Exact reach** ([`reach_many`], `cluster/exact.rs`) keeps the bit-parallel
+//! multi-source BFS of [`crate::reach::exact`], one level per round.
+//! **Approximate reach** ([`approx_reach_all`], `cluster/approx.rs`) runs
+//! HyperBall with every worker pushing changed counters to the owners of their
+//! neighbours. Both give byte-identical tables to the
 //! single-process path: counts are exact sums (exact reach) or the same registers
 //! (approximate reach), whatever the partition and the order records arrive in.
 //! docs/cluster.md has the memory, traffic and scaling measured, and a capacity
@@ -125,6 +127,18 @@ impl Cluster {
     fn fail(&self, msg: impl std::fmt::Display) -> Error {
         Error::Cluster(format!("process {}: {msg}", self.process))
     }
+}
+
+/// Process `process`'s part of a whole graph among `processes`, nodes weighing
+/// `node_weight` arcs (see [`crate::graph::node_weight`]).
+pub fn part_of(
+    graph: &ConnectionGraph,
+    roles: &RoleMap,
+    processes: usize,
+    process: usize,
+    node_weight: u64,
+) -> GraphPart {
+    GraphPart::of(graph, roles.codes(), processes, process, node_weight)
 }
 
 /// A digest of a whole graph and its roles, for [`job_digest`] (a `.nrg` file's

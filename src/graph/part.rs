@@ -20,7 +20,6 @@
 use std::ops::Range;
 
 use super::{ConnectionGraph, NodeId};
-use crate::roles::RoleMap;
 
 /// What a node weighs against an arc (4 bytes) when parts are cut, for exact
 /// reach (`None`: an 8-byte offset and three 8-byte traversal words) or
@@ -125,10 +124,11 @@ impl GraphPart {
     }
 
     /// Process `process`'s part of `graph` among `processes`, balanced by
-    /// [`balanced_bounds`] with `node_weight`.
+    /// [`balanced_bounds`] with `node_weight`; `roles` holds every node's role
+    /// code (0 none, 1 recruiter, 2 hiring manager; empty: no roles).
     pub fn of(
         graph: &ConnectionGraph,
-        roles: &RoleMap,
+        roles: &[u8],
         processes: usize,
         process: usize,
         node_weight: u64,
@@ -143,9 +143,9 @@ impl GraphPart {
         let own_offsets: Vec<u64> = offsets[r.start..=r.end].iter().map(|&o| o - base).collect();
         #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
         let own_targets = targets[base as usize..offsets[r.end] as usize].to_vec();
-        let codes = roles.codes();
-        let own_roles = (r.clone())
-            .map(|v| codes.get(v).copied().unwrap_or(0))
+        let own_roles = r
+            .clone()
+            .map(|v| roles.get(v).copied().unwrap_or(0))
             .collect();
         Self::from_parts(
             n,
@@ -245,10 +245,8 @@ mod tests {
             (0..2000u64).flat_map(|i| [(i, i * i % 2000), (i, (i * 7 + 3) % 97)]),
         )
         .unwrap();
-        let roles = RoleMap::none(g.node_count());
         for p in 1..=5 {
-            let parts: Vec<GraphPart> =
-                (0..p).map(|i| GraphPart::of(&g, &roles, p, i, 8)).collect();
+            let parts: Vec<GraphPart> = (0..p).map(|i| GraphPart::of(&g, &[], p, i, 8)).collect();
             let b = parts[0].bounds().to_vec();
             assert_eq!((b.len(), b[0], b[p]), (p + 1, 0, 2000));
             assert!(b.windows(2).all(|w| w[0] <= w[1]));
@@ -274,8 +272,7 @@ mod tests {
     #[test]
     fn more_parts_than_nodes_leaves_some_empty() {
         let g = ConnectionGraph::from_edges([(0, 1), (1, 2)]).unwrap();
-        let roles = RoleMap::none(3);
-        let parts: Vec<GraphPart> = (0..5).map(|i| GraphPart::of(&g, &roles, 5, i, 8)).collect();
+        let parts: Vec<GraphPart> = (0..5).map(|i| GraphPart::of(&g, &[], 5, i, 8)).collect();
         let total: usize = parts.iter().map(|p| p.range().len()).sum();
         assert_eq!(total, 3);
         assert!(parts.iter().any(|p| p.range().is_empty()));

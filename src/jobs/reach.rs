@@ -207,7 +207,7 @@ impl Plan {
     }
 
     /// The external ids of this plan's sources read from `file`, and the plan
-    /// with each source renumbered to its position among them: what [`write`]
+    /// with each source renumbered to its position among them: what [`write()`]
     /// needs when the whole graph was never loaded.
     ///
     /// # Errors

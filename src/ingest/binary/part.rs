@@ -452,7 +452,10 @@ mod tests {
                 let r = if with_roles { &roles } else { &none };
                 for p in 1..=4 {
                     for i in 0..p {
-                        assert_eq!(f.read_part(p, i, 8).unwrap(), GraphPart::of(g, r, p, i, 8));
+                        assert_eq!(
+                            f.read_part(p, i, 8).unwrap(),
+                            GraphPart::of(g, r.codes(), p, i, 8)
+                        );
                     }
                 }
                 let all: Vec<NodeId> = g.nodes().collect();
