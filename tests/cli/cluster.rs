@@ -207,29 +207,50 @@ fn a_peer_that_never_starts_is_named_after_the_timeout() {
 
 #[test]
 fn a_crashed_peer_stops_the_others_without_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let hosts = hostfile(dir.path(), 2);
-    let out = dir.path().join("out.csv");
-    let args = reach_args(&out, &["--sample", "200", "--max-degree", "3"]);
-    let deadline = Instant::now() + BOUND;
-    let zero = spawn(&args, &["--cluster", hosts.to_str().unwrap()], None);
-    // Process 1 dies in its second round, after the cluster formed.
-    let one = spawn(
-        &args,
-        &["--cluster", hosts.to_str().unwrap(), "--process", "1"],
-        Some(("NETREACH_TEST_ABORT_AT_ROUND", "1")),
+    // Text input (every process loads the whole graph) and a graph file (each
+    // reads its part): the same failure behaviour.
+    let files = tempfile::tempdir().unwrap();
+    let g = graph_file(
+        files.path(),
+        &data("sample/edges.txt"),
+        Some(&data("sample/roles.csv")),
     );
-    let (z, o) = (finish(zero, deadline), finish(one, deadline));
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&z.stderr);
-    assert_eq!(z.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("process 0: lost the connection to process 1"),
-        "{err}"
-    );
-    assert!(!out.exists());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert_eq!(leftovers.len(), 1, "only the hostfile remains");
+    for from_file in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let hosts = hostfile(dir.path(), 2);
+        let out = dir.path().join("out.csv");
+        let mut args = reach_args(&out, &["--sample", "200", "--max-degree", "3"]);
+        if from_file {
+            args = vec![
+                "reach".into(),
+                "--graph".into(),
+                g.display().to_string(),
+                "-o".into(),
+                out.display().to_string(),
+                "--sample".into(),
+                "200".into(),
+            ];
+        }
+        let deadline = Instant::now() + BOUND;
+        let zero = spawn(&args, &["--cluster", hosts.to_str().unwrap()], None);
+        // Process 1 dies in its second round, after the cluster formed.
+        let one = spawn(
+            &args,
+            &["--cluster", hosts.to_str().unwrap(), "--process", "1"],
+            Some(("NETREACH_TEST_ABORT_AT_ROUND", "1")),
+        );
+        let (z, o) = (finish(zero, deadline), finish(one, deadline));
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&z.stderr);
+        assert_eq!(z.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("process 0: lost the connection to process 1"),
+            "{err}"
+        );
+        assert!(!out.exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "only the hostfile remains");
+    }
 }
 
 #[test]
@@ -384,20 +405,21 @@ fn processes_reading_their_parts_of_a_graph_file_equal_one_process() {
 
 #[test]
 fn string_ids_and_an_empty_part_give_the_same_bytes() {
-    // Five people with string ids on six processes: at least one part holds no
+    // Six people with string ids on seven processes: at least one part holds no
     // node, and most nodes' neighbours sit in other parts.
     let dir = tempfile::tempdir().unwrap();
     let edges = dir.path().join("edges.csv");
+    // zed's only edge is a self-loop: a node with no arcs at all.
     std::fs::write(
         &edges,
-        "source,target\nana,bo\nbo,cy\ncy,dee\ndee,ed\nbo,dee\n",
+        "source,target\nana,bo\nbo,cy\ncy,dee\ndee,ed\nbo,dee\nzed,zed\n",
     )
     .unwrap();
     let roles = dir.path().join("roles.csv");
     std::fs::write(&roles, "node,role\ncy,recruiter\ned,hiring_manager\n").unwrap();
     let g = graph_file(dir.path(), &edges, Some(&roles));
     let sources = dir.path().join("sources.txt");
-    std::fs::write(&sources, "ed\nana\ncy\n").unwrap();
+    std::fs::write(&sources, "ed\nana\nzed\ncy\n").unwrap();
     let invitations = dir.path().join("invitations.csv");
     std::fs::write(
         &invitations,
@@ -414,13 +436,13 @@ fn string_ids_and_an_empty_part_give_the_same_bytes() {
         "--max-degree",
         "4",
     ];
-    let (single, cluster, errs) = plain_and_parts(&g, &rest, 6, 1);
+    let (single, cluster, errs) = plain_and_parts(&g, &rest, 7, 1);
     assert_eq!(
         String::from_utf8(single).unwrap(),
         String::from_utf8(cluster).unwrap()
     );
-    assert!(errs[0].contains("part 0 of 6"), "{}", errs[0]);
+    assert!(errs[0].contains("part 0 of 7"), "{}", errs[0]);
     let approx = ["--all", "--approx", "--precision", "4", "--max-degree", "3"];
-    let (single, cluster, _) = plain_and_parts(&g, &approx, 6, 1);
+    let (single, cluster, _) = plain_and_parts(&g, &approx, 7, 1);
     assert_eq!(single, cluster);
 }
