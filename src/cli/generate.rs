@@ -38,7 +38,7 @@ pub(super) struct GenerateArgs {
     /// watts-strogatz: probability of rewiring each ring link [default: 0.1].
     #[arg(long, value_name = "P")]
     rewire_prob: Option<f64>,
-    /// sbm, linkedin: number of industries [default: 10; linkedin: 20].
+    /// sbm, linkedin: number of industries [default: 10; linkedin: 80].
     #[arg(long, value_name = "C")]
     communities: Option<u32>,
     /// sbm, linkedin: fraction of links between industries [default: 0.2].
@@ -47,7 +47,7 @@ pub(super) struct GenerateArgs {
     /// chung-lu, linkedin: expected-degree distribution, lognormal or powerlaw [default: lognormal].
     #[arg(long, value_name = "D", value_parser = ["lognormal", "powerlaw"])]
     degree_dist: Option<String>,
-    /// lognormal: σ of the log-degree [default: 1.0].
+    /// lognormal: σ of the log-degree [default: 1.0; linkedin: 0.9].
     #[arg(long, value_name = "S")]
     sigma: Option<f64>,
     /// powerlaw: exponent γ of the density [default: 2.5].

@@ -132,7 +132,11 @@ impl GraphSpec {
                     )));
                 }
                 DegreeDistribution::LogNormal {
-                    sigma: self.sigma.unwrap_or(1.0),
+                    sigma: self.sigma.unwrap_or(if name == "linkedin" {
+                        crate::generate::linkedin::PRESET_SIGMA
+                    } else {
+                        1.0
+                    }),
                 }
             }
             Some("powerlaw") => {

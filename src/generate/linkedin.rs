@@ -3,10 +3,10 @@
 //!
 //! | parameter | default | basis (`docs/sources.md`) |
 //! |---|---|---|
-//! | expected degrees | log-normal, σ = 1.0 | §3: right-skewed, heavy tail, no official distribution (shape unconfirmed) |
+//! | expected degrees | log-normal, σ = 0.9 | §3: right-skewed, heavy tail, no official distribution (shape unconfirmed); σ fitted with the industries to Facebook's friends-of-friends curve (§9, docs/calibration.md) |
 //! | mean degree | 200 | §3: city averages 176–319 (2017 press release) |
 //! | cap | 30,000 | §2: LinkedIn's 1st-degree limit (official) |
-//! | industries | 20 blocks, 20% of links between them | no source; a parameter (unconfirmed) |
+//! | industries | 80 blocks, 20% of links between them | no source for LinkedIn; fitted with σ so that a person with about 100 connections has Facebook's 27,500 unique friends of friends, 68% of those counted with repetition (§9, docs/calibration.md) |
 //! | triadic closure | 50% of links close a triangle | §6: about 50% of LinkedIn's new edges close a triangle (Leskovec et al., KDD 2008) |
 //! | recruiters | 3%, degree-biased (hubs) | §4: up to 5% (5% includes HR); recruiters average 600–700 connections, 2–3 times the median |
 //! | hiring managers | 7%, uniform | §4: no source (unconfirmed) |
@@ -34,6 +34,9 @@ use crate::error::{Error, Result};
 use crate::graph::NodeId;
 use crate::seed::task_rng;
 
+/// The preset's σ of the log-normal expected degrees.
+pub const PRESET_SIGMA: f64 = 0.9;
+
 /// Parameters of the LinkedIn preset; [`Default`] gives the documented values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkedInParams {
@@ -58,9 +61,9 @@ impl Default for LinkedInParams {
         Self {
             nodes: 50_000,
             avg_degree: 200.0,
-            distribution: DegreeDistribution::LogNormal { sigma: 1.0 },
+            distribution: DegreeDistribution::LogNormal { sigma: PRESET_SIGMA },
             cap: LINKEDIN_CAP,
-            communities: 20,
+            communities: 80,
             mixing: 0.2,
             triad_fraction: 0.5,
         }
