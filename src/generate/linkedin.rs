@@ -61,7 +61,9 @@ impl Default for LinkedInParams {
         Self {
             nodes: 50_000,
             avg_degree: 200.0,
-            distribution: DegreeDistribution::LogNormal { sigma: PRESET_SIGMA },
+            distribution: DegreeDistribution::LogNormal {
+                sigma: PRESET_SIGMA,
+            },
             cap: LINKEDIN_CAP,
             communities: 80,
             mixing: 0.2,
