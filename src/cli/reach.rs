@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::Args;
 
+use netreach::charts::thousands;
 use netreach::cluster::{Cluster, Traffic, graph_digest, part_of};
 use netreach::graph::{VertexOrder, node_weight};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
@@ -232,6 +233,7 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
 
 /// One process of a cluster reading its part of a `.nrg` graph file, and the
 /// people the queries name, without loading the whole graph.
+#[allow(clippy::cast_precision_loss)] // the arc count, shown to the reader
 fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
     let start = Instant::now();
     let file = GraphFile::open(&a.graph)?;
@@ -248,11 +250,19 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
         c.process,
         c.hosts.len(),
         plural(part.range().len() as u64, "node", "nodes"),
-        file.node_count(),
+        thousands(f64::from(file.node_count())),
         plural(part.owned_arcs(), "arc", "arcs"),
-        file.arc_count()
+        thousands(file.arc_count() as f64)
     ));
-    let sources = choose_sources_in(&file, &a.sources())?;
+    let how = a.counting();
+    // HyperBall counts every node without strategies: only process 0, which
+    // writes the table, lists them (after counting), so no process holds a
+    // query per node while it counts.
+    let sources = if how.approx.is_some() {
+        Vec::new()
+    } else {
+        choose_sources_in(&file, &a.sources())?
+    };
     let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
     let invitations = match &a.invitations {
         Some(path) => {
@@ -272,13 +282,20 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
     };
     let plan = Plan::new_in(&file, &sources, &strategies, &invitations, a.seed)?;
     let t = Instant::now();
-    let (counts, traffic) = count_on_cluster(c, part, file.fingerprint(), &plan, &a.counting())?;
+    let (counts, traffic) = count_on_cluster(c, part, file.fingerprint(), &plan, &how)?;
     say_traffic(g, c, &traffic);
     let Some(counts) = counts else {
         say_handed_over(a, g, c);
         return Ok(());
     };
     let compute = t.elapsed();
+    let (sources, plan) = if how.approx.is_some() {
+        let all = choose_sources_in(&file, &Sources::All)?;
+        let plan = Plan::new_in(&file, &all, &[], &invitations, a.seed)?;
+        (all, plan)
+    } else {
+        (sources, plan)
+    };
     let (ids, named) = plan.with_ids_from(&file)?;
     let rows = write(
         &ids,

@@ -346,7 +346,8 @@ pub fn count_here(
 /// only its `part` of the graph; `input` is a digest of the whole input
 /// ([`cluster::graph_digest`] or the graph file's fingerprint). The counts are
 /// `None` in processes other than 0, which hand their part to process 0; the
-/// traffic is what this process sent to the others.
+/// traffic is what this process sent to the others. With approximate counts
+/// (every node, no strategies) the plan is not read.
 ///
 /// # Errors
 /// If the cluster cannot be formed or a peer is lost (see [`cluster`]).
@@ -357,7 +358,13 @@ pub fn count_on_cluster(
     plan: &Plan,
     how: &Counting,
 ) -> Result<(Option<Vec<ReachCounts>>, Traffic)> {
-    let queries = plan.owned_queries();
+    // Approximate counts cover every node without strategies: the plan is not
+    // read (a process other than 0 may pass an empty one).
+    let queries = if how.approx.is_some() {
+        Vec::new()
+    } else {
+        plan.owned_queries()
+    };
     let settings = format!(
         "max {} approx {} precision {} workers {} hosts {:?}",
         how.max_degree,
