@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use netreach::graph::ConnectionGraph;
 use netreach::ingest;
-use netreach::invitations::PendingInvitations;
+use netreach::invitations::{InvitationReport, PendingInvitations};
 use netreach::output::Overwrite;
 use netreach::progress::Progress;
 use netreach::roles::{Role, RoleMap};
@@ -210,8 +210,15 @@ fn load_invitations(
         return Ok(PendingInvitations::default());
     };
     let (inv, r) = ingest::load_invitations(graph, path)?;
+    say_invitations(g, path, &r, "");
+    Ok(inv)
+}
+
+/// What reading an invitations table kept and dropped; `whose` narrows
+/// "pending" (e.g. " to the people studied").
+fn say_invitations(g: &Global, path: &Path, r: &InvitationReport, whose: &str) {
     g.say(format!(
-        "invitations {}: {} pending; ignored {} already connected, {} naming unknown nodes, {} to oneself, {} repeated",
+        "invitations {}: {} pending{whose}; ignored {} already connected, {} naming unknown nodes, {} to oneself, {} repeated",
         path.display(),
         r.pending,
         r.already_connected,
@@ -219,7 +226,6 @@ fn load_invitations(
         r.self_invitations,
         r.duplicates
     ));
-    Ok(inv)
 }
 
 /// `1 node`, `1,200 nodes`: a count with its noun.

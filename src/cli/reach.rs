@@ -9,7 +9,7 @@ use clap::Args;
 
 use netreach::charts::thousands;
 use netreach::cluster::{Cluster, Traffic, graph_digest, part_of};
-use netreach::graph::{VertexOrder, node_weight};
+use netreach::graph::{NodeIds, VertexOrder, node_weight};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
 use netreach::invitations::PendingInvitations;
 use netreach::jobs::reach::{
@@ -17,13 +17,16 @@ use netreach::jobs::reach::{
     invitations_in, write,
 };
 use netreach::output::check_outputs;
-use netreach::reach::Degree;
 use netreach::reach::approx::relative_standard_error;
+use netreach::reach::{Degree, ReachCounts};
 use netreach::report::plural;
 use netreach::results::TableFormat;
 use netreach::strategy::Strategy;
 
-use super::{Bar, Global, load_graph, load_invitations, load_roles, peak_memory, usage_error};
+use super::{
+    Bar, Global, load_graph, load_invitations, load_roles, peak_memory, say_invitations,
+    usage_error,
+};
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("who").required(true).args(["sources", "sample", "all"]))]
@@ -209,26 +212,17 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
         }
     };
     let compute = t.elapsed();
-    let rows = write(
-        graph.ids(),
-        &plan,
-        &spellings(&strategies),
-        &counts,
-        a.max_degree,
-        &a.out,
-        g.overwrite(),
-    )?;
-    say_written(
+    finish(
         a,
         g,
-        rows,
+        graph.ids(),
+        &plan,
         sources.len(),
-        strategies.len(),
-        plan.queries.len(),
+        &strategies,
+        &counts,
         compute,
         start,
-    );
-    Ok(())
+    )
 }
 
 /// One process of a cluster reading its part of a `.nrg` graph file, and the
@@ -267,15 +261,7 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
     let invitations = match &a.invitations {
         Some(path) => {
             let (inv, r) = invitations_in(&file, path, &sources)?;
-            g.say(format!(
-                "invitations {}: {} pending to the people studied; ignored {} already connected, {} naming unknown nodes, {} to oneself, {} repeated",
-                path.display(),
-                r.pending,
-                r.already_connected,
-                r.unknown_nodes,
-                r.self_invitations,
-                r.duplicates
-            ));
+            say_invitations(g, path, &r, " to the people studied");
             inv
         }
         None => PendingInvitations::default(),
@@ -297,30 +283,17 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
         (sources, plan)
     };
     let (ids, named) = plan.with_ids_from(&file)?;
-    let rows = write(
-        &ids,
-        &named,
-        &spellings(&strategies),
-        &counts,
-        a.max_degree,
-        &a.out,
-        g.overwrite(),
-    )?;
-    say_written(
+    finish(
         a,
         g,
-        rows,
+        &ids,
+        &named,
         sources.len(),
-        strategies.len(),
-        plan.queries.len(),
+        &strategies,
+        &counts,
         compute,
         start,
-    );
-    Ok(())
-}
-
-fn spellings(strategies: &[Strategy]) -> Vec<String> {
-    strategies.iter().map(ToString::to_string).collect()
+    )
 }
 
 /// What this process sent to the others (with -v).
@@ -348,30 +321,44 @@ fn say_handed_over(a: &ReachArgs, g: &Global, c: &Cluster) {
     ));
 }
 
-#[allow(clippy::too_many_arguments)] // the numbers of one sentence
-fn say_written(
+/// Writes the table (sources named by `ids`; `people` of them) and says what
+/// was written.
+#[allow(clippy::too_many_arguments)] // what one sentence reports
+fn finish(
     a: &ReachArgs,
     g: &Global,
-    rows: usize,
+    ids: &NodeIds,
+    plan: &Plan,
     people: usize,
-    strategies: usize,
-    queries: usize,
+    strategies: &[Strategy],
+    counts: &[ReachCounts],
     compute: Duration,
     start: Instant,
-) {
+) -> Result<()> {
+    let spellings: Vec<String> = strategies.iter().map(ToString::to_string).collect();
+    let rows = write(
+        ids,
+        plan,
+        &spellings,
+        counts,
+        a.max_degree,
+        &a.out,
+        g.overwrite(),
+    )?;
     g.say(format!(
         "wrote {} ({}: {} × {} × degrees 1 to {})",
         a.out.display(),
         plural(rows as u64, "row", "rows"),
         plural(people as u64, "person", "people"),
-        if strategies == 0 {
+        if strategies.is_empty() {
             "base graph".to_string()
         } else {
-            plural(strategies as u64, "strategy", "strategies")
+            plural(strategies.len() as u64, "strategy", "strategies")
         },
         a.max_degree
     ));
     if g.verbose {
+        let queries = plan.queries.len();
         g.say(format!(
             "reach: {} queries in {:.3} s ({:.0} per second); total {:.3} s; peak memory {}",
             queries,
@@ -381,6 +368,7 @@ fn say_written(
             peak_memory()
         ));
     }
+    Ok(())
 }
 
 /// Says how the counting on this machine went.

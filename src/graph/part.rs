@@ -82,7 +82,7 @@ pub struct GraphPart {
     offsets: Vec<u64>,
     /// The owned neighbour lists, as global internal ids.
     targets: Vec<u32>,
-    /// Role codes of the owned nodes (see [`RoleMap::codes`]).
+    /// Role codes of the owned nodes (0 none, 1 recruiter, 2 hiring manager).
     roles: Vec<u8>,
 }
 
