@@ -15,9 +15,10 @@
 //! # Complexity
 //! Time per batch: O(arcs scanned / workers) per worker plus one record per
 //! (frontier node, neighbour) pair after combining; `max_degree` rounds. Space
-//! per worker: 24 bytes per owned node (seen, frontier, next) and an 8-byte
-//! combining slot per node of the graph (the one per-node cost that does not
-//! shrink with more processes; see docs/cluster.md).
+//! per worker: 24 bytes per owned node (seen, frontier, next) and a combiner
+//! of the smaller of 8 bytes per node of the graph and 24 bytes per node
+//! divided by the workers of the cluster ([`Combine`]), so beyond three
+//! workers a process holds about 1/P of everything.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -70,6 +71,132 @@ fn index(l: usize) -> u32 {
     u32::try_from(l).expect("a worker owns fewer than 2^32 nodes")
 }
 
+/// Outgoing `(node, sources)` records, OR-combined per node before sending.
+/// Two layouts, the smaller one chosen ([`exact_worker`]): a dense word per
+/// node of the graph ([`Dense`], 8 bytes per node: few workers), or an
+/// open-addressing table sized to this worker's share of the graph
+/// ([`Table`], 24 bytes per node of the graph divided by the workers of the
+/// cluster: many workers). The worker is compiled for each, so the hot loop
+/// does not branch on which.
+trait Combine {
+    /// ORs `m` into `v`'s record; true when the combiner is full and must be
+    /// flushed.
+    fn add(&mut self, v: u32, m: u64) -> bool;
+
+    /// Every record held, handed out and removed.
+    fn drain(&mut self, put: impl FnMut((u32, u64)));
+
+    /// Hands every record held to `send`, in pieces of [`SEND_PIECE`] (each
+    /// piece in `records`, which `send` empties), and empties the combiner.
+    fn flush(&mut self, records: &mut Vec<(u32, u64)>, mut send: impl FnMut(&mut Vec<(u32, u64)>)) {
+        self.drain(|record| {
+            records.push(record);
+            if records.len() == SEND_PIECE {
+                send(records);
+            }
+        });
+        send(records);
+    }
+}
+
+/// A word per node of the graph, and the nodes with a record.
+struct Dense {
+    masks: Vec<u64>,
+    targets: Vec<u32>,
+}
+
+impl Dense {
+    fn new(nodes: usize) -> Self {
+        Dense {
+            masks: vec![0; nodes],
+            targets: Vec::new(),
+        }
+    }
+}
+
+impl Combine for Dense {
+    #[inline]
+    fn add(&mut self, v: u32, m: u64) -> bool {
+        let slot = &mut self.masks[v as usize];
+        if *slot == 0 {
+            self.targets.push(v);
+        }
+        *slot |= m;
+        false
+    }
+
+    fn drain(&mut self, mut put: impl FnMut((u32, u64))) {
+        for v in self.targets.drain(..) {
+            put((v, std::mem::take(&mut self.masks[v as usize])));
+        }
+    }
+}
+
+/// An open-addressing table holding at most half its slots: when it fills,
+/// every record is sent and combining starts over, so a node may then get two
+/// records in one round (its owner ORs them anyway).
+struct Table {
+    keys: Vec<u32>,
+    masks: Vec<u64>,
+    /// Slots in use, in the order they were taken.
+    used: Vec<u32>,
+    /// Bits of a slot index.
+    bits: u32,
+}
+
+impl Table {
+    /// No node id is this (ids are below `u32::MAX`).
+    const EMPTY: u32 = u32::MAX;
+
+    /// Slots for a graph of `nodes` shared by `peers` workers: twice a
+    /// worker's share, a power of two, at least 64.
+    fn slots(nodes: usize, peers: usize) -> usize {
+        (2 * nodes / peers.max(1)).next_power_of_two().max(1 << 6)
+    }
+
+    /// A table of `slots` (a power of two).
+    fn new(slots: usize) -> Self {
+        Table {
+            keys: vec![Self::EMPTY; slots],
+            masks: vec![0; slots],
+            used: Vec::new(),
+            bits: slots.trailing_zeros(),
+        }
+    }
+}
+
+impl Combine for Table {
+    #[inline]
+    fn add(&mut self, v: u32, m: u64) -> bool {
+        let mask = self.keys.len() - 1;
+        // Fibonacci hashing: the top bits of v × 2^64/φ.
+        #[allow(clippy::cast_possible_truncation)] // fewer than 64 bits kept
+        let mut h = (u64::from(v).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize;
+        loop {
+            let k = self.keys[h];
+            if k == v {
+                self.masks[h] |= m;
+                return false;
+            }
+            if k == Self::EMPTY {
+                self.keys[h] = v;
+                self.masks[h] = m;
+                self.used.push(u32::try_from(h).expect("slots fit u32"));
+                return 2 * self.used.len() >= self.keys.len();
+            }
+            h = (h + 1) & mask;
+        }
+    }
+
+    fn drain(&mut self, mut put: impl FnMut((u32, u64))) {
+        for h in self.used.drain(..) {
+            let h = h as usize;
+            put((self.keys[h], self.masks[h]));
+            self.keys[h] = Self::EMPTY;
+        }
+    }
+}
+
 /// Records sent at a time.
 const SEND_PIECE: usize = 1 << 16;
 
@@ -94,13 +221,31 @@ pub fn reach_many(
     Ok((counts, t))
 }
 
-/// One worker's share of exact reach.
+/// One worker's share of exact reach, with the smaller combiner.
 fn exact_worker(
     worker: &mut Worker,
     part: &GraphPart,
     queries: &[OwnedQuery],
     max: Degree,
     total: &Mutex<Traffic>,
+) -> Option<Vec<ReachCounts>> {
+    let nodes = part.node_count() as usize;
+    let slots = Table::slots(nodes, worker.peers());
+    if 8 * nodes <= 12 * slots {
+        traverse(worker, part, queries, max, total, Dense::new(nodes))
+    } else {
+        traverse(worker, part, queries, max, total, Table::new(slots))
+    }
+}
+
+/// One worker's share of exact reach, combining its records in `outgoing`.
+fn traverse<C: Combine>(
+    worker: &mut Worker,
+    part: &GraphPart,
+    queries: &[OwnedQuery],
+    max: Degree,
+    total: &Mutex<Traffic>,
+    mut outgoing: C,
 ) -> Option<Vec<ReachCounts>> {
     let own = Owners::new(part, worker.index(), worker.peers());
     let owned = own.owned_count();
@@ -118,19 +263,19 @@ fn exact_worker(
         move |(v, m)| into.borrow_mut().arrive(at.local(v), m),
     );
     let mut visit = vec![0u64; owned];
-    // Outgoing records combined per target node before sending.
-    let mut outgoing = vec![0u64; part.node_count() as usize];
-    let mut targets: Vec<u32> = Vec::new();
     let mut records: Vec<(u32, u64)> = Vec::new();
     // Indices into this worker's arrays, as u32: 4 bytes per node visited.
     let (mut frontier, mut touched): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
     let mut partial: Vec<CountRecord> = Vec::new();
-    let send = |outgoing: &mut [u64], targets: &mut Vec<u32>, v: u32, m: u64| {
-        let slot = &mut outgoing[v as usize];
-        if *slot == 0 {
-            targets.push(v);
+    // Combines `m` into `v`'s record; sends every record when the table fills.
+    let send = |outgoing: &mut C,
+                records: &mut Vec<(u32, u64)>,
+                rounds: &mut Rounds<(u32, u64)>,
+                v: u32,
+                m: u64| {
+        if outgoing.add(v, m) {
+            outgoing.flush(records, |r| rounds.send(r));
         }
-        *slot |= m;
     };
     for (b, batch) in queries.chunks(LANES).enumerate() {
         for (lane, q) in batch.iter().enumerate() {
@@ -140,7 +285,7 @@ fn exact_worker(
                 arrivals.borrow_mut().seen[l] |= bit;
                 touched.push(index(l));
                 for &v in part.neighbors(q.source.0).iter().chain(&q.accepted) {
-                    send(&mut outgoing, &mut targets, v, bit);
+                    send(&mut outgoing, &mut records, &mut rounds, v, bit);
                 }
             }
         }
@@ -149,20 +294,11 @@ fn exact_worker(
                 for &l in &frontier {
                     let l = l as usize;
                     for &w in part.neighbors(own.node(l)) {
-                        send(&mut outgoing, &mut targets, w, visit[l]);
+                        send(&mut outgoing, &mut records, &mut rounds, w, visit[l]);
                     }
                 }
             }
-            // In pieces, so the records of a large level are never all in memory.
-            for piece in targets.chunks(SEND_PIECE) {
-                records.extend(
-                    piece
-                        .iter()
-                        .map(|&v| (v, std::mem::take(&mut outgoing[v as usize]))),
-                );
-                rounds.send(&mut records);
-            }
-            targets.clear();
+            outgoing.flush(&mut records, |r| rounds.send(r));
             rounds.end_round(worker);
             let mut arrived = arrivals.borrow_mut();
             let Arrivals { next, found, .. } = &mut *arrived;
@@ -201,4 +337,47 @@ fn exact_worker(
         &rounds.traffic,
         total,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adds 200 (node, bit) pairs over 50 nodes; the bits sent per node, or-combined,
+    /// and how often the combiner filled.
+    fn combine(mut c: impl Combine) -> (std::collections::BTreeMap<u32, u64>, usize) {
+        let (mut records, mut sent) = (Vec::new(), Vec::new());
+        let mut flushes = 0;
+        for i in 0..200u32 {
+            if c.add(i * 7919 % 50, 1u64 << (i % 64)) {
+                flushes += 1;
+                c.flush(&mut records, |r| sent.append(r));
+            }
+        }
+        c.flush(&mut records, |r| sent.append(r));
+        assert!(records.is_empty());
+        let mut left = 0;
+        c.drain(|_| left += 1);
+        assert_eq!(left, 0, "a flush empties the combiner");
+        let mut got = std::collections::BTreeMap::new();
+        for (v, m) in sent {
+            *got.entry(v).or_insert(0u64) |= m;
+        }
+        (got, flushes)
+    }
+
+    #[test]
+    fn both_combiners_or_per_node_and_the_table_flushes_when_half_full() {
+        let mut want = std::collections::BTreeMap::new();
+        for i in 0..200u32 {
+            *want.entry(i * 7919 % 50).or_insert(0u64) |= 1u64 << (i % 64);
+        }
+        let (dense, never) = combine(Dense::new(50));
+        assert_eq!((dense, never), (want.clone(), 0));
+        let (table, flushes) = combine(Table::new(64)); // full at 32 nodes
+        assert_eq!(table, want);
+        assert!(flushes > 0, "the table never filled");
+        assert_eq!(Table::slots(1000, 3), 1024);
+        assert_eq!(Table::slots(1000, 8), 256);
+    }
 }
