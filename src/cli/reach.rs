@@ -196,8 +196,8 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
             counted.counts
         }
         Some(c) => {
-            // Every process loaded the whole input; each keeps only its part
-            // while counting.
+            // Every process loaded the whole input; the kernels read only a
+            // copy of this process's part (import to a .nrg to divide memory).
             let weight = node_weight(how.approx);
             let part = part_of(&graph, &roles, c.hosts.len(), c.process, weight);
             let input = graph_digest(&graph, &roles);

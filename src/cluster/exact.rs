@@ -15,7 +15,7 @@
 //! # Complexity
 //! Time per batch: O(arcs scanned / workers) per worker plus one record per
 //! (frontier node, neighbour) pair after combining; `max_degree` rounds. Space
-//! per worker: 24 bytes per owned node (seen, frontier, next) and a combiner
+//! per worker: 24 bytes per owned node (seen, visit, next) and a combiner
 //! of the smaller of 8 bytes per node of the graph and 24 bytes per node
 //! divided by the workers of the cluster ([`Combine`]), so beyond three
 //! workers a process holds about 1/P of everything.
@@ -34,7 +34,7 @@ use crate::reach::tally::LaneTally;
 use crate::reach::{Counts, Degree, ReachCounts};
 
 /// Sources reaching each owned node so far (`seen`), new at this level
-/// (`next`), and the owned nodes reached for the first time at this level.
+/// (`next`), and the owned nodes some source reached first at this level.
 struct Arrivals {
     seen: Vec<u64>,
     next: Vec<u64>,

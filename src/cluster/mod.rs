@@ -6,11 +6,12 @@
 //! # Model
 //! Every process is started with the same arguments and holds only its part of
 //! the graph ([`GraphPart`]): a contiguous range of internal ids, balanced by
-//! arcs, with those nodes' neighbour lists and roles. From a `.nrg` graph file a
-//! process reads just its part and the few nodes the queries name
+//! memory (arcs, and what the kernel keeps per node), with those nodes'
+//! neighbour lists and roles. From a `.nrg` graph file a process reads just its
+//! part and the few nodes the queries name
 //! ([`crate::ingest::binary::GraphFile`]); from any other input every process
-//! loads the whole graph, cuts its part and drops the rest before counting. Every
-//! process plans the same queries. Within a process, the range is dealt out to its
+//! loads the whole graph and counts on its part (memory is then not divided).
+//! Every process plans the same queries. Within a process, the range is dealt out to its
 //! `W` workers by position (worker `i` owns the nodes at `i`, `i + W`, …), so any
 //! worker finds the owner of any node from the P + 1 range bounds (`Owners`).
 //! Work proceeds in rounds; in each round every worker sends records to the
