@@ -1,7 +1,9 @@
 //! Reach for chosen people (`netreach reach`): choose the sources, plan one query
 //! per person (× strategy) with the invitations each strategy accepts, count reach
 //! here (exact, optionally on renumbered nodes, or approximate for every node) or
-//! on a cluster, and build the table.
+//! on a cluster, and build the table. A cluster process reading its part of a
+//! `.nrg` plans from the file without loading it ([`choose_sources_in`],
+//! [`invitations_in`], [`Plan::new_in`], [`Plan::with_ids_from`]).
 //!
 //! # Example
 //! ```
