@@ -139,7 +139,8 @@ fn exact_reach_on_two_processes_of_two_workers_equals_one_process() {
 
 #[test]
 fn one_process_of_three_workers_equals_the_plain_path() {
-    // Three workers: records are routed by `node mod 3`, not a power of two.
+    // Three workers in one process: nodes are dealt to workers by position in
+    // the range, so records go to worker `position mod 3`, not a power of two.
     let dir = tempfile::tempdir().unwrap();
     let rest = ["--all", "--max-degree", "3"];
     let single = dir.path().join("single.csv");
