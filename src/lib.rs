@@ -8,6 +8,7 @@ pub mod seed;
 pub mod stats;
 pub mod output;
 pub mod memory;
+pub mod digest;
 // Domain.
 pub mod graph;
 pub mod roles;

@@ -13,8 +13,8 @@ use netreach::graph::{NodeIds, VertexOrder, node_weight};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
 use netreach::invitations::PendingInvitations;
 use netreach::jobs::reach::{
-    Counting, Plan, Sources, choose_sources, choose_sources_in, count_here, count_on_cluster,
-    invitations_in, write,
+    Counting, Neighbourhoods, Plan, Sources, choose_sources, choose_sources_in, count_here,
+    count_on_cluster, invitations_in, write,
 };
 use netreach::output::check_outputs;
 use netreach::reach::approx::relative_standard_error;
@@ -258,15 +258,24 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
         choose_sources_in(&file, &a.sources())?
     };
     let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
+    // The neighbourhoods of the people studied and their inviters, read once.
+    let mut named = Neighbourhoods::new();
     let invitations = match &a.invitations {
         Some(path) => {
-            let (inv, r) = invitations_in(&file, path, &sources)?;
+            let (inv, r) = invitations_in(&file, &mut named, path, &sources)?;
             say_invitations(g, path, &r, " to the people studied");
             inv
         }
         None => PendingInvitations::default(),
     };
-    let plan = Plan::new_in(&file, &sources, &strategies, &invitations, a.seed)?;
+    let plan = Plan::new_in(
+        &file,
+        &mut named,
+        &sources,
+        &strategies,
+        &invitations,
+        a.seed,
+    )?;
     let t = Instant::now();
     let (counts, traffic) = count_on_cluster(c, part, file.fingerprint(), &plan, &how)?;
     say_traffic(g, c, &traffic);
@@ -277,7 +286,7 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
     let compute = t.elapsed();
     let (sources, plan) = if how.approx.is_some() {
         let all = choose_sources_in(&file, &Sources::All)?;
-        let plan = Plan::new_in(&file, &all, &[], &invitations, a.seed)?;
+        let plan = Plan::new_in(&file, &mut named, &all, &[], &invitations, a.seed)?;
         (all, plan)
     } else {
         (sources, plan)

@@ -56,6 +56,7 @@ use timely::dataflow::operators::{Operator, Probe};
 use timely::dataflow::{InputHandleVec, ProbeHandle};
 use timely::worker::Worker;
 
+use crate::digest::Fnv;
 use crate::error::{Error, Location, Result};
 use crate::graph::{ConnectionGraph, GraphPart, NodeId};
 use crate::reach::{Counts, Degree, ReachCounts};
@@ -155,7 +156,7 @@ pub fn graph_digest(graph: &ConnectionGraph, roles: &RoleMap) -> u64 {
         }
         h.word(u64::from(roles.code_of(v.0)));
     }
-    h.0
+    h.finish()
 }
 
 /// A digest of what a process computes on: its input (`input`, from
@@ -176,7 +177,7 @@ pub fn job_digest(input: u64, queries: &[OwnedQuery], settings: &str) -> u64 {
             h.word(u64::from(f));
         }
     }
-    h.0
+    h.finish()
 }
 
 /// Who owns which node: processes by the range bounds of their parts, workers
@@ -238,29 +239,6 @@ impl Owners {
         ((self.end - self.start) as usize)
             .saturating_sub(self.position)
             .div_ceil(self.workers)
-    }
-}
-
-/// FNV-1a, 64 bits (over bytes, or over whole numbers): stable across machines
-/// and builds.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn bytes(&mut self, b: &[u8]) {
-        for &x in b {
-            self.word(u64::from(x));
-        }
-    }
-
-    /// One step per number rather than per byte: the digest reads every arc.
-    fn word(&mut self, w: u64) {
-        self.0 = (self.0 ^ w).wrapping_mul(0x0100_0000_01b3);
     }
 }
 

@@ -72,8 +72,6 @@ pub fn balanced_bounds(
 pub struct GraphPart {
     /// Nodes in the whole graph.
     nodes: u32,
-    /// Arcs in the whole graph (twice the edges).
-    arcs: u64,
     /// Where every process's range starts, and `nodes` at the end.
     bounds: Vec<u32>,
     /// Which range this is.
@@ -93,7 +91,6 @@ impl GraphPart {
     /// If the pieces disagree in length.
     pub fn from_parts(
         nodes: u32,
-        arcs: u64,
         bounds: Vec<u32>,
         process: usize,
         offsets: Vec<u64>,
@@ -114,7 +111,6 @@ impl GraphPart {
         assert_eq!(roles.len(), owned, "one role per owned node");
         GraphPart {
             nodes,
-            arcs,
             bounds,
             process,
             offsets,
@@ -147,25 +143,12 @@ impl GraphPart {
             .clone()
             .map(|v| roles.get(v).copied().unwrap_or(0))
             .collect();
-        Self::from_parts(
-            n,
-            targets.len() as u64,
-            bounds,
-            process,
-            own_offsets,
-            own_targets,
-            own_roles,
-        )
+        Self::from_parts(n, bounds, process, own_offsets, own_targets, own_roles)
     }
 
     /// Nodes in the whole graph.
     pub fn node_count(&self) -> u32 {
         self.nodes
-    }
-
-    /// Arcs in the whole graph.
-    pub fn arc_count(&self) -> u64 {
-        self.arcs
     }
 
     /// Every process's range start, then the node count.
@@ -203,11 +186,6 @@ impl GraphPart {
     /// Arcs this part holds.
     pub fn owned_arcs(&self) -> u64 {
         self.targets.len() as u64
-    }
-
-    /// Bytes this part holds.
-    pub fn memory_bytes(&self) -> usize {
-        self.offsets.len() * 8 + self.targets.len() * 4 + self.roles.len() + self.bounds.len() * 4
     }
 }
 

@@ -142,12 +142,14 @@ impl Plan {
     }
 
     /// [`Plan::new`] in a graph file, reading only the people the plan names:
-    /// the sources and their inviters.
+    /// the sources and their inviters, those not yet in `named` (which keeps
+    /// them; [`invitations_in`] fills it with the sources).
     ///
     /// # Errors
     /// If the file is damaged where those people sit.
     pub fn new_in(
         file: &GraphFile,
+        named: &mut Neighbourhoods,
         sources: &[NodeId],
         strategies: &[Strategy],
         invitations: &PendingInvitations,
@@ -158,16 +160,14 @@ impl Plan {
                 false
             }));
         }
-        let mut wanted: Vec<NodeId> = sources
-            .iter()
-            .flat_map(|&s| std::iter::once(s).chain(invitations.inviters_of(s)))
-            .collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let named: HashMap<NodeId, NamedNode> = wanted
-            .into_iter()
-            .map(|v| Ok((v, file.named(v)?)))
-            .collect::<Result<_>>()?;
+        read_named(
+            file,
+            sources
+                .iter()
+                .flat_map(|&s| std::iter::once(s).chain(invitations.inviters_of(s))),
+            named,
+        )?;
+        let named = &*named;
         Ok(Self::new_by(
             sources,
             strategies,
@@ -386,15 +386,33 @@ pub fn count_on_cluster(
     }
 }
 
+/// The neighbourhoods of the people a plan names, read from a graph file once.
+pub type Neighbourhoods = HashMap<NodeId, NamedNode>;
+
+/// Reads into `named` the neighbourhoods of `nodes` it does not hold yet.
+fn read_named(
+    file: &GraphFile,
+    nodes: impl IntoIterator<Item = NodeId>,
+    named: &mut Neighbourhoods,
+) -> Result<()> {
+    for v in nodes {
+        if let std::collections::hash_map::Entry::Vacant(e) = named.entry(v) {
+            e.insert(file.named(v)?);
+        }
+    }
+    Ok(())
+}
+
 /// Pending invitations of `sources` in a graph file, from a `to,from` table:
 /// records whose invited person is not a source are skipped (and not counted),
 /// ids are looked up in the file, and only the sources' own neighbour lists
-/// are read.
+/// are read (into `named`, for [`Plan::new_in`]).
 ///
 /// # Errors
 /// If the table cannot be read, or the file is damaged where those people sit.
 pub fn invitations_in(
     file: &GraphFile,
+    named: &mut Neighbourhoods,
     path: &Path,
     sources: &[NodeId],
 ) -> Result<(PendingInvitations, InvitationReport)> {
@@ -422,12 +440,9 @@ pub fn invitations_in(
             None => unknown += 1,
         }
     }
-    let lists: HashMap<NodeId, NamedNode> = mine
-        .iter()
-        .map(|&v| Ok((v, file.named(v)?)))
-        .collect::<Result<_>>()?;
+    read_named(file, mine.iter().copied(), named)?;
     let (pending, mut report) =
-        PendingInvitations::new_by(|to, from| lists[&to].is_connected_to(from), resolved);
+        PendingInvitations::new_by(|to, from| named[&to].is_connected_to(from), resolved);
     report.records += unknown;
     report.unknown_nodes = unknown;
     Ok((pending, report))

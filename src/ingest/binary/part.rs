@@ -18,6 +18,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use super::{DENSE_IDS, HAS_ROLES, HEADER, Header, STRING_IDS};
+use crate::digest::Fnv;
 use crate::error::{Error, Result};
 use crate::graph::{GraphPart, NamedNode, NodeId, NodeIds, balanced_bounds};
 
@@ -118,16 +119,11 @@ impl GraphFile {
     /// A digest of the file as written (its header, size and stored checksum), for
     /// processes to check they read the same graph without reading all of it.
     pub fn fingerprint(&self) -> u64 {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in self
-            .header
-            .iter()
-            .chain(&self.size.to_le_bytes())
-            .chain(&self.crc.to_le_bytes())
-        {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        h
+        let mut h = Fnv::default();
+        h.bytes(&self.header);
+        h.word(self.size);
+        h.word(u64::from(self.crc));
+        h.finish()
     }
 
     #[allow(clippy::unused_self)] // one accessor per section
@@ -193,11 +189,18 @@ impl GraphFile {
             self.targets_at() + lo * 4,
             usize::try_from(hi - lo).map_err(|_| self.bad("a list is too long"))?,
         )?;
+        self.check_list(v, &list)?;
+        Ok(list)
+    }
+
+    /// Node `v`'s list as a whole-file read checks it: strictly ascending, in
+    /// range, without `v` itself.
+    fn check_list(&self, v: u32, list: &[u32]) -> Result<()> {
         if list.windows(2).any(|w| w[0] >= w[1]) || list.iter().any(|&w| w >= self.nodes || w == v)
         {
             return Err(self.bad("a neighbour list is not strictly ascending, names a missing node or the node itself"));
         }
-        Ok(list)
+        Ok(())
     }
 
     /// The role code of `v` (0 when the file carries none).
@@ -319,17 +322,14 @@ impl GraphFile {
 
     /// Checks the whole file's CRC, reading it in order with a small buffer.
     fn check_crc(&self) -> Result<()> {
-        let mut r = BufReader::with_capacity(1 << 20, &self.file);
         let mut crc = crc32fast::Hasher::new();
-        let mut left = self.size - 4;
+        let (mut at, end) = (0u64, self.size - 4);
         let mut buf = vec![0u8; 1 << 20];
-        std::io::Seek::rewind(&mut r).map_err(|e| Error::io("read", &self.path, e))?;
-        while left > 0 {
-            let take = usize::try_from(left.min(buf.len() as u64)).expect("at most 1 MiB");
-            r.read_exact(&mut buf[..take])
-                .map_err(|e| Error::io("read", &self.path, e))?;
+        while at < end {
+            let take = usize::try_from((end - at).min(buf.len() as u64)).expect("at most 1 MiB");
+            self.read_at(at, &mut buf[..take])?;
             crc.update(&buf[..take]);
-            left -= take as u64;
+            at += take as u64;
         }
         if crc.finalize() != self.crc {
             return Err(self.bad("its checksum does not match: the file is damaged"));
@@ -392,10 +392,7 @@ impl GraphFile {
         for (i, w) in offsets.windows(2).enumerate() {
             #[allow(clippy::cast_possible_truncation)] // offsets index `targets`
             let list = &targets[w[0] as usize..w[1] as usize];
-            let v = start + u32::try_from(i).expect("fits u32");
-            if list.windows(2).any(|p| p[0] >= p[1]) || list.iter().any(|&x| x >= n || x == v) {
-                return Err(self.bad("a neighbour list is not strictly ascending, names a missing node or the node itself"));
-            }
+            self.check_list(start + u32::try_from(i).expect("fits u32"), list)?;
         }
         let mut roles = vec![0u8; owned];
         if self.has_roles() {
@@ -405,7 +402,7 @@ impl GraphFile {
             }
         }
         Ok(GraphPart::from_parts(
-            n, self.arcs, bounds, process, offsets, targets, roles,
+            n, bounds, process, offsets, targets, roles,
         ))
     }
 }
