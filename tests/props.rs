@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use netreach::graph::{ConnectionGraph, NodeId, VertexOrder};
 use netreach::invitations::{Invitation, PendingInvitations};
 use netreach::progress::NoProgress;
-use netreach::reach::exact::{Query, reach_many};
+use netreach::reach::exact::{Kernel, Query, reach_many, reach_many_with};
 use netreach::reach::{Counts, Degree, ReachCounts};
 use netreach::roles::{Role, RoleMap};
 use netreach::strategy::Strategy;
@@ -157,11 +157,21 @@ fn ext_of(g: &ConnectionGraph, v: NodeId) -> u64 {
 }
 
 fn run_on(threads: usize, b: &Built, queries: &[Query<'_>], max: Degree) -> Vec<ReachCounts> {
+    run_kernel(threads, Kernel::Auto, b, queries, max)
+}
+
+fn run_kernel(
+    threads: usize,
+    kernel: Kernel,
+    b: &Built,
+    queries: &[Query<'_>],
+    max: Degree,
+) -> Vec<ReachCounts> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap()
-        .install(|| reach_many(&b.graph, &b.roles, queries, max, &NoProgress))
+        .install(|| reach_many_with(&b.graph, &b.roles, queries, max, kernel, &NoProgress).0)
 }
 
 proptest! {
@@ -181,9 +191,14 @@ proptest! {
             }
         }
         let queries: Vec<Query> = plan.iter().map(|(s, _, acc)| Query { source: *s, accepted: acc }).collect();
+        // Both kernels (one person at a time, bit-parallel batches) and the
+        // automatic choice agree, on one thread and on two.
         let one = run_on(1, &b, &queries, Degree(max));
         let two = run_on(2, &b, &queries, Degree(max));
         prop_assert_eq!(&one, &two);
+        prop_assert_eq!(&one, &run_kernel(1, Kernel::BitParallel, &b, &queries, Degree(max)));
+        prop_assert_eq!(&one, &run_kernel(2, Kernel::BitParallel, &b, &queries, Degree(max)));
+        prop_assert_eq!(&one, &run_kernel(2, Kernel::OneByOne, &b, &queries, Degree(max)));
         for ((s, st, acc), got) in plan.iter().zip(&one) {
             let se = ext_of(&b.graph, *s);
             // The oracle decides acceptance itself and adds the edges to a copy.
@@ -209,6 +224,7 @@ proptest! {
         let pg = b.graph.to_petgraph();
         let queries: Vec<Query> = (0..b.graph.node_count() as u32).map(|v| Query::base(NodeId(v))).collect();
         let got = run_on(2, &b, &queries, Degree(6));
+        prop_assert_eq!(&got, &run_kernel(2, Kernel::BitParallel, &b, &queries, Degree(6)));
         for (q, r) in queries.iter().zip(&got) {
             let d = petgraph::algo::dijkstra(&pg, q.source.0.into(), None, |_| 1u32);
             for k in 1..=6u32 {
