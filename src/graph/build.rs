@@ -50,35 +50,21 @@ impl ConnectionGraph {
         let mut edges_read = 0u64;
         let mut self_loops = 0u64;
         let bound = source.edges_upper_bound().unwrap_or(0);
-        let columns = source.u32_columns();
-        if let Some((bins, edges, loops)) = columns
-            .as_deref()
-            .and_then(|c| IdBins::from_columns(c, budget))
-        {
-            binned = Some(bins);
-            edges_read = edges;
-            self_loops = loops;
-        } else {
-            source.for_each_block(&mut |block| {
-                edges_read += block.len() as u64;
-                let edges = edges_read.max(bound);
-                if let Some(bins) = &mut binned {
-                    let max = block.par_iter().map(|&(a, b)| a.max(b)).max().unwrap_or(0);
-                    if max < TABLE_LIMIT
-                        && max < 2 * edges + TABLE_SLACK
-                        && edges_read * 16 <= budget
-                    {
-                        self_loops += bins.add(block, max);
-                        return Ok(());
-                    }
-                    counter =
-                        IdCounter::Table(bins.table().into_iter().map(AtomicU32::new).collect());
-                    binned = None;
+        source.for_each_block(&mut |block| {
+            edges_read += block.len() as u64;
+            let edges = edges_read.max(bound);
+            if let Some(bins) = &mut binned {
+                let max = block.par_iter().map(|&(a, b)| a.max(b)).max().unwrap_or(0);
+                if max < TABLE_LIMIT && max < 2 * edges + TABLE_SLACK && edges_read * 16 <= budget {
+                    self_loops += bins.add(block, max);
+                    return Ok(());
                 }
-                self_loops += counter.count(block, edges);
-                Ok(())
-            })?;
-        }
+                counter = IdCounter::Table(bins.table().into_iter().map(AtomicU32::new).collect());
+                binned = None;
+            }
+            self_loops += counter.count(block, edges);
+            Ok(())
+        })?;
         // Number the nodes, lay out the offsets, turn counts into dense ids.
         let (ids, map, offsets) = match &binned {
             Some(bins) => number_table(bins.table(), path)?,
@@ -306,13 +292,6 @@ pub trait EdgeBlocks: Sync {
     /// the loader keep a direct id table when the first blocks alone would look
     /// sparse (files whose ids are not in ascending order).
     fn edges_upper_bound(&self) -> Option<u64> {
-        None
-    }
-
-    /// The edges as columns of `u32` ids (tails, heads), chunk by chunk, when
-    /// the source holds them so (Parquet): the loader then bins them straight
-    /// from the columns, without blocks of pairs.
-    fn u32_columns(&self) -> Option<Vec<(&[u32], &[u32])>> {
         None
     }
 }

@@ -148,9 +148,6 @@ pub(super) fn number_table(
 /// id, a range's counters and targets stay in cache.
 const ID_SHIFT: u32 = 14;
 
-/// Edges binned at a time from `u32` columns ([`IdBins::from_columns`]).
-const COLUMN_PIECE: usize = 1 << 18;
-
 /// Pass-1 arcs between external ids below [`TABLE_LIMIT`], binned by the id
 /// range of their tail (ranges of `1 << ID_SHIFT` ids), piece by piece of every
 /// block; and the ids seen in self-loops.
@@ -189,48 +186,6 @@ impl IdBins {
                 .map(|(a, _)| a),
         );
         (self.loops.len() - before) as u64
-    }
-
-    /// Bins edges given as `u32` columns (tails, heads), chunk by chunk: the
-    /// arcs, the edges read and the self-loops; `None` when the ids would not
-    /// fit the direct table or the arcs the `budget` (bytes), as in pass 1.
-    pub(super) fn from_columns(
-        columns: &[(&[u32], &[u32])],
-        budget: u64,
-    ) -> Option<(Self, u64, u64)> {
-        let edges: u64 = columns.iter().map(|(a, _)| a.len() as u64).sum();
-        let max = columns
-            .par_iter()
-            .flat_map(|(a, b)| a.par_iter().chain(b.par_iter()))
-            .copied()
-            .max()
-            .map_or(0, u64::from);
-        if max >= TABLE_LIMIT || max >= 2 * edges + TABLE_SLACK || edges * 16 > budget {
-            return None;
-        }
-        let max = usize::try_from(max).expect("below TABLE_LIMIT");
-        let bins = (max >> ID_SHIFT) + 1;
-        let mut out = Self {
-            ids: max + 1,
-            ..Self::default()
-        };
-        for &(a, b) in columns {
-            out.pieces.par_extend(
-                a.par_chunks(COLUMN_PIECE)
-                    .zip(b.par_chunks(COLUMN_PIECE))
-                    .map(|(x, y)| {
-                        bin_arcs(x.iter().copied().zip(y.iter().copied()), bins, ID_SHIFT)
-                    }),
-            );
-            out.loops.par_extend(
-                a.par_iter()
-                    .zip(b.par_iter())
-                    .filter(|(x, y)| x == y)
-                    .map(|(x, _)| *x),
-            );
-        }
-        let loops = out.loops.len() as u64;
-        Some((out, edges, loops))
     }
 
     /// The number of ranges.

@@ -488,18 +488,6 @@ impl EdgeBlocks for ParquetIds<'_> {
     fn edges_upper_bound(&self) -> Option<u64> {
         Some(self.a.series.len() as u64)
     }
-
-    /// Both columns' chunks, when both hold `u32` ids (as `netreach generate`
-    /// writes them): the builder bins them without converting.
-    fn u32_columns(&self) -> Option<Vec<(&[u32], &[u32])>> {
-        let (a, b) = (self.a.series.u32().ok()?, self.b.series.u32().ok()?);
-        Some(
-            a.downcast_iter()
-                .zip(b.downcast_iter())
-                .map(|(x, y)| (x.values().as_slice(), y.values().as_slice()))
-                .collect(),
-        )
-    }
 }
 
 /// Reads two named columns of a Parquet table as text, with 1-based row numbers.
@@ -645,40 +633,6 @@ mod tests {
         assert_eq!(g.edge_count(), want.edge_count());
         assert_eq!(g.build_report(), want.build_report());
         assert_eq!(g.ids(), want.ids());
-    }
-
-    #[test]
-    fn parquet_u32_columns_are_binned_straight_and_build_the_same_graph() {
-        // Row groups of 64 rows, a self-loop, duplicates both ways; then ids too
-        // large for the direct table (the builder falls back to blocks of pairs).
-        for big in [0u32, 1 << 30] {
-            let sources: Vec<u32> = (0..1000u32)
-                .map(|i| i % 400 + big * u32::from(i == 5))
-                .collect();
-            let mut targets: Vec<u32> = (0..1000u32).map(|i| (i * 7 + 1) % 400).collect();
-            targets[9] = sources[9];
-            let (_dir, path) = parquet_in_groups(
-                vec![
-                    Column::new("source".into(), &sources),
-                    Column::new("target".into(), &targets),
-                ],
-                Some(64),
-            );
-            let g = parquet_graph(&path).unwrap();
-            let want = ConnectionGraph::from_edges(
-                sources
-                    .iter()
-                    .zip(&targets)
-                    .map(|(&a, &b)| (u64::from(a), u64::from(b))),
-            )
-            .unwrap();
-            assert_eq!(g.csr(), want.csr());
-            assert_eq!(g.ids(), want.ids());
-            assert_eq!(g.build_report(), want.build_report());
-            assert!(
-                g.build_report().self_loops_dropped > 0 && g.build_report().duplicates_merged > 0
-            );
-        }
     }
 
     #[test]
