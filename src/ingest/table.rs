@@ -636,6 +636,40 @@ mod tests {
     }
 
     #[test]
+    fn parquet_u32_columns_in_row_groups_build_the_same_graph_as_pairs() {
+        // Row groups of 64 rows, a self-loop, duplicates both ways; then an id
+        // too large for the direct table (the builder switches to a hash map).
+        for big in [0u32, 1 << 30] {
+            let sources: Vec<u32> = (0..1000u32)
+                .map(|i| i % 400 + big * u32::from(i == 5))
+                .collect();
+            let mut targets: Vec<u32> = (0..1000u32).map(|i| (i * 7 + 1) % 400).collect();
+            targets[9] = sources[9];
+            let (_dir, path) = parquet_in_groups(
+                vec![
+                    Column::new("source".into(), &sources),
+                    Column::new("target".into(), &targets),
+                ],
+                Some(64),
+            );
+            let g = parquet_graph(&path).unwrap();
+            let want = ConnectionGraph::from_edges(
+                sources
+                    .iter()
+                    .zip(&targets)
+                    .map(|(&a, &b)| (u64::from(a), u64::from(b))),
+            )
+            .unwrap();
+            assert_eq!(g.csr(), want.csr());
+            assert_eq!(g.ids(), want.ids());
+            assert_eq!(g.build_report(), want.build_report());
+            assert!(
+                g.build_report().self_loops_dropped > 0 && g.build_report().duplicates_merged > 0
+            );
+        }
+    }
+
+    #[test]
     fn parquet_negative_and_null_ids_name_their_row() {
         let (_dir, path) = parquet(vec![
             Column::new("source".into(), [1i64, 2, -7]),
