@@ -318,7 +318,9 @@ fn reach_many_budgeted(
     let rest: Vec<usize> = (0..queries.len()).filter(|&i| out[i].is_none()).collect();
     if rest.is_empty() {
         return (
-            out.into_iter().map(Option::unwrap_or_default).collect(),
+            out.into_iter()
+                .map(|c| c.expect("every query is answered"))
+                .collect(),
             read,
         );
     }
@@ -335,7 +337,9 @@ fn reach_many_budgeted(
         progress.inc(chunk.len() as u64);
     }
     (
-        out.into_iter().map(Option::unwrap_or_default).collect(),
+        out.into_iter()
+            .map(|c| c.expect("every query is answered"))
+            .collect(),
         read + scratch.scanned,
     )
 }
