@@ -316,31 +316,27 @@ fn reach_many_budgeted(
         sparse::reach_each(graph, roles, queries, max, budget, progress)
     };
     let rest: Vec<usize> = (0..queries.len()).filter(|&i| out[i].is_none()).collect();
-    if rest.is_empty() {
-        return (
-            out.into_iter()
-                .map(|c| c.expect("every query is answered"))
-                .collect(),
-            read,
+    let mut batched = 0;
+    if !rest.is_empty() {
+        let mut scratch = Scratch::new(
+            graph.node_count(),
+            words_for(rest.len(), graph.node_count()),
         );
-    }
-    let mut scratch = Scratch::new(
-        graph.node_count(),
-        words_for(rest.len(), graph.node_count()),
-    );
-    for chunk in rest.chunks(scratch.lanes()) {
-        let batch: Vec<Query<'_>> = chunk.iter().map(|&i| queries[i]).collect();
-        let counts = reach_batch(graph, roles, &batch, max, &mut scratch);
-        for (&i, c) in chunk.iter().zip(counts) {
-            out[i] = Some(c);
+        for chunk in rest.chunks(scratch.lanes()) {
+            let batch: Vec<Query<'_>> = chunk.iter().map(|&i| queries[i]).collect();
+            let counts = reach_batch(graph, roles, &batch, max, &mut scratch);
+            for (&i, c) in chunk.iter().zip(counts) {
+                out[i] = Some(c);
+            }
+            progress.inc(chunk.len() as u64);
         }
-        progress.inc(chunk.len() as u64);
+        batched = scratch.scanned;
     }
     (
         out.into_iter()
             .map(|c| c.expect("every query is answered"))
             .collect(),
-        read + scratch.scanned,
+        read + batched,
     )
 }
 

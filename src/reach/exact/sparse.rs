@@ -27,7 +27,6 @@
 //! Per person O(arcs read in the ball) time, at most the budget per level;
 //! space n/8 bytes plus 4 bytes per node found, per thread.
 
-use std::borrow::Cow;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -69,22 +68,6 @@ impl Ball {
         }
     }
 
-    /// Marks `v` found; true if it was new.
-    fn mark(&mut self, v: u32, len: &mut usize) -> bool {
-        let (i, b) = ((v >> 6) as usize, v & 63);
-        let word = self.bits[i];
-        self.bits[i] = word | (1 << b);
-        let new = (word >> b) & 1 == 0;
-        if new {
-            if self.found.len() <= *len {
-                self.found.resize(*len + 1, 0);
-            }
-            self.found[*len] = v;
-            *len += 1;
-        }
-        new
-    }
-
     /// Marks every node of `list`, appending the new ones after `len`. No
     /// branch: every node is written at the end, which advances only for new ones.
     #[inline]
@@ -123,7 +106,7 @@ impl Ball {
 #[allow(clippy::cast_possible_truncation)]
 fn reach_one(
     graph: &ConnectionGraph,
-    (codes, has_role): (&[u8], &[u64]),
+    (roles, has_role): (&RoleMap, &[u64]),
     q: &Query<'_>,
     max: Degree,
     budget: u64,
@@ -133,9 +116,8 @@ fn reach_one(
     let (offsets, targets) = graph.csr();
     let mut out = ReachCounts::zeros(max);
     let mut len = 0;
-    ball.mark(q.source.0, &mut len);
+    ball.scan(&[q.source.0], &mut len);
     let mut level = 0..len;
-    let mut result = Some(());
     for k in 1..=usize::from(max.0) {
         // The level's neighbour lists, and the arcs they hold.
         ball.lists.clear();
@@ -146,8 +128,8 @@ fn reach_one(
         let arcs = ball.lists.iter().map(|&(a, b)| (b - a) as u64).sum::<u64>()
             + if k == 1 { q.accepted.len() as u64 } else { 0 };
         if arcs > budget {
-            result = None;
-            break;
+            ball.clear(len);
+            return None;
         }
         *read += arcs;
         let start = len;
@@ -156,9 +138,7 @@ fn reach_one(
             ball.scan(&targets[a..b], &mut len);
         }
         if k == 1 {
-            for &v in q.accepted {
-                ball.mark(v, &mut len);
-            }
+            ball.scan(q.accepted, &mut len);
         }
         // Role codes only for nodes the bitmap of roles marks: its bits are
         // in cache where the codes, a byte per node, are not.
@@ -166,7 +146,7 @@ fn reach_one(
         counts.nodes = (len - start) as u64;
         for &v in &ball.found[start..len] {
             if has_role[(v >> 6) as usize] >> (v & 63) & 1 != 0 {
-                match codes[v as usize] {
+                match roles.code_of(v) {
                     1 => counts.recruiters += 1,
                     _ => counts.hiring_managers += 1,
                 }
@@ -178,7 +158,7 @@ fn reach_one(
         }
     }
     ball.clear(len);
-    result.map(|()| out)
+    Some(out)
 }
 
 /// Reach for every query whose levels each read at most `budget` arcs, in
@@ -193,8 +173,7 @@ pub(super) fn reach_each(
     budget: u64,
     progress: &dyn Progress,
 ) -> (Vec<Option<ReachCounts>>, u64) {
-    let codes = role_codes(roles, graph.node_count());
-    let has_role = role_bits(&codes);
+    let has_role = role_bits(roles, graph.node_count());
     let balls: Vec<Mutex<Option<Ball>>> = (0..rayon::current_num_threads())
         .map(|_| Mutex::new(None))
         .collect();
@@ -209,7 +188,7 @@ pub(super) fn reach_each(
             let mut read = 0;
             let counts: Vec<Option<ReachCounts>> = piece
                 .iter()
-                .map(|q| reach_one(graph, (&codes, &has_role), q, max, budget, ball, &mut read))
+                .map(|q| reach_one(graph, (roles, &has_role), q, max, budget, ball, &mut read))
                 .collect();
             progress.inc(counts.iter().filter(|c| c.is_some()).count() as u64);
             (counts, read)
@@ -219,28 +198,19 @@ pub(super) fn reach_each(
     (pieces.into_iter().flat_map(|p| p.0).collect(), read)
 }
 
-/// Every node's role code (0 past the codes a map holds).
-fn role_codes(roles: &RoleMap, nodes: usize) -> Cow<'_, [u8]> {
-    let codes = roles.codes();
-    if codes.len() >= nodes {
-        Cow::Borrowed(codes)
-    } else {
-        let mut all = codes.to_vec();
-        all.resize(nodes, 0);
-        Cow::Owned(all)
-    }
-}
-
-/// One bit per node, set for recruiters and hiring managers.
-fn role_bits(codes: &[u8]) -> Vec<u64> {
-    codes
+/// One bit per node (`nodes` of them), set for recruiters and hiring managers.
+fn role_bits(roles: &RoleMap, nodes: usize) -> Vec<u64> {
+    let mut bits: Vec<u64> = roles
+        .codes()
         .par_chunks(64)
         .map(|c| {
             c.iter()
                 .enumerate()
                 .fold(0, |w, (i, &code)| w | (u64::from(code != 0) << i))
         })
-        .collect()
+        .collect();
+    bits.resize(nodes.div_ceil(64), 0);
+    bits
 }
 
 /// Queries one rayon task answers in a row, on one ball.
@@ -340,9 +310,19 @@ mod tests {
         assert_eq!(counts.at_degree(Degree(1)).nodes, 4);
         let mut ball = Ball::new(500);
         let mut read = 0;
-        let codes = role_codes(&roles, 500);
-        let roles = (&codes[..], &role_bits(&codes)[..]);
-        assert!(reach_one(&g, roles, &queries[0], Degree(3), 16, &mut ball, &mut read).is_none());
+        let has_role = role_bits(&roles, 500);
+        assert!(
+            reach_one(
+                &g,
+                (&roles, &has_role),
+                &queries[0],
+                Degree(3),
+                16,
+                &mut ball,
+                &mut read
+            )
+            .is_none()
+        );
         assert!(ball.bits.iter().all(|&w| w == 0));
     }
 }
