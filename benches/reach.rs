@@ -15,7 +15,7 @@ use netreach::graph::{ConnectionGraph, NodeId};
 use netreach::invitations::{Invitation, PendingInvitations};
 use netreach::progress::NoProgress;
 use netreach::reach::Degree;
-use netreach::reach::exact::{Query, reach_many};
+use netreach::reach::exact::{Query, Search};
 use netreach::roles::{Role, RoleMap};
 use netreach::strategy::Strategy;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -103,7 +103,7 @@ fn bench_reach(c: &mut Criterion) {
                 |b, q| {
                     b.iter(|| {
                         pool.install(|| {
-                            reach_many(&f.graph, &f.roles, black_box(q), Degree(3), &NoProgress)
+                            Search::new(&f.graph, &f.roles, Degree(3)).run(black_box(q), &NoProgress)
                         });
                     });
                 },

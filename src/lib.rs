@@ -6,6 +6,7 @@ pub mod error;
 pub mod progress;
 pub mod seed;
 pub mod stats;
+pub mod words;
 pub mod output;
 pub mod memory;
 pub mod digest;

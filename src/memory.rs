@@ -10,6 +10,10 @@
 //! asks (`/sys/kernel/mm/transparent_hugepage/enabled` = `madvise`), hence the
 //! `madvise(MADV_HUGEPAGE)` here: a hint, which leaves the contents as they are and
 //! which the kernel may ignore.
+//!
+//! It also reads what Linux says of memory (`/proc`), the one place netreach
+//! does: [`available_memory`], which the graph builders size their buffers by,
+//! and [`peak_resident`], which `-v` reports.
 
 /// Arrays from this size on (in bytes) ask for huge pages.
 const HUGE_FROM: usize = 4 << 20;
@@ -45,6 +49,34 @@ fn advise_huge_pages<T>(v: &[T]) {
     unsafe {
         libc::madvise(aligned as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
     }
+}
+
+/// Bytes the process may still allocate: Linux's `MemAvailable`, lowered by the
+/// `NETREACH_MEMORY_LIMIT` environment variable (bytes) when set; `None` when
+/// neither is known.
+pub fn available_memory() -> Option<u64> {
+    let limit = std::env::var("NETREACH_MEMORY_LIMIT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let meminfo = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+    match (limit, meminfo) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The process's peak resident memory in bytes (Linux `VmHWM`), if known.
+pub fn peak_resident() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 #[cfg(test)]

@@ -6,10 +6,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::charts::{Chart, gains, thousands};
+use crate::charts::{Chart, ChartKind, ExperimentChart};
+use crate::words::{percent, plural, thousands};
 use crate::error::Result;
 use crate::output::{Overwrite, write_text};
-use crate::results::read::{Estimate, SavedResults};
+use crate::results::summary::{Estimate, SavedResults};
 use crate::results::{Measure, Scope};
 use crate::stats::quantile;
 
@@ -21,8 +22,6 @@ fn num(v: f64) -> String {
         format!("{v:.1}")
     }
 }
-
-pub use crate::charts::plural;
 
 fn ci(e: Estimate) -> String {
     if e.low.is_finite() && e.high.is_finite() {
@@ -49,14 +48,14 @@ fn network_sentence(d: &SavedResults) -> Option<String> {
 
 /// Finding sentences for one chart.
 #[allow(clippy::too_many_lines)] // one arm per chart, each a few sentences
-fn findings(chart: &Chart, d: &SavedResults) -> String {
-    let top = d.max_degree;
+fn findings(chart: ExperimentChart, d: &SavedResults) -> String {
+    let top = d.summary.max_degree;
     let top_degrees = plural(u64::from(top), "degree", "degrees");
-    let last = d.last_week();
-    let rec = |s: usize| d.at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top));
-    let hm = |s: usize| d.at_last(s, Measure::HiringManagers, Scope::UpToDegree, Some(top));
+    let last = d.summary.last_week();
+    let rec = |s: usize| d.summary.at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top));
+    let hm = |s: usize| d.summary.at_last(s, Measure::HiringManagers, Scope::UpToDegree, Some(top));
     let by = |f: &dyn Fn(usize) -> Option<Estimate>| -> Vec<(usize, Estimate)> {
-        let mut v: Vec<_> = d
+        let mut v: Vec<_> = d.summary
             .main_strategies()
             .into_iter()
             .filter_map(|s| f(s).map(|x| (s, x)))
@@ -64,10 +63,10 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
         v.sort_by(|a, b| b.1.mean.total_cmp(&a.1.mean));
         v
     };
-    let name = |s: usize| format!("`{}`", d.strategies[s]);
-    let refuse = d.strategies.iter().position(|s| s == "refuse-all");
-    match chart.name {
-        "strategies" => {
+    let name = |s: usize| format!("`{}`", d.summary.strategies[s]);
+    let refuse = d.summary.strategies.iter().position(|s| s == "refuse-all");
+    match chart {
+        ExperimentChart::Strategies => {
             let r = by(&rec);
             let h = by(&hm);
             let (Some(best), Some(worst)) = (r.first(), r.last()) else {
@@ -93,9 +92,9 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
             if top > 2
                 && let (Some(b), Some(two_best)) = (
                     refuse,
-                    by(&|s| d.at_last(s, Measure::Recruiters, Scope::UpToDegree, two)).first(),
+                    by(&|s| d.summary.at_last(s, Measure::Recruiters, Scope::UpToDegree, two)).first(),
                 )
-                && let Some(base) = d.at_last(b, Measure::Recruiters, Scope::UpToDegree, two)
+                && let Some(base) = d.summary.at_last(b, Measure::Recruiters, Scope::UpToDegree, two)
                 && base.mean > 0.0
             {
                 let _ = write!(
@@ -119,8 +118,8 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
             }
             out
         }
-        "sweep" => {
-            let mut pts: Vec<(f64, f64)> = d
+        ExperimentChart::Sweep => {
+            let mut pts: Vec<(f64, f64)> = d.summary
                 .sweep
                 .iter()
                 .enumerate()
@@ -144,7 +143,7 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 at_half
             )
         }
-        "distribution" => {
+        ExperimentChart::Distribution => {
             let med = |s: usize| -> Option<f64> {
                 let mut v = d.recruiters_within_max.get(s)?.clone();
                 (!v.is_empty()).then(|| quantile(&mut v, 0.5))
@@ -171,13 +170,13 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 num(p10(worst.0)),
             )
         }
-        "over_time" => {
+        ExperimentChart::OverTime => {
             let r = by(&rec);
             let Some(best) = r.first() else {
                 return String::new();
             };
-            let first_week = d.weeks[0];
-            let start = d
+            let first_week = d.summary.weeks[0];
+            let start = d.summary
                 .get(
                     best.0,
                     first_week,
@@ -186,8 +185,8 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                     Some(top),
                 )
                 .map_or(f64::NAN, |v| v.mean);
-            let mid_week = d.weeks[d.weeks.len() / 2];
-            let mid = d
+            let mid_week = d.summary.weeks[d.summary.weeks.len() / 2];
+            let mid = d.summary
                 .get(
                     best.0,
                     mid_week,
@@ -218,8 +217,8 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
             }
             out
         }
-        "cost_benefit" => {
-            let g = gains(d);
+        ExperimentChart::CostBenefit => {
+            let g = d.summary.gains();
             let Some(most) = g.iter().max_by(|a, b| a.2.total_cmp(&b.2)) else {
                 return String::new();
             };
@@ -248,7 +247,7 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
             }
             out
         }
-        "degrees" => {
+        ExperimentChart::Degrees => {
             let total: u64 = d.degrees.iter().map(|p| p.1).sum();
             let mut seen = 0;
             let median = d
@@ -279,9 +278,8 @@ fn findings(chart: &Chart, d: &SavedResults) -> String {
                 )
             }
         }
-        "leads" => leads_findings(d),
-        "tie_value" => tie_findings(d),
-        _ => String::new(),
+        ExperimentChart::Leads => leads_findings(d),
+        ExperimentChart::TieValue => tie_findings(d),
     }
 }
 
@@ -313,12 +311,12 @@ fn rate_ci(e: Estimate) -> String {
 /// recruiters ranks the strategies the same way.
 #[allow(clippy::too_many_lines)] // four findings, each a few lines
 fn leads_findings(d: &SavedResults) -> String {
-    let top = d.max_degree;
+    let top = d.summary.max_degree;
     let top_degrees = plural(u64::from(top), "degree", "degrees");
-    let last = d.last_week();
-    let at = |s: usize, m: Measure, k: u32| d.at_last(s, m, Scope::UpToDegree, Some(k));
-    let name = |s: usize| format!("`{}`", d.strategies[s]);
-    let mut ranked: Vec<(usize, Estimate)> = d
+    let last = d.summary.last_week();
+    let at = |s: usize, m: Measure, k: u32| d.summary.at_last(s, m, Scope::UpToDegree, Some(k));
+    let name = |s: usize| format!("`{}`", d.summary.strategies[s]);
+    let mut ranked: Vec<(usize, Estimate)> = d.summary
         .main_strategies()
         .into_iter()
         .filter_map(|s| at(s, Measure::ExpectedLeads, top).map(|e| (s, e)))
@@ -344,7 +342,7 @@ fn leads_findings(d: &SavedResults) -> String {
             };
         let _ = write!(out, ", {article} {share} chance of at least one a week");
     }
-    let refuse = d.strategies.iter().position(|s| s == "refuse-all");
+    let refuse = d.summary.strategies.iter().position(|s| s == "refuse-all");
     match refuse.and_then(|r| at(r, Measure::ExpectedLeads, top).map(|b| (r, b))) {
         Some((r, b)) if r != best && b.mean > 0.0 => {
             let _ = write!(
@@ -392,7 +390,7 @@ fn leads_findings(d: &SavedResults) -> String {
         let per: Vec<String> = ranked
             .iter()
             .filter_map(|&(s, e)| {
-                let acc = d
+                let acc = d.summary
                     .at_last(s, Measure::Accepted, Scope::PerPerson, None)?
                     .mean;
                 (acc >= 0.5).then(|| format!("{} {}", name(s), rate((e.mean - base.mean) / acc)))
@@ -407,11 +405,11 @@ fn leads_findings(d: &SavedResults) -> String {
         }
     }
     // Does counting recruiters rank the same way?
-    let by_recruiters = d
+    let by_recruiters = d.summary
         .main_strategies()
         .into_iter()
         .filter_map(|s| {
-            d.at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top))
+            d.summary.at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top))
                 .map(|e| (s, e.mean))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1));
@@ -436,18 +434,18 @@ fn leads_findings(d: &SavedResults) -> String {
 /// connections, per tie and per connection of the inviter, with an honest word
 /// on Rajkumar et al.'s inverted U.
 fn tie_findings(d: &SavedResults) -> String {
-    use crate::charts::leads::{MUTUAL_BINS, tie_strategy, tie_values};
-    let Some(s) = tie_strategy(d) else {
+    use crate::results::summary::{BinValue, FEW, MUTUAL_BINS};
+    let Some(s) = d.tie_strategy() else {
         return String::new();
     };
-    let per_tie = tie_values(d, s, |t| t.marginal_leads);
-    let per_conn = tie_values(d, s, |t| {
+    let per_tie = d.tie_values(s, |t| t.marginal_leads);
+    let per_conn = d.tie_values(s, |t| {
         t.marginal_leads / f64::from(t.inviter_connections.max(1))
     });
     // Bins with enough ties to read.
-    let solid = |v: &[crate::charts::leads::BinValue]| -> Vec<(usize, f64, usize)> {
+    let solid = |v: &[BinValue]| -> Vec<(usize, f64, usize)> {
         v.iter()
-            .filter(|b| b.ties >= crate::charts::leads::FEW)
+            .filter(|b| b.ties >= FEW)
             .map(|b| (b.bin, b.mean, b.ties))
             .collect()
     };
@@ -455,7 +453,7 @@ fn tie_findings(d: &SavedResults) -> String {
     if a.len() < 2 {
         return format!(
             "Too few accepted ties per mutual-connection bin (at least 30 in two bins) to read a trend from `{}`'s ties.",
-            d.strategies[s]
+            d.summary.strategies[s]
         );
     }
     let label = |bin: usize| MUTUAL_BINS[bin].2;
@@ -495,7 +493,7 @@ fn tie_findings(d: &SavedResults) -> String {
     };
     let mut out = format!(
         "Among `{}`'s accepted invitations (fake accounts left out), one tie adds, in expected leads a week: {}. Per tie the value {}",
-        d.strategies[s],
+        d.summary.strategies[s],
         listed.join("; "),
         shape(&a)
     );
@@ -522,14 +520,14 @@ fn tie_findings(d: &SavedResults) -> String {
 /// How much of the network people reach within the max degree, per strategy, and
 /// a warning when that saturates the result.
 fn share_paragraph(d: &SavedResults) -> String {
-    let top = d.max_degree;
+    let top = d.summary.max_degree;
     let top_degrees = plural(u64::from(top), "degree", "degrees");
-    let shares: Vec<String> = d
+    let shares: Vec<String> = d.summary
         .main_strategies()
         .into_iter()
         .filter_map(|s| {
-            let e = d.at_last(s, Measure::NetworkShare, Scope::UpToDegree, Some(top))?;
-            Some(format!("`{}` {}", d.strategies[s], percent(e.median)))
+            let e = d.summary.at_last(s, Measure::NetworkShare, Scope::UpToDegree, Some(top))?;
+            Some(format!("`{}` {}", d.summary.strategies[s], percent(e.median)))
         })
         .collect();
     if shares.is_empty() {
@@ -537,15 +535,15 @@ fn share_paragraph(d: &SavedResults) -> String {
     }
     let mut out = format!(
         "**Share of the network within {top_degrees}** (the median person, week {}): {}.",
-        d.last_week(),
+        d.summary.last_week(),
         shares.join(", ")
     );
-    match d.saturation() {
+    match d.summary.saturation() {
         Some((s, share)) => {
             let _ = write!(
                 out,
                 " **Saturated:** under `{}` the median person reaches {} of the whole network within {top_degrees}, so the network's size, not the strategy, caps reach at that degree. Read the lower degrees, or run on a larger network: on LinkedIn (about a billion members) 3 degrees cover a few percent at most.",
-                d.strategies[s],
+                d.summary.strategies[s],
                 percent(share)
             );
         }
@@ -557,15 +555,6 @@ fn share_paragraph(d: &SavedResults) -> String {
         }
     }
     out
-}
-
-/// A share as a percentage, one decimal below 10%.
-pub fn percent(share: f64) -> String {
-    if share < 0.1 {
-        format!("{:.1}%", 100.0 * share)
-    } else {
-        format!("{:.0}%", 100.0 * share)
-    }
 }
 
 /// `path` as seen from the folder `dir` (`charts/a.png`, or `../elsewhere/a.png`),
@@ -610,13 +599,13 @@ pub fn write_report(
     }
     let spell = |ids: &[usize]| {
         ids.iter()
-            .map(|&s| format!("`{}`", data.strategies[s]))
+            .map(|&s| format!("`{}`", data.summary.strategies[s]))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let main = data.main_strategies();
+    let main = data.summary.main_strategies();
     let _ = writeln!(md, "- Strategies: {}.", spell(&main));
-    let swept: Vec<usize> = (0..data.strategies.len())
+    let swept: Vec<usize> = (0..data.summary.strategies.len())
         .filter(|s| !main.contains(s))
         .collect();
     if !swept.is_empty() {
@@ -633,8 +622,8 @@ pub fn write_report(
             "replicate",
             "replicates"
         ),
-        plural(u64::from(data.last_week()), "week", "weeks"),
-        data.max_degree
+        plural(u64::from(data.summary.last_week()), "week", "weeks"),
+        data.summary.max_degree
     );
     let _ = writeln!(
         md,
@@ -647,7 +636,7 @@ pub fn write_report(
         "Means are over people and replicates; 95% confidence intervals are t-intervals over people (each person's replicates averaged first).\n"
     );
     let _ = writeln!(md, "{}\n", share_paragraph(data));
-    if !crate::charts::any_fake_accepted(data) {
+    if !data.summary.any_fake_accepted() {
         let _ = writeln!(
             md,
             "No strategy accepted a fake account (fewer than 0.005 per person), so reach came at no cost in fakes and there is no chart of gains against fakes.\n"
@@ -658,7 +647,11 @@ pub fn write_report(
         let rel = relative_to(dir, &c.path);
         let _ = writeln!(md, "### {}\n", c.title);
         let _ = writeln!(md, "![{}]({})\n", c.title, rel.display());
-        let f = findings(c, data);
+        let f = match c.kind {
+            ChartKind::Experiment(kind) => findings(kind, data),
+            // Drawn by `stats` and `advise`, never into an experiment's report.
+            ChartKind::Distances | ChartKind::Ego | ChartKind::Advice => String::new(),
+        };
         if !f.is_empty() {
             let _ = writeln!(md, "{f}\n");
         }
@@ -686,12 +679,5 @@ mod tests {
         );
         assert_eq!(rel("/r/out", "/r/svg/a.svg"), Path::new("../svg/a.svg"));
         assert_eq!(rel("out", "out/charts/a.png"), Path::new("charts/a.png"));
-    }
-
-    #[test]
-    fn counts_take_their_plural() {
-        assert_eq!(plural(1, "week", "weeks"), "1 week");
-        assert_eq!(plural(12, "week", "weeks"), "12 weeks");
-        assert_eq!(plural(1200, "person", "people"), "1,200 people");
     }
 }

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use netreach::graph::{ConnectionGraph, NodeId, VertexOrder};
 use netreach::invitations::{Invitation, PendingInvitations};
 use netreach::progress::NoProgress;
-use netreach::reach::exact::{Kernel, Query, reach_many, reach_many_with};
+use netreach::reach::exact::{Kernel, Query, Search};
 use netreach::reach::{Counts, Degree, ReachCounts};
 use netreach::roles::{Role, RoleMap};
 use netreach::strategy::Strategy;
@@ -171,7 +171,7 @@ fn run_kernel(
         .num_threads(threads)
         .build()
         .unwrap()
-        .install(|| reach_many_with(&b.graph, &b.roles, queries, max, kernel, &NoProgress).0)
+        .install(|| Search::new(&b.graph, &b.roles, max).kernel(kernel).run_counted(queries, &NoProgress).0)
 }
 
 proptest! {
@@ -280,7 +280,7 @@ proptest! {
             let queries: Vec<Query> = plan.iter().zip(&accepted)
                 .map(|((s, _), a)| Query { source: NodeId(new_id[s.index()]), accepted: a })
                 .collect();
-            let got = reach_many(&graph, &roles, &queries, Degree(4), &NoProgress);
+            let got = Search::new(&graph, &roles, Degree(4)).run(&queries, &NoProgress);
             prop_assert_eq!(&got, &want, "{:?} order", order);
         }
     }

@@ -109,7 +109,7 @@ pub fn draw_advice_chart(
         }
     )?;
     Ok(Chart {
-        name: "advice",
+        kind: super::ChartKind::Advice,
         title: title.to_string(),
         path: path.to_path_buf(),
         series,

@@ -10,7 +10,7 @@ use super::{
     DrawResult, PALETTE, PANEL, WHOLE, band_line, chart, err, legend, percent_label, thousands,
     title_style,
 };
-use crate::results::read::{Estimate, SavedResults};
+use crate::results::summary::{Estimate, SavedResults};
 use crate::results::{Measure, Scope};
 
 pub(super) fn sweep_label(data: &SavedResults) -> String {
@@ -48,12 +48,12 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
     title: &str,
 ) -> DrawResult<usize> {
     let root = super::titled(root, title)?;
-    let mut degrees = vec![2.min(d.max_degree), d.max_degree];
+    let mut degrees = vec![2.min(d.summary.max_degree), d.summary.max_degree];
     degrees.dedup();
     let panels = root.split_evenly((degrees.len(), 2));
-    let main = d.main_strategies();
+    let main = d.summary.main_strategies();
     let n = main.len();
-    let names: Vec<String> = main.iter().map(|&s| d.strategies[s].clone()).collect();
+    let names: Vec<String> = main.iter().map(|&s| d.summary.strategies[s].clone()).collect();
     let roles = [
         (Measure::Recruiters, "Recruiters", "recruiters"),
         (
@@ -70,7 +70,7 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
             .iter()
             .enumerate()
             .filter_map(|(i, &s)| {
-                d.at_last(s, measure, Scope::UpToDegree, Some(k))
+                d.summary.at_last(s, measure, Scope::UpToDegree, Some(k))
                     .map(|v| (i, v))
             })
             .collect();
@@ -158,7 +158,7 @@ pub(super) fn draw_sweep<DB: DrawingBackend>(
 ) -> DrawResult<usize> {
     let root = super::titled(root, title)?;
     let panels = root.split_evenly((1, 2));
-    let mut points: Vec<(f64, usize)> = d
+    let mut points: Vec<(f64, usize)> = d.summary
         .sweep
         .iter()
         .enumerate()
@@ -171,7 +171,7 @@ pub(super) fn draw_sweep<DB: DrawingBackend>(
     );
     let xr = if x1 > x0 { x0..x1 } else { x0 - 0.5..x0 + 0.5 };
     let mut series = 0;
-    let label_all = role_degrees(d.max_degree);
+    let label_all = role_degrees(d.summary.max_degree);
     for (panel, role) in panels
         .iter()
         .zip([Measure::Recruiters, Measure::HiringManagers])
@@ -183,7 +183,7 @@ pub(super) fn draw_sweep<DB: DrawingBackend>(
             .flat_map(|&(_, s)| {
                 lines
                     .iter()
-                    .filter_map(move |l| d.at_last(s, l.0, Scope::UpToDegree, Some(l.1)))
+                    .filter_map(move |l| d.summary.at_last(s, l.0, Scope::UpToDegree, Some(l.1)))
             })
             .map(Estimate::top)
             .fold(1.0f64, f64::max);
@@ -209,7 +209,7 @@ pub(super) fn draw_sweep<DB: DrawingBackend>(
             let vals: Vec<(f64, Estimate)> = points
                 .iter()
                 .filter_map(|&(x, s)| {
-                    d.at_last(s, l.0, Scope::UpToDegree, Some(l.1))
+                    d.summary.at_last(s, l.0, Scope::UpToDegree, Some(l.1))
                         .map(|v| (x, v))
                 })
                 .collect();
@@ -245,7 +245,7 @@ pub(super) fn draw_distribution<DB: DrawingBackend>(
         .max_light_lines(1)
         .x_desc(format!(
             "Recruiters within {} degrees (people)",
-            d.max_degree
+            d.summary.max_degree
         ))
         .y_desc("Share of people at or below (ECDF)")
         .x_label_formatter(&|x| thousands(*x))
@@ -255,7 +255,7 @@ pub(super) fn draw_distribution<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let mut series = 0;
-    for (j, s) in d.main_strategies().into_iter().enumerate() {
+    for (j, s) in d.summary.main_strategies().into_iter().enumerate() {
         let values = &d.recruiters_within_max[s];
         if values.is_empty() {
             continue;
@@ -286,7 +286,7 @@ pub(super) fn draw_distribution<DB: DrawingBackend>(
                 EmptyElement::at(p) + Polygon::new(marker_shape(j, 14), color.filled())
             }))
             .map_err(err)?
-            .label(d.strategies[s].clone())
+            .label(d.summary.strategies[s].clone())
             .legend(move |(x, y)| {
                 EmptyElement::at((x, y))
                     + PathElement::new(vec![(0, 0), (20, 0)], color.stroke_width(3))
@@ -358,15 +358,15 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
     title: &str,
 ) -> DrawResult<usize> {
     root.fill(&WHITE).map_err(err)?;
-    let top = Some(d.max_degree);
-    let main = d.main_strategies();
+    let top = Some(d.summary.max_degree);
+    let main = d.summary.main_strategies();
     let max = main
         .iter()
         .copied()
         .flat_map(|s| {
-            d.weeks
+            d.summary.weeks
                 .iter()
-                .filter_map(move |&w| d.get(s, w, Measure::Recruiters, Scope::UpToDegree, top))
+                .filter_map(move |&w| d.summary.get(s, w, Measure::Recruiters, Scope::UpToDegree, top))
         })
         .map(Estimate::top)
         .fold(1.0f64, f64::max);
@@ -377,7 +377,7 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
         .map(|f| f.recruiters as f64)
         .filter(|&t| t > 0.0);
     let ceiling = total.map_or(max * 1.05, |t| (max * 1.05).min(t));
-    let (w0, w1) = (f64::from(d.weeks[0]), f64::from(d.last_week()));
+    let (w0, w1) = (f64::from(d.summary.weeks[0]), f64::from(d.summary.last_week()));
     let mut chart = chart(root, WHOLE, title, 110, w0..w1, 0.0..ceiling)?;
     chart
         .configure_mesh()
@@ -385,9 +385,9 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
         .x_desc("Week")
         .y_desc(format!(
             "Recruiters within {} degrees (people)",
-            d.max_degree
+            d.summary.max_degree
         ))
-        .x_labels(d.weeks.len().min(26))
+        .x_labels(d.summary.weeks.len().min(26))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| thousands(*y))
         .label_style(title_style(22))
@@ -396,11 +396,11 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
         .map_err(err)?;
     let mut series = 0;
     for &s in &main {
-        let vals: Vec<(f64, Estimate)> = d
+        let vals: Vec<(f64, Estimate)> = d.summary
             .weeks
             .iter()
             .filter_map(|&w| {
-                d.get(s, w, Measure::Recruiters, Scope::UpToDegree, top)
+                d.summary.get(s, w, Measure::Recruiters, Scope::UpToDegree, top)
                     .map(|mut v| {
                         v.high = v.high.min(ceiling);
                         (f64::from(w), v)
@@ -408,50 +408,11 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
             })
             .collect();
         let color = PALETTE[s % PALETTE.len()];
-        band_line(&mut chart, &vals, color, 0.15, d.strategies[s].clone())?;
+        band_line(&mut chart, &vals, color, 0.15, d.summary.strategies[s].clone())?;
         series += 1;
     }
     legend(&mut chart, SeriesLabelPosition::UpperLeft, 22)?;
     Ok(series)
-}
-
-/// Recruiters gained within the max degree against the baseline: `refuse-all` if
-/// present, else the strategy with the least reach.
-pub fn gains(d: &SavedResults) -> Vec<(usize, f64, f64)> {
-    let top = Some(d.max_degree);
-    let reach: Vec<Option<f64>> = (0..d.strategies.len())
-        .map(|s| {
-            d.at_last(s, Measure::Recruiters, Scope::UpToDegree, top)
-                .map(|v| v.mean)
-        })
-        .collect();
-    let base = d
-        .strategies
-        .iter()
-        .position(|s| s == "refuse-all")
-        .and_then(|s| reach[s])
-        .unwrap_or_else(|| {
-            reach
-                .iter()
-                .flatten()
-                .copied()
-                .fold(f64::INFINITY, f64::min)
-        });
-    d.main_strategies()
-        .into_iter()
-        .filter_map(|s| {
-            let fakes = d
-                .at_last(s, Measure::FakeAccepted, Scope::PerPerson, None)?
-                .mean;
-            Some((s, fakes, reach[s]? - base))
-        })
-        .collect()
-}
-
-/// Whether any strategy accepted a fake account (on average, by the last week):
-/// without one, gains against fakes would all sit at x = 0.
-pub fn any_fake_accepted(d: &SavedResults) -> bool {
-    gains(d).iter().any(|p| p.1 >= 0.005)
 }
 
 /// Gains against fake accounts accepted, one point per strategy, labelled
@@ -462,7 +423,7 @@ pub(super) fn draw_cost_benefit<DB: DrawingBackend>(
     title: &str,
 ) -> DrawResult<usize> {
     root.fill(&WHITE).map_err(err)?;
-    let pts = gains(d);
+    let pts = d.summary.gains();
     let xmax = pts.iter().map(|p| p.1).fold(0.5f64, f64::max);
     let ymax = pts.iter().map(|p| p.2).fold(1.0f64, f64::max);
     let ymin = pts.iter().map(|p| p.2).fold(0.0f64, f64::min);
@@ -480,7 +441,7 @@ pub(super) fn draw_cost_benefit<DB: DrawingBackend>(
         .x_desc("Fake accounts accepted per person (mean)")
         .y_desc(format!(
             "Recruiters gained within {} degrees vs refuse-all (people)",
-            d.max_degree
+            d.summary.max_degree
         ))
         .x_label_formatter(&|x| format!("{x:.1}"))
         .y_label_formatter(&|y| thousands(*y))
@@ -498,7 +459,7 @@ pub(super) fn draw_cost_benefit<DB: DrawingBackend>(
         chart
             .draw_series(std::iter::once(Circle::new((x, y), 12, color.filled())))
             .map_err(err)?;
-        let label = d.strategies[s].clone();
+        let label = d.summary.strategies[s].clone();
         let (px, py) = chart.backend_coord(&(x, y));
         #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
         let width = label.chars().count() as i32 * 11;

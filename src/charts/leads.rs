@@ -8,26 +8,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, PALETTE, PANEL, chart, err, title_style};
-use crate::results::read::{Estimate, SavedResults, SavedTie};
+use crate::results::summary::{BinValue, Estimate, FEW, MUTUAL_BINS, SavedResults};
 use crate::results::{Measure, Scope};
-use crate::stats;
-
-pub use crate::graph::MUTUAL_BINS;
-
-/// Bins with fewer ties than this are drawn faint, clipped to the axis, and the
-/// report does not read them.
-pub const FEW: usize = 30;
 
 /// "1 tie", "3 ties".
 fn ties(k: u32) -> String {
-    super::plural(u64::from(k), "tie", "ties")
-}
-
-/// Whether the results have leads to draw.
-pub fn has_leads(d: &SavedResults) -> bool {
-    d.summary
-        .keys()
-        .any(|k| k.measure == Measure::ExpectedLeads)
+    crate::words::plural(u64::from(k), "tie", "ties")
 }
 
 /// Left: expected leads a week within the max degree per strategy, each bar
@@ -41,11 +27,11 @@ pub(super) fn draw_leads<DB: DrawingBackend>(
 ) -> DrawResult<usize> {
     let root = super::titled(root, title)?;
     let panels = root.split_evenly((1, 2));
-    let main = d.main_strategies();
+    let main = d.summary.main_strategies();
     let n = main.len();
-    let top = d.max_degree;
-    let names: Vec<String> = main.iter().map(|&s| d.strategies[s].clone()).collect();
-    let up_to = |s: usize, m: Measure, k: u32| d.at_last(s, m, Scope::UpToDegree, Some(k));
+    let top = d.summary.max_degree;
+    let names: Vec<String> = main.iter().map(|&s| d.summary.strategies[s].clone()).collect();
+    let up_to = |s: usize, m: Measure, k: u32| d.summary.at_last(s, m, Scope::UpToDegree, Some(k));
     let mut series = 0;
     for (p, panel) in panels.iter().enumerate() {
         let measure = if p == 0 {
@@ -177,66 +163,6 @@ pub(super) fn draw_leads<DB: DrawingBackend>(
     Ok(series)
 }
 
-/// One bin of the tie-value chart: mean and 95% CI of a value over ties.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BinValue {
-    /// Index into [`MUTUAL_BINS`].
-    pub bin: usize,
-    /// Ties in the bin.
-    pub ties: usize,
-    /// Mean.
-    pub mean: f64,
-    /// 95% CI of the mean over ties (NaN with fewer than 2).
-    pub low: f64,
-    /// Upper end.
-    pub high: f64,
-}
-
-/// The strategy whose accepted ties the tie-value chart shows: the one with the
-/// most ties (all invitations it could accept, as a rule accept-all's).
-pub fn tie_strategy(d: &SavedResults) -> Option<usize> {
-    let mut count = vec![0usize; d.strategies.len()];
-    for t in &d.ties {
-        count[t.strategy] += 1;
-    }
-    (0..count.len())
-        .filter(|&s| count[s] > 0)
-        .max_by_key(|&s| (count[s], std::cmp::Reverse(s)))
-}
-
-/// Per mutual-connection bin, the mean of `value` over `strategy`'s real
-/// (not fake) accepted ties; bins without ties are left out.
-pub fn tie_values(
-    d: &SavedResults,
-    strategy: usize,
-    value: impl Fn(&SavedTie) -> f64,
-) -> Vec<BinValue> {
-    MUTUAL_BINS
-        .iter()
-        .enumerate()
-        .filter_map(|(bin, &(lo, hi, _))| {
-            let xs: Vec<f64> = d
-                .ties
-                .iter()
-                .filter(|t| t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual))
-                .map(&value)
-                .collect();
-            if xs.is_empty() {
-                return None;
-            }
-            let mean = stats::mean(&xs);
-            let (low, high) = stats::t_interval(&xs);
-            Some(BinValue {
-                bin,
-                ties: xs.len(),
-                mean,
-                low,
-                high,
-            })
-        })
-        .collect()
-}
-
 /// Left: mean marginal leads per accepted tie by mutual-connection bin, with
 /// 95% CIs and the ties per bin. Right: the same divided by the inviter's
 /// connections, so hubs do not hide the effect of strength.
@@ -248,11 +174,11 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
 ) -> DrawResult<usize> {
     let root = super::titled(root, title)?;
     let panels = root.split_evenly((1, 2));
-    let Some(strategy) = tie_strategy(d) else {
+    let Some(strategy) = d.tie_strategy() else {
         return Ok(0);
     };
-    let per_tie = tie_values(d, strategy, |t| t.marginal_leads);
-    let per_connection = tie_values(d, strategy, |t| {
+    let per_tie = d.tie_values(strategy, |t| t.marginal_leads);
+    let per_connection = d.tie_values(strategy, |t| {
         t.marginal_leads / f64::from(t.inviter_connections.max(1))
     });
     let mut series = 0;
@@ -346,7 +272,7 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
                 let top = clip(if b.high.is_finite() { b.high } else { b.mean });
                 let few = if b.ties >= FEW { "" } else { ", few" };
                 Text::new(
-                    format!("n={}{few}", super::thousands(b.ties as f64)),
+                    format!("n={}{few}", crate::words::thousands(b.ties as f64)),
                     (b.bin as f64, top + max * 0.02),
                     title_style(16).pos(Pos::new(HPos::Center, VPos::Bottom)),
                 )

@@ -8,12 +8,12 @@ use anyhow::Result;
 use clap::Args;
 
 use netreach::advise::{AdviceModel, AdviceRow};
-use netreach::charts::thousands;
+use netreach::words::thousands;
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::graph::NodeId;
 use netreach::jobs::advice::{ego_facts, from_import, leads_on_graph, on_graph, outputs};
 use netreach::output::check_outputs;
-use netreach::report::percent;
+use netreach::words::percent;
 use netreach::roles::Role;
 
 use super::{Global, load_graph, load_invitations, load_roles};

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::Args;
 
-use netreach::charts::thousands;
+use netreach::words::thousands;
 use netreach::cluster::{Cluster, Traffic, graph_digest, part_of};
 use netreach::graph::{NodeIds, VertexOrder, node_weight};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
@@ -19,8 +19,7 @@ use netreach::jobs::reach::{
 use netreach::output::check_outputs;
 use netreach::reach::approx::relative_standard_error;
 use netreach::reach::{Degree, ReachCounts};
-use netreach::report::plural;
-use netreach::results::TableFormat;
+use netreach::words::plural;
 use netreach::strategy::Strategy;
 
 use super::{
@@ -74,7 +73,7 @@ pub(super) struct ReachArgs {
     #[arg(long, value_name = "S[,S...]", requires = "invitations", value_parser = parse_strategies)]
     strategy: Option<Strategies>,
     /// Output table, .csv or .parquet.
-    #[arg(short, long, value_name = "FILE", value_parser = parse_table_path)]
+    #[arg(short, long, value_name = "FILE", value_parser = super::parse_table_path)]
     out: PathBuf,
     /// Renumber the nodes before exact reach, for locality: given (load order),
     /// degree (most neighbours first) or bfs (breadth-first from the largest hub).
@@ -106,12 +105,6 @@ fn parse_strategies(s: &str) -> Result<Strategies, String> {
     Strategy::parse_list(s)
         .map(Strategies)
         .map_err(|e| e.to_string())
-}
-
-fn parse_table_path(s: &str) -> Result<PathBuf, String> {
-    let p = PathBuf::from(s);
-    TableFormat::from_path(&p).map_err(|e| e.to_string())?;
-    Ok(p)
 }
 
 impl ReachArgs {

@@ -12,8 +12,8 @@ use netreach::charts::ChartFormat;
 use netreach::config::Experiment;
 use netreach::jobs::experiment::{self, Options};
 use netreach::output::{Overwrite, check_outputs};
-use netreach::report::{percent, plural};
-use netreach::results::simulation::{SummaryRow, saturation};
+use netreach::words::{percent, plural};
+use netreach::results::summary::{Estimate, Summary};
 use netreach::results::{Measure, Scope};
 use netreach::simulation::{Setup, planned_observations};
 
@@ -152,16 +152,12 @@ pub(super) fn run_chart(a: &ChartArgs, g: &Global) -> Result<()> {
 /// managers within the max degree (means with 95% CI), and the median share of the
 /// network within the max degree; then what the columns mean, and a warning when
 /// the result is saturated.
-fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
+fn terminal_summary(exp: &Experiment, summary: &Summary) -> String {
     let last = exp.arrivals.weeks;
-    let find = |s: usize, m: Measure, scope: Scope, d: Option<u32>| {
-        rows.iter().find(|r| {
-            r.strategy == s && r.week == last && r.measure == m && r.scope == scope && r.degree == d
-        })
-    };
-    let ci = |r: Option<&SummaryRow>| {
+    let find = |s: usize, m: Measure, scope: Scope, d: Option<u32>| summary.get(s, last, m, scope, d);
+    let ci = |r: Option<Estimate>| {
         r.map_or("-".to_string(), |r| {
-            format!("{:.1} [{:.1}, {:.1}]", r.mean, r.ci95_low, r.ci95_high)
+            format!("{:.1} [{:.1}, {:.1}]", r.mean, r.low, r.high)
         })
     };
     let top = u32::from(exp.max_degree.0);
@@ -218,7 +214,7 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
             out.pop();
             let lead = find(s, Measure::ExpectedLeads, Scope::UpToDegree, Some(top))
                 .map_or("-".into(), |r| {
-                    format!("{:.2} [{:.2}, {:.2}]", r.mean, r.ci95_low, r.ci95_high)
+                    format!("{:.2} [{:.2}, {:.2}]", r.mean, r.low, r.high)
                 });
             let any = find(s, Measure::PAnyLead, Scope::UpToDegree, Some(top))
                 .map_or("-".into(), |r| percent(r.mean));
@@ -236,7 +232,7 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
             plural(u64::from(top), "tie", "ties")
         );
     }
-    if let Some(sentence) = saturation_sentence(exp, rows) {
+    if let Some(sentence) = saturation_sentence(exp, summary) {
         let _ = write!(out, "\n{sentence}");
     }
     out
@@ -244,10 +240,9 @@ fn terminal_summary(exp: &Experiment, rows: &[SummaryRow]) -> String {
 
 /// The warning when the median person reaches more than 20% of the network within
 /// the max degree under some strategy.
-fn saturation_sentence(exp: &Experiment, rows: &[SummaryRow]) -> Option<String> {
-    let top = u32::from(exp.max_degree.0);
-    let top_degrees = plural(u64::from(top), "degree", "degrees");
-    let (s, median) = saturation(rows, exp.arrivals.weeks, top)?;
+fn saturation_sentence(exp: &Experiment, summary: &Summary) -> Option<String> {
+    let top_degrees = plural(u64::from(summary.max_degree), "degree", "degrees");
+    let (s, median) = summary.saturation()?;
     Some(format!(
         "warning: saturated: under {} the median person reaches {} of the network within {top_degrees}, so the network's size, not the strategy, caps reach there; use a larger network, or read the lower degrees.",
         exp.strategies[s].strategy,

@@ -15,8 +15,7 @@ use netreach::output::check_outputs;
 use netreach::reach::approx::relative_standard_error;
 use netreach::reach::distances::{default_precision, distance_distribution};
 use netreach::reach::ego::{by_degree, egos};
-use netreach::report::percent;
-use netreach::results::TableFormat;
+use netreach::words::percent;
 use netreach::results::structure::{write_distances, write_egos};
 use netreach::roles::Role;
 
@@ -58,19 +57,13 @@ pub(super) struct StatsArgs {
     #[arg(long, value_name = "B", requires = "distances", value_parser = clap::value_parser!(u8).range(4..=16))]
     precision: Option<u8>,
     /// With --distances or --ego: write the table to FILE (.csv or .parquet).
-    #[arg(short, long, value_name = "FILE", value_parser = parse_table_path)]
+    #[arg(short, long, value_name = "FILE", value_parser = super::parse_table_path)]
     out: Option<PathBuf>,
     /// Draw a chart into this .png or .svg file: the degree distribution (log-log),
     /// or with --distances the distance distribution, or with --ego friends of
     /// friends against connections.
     #[arg(long, value_name = "FILE", value_parser = parse_chart_path)]
     chart: Option<PathBuf>,
-}
-
-fn parse_table_path(s: &str) -> Result<PathBuf, String> {
-    let p = PathBuf::from(s);
-    TableFormat::from_path(&p).map_err(|e| e.to_string())?;
-    Ok(p)
 }
 
 fn parse_chart_path(s: &str) -> Result<PathBuf, String> {

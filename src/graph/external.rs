@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
-use super::build::{SortedArcs, bin_arcs, fill_ranges, range_arcs};
+use super::bins::{SortedArcs, bin_arcs, fill_ranges, range_arcs};
 use crate::error::{Error, Result};
 
 /// Ids below this use a direct table (4 bytes per possible id); above it, a hash map.

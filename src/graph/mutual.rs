@@ -21,7 +21,7 @@
 
 use rayon::prelude::*;
 
-use super::build::split_by_arcs;
+use super::bins::split_by_arcs;
 use super::{ConnectionGraph, NodeId};
 
 /// The mutual-connection bins netreach reports in (`stats --mutual`, the

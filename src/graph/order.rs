@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::build::split_by_arcs;
+use super::bins::split_by_arcs;
 use super::{ConnectionGraph, NodeId, NodeIds};
 use crate::error::{Error, Result};
 

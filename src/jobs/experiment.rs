@@ -26,8 +26,8 @@ use crate::progress::Progress;
 use crate::report::write_report;
 use crate::results::Table;
 use crate::results::network::{NetworkFacts, write_network_tables};
-use crate::results::read::SavedResults;
-use crate::results::simulation::{SummaryRow, simulation_tables, write_simulation};
+use crate::results::summary::{SavedResults, Summary};
+use crate::results::simulation::{simulation_tables, write_simulation};
 use crate::roles::Role;
 use crate::simulation::{Setup, simulate};
 
@@ -44,7 +44,7 @@ pub struct Options {
 #[derive(Debug, Clone)]
 pub struct Done {
     /// The summary, for the terminal.
-    pub summary: Vec<SummaryRow>,
+    pub summary: Summary,
     /// Observations made (replicates × people × strategies × weeks).
     pub observations: usize,
     /// Reach queries computed, after removing repeats.
@@ -113,7 +113,7 @@ pub fn run(
         files.push(report);
     }
     Ok(Done {
-        summary: tables.summary_rows,
+        summary: tables.typed_summary,
         observations: outcome.observations.len(),
         distinct_queries: outcome.distinct_queries,
         files,

@@ -38,7 +38,7 @@ use crate::invitations::{Invitation, InvitationReport, PendingInvitations};
 use crate::output::Overwrite;
 use crate::progress::Progress;
 use crate::reach::approx::approx_reach_all;
-use crate::reach::exact::{Query, reach_many_counted};
+use crate::reach::exact::{Query, Search};
 use crate::reach::{Degree, ReachCounts};
 use crate::results::reach::{ReachRow, write_reach_table};
 use crate::roles::{Role, RoleMap};
@@ -335,7 +335,7 @@ pub fn count_here(
         })
         .collect();
     let t = Instant::now();
-    let (counts, arcs) = reach_many_counted(graph, roles, &queries, how.max_degree, progress);
+    let (counts, arcs) = Search::new(graph, roles, how.max_degree).run_counted(&queries, progress);
     Counted {
         counts,
         arcs,

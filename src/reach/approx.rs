@@ -185,7 +185,7 @@ mod tests {
     use super::*;
     use crate::generate::GraphModel;
     use crate::progress::NoProgress;
-    use crate::reach::exact::{Query, reach_many};
+    use crate::reach::exact::{Query, Search};
     use crate::roles::{RolePlan, place_roles};
 
     #[test]
@@ -218,7 +218,7 @@ mod tests {
         let b = 8;
         let approx = approx_reach_all(&g, &roles, Degree(3), b, &NoProgress);
         let queries: Vec<Query> = g.nodes().map(Query::base).collect();
-        let exact = reach_many(&g, &roles, &queries, Degree(3), &NoProgress);
+        let exact = Search::new(&g, &roles, Degree(3)).run(&queries, &NoProgress);
         // 3 standard errors, plus one for the rounding of small counts.
         let rse = relative_standard_error(b);
         for k in 1..=3u8 {

@@ -20,7 +20,7 @@
 use rayon::prelude::*;
 
 use super::Degree;
-use super::exact::{Query, reach_many};
+use super::exact::{Query, Search};
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::progress::Progress;
 use crate::roles::RoleMap;
@@ -43,7 +43,7 @@ pub struct Ego {
 pub fn egos(graph: &ConnectionGraph, people: &[NodeId], progress: &dyn Progress) -> Vec<Ego> {
     let queries: Vec<Query> = people.iter().map(|&v| Query::base(v)).collect();
     let roles = RoleMap::none(graph.node_count());
-    let reach = reach_many(graph, &roles, &queries, Degree(2), progress);
+    let reach = Search::new(graph, &roles, Degree(2)).run(&queries, progress);
     people
         .par_iter()
         .zip(&reach)

@@ -40,7 +40,7 @@ pub fn leads_table(
             .collect::<Vec<f64>>()
     };
     let hops = u32::from(exp.max_degree.0);
-    let mut cols = super::simulation::observation_columns(ids, obs, d, spell, sweep);
+    let mut cols = super::observation_columns(ids, obs, d, spell, sweep);
     cols.extend([
         Column::new(
             column::HOPS.into(),

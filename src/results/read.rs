@@ -1,4 +1,5 @@
-//! Reads an experiment's results folder back as typed data ([`SavedResults`]):
+//! Reads an experiment's results folder back as typed data ([`SavedResults`],
+//! defined with the summary in [`super::summary`]):
 //! what `netreach chart` and the report need, so they redraw from saved tables
 //! without recomputing and without touching polars themselves.
 //!
@@ -12,178 +13,11 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::network::NetworkFacts;
-use super::schema::{Measure, Scope, Table, column};
+use super::schema::{Table, column};
+use super::summary::{Estimate, SavedExperiment, SavedResults, SavedTie, SummaryKey};
 use crate::error::{Error, Result};
 
-/// The key of one summary value: a measure of one strategy at one week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SummaryKey {
-    /// Index into [`SavedResults::strategies`].
-    pub strategy: usize,
-    /// Week.
-    pub week: u32,
-    /// What is measured.
-    pub measure: Measure,
-    /// At a degree, up to it, or per person.
-    pub scope: Scope,
-    /// The degree, for reach measures.
-    pub degree: Option<u32>,
-}
-
-/// A mean with its 95% confidence interval (NaN ends when there is none), and the
-/// median.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
-    /// The mean.
-    pub mean: f64,
-    /// The median over observations.
-    pub median: f64,
-    /// Lower end of the 95% confidence interval.
-    pub low: f64,
-    /// Upper end.
-    pub high: f64,
-}
-
-impl Estimate {
-    /// The highest point of the mean and its interval, for axis ranges.
-    pub fn top(self) -> f64 {
-        if self.high.is_finite() {
-            self.high.max(self.mean)
-        } else {
-            self.mean
-        }
-    }
-}
-
-/// What `experiment.toml` in a results folder says about the experiment.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SavedExperiment {
-    /// `name`.
-    pub name: String,
-    /// `description`.
-    pub description: String,
-    /// `seed`, if written.
-    pub seed: Option<i64>,
-    /// `replicates`, if written.
-    pub replicates: Option<i64>,
-    /// `[sweep] parameter`, if any.
-    pub sweep_parameter: Option<String>,
-}
-
-/// The tables of a results folder, read back.
-#[derive(Debug, Clone, Default)]
-pub struct SavedResults {
-    /// Strategy spellings, in experiment order.
-    pub strategies: Vec<String>,
-    /// Sweep value of each strategy, if any.
-    pub sweep: Vec<Option<f64>>,
-    /// The summary's means and intervals.
-    pub summary: BTreeMap<SummaryKey, Estimate>,
-    /// Weeks present in the summary, ascending.
-    pub weeks: Vec<u32>,
-    /// Largest degree.
-    pub max_degree: u32,
-    /// Per strategy: each observation's recruiters within the max degree, last week.
-    pub recruiters_within_max: Vec<Vec<f64>>,
-    /// Degree distribution: (connections, people), ascending; empty without a
-    /// `degrees` table.
-    pub degrees: Vec<(u64, u64)>,
-    /// The `network` table, if present.
-    pub network: Option<NetworkFacts>,
-    /// The experiment as run.
-    pub experiment: SavedExperiment,
-    /// The `ties` table (experiments with `[leads]`); empty without it.
-    pub ties: Vec<SavedTie>,
-}
-
-/// One accepted tie of the `ties` table.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SavedTie {
-    /// Index into [`SavedResults::strategies`].
-    pub strategy: usize,
-    /// Mutual connections at acceptance.
-    pub mutual: u32,
-    /// The inviter's connections.
-    pub inviter_connections: u32,
-    /// Whether the inviter is a fake account.
-    pub fake: bool,
-    /// Expected leads a week the tie adds within the max degree.
-    pub marginal_leads: f64,
-}
-
 impl SavedResults {
-    /// The strategies drawn in the comparison charts: those not made by a sweep
-    /// (sweep values have their own chart), or all when every one is.
-    pub fn main_strategies(&self) -> Vec<usize> {
-        let main: Vec<usize> = (0..self.strategies.len())
-            .filter(|&s| self.sweep[s].is_none())
-            .collect();
-        if main.is_empty() {
-            (0..self.strategies.len()).collect()
-        } else {
-            main
-        }
-    }
-
-    /// The last week.
-    pub fn last_week(&self) -> u32 {
-        self.weeks.last().copied().unwrap_or(0)
-    }
-
-    /// A measure in the last week.
-    pub fn at_last(
-        &self,
-        strategy: usize,
-        measure: Measure,
-        scope: Scope,
-        degree: Option<u32>,
-    ) -> Option<Estimate> {
-        self.get(strategy, self.last_week(), measure, scope, degree)
-    }
-
-    /// A measure.
-    pub fn get(
-        &self,
-        strategy: usize,
-        week: u32,
-        measure: Measure,
-        scope: Scope,
-        degree: Option<u32>,
-    ) -> Option<Estimate> {
-        self.summary
-            .get(&SummaryKey {
-                strategy,
-                week,
-                measure,
-                scope,
-                degree,
-            })
-            .copied()
-    }
-
-    /// The strategy whose median person reaches the largest share of the network
-    /// within the max degree in the last week, and that share: `Some` only above
-    /// [`SATURATED_SHARE`](super::simulation::SATURATED_SHARE).
-    pub fn saturation(&self) -> Option<(usize, f64)> {
-        (0..self.strategies.len())
-            .filter_map(|s| {
-                let e = self.at_last(
-                    s,
-                    Measure::NetworkShare,
-                    Scope::UpToDegree,
-                    Some(self.max_degree),
-                )?;
-                Some((s, e.median))
-            })
-            .filter(|&(_, m)| m > super::simulation::SATURATED_SHARE)
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-    }
-
-    /// The index of strategy `spelling` among the main strategies, if run.
-    pub fn strategy_index(&self, spelling: &str) -> Option<usize> {
-        self.strategies.iter().position(|s| s == spelling)
-    }
-
     /// Reads the `summary`, `reach`, `degrees` and `network` tables and
     /// `experiment.toml` of a results folder.
     pub fn from_dir(dir: &Path) -> Result<Self> {
@@ -233,28 +67,21 @@ impl SavedResults {
         for i in 0..summary.height() {
             let key = (strategy[i].clone(), sweep_value[i].map(f64::to_bits));
             let s = *index.entry(key).or_insert_with(|| {
-                self.strategies.push(strategy[i].clone());
-                self.sweep.push(sweep_value[i]);
-                self.strategies.len() - 1
+                self.summary.strategies.push(strategy[i].clone());
+                self.summary.sweep.push(sweep_value[i]);
+                self.summary.strategies.len() - 1
             });
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let (w, k) = (week[i].unwrap_or(0.0) as u32, degree[i].map(|x| x as u32));
-            if !self.weeks.contains(&w) {
-                self.weeks.push(w);
-            }
-            if let Some(k) = k {
-                self.max_degree = self.max_degree.max(k);
-            }
             let (Ok(measure), Ok(scope)) = (measure[i].parse(), scope[i].parse()) else {
                 continue;
             };
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             self.summary.insert(
                 SummaryKey {
                     strategy: s,
-                    week: w,
+                    week: week[i].unwrap_or(0.0) as u32,
                     measure,
                     scope,
-                    degree: k,
+                    degree: degree[i].map(|x| x as u32),
                 },
                 Estimate {
                     mean: mean[i].unwrap_or(f64::NAN),
@@ -264,7 +91,6 @@ impl SavedResults {
                 },
             );
         }
-        self.weeks.sort_unstable();
         Ok(index)
     }
 
@@ -324,8 +150,11 @@ impl SavedResults {
             floats(&reach, column::DEGREE, &rp)?,
             floats(&reach, &recruiters_up_to, &rp)?,
         );
-        self.recruiters_within_max = vec![Vec::new(); self.strategies.len()];
-        let (last, top) = (f64::from(self.last_week()), f64::from(self.max_degree));
+        self.recruiters_within_max = vec![Vec::new(); self.summary.strategies.len()];
+        let (last, top) = (
+            f64::from(self.summary.last_week()),
+            f64::from(self.summary.max_degree),
+        );
         for i in 0..reach.height() {
             if rw[i] == Some(last)
                 && rk[i] == Some(top)

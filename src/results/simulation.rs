@@ -17,11 +17,8 @@
 //! (leads a week within the degree) and `p_any_lead` (the probability of at
 //! least one a week within it) have scope `up_to_degree`.
 //!
-//! # Saturation
-//! A result at degree k is saturated when the median person's share of the
-//! network within k is large: the network's finite size, not the strategy, then
-//! caps it. [`saturation`] reports the worst strategy when that median exceeds
-//! [`SATURATED_SHARE`] at the max degree.
+//! The summary's rows are typed as [`SummaryRow`] and read through
+//! [`super::summary::Summary`], where the saturation rule lives.
 //!
 //! # Statistics
 //! Means, standard deviations and percentiles are over observations (people ×
@@ -35,8 +32,9 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::schema::{Measure, Scope, Table, column};
+use super::summary::{Summary, SummaryRow};
 use super::{
-    id_column, strategy_column, sweep_column, table_err, u64_column, write_experiment_tables,
+    strategy_column, sweep_column, table_err, u64_column, write_experiment_tables,
 };
 use crate::config::Experiment;
 use crate::error::{Error, Result};
@@ -45,40 +43,6 @@ use crate::output::{Overwrite, write_text};
 use crate::reach::Degree;
 use crate::simulation::{Observation, Outcome};
 use crate::stats;
-
-/// One aggregate row of a simulation: a measure under a strategy (and sweep value)
-/// at a week.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SummaryRow {
-    /// Index into the experiment's strategies.
-    pub strategy: usize,
-    /// Week.
-    pub week: u32,
-    /// What is measured.
-    pub measure: Measure,
-    /// At a degree, up to it, or per person.
-    pub scope: Scope,
-    /// The degree, for reach measures.
-    pub degree: Option<u32>,
-    /// Mean over people × replicates.
-    pub mean: f64,
-    /// Standard deviation over people × replicates.
-    pub sd: f64,
-    /// Median over people × replicates.
-    pub median: f64,
-    /// 10th percentile.
-    pub p10: f64,
-    /// 90th percentile.
-    pub p90: f64,
-    /// Lower end of the 95% confidence interval of the mean.
-    pub ci95_low: f64,
-    /// Upper end.
-    pub ci95_high: f64,
-    /// People contributing.
-    pub people: usize,
-    /// Observations (people × replicates).
-    pub observations: usize,
-}
 
 /// The tables of a simulation.
 #[derive(Debug, Clone)]
@@ -89,8 +53,8 @@ pub struct SimulationTables {
     pub people: DataFrame,
     /// One row per strategy × week × measure (× degree).
     pub summary: DataFrame,
-    /// The summary as rows, for the terminal and the report.
-    pub summary_rows: Vec<SummaryRow>,
+    /// The summary, typed, for the terminal.
+    pub typed_summary: Summary,
     /// Expected leads per observation and hop count (experiments with `[leads]`).
     pub leads: Option<DataFrame>,
     /// Accepted ties and their marginal leads (experiments with `[leads]`).
@@ -139,7 +103,7 @@ pub fn simulation_tables(
         reach,
         people,
         summary,
-        summary_rows: rows,
+        typed_summary: Summary::from_rows(spell, sweep, &rows),
         leads,
         ties,
     })
@@ -154,7 +118,7 @@ fn reach_long(
     sweep: &[Option<f64>],
 ) -> Result<DataFrame> {
     let d = usize::from(exp.max_degree.0);
-    let mut cols = observation_columns(ids, obs, d, spell, sweep);
+    let mut cols = super::observation_columns(ids, obs, d, spell, sweep);
     cols.extend([Column::new(
         column::DEGREE.into(),
         obs.iter()
@@ -183,32 +147,6 @@ fn reach_long(
     DataFrame::new_infer_height(cols).map_err(table_err("reach"))
 }
 
-/// The columns that name an observation (`replicate, person, strategy,
-/// sweep_value, week`), each observation's values repeated `k` times (one row
-/// per degree or hop count of the long tables).
-pub(super) fn observation_columns(
-    ids: &NodeIds,
-    obs: &[Observation],
-    k: usize,
-    spell: &[String],
-    sweep: &[Option<f64>],
-) -> Vec<Column> {
-    let rep = || obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
-    vec![
-        Column::new(
-            column::REPLICATE.into(),
-            rep().map(|o| o.replicate).collect::<Vec<u32>>(),
-        ),
-        id_column(column::PERSON, ids, rep().map(|o| o.person)),
-        strategy_column(spell, rep().map(|o| o.strategy)),
-        sweep_column(sweep, rep().map(|o| o.strategy)),
-        Column::new(
-            column::WEEK.into(),
-            rep().map(|o| o.week).collect::<Vec<u32>>(),
-        ),
-    ]
-}
-
 /// The people table: one row per observation.
 fn people_table(
     ids: &NodeIds,
@@ -223,7 +161,7 @@ fn people_table(
         let mut v: Vec<f64> = o.accepted_mutuals.iter().map(|&m| f64::from(m)).collect();
         (!v.is_empty()).then(|| stats::quantile(&mut v, 0.5))
     };
-    let mut cols = observation_columns(ids, obs, 1, spell, sweep);
+    let mut cols = super::observation_columns(ids, obs, 1, spell, sweep);
     cols.extend([
         u32s(column::RECEIVED, |o| o.received),
         u32s(column::ACCEPTED, |o| o.accepted),
@@ -404,26 +342,6 @@ fn describe(
         people: person_means.len(),
         observations: n,
     }
-}
-
-/// Above this median share of the network within the max degree, a result is
-/// saturated (DESIGN: netreach warns above 20%).
-pub const SATURATED_SHARE: f64 = 0.20;
-
-/// The strategy whose median person reaches the largest share of the network
-/// within `degree` in `week`, with that median: `Some` only when it exceeds
-/// [`SATURATED_SHARE`].
-pub fn saturation(rows: &[SummaryRow], week: u32, degree: u32) -> Option<(usize, f64)> {
-    rows.iter()
-        .filter(|r| {
-            r.measure == Measure::NetworkShare
-                && r.scope == Scope::UpToDegree
-                && r.week == week
-                && r.degree == Some(degree)
-        })
-        .map(|r| (r.strategy, r.median))
-        .filter(|&(_, m)| m > SATURATED_SHARE)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 /// Writes a simulation's tables into `dir` (`reach`, `people`, `summary`, in the

@@ -1,7 +1,7 @@
 use super::*;
 use crate::progress::NoProgress;
 use crate::reach::Degree;
-use crate::reach::exact::reach_from;
+use crate::reach::exact::Search;
 use std::path::Path;
 
 const SMALL: &str = r#"
@@ -58,7 +58,7 @@ fn strategies_keep_the_invariants() {
         assert_eq!(r.accepted, 0);
         assert_eq!(
             r.reach,
-            reach_from(&setup.graph, &setup.roles, r.person, exp.max_degree)
+            Search::new(&setup.graph, &setup.roles, exp.max_degree).one(r.person)
         );
         // min-mutual:0 and random:1 accept all; random:0 accepts none.
         assert_eq!(

@@ -1,5 +1,5 @@
 //! Exact reach of one person at a time, for balls that are small against the
-//! graph: the path [`super::reach_many_counted`] tries first.
+//! graph: the path [`super::Search::run`] tries first.
 //!
 //! # Why
 //! The bit-parallel kernel shares one scan of an edge among up to 256 sources,
@@ -31,7 +31,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::Query;
+use super::{Query, Search};
 use crate::graph::ConnectionGraph;
 use crate::progress::Progress;
 use crate::reach::{Degree, ReachCounts};
@@ -166,13 +166,12 @@ fn reach_one(
 /// traversals stopped at the first level over the budget. Returns the arcs read.
 /// `progress` is told of every query answered here.
 pub(super) fn reach_each(
-    graph: &ConnectionGraph,
-    roles: &RoleMap,
+    search: &Search<'_>,
     queries: &[Query<'_>],
-    max: Degree,
     budget: u64,
     progress: &dyn Progress,
 ) -> (Vec<Option<ReachCounts>>, u64) {
+    let (graph, roles, max) = (search.graph, search.roles, search.max);
     let has_role = role_bits(roles, graph.node_count());
     let balls: Vec<Mutex<Option<Ball>>> = (0..rayon::current_num_threads())
         .map(|_| Mutex::new(None))
@@ -255,7 +254,7 @@ mod tests {
             .collect();
         for max in 1..=5u8 {
             let (sparse, read) =
-                reach_each(&g, &roles, &queries, Degree(max), u64::MAX, &NoProgress);
+                reach_each(&Search::new(&g, &roles, Degree(max)), &queries, u64::MAX, &NoProgress);
             assert!(read > 0);
             let mut s = Scratch::new(500, 1);
             let want = reach_batch(&g, &roles, &queries, Degree(max), &mut s);
@@ -283,14 +282,9 @@ mod tests {
             let mut s = Scratch::new(500, 2);
             let want = reach_batch(graph, &roles, &queries[..100], Degree(3), &mut s);
             for budget in [20, 64, 200] {
-                let (got, _) = super::super::reach_many_budgeted(
-                    graph,
-                    &roles,
-                    &queries,
-                    Degree(3),
-                    budget,
-                    &NoProgress,
-                );
+                let (got, _) = Search::new(graph, &roles, Degree(3))
+                    .budget(budget)
+                    .run_counted(&queries, &NoProgress);
                 assert_eq!(got, want, "budget {budget}");
             }
         }
@@ -302,10 +296,10 @@ mod tests {
         let roles = RoleMap::none(500);
         let queries = [Query::base(NodeId(0)), Query::base(NodeId(9))];
         // Level 1 reads 4 arcs, level 2 reads 16, level 3 at most 48.
-        let (got, read) = reach_each(&g, &roles, &queries, Degree(3), 16, &NoProgress);
+        let (got, read) = reach_each(&Search::new(&g, &roles, Degree(3)), &queries, 16, &NoProgress);
         assert!(got.iter().all(Option::is_none));
         assert_eq!(read, 2 * (4 + 16));
-        let (got, _) = reach_each(&g, &roles, &queries, Degree(2), 16, &NoProgress);
+        let (got, _) = reach_each(&Search::new(&g, &roles, Degree(2)), &queries, 16, &NoProgress);
         let counts = got[0].as_ref().expect("within the budget");
         assert_eq!(counts.at_degree(Degree(1)).nodes, 4);
         let mut ball = Ball::new(500);

@@ -18,7 +18,7 @@ fn path_counts_one_node_per_degree() {
             (NodeId(3), Role::HiringManager),
         ],
     );
-    let r = reach_from(&g, &roles, NodeId(0), Degree(3));
+    let r = Search::new(&g, &roles, Degree(3)).kernel(Kernel::BitParallel).one(NodeId(0));
     for k in 1..=3u8 {
         assert_eq!(r.at_degree(Degree(k)).nodes, 1);
     }
@@ -33,17 +33,11 @@ fn arcs_scanned_count_the_neighbour_lists_read() {
     let g = path_graph(100);
     let roles = RoleMap::none(100);
     // From node 0 to depth 3: N(0) = 1 arc, then N(1) and N(2), 2 arcs each.
-    let (_, arcs) = reach_many_counted(
-        &g,
-        &roles,
-        &[Query::base(NodeId(0))],
-        Degree(3),
-        &NoProgress,
-    );
+    let (_, arcs) = Search::new(&g, &roles, Degree(3)).run_counted(&[Query::base(NodeId(0))], &NoProgress);
     assert_eq!(arcs, 5);
     // Level 1 reads each source's own list: 1 + 2 arcs.
     let qs = [Query::base(NodeId(0)), Query::base(NodeId(2))];
-    let (_, arcs) = reach_many_counted(&g, &roles, &qs, Degree(1), &NoProgress);
+    let (_, arcs) = Search::new(&g, &roles, Degree(1)).run_counted(&qs, &NoProgress);
     assert_eq!(arcs, 3);
 }
 
@@ -80,12 +74,12 @@ fn many_sources_match_one_at_a_time_and_bottom_up_is_used() {
     let g = ConnectionGraph::from_edges(edges).unwrap();
     let roles = RoleMap::none(g.node_count());
     let qs: Vec<Query> = g.nodes().step_by(3).map(Query::base).collect();
-    let batch = reach_many(&g, &roles, &qs, Degree(4), &NoProgress);
+    let batch = Search::new(&g, &roles, Degree(4)).run(&qs, &NoProgress);
     for (q, got) in qs.iter().zip(&batch) {
-        assert_eq!(got, &reach_from(&g, &roles, q.source, Degree(4)));
+        assert_eq!(got, &Search::new(&g, &roles, Degree(4)).kernel(Kernel::BitParallel).one(q.source));
     }
     // Star of stars from the hub: 199 at degree 1, 199 at degree 2.
-    let hub = reach_from(&g, &roles, g.ids().lookup("0").unwrap(), Degree(3));
+    let hub = Search::new(&g, &roles, Degree(3)).kernel(Kernel::BitParallel).one(g.ids().lookup("0").unwrap());
     assert_eq!(
         (
             hub.at_degree(Degree(1)).nodes,
@@ -173,7 +167,7 @@ fn every_lane_width_gives_the_same_counts() {
         by
     };
     for max in 1..=4u8 {
-        let got = reach_many(&g, &roles, &qs, Degree(max), &NoProgress);
+        let got = Search::new(&g, &roles, Degree(max)).run(&qs, &NoProgress);
         for (q, r) in qs.iter().zip(&got) {
             let want = oracle(q, usize::from(max));
             let have: Vec<u64> = (1..=max).map(|k| r.at_degree(Degree(k)).nodes).collect();

@@ -161,6 +161,7 @@ pub struct ConnectionGraph {
     report: BuildReport,
 }
 
+mod bins;
 mod build;
 mod external;
 mod mutual;
@@ -168,7 +169,7 @@ mod order;
 mod part;
 mod stats;
 
-pub use build::{BlockVisitor, EdgeBlocks, available_memory};
+pub use build::{BlockVisitor, EdgeBlocks};
 pub use mutual::MUTUAL_BINS;
 pub use order::VertexOrder;
 pub use part::{GraphPart, NamedNode, balanced_bounds, node_weight};

@@ -16,6 +16,7 @@
 //! | [`import`] | a LinkedIn import (`edges.csv`, `nodes.csv`, `invitations.csv`, `import-summary.json`) |
 //! | [`advice`] | `advice.csv` of `netreach advise` |
 //! | [`structure`] | `netreach stats --distances` and `--ego` |
+//! | [`summary`] | the typed summary and what is derived from it (saturation, gains, tie values) |
 //! | [`read`] | reads an experiment's saved tables back |
 //!
 //! polars stays inside this package and [`crate::ingest`].
@@ -28,6 +29,7 @@ pub mod network;
 pub mod import;
 pub mod advice;
 pub mod structure;
+pub mod summary;
 pub mod read;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +39,8 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 use crate::graph::{NodeId, NodeIds};
 use crate::output::{Overwrite, write_atomically};
+use crate::simulation::Observation;
+use schema::column;
 
 pub use schema::{Measure, Scope, Table};
 
@@ -158,6 +162,32 @@ fn id_column(name: &str, ids: &NodeIds, nodes: impl Iterator<Item = NodeId>) -> 
 /// A column of `u64` values named `name`.
 fn u64_column(name: &str, values: impl Iterator<Item = u64>) -> Column {
     Column::new(name.into(), values.collect::<Vec<u64>>())
+}
+
+/// The columns that name an observation (`replicate, person, strategy,
+/// sweep_value, week`), each observation's values repeated `k` times (one row
+/// per degree or hop count of the long tables).
+fn observation_columns(
+    ids: &NodeIds,
+    obs: &[Observation],
+    k: usize,
+    spell: &[String],
+    sweep: &[Option<f64>],
+) -> Vec<Column> {
+    let rep = || obs.iter().flat_map(move |o| std::iter::repeat_n(o, k));
+    vec![
+        Column::new(
+            column::REPLICATE.into(),
+            rep().map(|o| o.replicate).collect::<Vec<u32>>(),
+        ),
+        id_column(column::PERSON, ids, rep().map(|o| o.person)),
+        strategy_column(spell, rep().map(|o| o.strategy)),
+        sweep_column(sweep, rep().map(|o| o.strategy)),
+        Column::new(
+            column::WEEK.into(),
+            rep().map(|o| o.week).collect::<Vec<u32>>(),
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use netreach::graph::ConnectionGraph;
-use netreach::ingest;
+use netreach::ingest::{self, RolesFrom};
 use netreach::invitations::{InvitationReport, PendingInvitations};
 use netreach::output::Overwrite;
 use netreach::progress::Progress;
@@ -147,6 +147,14 @@ pub(crate) fn run(cli: &Cli) -> Result<()> {
     })
 }
 
+/// A table path (`-o`) whose extension names a table format (`.csv` or
+/// `.parquet`), checked when the flags are parsed.
+fn parse_table_path(s: &str) -> Result<std::path::PathBuf, String> {
+    let p = std::path::PathBuf::from(s);
+    netreach::results::TableFormat::from_path(&p).map_err(|e| e.to_string())?;
+    Ok(p)
+}
+
 /// Loads a graph, with the roles a graph file carries, and says what it holds.
 fn load_graph(path: &Path, g: &Global) -> Result<(ConnectionGraph, Option<RoleMap>)> {
     let t = Instant::now();
@@ -178,25 +186,22 @@ fn load_roles(
     graph: &ConnectionGraph,
     g: &Global,
 ) -> Result<RoleMap> {
-    let Some(path) = path else {
-        let Some(r) = stored else {
-            return Ok(RoleMap::none(graph.node_count()));
-        };
-        g.say(format!(
+    let (roles, from) = ingest::choose_roles(graph, path, stored)?;
+    match (from, path) {
+        (RolesFrom::File(r), Some(path)) => g.say(format!(
+            "roles {}: {}, {}, {} other, {} for nodes not in the graph (ignored)",
+            path.display(),
+            count(r.recruiters, "recruiter", "recruiters"),
+            count(r.hiring_managers, "hiring manager", "hiring managers"),
+            r.other,
+            count(r.unknown_nodes, "row", "rows")
+        )),
+        (RolesFrom::GraphFile, _) => g.say(format!(
             "roles stored in the graph file: {}",
-            role_counts(&r)
-        ));
-        return Ok(r);
-    };
-    let (roles, r) = ingest::load_roles(graph, path)?;
-    g.say(format!(
-        "roles {}: {}, {}, {} other, {} for nodes not in the graph (ignored)",
-        path.display(),
-        count(r.recruiters, "recruiter", "recruiters"),
-        count(r.hiring_managers, "hiring manager", "hiring managers"),
-        r.other,
-        count(r.unknown_nodes, "row", "rows")
-    ));
+            role_counts(&roles)
+        )),
+        _ => {}
+    }
     Ok(roles)
 }
 
@@ -230,7 +235,7 @@ fn say_invitations(g: &Global, path: &Path, r: &InvitationReport, whose: &str) {
 
 /// `1 node`, `1,200 nodes`: a count with its noun.
 fn count(n: u64, one: &str, many: &str) -> String {
-    netreach::report::plural(n, one, many)
+    netreach::words::plural(n, one, many)
 }
 
 /// "30,000 recruiters, 70,000 hiring managers": a role map's holders in words.
@@ -327,11 +332,6 @@ fn size(bytes: u64) -> String {
 
 /// The process's peak resident memory (Linux `VmHWM`), for reports.
 fn peak_memory() -> String {
-    let read = || -> Option<String> {
-        let status = std::fs::read_to_string("/proc/self/status").ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(format!("{:.1} MiB", kib / 1024.0))
-    };
-    read().unwrap_or_else(|| "unknown".into())
+    netreach::memory::peak_resident()
+        .map_or_else(|| "unknown".into(), |b| format!("{:.1} MiB", b as f64 / f64::from(1 << 20)))
 }

@@ -185,6 +185,34 @@ pub fn load_roles(graph: &ConnectionGraph, path: &Path) -> Result<(RoleMap, Role
     Ok(b.finish())
 }
 
+/// Where [`choose_roles`] took the roles from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RolesFrom {
+    /// A roles table, with what it held.
+    File(RoleReport),
+    /// The graph file (a `.nrg` that stores roles).
+    GraphFile,
+    /// Nowhere: nobody has a role.
+    Nowhere,
+}
+
+/// The one rule for a graph's roles: from the table at `path` when one is
+/// named, else those `stored` in the graph file, else none.
+pub fn choose_roles(
+    graph: &ConnectionGraph,
+    path: Option<&Path>,
+    stored: Option<RoleMap>,
+) -> Result<(RoleMap, RolesFrom)> {
+    match (path, stored) {
+        (Some(path), _) => {
+            let (roles, report) = load_roles(graph, path)?;
+            Ok((roles, RolesFrom::File(report)))
+        }
+        (None, Some(stored)) => Ok((stored, RolesFrom::GraphFile)),
+        (None, None) => Ok((RoleMap::none(graph.node_count()), RolesFrom::Nowhere)),
+    }
+}
+
 /// Reads a `to,from` invitations table (CSV or Parquet) and keeps the pending
 /// invitations between nodes of `graph` (see [`PendingInvitations::from_records`]).
 pub fn load_invitations(

@@ -38,7 +38,7 @@ use crate::graph::{ConnectionGraph, NodeId};
 use crate::invitations::{ArrivalContext, Source, arrivals};
 use crate::progress::Progress;
 use crate::reach::ReachCounts;
-use crate::reach::exact::{Query, reach_many};
+use crate::reach::exact::{Query, Search};
 use crate::reach::leads::Leads;
 use crate::roles::{RoleMap, place_roles};
 use crate::seed::{splitmix, task_rng};
@@ -74,11 +74,7 @@ impl Setup {
             }
             GraphSource::Files { edges, roles } => {
                 let (graph, stored) = crate::ingest::load_graph_and_roles(edges)?;
-                let roles = match (roles, stored) {
-                    (Some(path), _) => crate::ingest::load_roles(&graph, path)?.0,
-                    (None, Some(stored)) => stored,
-                    (None, None) => RoleMap::none(graph.node_count()),
-                };
+                let (roles, _) = crate::ingest::choose_roles(&graph, roles.as_deref(), stored)?;
                 (graph, roles)
             }
         };
@@ -322,7 +318,7 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
     let mut order: Vec<usize> = (0..queries.len()).collect();
     order.sort_by_key(|&q| queries[q].source);
     let sorted: Vec<Query<'_>> = order.iter().map(|&q| queries[q]).collect();
-    let counts_sorted = reach_many(g, &setup.roles, &sorted, exp.max_degree, progress);
+    let counts_sorted = Search::new(g, &setup.roles, exp.max_degree).run(&sorted, progress);
     let mut counts = vec![ReachCounts::default(); queries.len()];
     for (pos, &q) in order.iter().enumerate() {
         counts[q] = counts_sorted[pos].clone();

@@ -32,7 +32,8 @@ use crate::error::{Error, Result};
 use crate::output::Overwrite;
 use crate::reach::distances::DistanceDistribution;
 use crate::reach::ego::EgoBin;
-use crate::results::read::{Estimate, SavedResults};
+use crate::results::summary::{Estimate, SavedResults};
+use crate::words::{plural, thousands};
 
 /// Chart size in pixels (report size).
 pub const SIZE: (u32, u32) = (1600, 1000);
@@ -50,7 +51,7 @@ pub const PALETTE: [RGBColor; 8] = [
 ];
 
 const FONT: &str = "sans-serif";
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
 
 /// Registers the bundled font once; plotters draws no text without it.
@@ -96,35 +97,14 @@ impl std::str::FromStr for ChartFormat {
 /// A chart that was drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
-    /// Short name: `strategies`, `sweep`, ...
-    pub name: &'static str,
+    /// What it shows.
+    pub kind: ChartKind,
     /// Title as drawn.
     pub title: String,
     /// The file.
     pub path: PathBuf,
     /// Number of data series drawn (bars of one colour, a line, a set of points).
     pub series: usize,
-}
-
-/// `12345.6` → `12,346`; small values keep one decimal.
-pub fn thousands(v: f64) -> String {
-    if !v.is_finite() {
-        return String::new();
-    }
-    if v.abs() < 10.0 && v.fract().abs() > 1e-9 {
-        return format!("{v:.1}");
-    }
-    #[allow(clippy::cast_possible_truncation)]
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 pub(super) type DrawResult<T> = std::result::Result<T, String>;
@@ -170,31 +150,134 @@ macro_rules! render {
 
 mod advice;
 mod experiment;
-pub mod leads;
+mod leads;
 mod network;
 mod svg;
 
 pub use advice::draw_advice_chart;
 use experiment::sweep_label;
-pub use experiment::{any_fake_accepted, gains};
 
-/// Every chart an experiment may have, by file stem.
-///
-/// [`remove_stale`] removes those not drawn this time from a results folder's
-/// own `charts/`.
-pub const CHART_NAMES: [&str; 8] = [
-    "strategies",
-    "sweep",
-    "distribution",
-    "over_time",
-    "cost_benefit",
-    "leads",
-    "tie_value",
-    "degrees",
-];
+/// Every chart an experiment folder may have, in report order. Each one's file
+/// stem, title, whether the data supports it and how it is drawn are matched
+/// exhaustively ([`draw_all`]), and so are its findings in the report: a new chart
+/// without findings does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExperimentChart {
+    /// Recruiters and hiring managers within 2 and the max degree per strategy.
+    Strategies,
+    /// Reach against the swept parameter.
+    Sweep,
+    /// ECDF of each person's recruiters within the max degree.
+    Distribution,
+    /// Mean recruiters within the max degree by week.
+    OverTime,
+    /// Recruiters gained against fake accounts accepted.
+    CostBenefit,
+    /// Expected job leads per strategy.
+    Leads,
+    /// What one accepted tie adds to job leads, by its mutual connections.
+    TieValue,
+    /// The network's degree distribution.
+    Degrees,
+}
+
+impl ExperimentChart {
+    /// Every experiment chart, in report order.
+    pub const ALL: [ExperimentChart; 8] = [
+        ExperimentChart::Strategies,
+        ExperimentChart::Sweep,
+        ExperimentChart::Distribution,
+        ExperimentChart::OverTime,
+        ExperimentChart::CostBenefit,
+        ExperimentChart::Leads,
+        ExperimentChart::TieValue,
+        ExperimentChart::Degrees,
+    ];
+
+    /// The file stem: `strategies`, `over_time`, ...
+    pub fn stem(self) -> &'static str {
+        match self {
+            ExperimentChart::Strategies => "strategies",
+            ExperimentChart::Sweep => "sweep",
+            ExperimentChart::Distribution => "distribution",
+            ExperimentChart::OverTime => "over_time",
+            ExperimentChart::CostBenefit => "cost_benefit",
+            ExperimentChart::Leads => "leads",
+            ExperimentChart::TieValue => "tie_value",
+            ExperimentChart::Degrees => "degrees",
+        }
+    }
+
+    /// The chart's title for `data`, or `None` when the data does not support it
+    /// (no sweep, one week, no fake account accepted, no leads, no ties, no
+    /// degree table).
+    fn title(self, data: &SavedResults) -> Option<String> {
+        let s = &data.summary;
+        let top_degrees = plural(u64::from(s.max_degree), "degree", "degrees");
+        let last = s.last_week();
+        match self {
+            ExperimentChart::Strategies => Some(format!(
+                "Reach within {} by strategy (week {last}, mean with 95% CI)",
+                strategies_degrees(s.max_degree),
+            )),
+            ExperimentChart::Sweep => s.sweep.iter().any(Option::is_some).then(|| {
+                format!(
+                    "Reach against {} (week {last}, 95% CI bands)",
+                    sweep_label(data)
+                )
+            }),
+            ExperimentChart::Distribution => Some(format!(
+                "Distribution over people of recruiters within {top_degrees} (week {last})"
+            )),
+            ExperimentChart::OverTime => (s.weeks.len() > 1).then(|| {
+                format!("Recruiters within {top_degrees}, week by week (mean with 95% CI)")
+            }),
+            ExperimentChart::CostBenefit => s.any_fake_accepted().then(|| {
+                format!(
+                    "Recruiters gained within {top_degrees} against fake accounts accepted (week {last})"
+                )
+            }),
+            ExperimentChart::Leads => s.has_leads().then(|| {
+                format!("Expected job leads by strategy (week {last}, mean with 95% CI)")
+            }),
+            ExperimentChart::TieValue => data.tie_strategy().map(|t| {
+                format!(
+                    "What one accepted tie adds to job leads, by its mutual connections ({}'s ties, 95% CI)",
+                    s.strategies[t]
+                )
+            }),
+            ExperimentChart::Degrees => (!data.degrees.is_empty())
+                .then(|| "Connections per person (log-log)".to_string()),
+        }
+    }
+}
+
+/// What a drawn chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChartKind {
+    /// A chart of an experiment folder.
+    Experiment(ExperimentChart),
+    /// `netreach stats --distances`: the distance distribution.
+    Distances,
+    /// `netreach stats --ego`: friends of friends against connections.
+    Ego,
+    /// `netreach advise`: reach as the ranked invitations are accepted.
+    Advice,
+}
+
+impl ChartKind {
+    /// The file stem netreach gives it.
+    pub fn stem(self) -> &'static str {
+        match self {
+            ChartKind::Experiment(c) => c.stem(),
+            ChartKind::Distances => "distances",
+            ChartKind::Ego => "ego",
+            ChartKind::Advice => "advice",
+        }
+    }
+}
 
 /// Draws every chart the data supports into `dir`; returns them in report order.
-#[allow(clippy::too_many_lines)] // one short block per chart
 pub fn draw_all(
     data: &SavedResults,
     dir: &Path,
@@ -202,143 +285,55 @@ pub fn draw_all(
     overwrite: Overwrite,
 ) -> Result<Vec<Chart>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-    let ext = format.extension();
     let mut charts = Vec::new();
-    let mut add =
-        |name: &'static str, title: String, series: Result<usize>, path: PathBuf| -> Result<()> {
-            charts.push(Chart {
-                name,
-                title,
-                path,
-                series: series?,
-            });
-            Ok(())
-        };
-    let top = data.max_degree;
-    let top_degrees = plural(u64::from(top), "degree", "degrees");
-    let p = dir.join(format!("strategies.{ext}"));
-    let t = format!(
-        "Reach within {} by strategy (week {}, mean with 95% CI)",
-        strategies_degrees(top),
-        data.last_week()
-    );
-    add(
-        "strategies",
-        t.clone(),
-        render!(&p, format, overwrite, |r| experiment::draw_strategies(
-            r, data, &t
-        )),
-        p,
-    )?;
-    if data.sweep.iter().any(Option::is_some) {
-        let p = dir.join(format!("sweep.{ext}"));
-        let t = format!(
-            "Reach against {} (week {}, 95% CI bands)",
-            sweep_label(data),
-            data.last_week()
-        );
-        add(
-            "sweep",
-            t.clone(),
-            render!(&p, format, overwrite, |r| experiment::draw_sweep(
-                r, data, &t
-            )),
-            p,
-        )?;
-    }
-    let p = dir.join(format!("distribution.{ext}"));
-    let t = format!(
-        "Distribution over people of recruiters within {top_degrees} (week {})",
-        data.last_week()
-    );
-    add(
-        "distribution",
-        t.clone(),
-        render!(&p, format, overwrite, |r| experiment::draw_distribution(
-            r, data, &t
-        )),
-        p,
-    )?;
-    if data.weeks.len() > 1 {
-        let p = dir.join(format!("over_time.{ext}"));
-        let t = format!("Recruiters within {top_degrees}, week by week (mean with 95% CI)");
-        add(
-            "over_time",
-            t.clone(),
-            render!(&p, format, overwrite, |r| experiment::draw_over_time(
-                r, data, &t
-            )),
-            p,
-        )?;
-    }
-    if experiment::any_fake_accepted(data) {
-        let p = dir.join(format!("cost_benefit.{ext}"));
-        let t = format!(
-            "Recruiters gained within {top_degrees} against fake accounts accepted (week {})",
-            data.last_week()
-        );
-        add(
-            "cost_benefit",
-            t.clone(),
-            render!(&p, format, overwrite, |r| experiment::draw_cost_benefit(
-                r, data, &t
-            )),
-            p,
-        )?;
-    }
-    if leads::has_leads(data) {
-        let p = dir.join(format!("leads.{ext}"));
-        let t = format!(
-            "Expected job leads by strategy (week {}, mean with 95% CI)",
-            data.last_week()
-        );
-        add(
-            "leads",
-            t.clone(),
-            render!(&p, format, overwrite, |r| leads::draw_leads(r, data, &t)),
-            p,
-        )?;
-    }
-    if let Some(s) = leads::tie_strategy(data) {
-        let p = dir.join(format!("tie_value.{ext}"));
-        let t = format!(
-            "What one accepted tie adds to job leads, by its mutual connections ({}'s ties, 95% CI)",
-            data.strategies[s]
-        );
-        add(
-            "tie_value",
-            t.clone(),
-            render!(&p, format, overwrite, |r| leads::draw_tie_value(
-                r, data, &t
-            )),
-            p,
-        )?;
-    }
-    if !data.degrees.is_empty() {
-        let p = dir.join(format!("degrees.{ext}"));
-        let t = "Connections per person (log-log)".to_string();
-        add(
-            "degrees",
-            t.clone(),
-            render!(&p, format, overwrite, |r| network::draw_degrees(
-                r,
-                &data.degrees,
-                &t
-            )),
-            p,
-        )?;
+    for kind in ExperimentChart::ALL {
+        let Some(t) = kind.title(data) else { continue };
+        let p = dir.join(format!("{}.{}", kind.stem(), format.extension()));
+        let series = match kind {
+            ExperimentChart::Strategies => render!(&p, format, overwrite, |r| {
+                experiment::draw_strategies(r, data, &t)
+            }),
+            ExperimentChart::Sweep => {
+                render!(&p, format, overwrite, |r| experiment::draw_sweep(r, data, &t))
+            }
+            ExperimentChart::Distribution => render!(&p, format, overwrite, |r| {
+                experiment::draw_distribution(r, data, &t)
+            }),
+            ExperimentChart::OverTime => render!(&p, format, overwrite, |r| {
+                experiment::draw_over_time(r, data, &t)
+            }),
+            ExperimentChart::CostBenefit => render!(&p, format, overwrite, |r| {
+                experiment::draw_cost_benefit(r, data, &t)
+            }),
+            ExperimentChart::Leads => {
+                render!(&p, format, overwrite, |r| leads::draw_leads(r, data, &t))
+            }
+            ExperimentChart::TieValue => {
+                render!(&p, format, overwrite, |r| leads::draw_tie_value(r, data, &t))
+            }
+            ExperimentChart::Degrees => render!(&p, format, overwrite, |r| {
+                network::draw_degrees(r, &data.degrees, &t)
+            }),
+        }?;
+        charts.push(Chart {
+            kind: ChartKind::Experiment(kind),
+            title: t,
+            path: p,
+            series,
+        });
     }
     Ok(charts)
 }
 
-/// Removes from `dir` the charts in `format` named in [`CHART_NAMES`] that are
+/// Removes from `dir` the experiment charts in `format` ([`ExperimentChart`]) that are
 /// not among `drawn`: a chart an earlier run drew must not sit beside a report
 /// that no longer has it. Only for a folder netreach owns (a results folder's
 /// `charts/`), never one a user named.
 pub fn remove_stale(dir: &Path, format: ChartFormat, drawn: &[Chart]) -> Result<()> {
-    for name in CHART_NAMES {
-        let stale = dir.join(format!("{name}.{}", format.extension()));
-        if !drawn.iter().any(|c| c.name == name) && stale.exists() {
+    for kind in ExperimentChart::ALL {
+        let stale = dir.join(format!("{}.{}", kind.stem(), format.extension()));
+        let was_drawn = drawn.iter().any(|c| c.kind == ChartKind::Experiment(kind));
+        if !was_drawn && stale.exists() {
             std::fs::remove_file(&stale).map_err(|e| Error::io("remove the earlier", &stale, e))?;
         }
     }
@@ -357,7 +352,7 @@ pub fn draw_degree_chart(
         r, degrees, &t
     ))?;
     Ok(Chart {
-        name: "degrees",
+        kind: ChartKind::Experiment(ExperimentChart::Degrees),
         title: t,
         path: path.to_path_buf(),
         series,
@@ -379,7 +374,7 @@ pub fn draw_distance_chart(
         r, d, &t
     ))?;
     Ok(Chart {
-        name: "distances",
+        kind: ChartKind::Distances,
         title: t,
         path: path.to_path_buf(),
         series,
@@ -396,7 +391,7 @@ pub fn draw_ego_chart(
     let t = "Friends of friends against connections (log-log)".to_string();
     let series = render!(path, format, overwrite, |r| network::draw_egos(r, bins, &t))?;
     Ok(Chart {
-        name: "ego",
+        kind: ChartKind::Ego,
         title: t,
         path: path.to_path_buf(),
         series,
@@ -553,31 +548,7 @@ pub(super) fn row_labels(names: Vec<String>, show: bool) -> impl Fn(&f64) -> Str
     }
 }
 
-/// `1 week`, `12 weeks`: a count with its noun, singular or plural (charts,
-/// the report and the terminal).
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        thousands(n as f64),
-        if n == 1 { one } else { many }
-    )
-}
-
 pub(super) fn title_style(size: u32) -> TextStyle<'static> {
     let size = if size >= 34 { 30 } else { size };
     (FONT, size).into_font().into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(1_234_567.0), "1,234,567");
-        assert_eq!(thousands(999.0), "999");
-        assert_eq!(thousands(-1200.0), "-1,200");
-        assert_eq!(thousands(2.5), "2.5");
-        assert_eq!(thousands(f64::NAN), "");
-    }
 }

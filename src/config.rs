@@ -25,7 +25,7 @@ pub use spec::{GraphSpec, Spelling};
 use text::{GRAPH_KEYS, in_words, key_line, quoted_list, unknown_graph_key, with_absolute_files};
 
 /// The built-in quick experiment (`data/experiments/quick.toml`).
-pub const QUICK_EXPERIMENT: &str = include_str!("../../data/experiments/quick.toml");
+pub const QUICK_EXPERIMENT: &str = include_str!("../data/experiments/quick.toml");
 
 /// The name of the experiment as run, in a results folder.
 pub const EXPERIMENT_FILE: &str = "experiment.toml";
