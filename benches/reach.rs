@@ -103,7 +103,8 @@ fn bench_reach(c: &mut Criterion) {
                 |b, q| {
                     b.iter(|| {
                         pool.install(|| {
-                            Search::new(&f.graph, &f.roles, Degree(3)).run(black_box(q), &NoProgress)
+                            Search::new(&f.graph, &f.roles, Degree(3))
+                                .run(black_box(q), &NoProgress)
                         });
                     });
                 },

@@ -294,7 +294,9 @@ pub fn draw_all(
                 experiment::draw_strategies(r, data, &t)
             }),
             ExperimentChart::Sweep => {
-                render!(&p, format, overwrite, |r| experiment::draw_sweep(r, data, &t))
+                render!(&p, format, overwrite, |r| experiment::draw_sweep(
+                    r, data, &t
+                ))
             }
             ExperimentChart::Distribution => render!(&p, format, overwrite, |r| {
                 experiment::draw_distribution(r, data, &t)
@@ -309,7 +311,9 @@ pub fn draw_all(
                 render!(&p, format, overwrite, |r| leads::draw_leads(r, data, &t))
             }
             ExperimentChart::TieValue => {
-                render!(&p, format, overwrite, |r| leads::draw_tie_value(r, data, &t))
+                render!(&p, format, overwrite, |r| leads::draw_tie_value(
+                    r, data, &t
+                ))
             }
             ExperimentChart::Degrees => render!(&p, format, overwrite, |r| {
                 network::draw_degrees(r, &data.degrees, &t)

@@ -332,6 +332,8 @@ fn size(bytes: u64) -> String {
 
 /// The process's peak resident memory (Linux `VmHWM`), for reports.
 fn peak_memory() -> String {
-    netreach::memory::peak_resident()
-        .map_or_else(|| "unknown".into(), |b| format!("{:.1} MiB", b as f64 / f64::from(1 << 20)))
+    netreach::memory::peak_resident().map_or_else(
+        || "unknown".into(),
+        |b| format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+    )
 }

@@ -8,7 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-
 use crate::error::{Error, Result};
 use crate::generate::GraphModel;
 use crate::invitations::ArrivalModel;

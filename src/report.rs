@@ -7,12 +7,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::charts::{Chart, ChartKind, ExperimentChart};
-use crate::words::{percent, plural, thousands};
 use crate::error::Result;
 use crate::output::{Overwrite, write_text};
 use crate::results::summary::{Estimate, SavedResults};
 use crate::results::{Measure, Scope};
 use crate::stats::quantile;
+use crate::words::{percent, plural, thousands};
 
 /// One decimal, with thousands separators for large values.
 fn num(v: f64) -> String {
@@ -52,10 +52,17 @@ fn findings(chart: ExperimentChart, d: &SavedResults) -> String {
     let top = d.summary.max_degree;
     let top_degrees = plural(u64::from(top), "degree", "degrees");
     let last = d.summary.last_week();
-    let rec = |s: usize| d.summary.at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top));
-    let hm = |s: usize| d.summary.at_last(s, Measure::HiringManagers, Scope::UpToDegree, Some(top));
+    let rec = |s: usize| {
+        d.summary
+            .at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top))
+    };
+    let hm = |s: usize| {
+        d.summary
+            .at_last(s, Measure::HiringManagers, Scope::UpToDegree, Some(top))
+    };
     let by = |f: &dyn Fn(usize) -> Option<Estimate>| -> Vec<(usize, Estimate)> {
-        let mut v: Vec<_> = d.summary
+        let mut v: Vec<_> = d
+            .summary
             .main_strategies()
             .into_iter()
             .filter_map(|s| f(s).map(|x| (s, x)))
@@ -92,9 +99,15 @@ fn findings(chart: ExperimentChart, d: &SavedResults) -> String {
             if top > 2
                 && let (Some(b), Some(two_best)) = (
                     refuse,
-                    by(&|s| d.summary.at_last(s, Measure::Recruiters, Scope::UpToDegree, two)).first(),
+                    by(&|s| {
+                        d.summary
+                            .at_last(s, Measure::Recruiters, Scope::UpToDegree, two)
+                    })
+                    .first(),
                 )
-                && let Some(base) = d.summary.at_last(b, Measure::Recruiters, Scope::UpToDegree, two)
+                && let Some(base) =
+                    d.summary
+                        .at_last(b, Measure::Recruiters, Scope::UpToDegree, two)
                 && base.mean > 0.0
             {
                 let _ = write!(
@@ -119,7 +132,8 @@ fn findings(chart: ExperimentChart, d: &SavedResults) -> String {
             out
         }
         ExperimentChart::Sweep => {
-            let mut pts: Vec<(f64, f64)> = d.summary
+            let mut pts: Vec<(f64, f64)> = d
+                .summary
                 .sweep
                 .iter()
                 .enumerate()
@@ -176,7 +190,8 @@ fn findings(chart: ExperimentChart, d: &SavedResults) -> String {
                 return String::new();
             };
             let first_week = d.summary.weeks[0];
-            let start = d.summary
+            let start = d
+                .summary
                 .get(
                     best.0,
                     first_week,
@@ -186,7 +201,8 @@ fn findings(chart: ExperimentChart, d: &SavedResults) -> String {
                 )
                 .map_or(f64::NAN, |v| v.mean);
             let mid_week = d.summary.weeks[d.summary.weeks.len() / 2];
-            let mid = d.summary
+            let mid = d
+                .summary
                 .get(
                     best.0,
                     mid_week,
@@ -316,7 +332,8 @@ fn leads_findings(d: &SavedResults) -> String {
     let last = d.summary.last_week();
     let at = |s: usize, m: Measure, k: u32| d.summary.at_last(s, m, Scope::UpToDegree, Some(k));
     let name = |s: usize| format!("`{}`", d.summary.strategies[s]);
-    let mut ranked: Vec<(usize, Estimate)> = d.summary
+    let mut ranked: Vec<(usize, Estimate)> = d
+        .summary
         .main_strategies()
         .into_iter()
         .filter_map(|s| at(s, Measure::ExpectedLeads, top).map(|e| (s, e)))
@@ -390,7 +407,8 @@ fn leads_findings(d: &SavedResults) -> String {
         let per: Vec<String> = ranked
             .iter()
             .filter_map(|&(s, e)| {
-                let acc = d.summary
+                let acc = d
+                    .summary
                     .at_last(s, Measure::Accepted, Scope::PerPerson, None)?
                     .mean;
                 (acc >= 0.5).then(|| format!("{} {}", name(s), rate((e.mean - base.mean) / acc)))
@@ -405,11 +423,13 @@ fn leads_findings(d: &SavedResults) -> String {
         }
     }
     // Does counting recruiters rank the same way?
-    let by_recruiters = d.summary
+    let by_recruiters = d
+        .summary
         .main_strategies()
         .into_iter()
         .filter_map(|s| {
-            d.summary.at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top))
+            d.summary
+                .at_last(s, Measure::Recruiters, Scope::UpToDegree, Some(top))
                 .map(|e| (s, e.mean))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1));
@@ -522,12 +542,19 @@ fn tie_findings(d: &SavedResults) -> String {
 fn share_paragraph(d: &SavedResults) -> String {
     let top = d.summary.max_degree;
     let top_degrees = plural(u64::from(top), "degree", "degrees");
-    let shares: Vec<String> = d.summary
+    let shares: Vec<String> = d
+        .summary
         .main_strategies()
         .into_iter()
         .filter_map(|s| {
-            let e = d.summary.at_last(s, Measure::NetworkShare, Scope::UpToDegree, Some(top))?;
-            Some(format!("`{}` {}", d.summary.strategies[s], percent(e.median)))
+            let e = d
+                .summary
+                .at_last(s, Measure::NetworkShare, Scope::UpToDegree, Some(top))?;
+            Some(format!(
+                "`{}` {}",
+                d.summary.strategies[s],
+                percent(e.median)
+            ))
         })
         .collect();
     if shares.is_empty() {

@@ -171,7 +171,12 @@ fn run_kernel(
         .num_threads(threads)
         .build()
         .unwrap()
-        .install(|| Search::new(&b.graph, &b.roles, max).kernel(kernel).run_counted(queries, &NoProgress).0)
+        .install(|| {
+            Search::new(&b.graph, &b.roles, max)
+                .kernel(kernel)
+                .run_counted(queries, &NoProgress)
+                .0
+        })
 }
 
 proptest! {

@@ -53,8 +53,9 @@ pub fn rank_invitations(
     inviters: &[NodeId],
     top: usize,
 ) -> ([u64; 4], Vec<Pick>) {
-    let base =
-        within_2_3(&Search::new(graph, roles, Degree(3)).run(&[Query::base(person)], &NoProgress)[0]);
+    let base = within_2_3(
+        &Search::new(graph, roles, Degree(3)).run(&[Query::base(person)], &NoProgress)[0],
+    );
     let mut accepted: Vec<u32> = Vec::new();
     let mut left: Vec<NodeId> = inviters.to_vec();
     let mut current = base;

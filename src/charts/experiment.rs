@@ -53,7 +53,10 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
     let panels = root.split_evenly((degrees.len(), 2));
     let main = d.summary.main_strategies();
     let n = main.len();
-    let names: Vec<String> = main.iter().map(|&s| d.summary.strategies[s].clone()).collect();
+    let names: Vec<String> = main
+        .iter()
+        .map(|&s| d.summary.strategies[s].clone())
+        .collect();
     let roles = [
         (Measure::Recruiters, "Recruiters", "recruiters"),
         (
@@ -70,7 +73,8 @@ pub(super) fn draw_strategies<DB: DrawingBackend>(
             .iter()
             .enumerate()
             .filter_map(|(i, &s)| {
-                d.summary.at_last(s, measure, Scope::UpToDegree, Some(k))
+                d.summary
+                    .at_last(s, measure, Scope::UpToDegree, Some(k))
                     .map(|v| (i, v))
             })
             .collect();
@@ -158,7 +162,8 @@ pub(super) fn draw_sweep<DB: DrawingBackend>(
 ) -> DrawResult<usize> {
     let root = super::titled(root, title)?;
     let panels = root.split_evenly((1, 2));
-    let mut points: Vec<(f64, usize)> = d.summary
+    let mut points: Vec<(f64, usize)> = d
+        .summary
         .sweep
         .iter()
         .enumerate()
@@ -209,7 +214,8 @@ pub(super) fn draw_sweep<DB: DrawingBackend>(
             let vals: Vec<(f64, Estimate)> = points
                 .iter()
                 .filter_map(|&(x, s)| {
-                    d.summary.at_last(s, l.0, Scope::UpToDegree, Some(l.1))
+                    d.summary
+                        .at_last(s, l.0, Scope::UpToDegree, Some(l.1))
                         .map(|v| (x, v))
                 })
                 .collect();
@@ -364,9 +370,10 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
         .iter()
         .copied()
         .flat_map(|s| {
-            d.summary.weeks
-                .iter()
-                .filter_map(move |&w| d.summary.get(s, w, Measure::Recruiters, Scope::UpToDegree, top))
+            d.summary.weeks.iter().filter_map(move |&w| {
+                d.summary
+                    .get(s, w, Measure::Recruiters, Scope::UpToDegree, top)
+            })
         })
         .map(Estimate::top)
         .fold(1.0f64, f64::max);
@@ -377,7 +384,10 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
         .map(|f| f.recruiters as f64)
         .filter(|&t| t > 0.0);
     let ceiling = total.map_or(max * 1.05, |t| (max * 1.05).min(t));
-    let (w0, w1) = (f64::from(d.summary.weeks[0]), f64::from(d.summary.last_week()));
+    let (w0, w1) = (
+        f64::from(d.summary.weeks[0]),
+        f64::from(d.summary.last_week()),
+    );
     let mut chart = chart(root, WHOLE, title, 110, w0..w1, 0.0..ceiling)?;
     chart
         .configure_mesh()
@@ -396,11 +406,13 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
         .map_err(err)?;
     let mut series = 0;
     for &s in &main {
-        let vals: Vec<(f64, Estimate)> = d.summary
+        let vals: Vec<(f64, Estimate)> = d
+            .summary
             .weeks
             .iter()
             .filter_map(|&w| {
-                d.summary.get(s, w, Measure::Recruiters, Scope::UpToDegree, top)
+                d.summary
+                    .get(s, w, Measure::Recruiters, Scope::UpToDegree, top)
                     .map(|mut v| {
                         v.high = v.high.min(ceiling);
                         (f64::from(w), v)
@@ -408,7 +420,13 @@ pub(super) fn draw_over_time<DB: DrawingBackend>(
             })
             .collect();
         let color = PALETTE[s % PALETTE.len()];
-        band_line(&mut chart, &vals, color, 0.15, d.summary.strategies[s].clone())?;
+        band_line(
+            &mut chart,
+            &vals,
+            color,
+            0.15,
+            d.summary.strategies[s].clone(),
+        )?;
         series += 1;
     }
     legend(&mut chart, SeriesLabelPosition::UpperLeft, 22)?;

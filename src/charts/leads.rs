@@ -30,7 +30,10 @@ pub(super) fn draw_leads<DB: DrawingBackend>(
     let main = d.summary.main_strategies();
     let n = main.len();
     let top = d.summary.max_degree;
-    let names: Vec<String> = main.iter().map(|&s| d.summary.strategies[s].clone()).collect();
+    let names: Vec<String> = main
+        .iter()
+        .map(|&s| d.summary.strategies[s].clone())
+        .collect();
     let up_to = |s: usize, m: Measure, k: u32| d.summary.at_last(s, m, Scope::UpToDegree, Some(k));
     let mut series = 0;
     for (p, panel) in panels.iter().enumerate() {

@@ -8,13 +8,13 @@ use anyhow::Result;
 use clap::Args;
 
 use netreach::advise::{AdviceModel, AdviceRow};
-use netreach::words::thousands;
 use netreach::generate::linkedin::LinkedInParams;
 use netreach::graph::NodeId;
 use netreach::jobs::advice::{ego_facts, from_import, leads_on_graph, on_graph, outputs};
 use netreach::output::check_outputs;
-use netreach::words::percent;
 use netreach::roles::Role;
+use netreach::words::percent;
+use netreach::words::thousands;
 
 use super::{Global, load_graph, load_invitations, load_roles};
 

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::Args;
 
-use netreach::words::thousands;
 use netreach::cluster::{Cluster, Traffic, graph_digest, part_of};
 use netreach::graph::{NodeIds, VertexOrder, node_weight};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
@@ -19,8 +18,9 @@ use netreach::jobs::reach::{
 use netreach::output::check_outputs;
 use netreach::reach::approx::relative_standard_error;
 use netreach::reach::{Degree, ReachCounts};
-use netreach::words::plural;
 use netreach::strategy::Strategy;
+use netreach::words::plural;
+use netreach::words::thousands;
 
 use super::{
     Bar, Global, load_graph, load_invitations, load_roles, peak_memory, say_invitations,

@@ -12,10 +12,10 @@ use netreach::charts::ChartFormat;
 use netreach::config::Experiment;
 use netreach::jobs::experiment::{self, Options};
 use netreach::output::{Overwrite, check_outputs};
-use netreach::words::{percent, plural};
 use netreach::results::summary::{Estimate, Summary};
 use netreach::results::{Measure, Scope};
 use netreach::simulation::{Setup, planned_observations};
+use netreach::words::{percent, plural};
 
 use super::{Bar, Global, count, peak_memory, role_counts, usage_error};
 
@@ -154,7 +154,8 @@ pub(super) fn run_chart(a: &ChartArgs, g: &Global) -> Result<()> {
 /// the result is saturated.
 fn terminal_summary(exp: &Experiment, summary: &Summary) -> String {
     let last = exp.arrivals.weeks;
-    let find = |s: usize, m: Measure, scope: Scope, d: Option<u32>| summary.get(s, last, m, scope, d);
+    let find =
+        |s: usize, m: Measure, scope: Scope, d: Option<u32>| summary.get(s, last, m, scope, d);
     let ci = |r: Option<Estimate>| {
         r.map_or("-".to_string(), |r| {
             format!("{:.1} [{:.1}, {:.1}]", r.mean, r.low, r.high)

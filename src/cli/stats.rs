@@ -15,9 +15,9 @@ use netreach::output::check_outputs;
 use netreach::reach::approx::relative_standard_error;
 use netreach::reach::distances::{default_precision, distance_distribution};
 use netreach::reach::ego::{by_degree, egos};
-use netreach::words::percent;
 use netreach::results::structure::{write_distances, write_egos};
 use netreach::roles::Role;
+use netreach::words::percent;
 
 use super::{Bar, Global, load_graph, load_roles, peak_memory, size, usage_error};
 

@@ -177,4 +177,3 @@ pub(super) fn exit_when_a_peer_is_lost(process: usize, hosts: Vec<String>) {
         previous(info);
     }));
 }
-

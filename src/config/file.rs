@@ -210,4 +210,3 @@ impl Default for OutputConfig {
         }
     }
 }
-

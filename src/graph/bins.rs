@@ -139,4 +139,3 @@ pub(super) fn split_by_arcs<'a, T>(
     }
     chunks
 }
-

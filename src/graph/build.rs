@@ -10,9 +10,9 @@ use rayon::prelude::*;
 
 use super::bins::{SortedArcs, bin_arcs, fill_ranges, range_arcs, range_shift, split_by_arcs};
 use super::external::{IdBins, IdCounter, IdMap, TABLE_LIMIT, TABLE_SLACK, number_table};
-use crate::memory::available_memory;
 use super::{BuildReport, ConnectionGraph, NodeId, NodeIds};
 use crate::error::{Error, Result};
+use crate::memory::available_memory;
 
 impl ConnectionGraph {
     /// Builds a graph from edges between integer external ids; handy in tests and docs.

@@ -26,8 +26,8 @@ use crate::progress::Progress;
 use crate::report::write_report;
 use crate::results::Table;
 use crate::results::network::{NetworkFacts, write_network_tables};
-use crate::results::summary::{SavedResults, Summary};
 use crate::results::simulation::{simulation_tables, write_simulation};
+use crate::results::summary::{SavedResults, Summary};
 use crate::roles::Role;
 use crate::simulation::{Setup, simulate};
 

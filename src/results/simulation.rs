@@ -33,9 +33,7 @@ use polars::prelude::*;
 
 use super::schema::{Measure, Scope, Table, column};
 use super::summary::{Summary, SummaryRow};
-use super::{
-    strategy_column, sweep_column, table_err, u64_column, write_experiment_tables,
-};
+use super::{strategy_column, sweep_column, table_err, u64_column, write_experiment_tables};
 use crate::config::Experiment;
 use crate::error::{Error, Result};
 use crate::graph::{NodeId, NodeIds};

@@ -161,7 +161,11 @@ pub struct Summary {
 
 impl Summary {
     /// The summary of `rows`, whose `strategy` indexes `strategies` and `sweep`.
-    pub fn from_rows(strategies: Vec<String>, sweep: Vec<Option<f64>>, rows: &[SummaryRow]) -> Self {
+    pub fn from_rows(
+        strategies: Vec<String>,
+        sweep: Vec<Option<f64>>,
+        rows: &[SummaryRow],
+    ) -> Self {
         let mut s = Summary {
             strategies,
             sweep,
@@ -388,9 +392,7 @@ impl SavedResults {
                 let xs: Vec<f64> = self
                     .ties
                     .iter()
-                    .filter(|t| {
-                        t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual)
-                    })
+                    .filter(|t| t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual))
                     .map(&value)
                     .collect();
                 if xs.is_empty() {
@@ -414,7 +416,14 @@ impl SavedResults {
 mod tests {
     use super::*;
 
-    fn row(strategy: usize, week: u32, measure: Measure, scope: Scope, degree: Option<u32>, v: f64) -> SummaryRow {
+    fn row(
+        strategy: usize,
+        week: u32,
+        measure: Measure,
+        scope: Scope,
+        degree: Option<u32>,
+        v: f64,
+    ) -> SummaryRow {
         SummaryRow {
             strategy,
             week,
@@ -460,7 +469,10 @@ mod tests {
     #[test]
     fn saturation_takes_the_worst_strategy_above_the_threshold_only() {
         let share = |s, v| row(s, 1, Measure::NetworkShare, Scope::UpToDegree, Some(3), v);
-        assert_eq!(two_strategies(&[share(0, 0.1), share(1, 0.2)]).saturation(), None);
+        assert_eq!(
+            two_strategies(&[share(0, 0.1), share(1, 0.2)]).saturation(),
+            None
+        );
         assert_eq!(
             two_strategies(&[share(0, 0.25), share(1, 0.4)]).saturation(),
             Some((1, 0.4))
@@ -506,6 +518,9 @@ mod tests {
         let v = d.tie_values(1, |t| t.marginal_leads);
         assert_eq!(v.len(), 2);
         assert_eq!((v[0].bin, v[0].ties, v[0].mean), (0, 2, 2.0));
-        assert_eq!((v[1].bin, v[1].ties, v[1].mean), (MUTUAL_BINS.len() - 1, 1, 5.0));
+        assert_eq!(
+            (v[1].bin, v[1].ties, v[1].mean),
+            (MUTUAL_BINS.len() - 1, 1, 5.0)
+        );
     }
 }

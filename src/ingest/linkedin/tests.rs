@@ -45,8 +45,7 @@ fn titles_follow_the_keyword_rules() {
 
 #[test]
 fn slugs_match_across_encodings() {
-    let a =
-        slug_key("https://www.linkedin.com/in/luisa-fernanda-bula-mej%C3%ADa-1234").unwrap();
+    let a = slug_key("https://www.linkedin.com/in/luisa-fernanda-bula-mej%C3%ADa-1234").unwrap();
     let b = slug_key("https://www.linkedin.com/in/Luisa-Fernanda-Bula-Mejía-1234/").unwrap();
     assert_eq!(a, b);
     assert_eq!(

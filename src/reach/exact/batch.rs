@@ -468,4 +468,3 @@ impl<const W: usize> Traversal<W> {
         }
     }
 }
-

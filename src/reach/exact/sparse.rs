@@ -253,8 +253,12 @@ mod tests {
             })
             .collect();
         for max in 1..=5u8 {
-            let (sparse, read) =
-                reach_each(&Search::new(&g, &roles, Degree(max)), &queries, u64::MAX, &NoProgress);
+            let (sparse, read) = reach_each(
+                &Search::new(&g, &roles, Degree(max)),
+                &queries,
+                u64::MAX,
+                &NoProgress,
+            );
             assert!(read > 0);
             let mut s = Scratch::new(500, 1);
             let want = reach_batch(&g, &roles, &queries, Degree(max), &mut s);
@@ -296,10 +300,20 @@ mod tests {
         let roles = RoleMap::none(500);
         let queries = [Query::base(NodeId(0)), Query::base(NodeId(9))];
         // Level 1 reads 4 arcs, level 2 reads 16, level 3 at most 48.
-        let (got, read) = reach_each(&Search::new(&g, &roles, Degree(3)), &queries, 16, &NoProgress);
+        let (got, read) = reach_each(
+            &Search::new(&g, &roles, Degree(3)),
+            &queries,
+            16,
+            &NoProgress,
+        );
         assert!(got.iter().all(Option::is_none));
         assert_eq!(read, 2 * (4 + 16));
-        let (got, _) = reach_each(&Search::new(&g, &roles, Degree(2)), &queries, 16, &NoProgress);
+        let (got, _) = reach_each(
+            &Search::new(&g, &roles, Degree(2)),
+            &queries,
+            16,
+            &NoProgress,
+        );
         let counts = got[0].as_ref().expect("within the budget");
         assert_eq!(counts.at_degree(Degree(1)).nodes, 4);
         let mut ball = Ball::new(500);

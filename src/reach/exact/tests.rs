@@ -18,7 +18,9 @@ fn path_counts_one_node_per_degree() {
             (NodeId(3), Role::HiringManager),
         ],
     );
-    let r = Search::new(&g, &roles, Degree(3)).kernel(Kernel::BitParallel).one(NodeId(0));
+    let r = Search::new(&g, &roles, Degree(3))
+        .kernel(Kernel::BitParallel)
+        .one(NodeId(0));
     for k in 1..=3u8 {
         assert_eq!(r.at_degree(Degree(k)).nodes, 1);
     }
@@ -33,7 +35,8 @@ fn arcs_scanned_count_the_neighbour_lists_read() {
     let g = path_graph(100);
     let roles = RoleMap::none(100);
     // From node 0 to depth 3: N(0) = 1 arc, then N(1) and N(2), 2 arcs each.
-    let (_, arcs) = Search::new(&g, &roles, Degree(3)).run_counted(&[Query::base(NodeId(0))], &NoProgress);
+    let (_, arcs) =
+        Search::new(&g, &roles, Degree(3)).run_counted(&[Query::base(NodeId(0))], &NoProgress);
     assert_eq!(arcs, 5);
     // Level 1 reads each source's own list: 1 + 2 arcs.
     let qs = [Query::base(NodeId(0)), Query::base(NodeId(2))];
@@ -76,10 +79,17 @@ fn many_sources_match_one_at_a_time_and_bottom_up_is_used() {
     let qs: Vec<Query> = g.nodes().step_by(3).map(Query::base).collect();
     let batch = Search::new(&g, &roles, Degree(4)).run(&qs, &NoProgress);
     for (q, got) in qs.iter().zip(&batch) {
-        assert_eq!(got, &Search::new(&g, &roles, Degree(4)).kernel(Kernel::BitParallel).one(q.source));
+        assert_eq!(
+            got,
+            &Search::new(&g, &roles, Degree(4))
+                .kernel(Kernel::BitParallel)
+                .one(q.source)
+        );
     }
     // Star of stars from the hub: 199 at degree 1, 199 at degree 2.
-    let hub = Search::new(&g, &roles, Degree(3)).kernel(Kernel::BitParallel).one(g.ids().lookup("0").unwrap());
+    let hub = Search::new(&g, &roles, Degree(3))
+        .kernel(Kernel::BitParallel)
+        .one(g.ids().lookup("0").unwrap());
     assert_eq!(
         (
             hub.at_degree(Degree(1)).nodes,
