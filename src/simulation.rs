@@ -63,7 +63,7 @@ pub struct Setup {
 
 impl Setup {
     /// Generates or loads the network, adds the fake pool and picks the people.
-    /// `base` anchors nothing here (paths in the experiment are already resolved).
+    /// Paths in the experiment are already resolved against its file.
     pub fn new(exp: &Experiment) -> Result<Self> {
         let (graph, roles) = match &exp.graph {
             GraphSource::Generated(model, plan) => {

@@ -12,7 +12,7 @@
 //! | `random:P` | a seeded coin with probability P says so |
 //!
 //! Mutual connections are counted in the base graph, before any of the person's
-//! invitations are accepted (DESIGN.md). `random:P` hashes `(seed, person, inviter)`,
+//! invitations are accepted (docs/commands.md, `--strategy`). `random:P` hashes `(seed, person, inviter)`,
 //! so a decision never depends on thread count or evaluation order, and raising P
 //! only ever adds acceptances.
 
