@@ -270,6 +270,36 @@ fn named_paths(code: &str, module: &[String]) -> BTreeSet<Vec<String>> {
         .collect()
 }
 
+/// Depth-first search from `f`: every edge back to a file still open closes a
+/// circle, pushed as the files from that one to `f`.
+fn visit<'a>(
+    f: &'a PathBuf,
+    edges: &BTreeMap<&'a PathBuf, BTreeSet<&'a PathBuf>>,
+    state: &mut BTreeMap<&'a PathBuf, u8>,
+    stack: &mut Vec<&'a PathBuf>,
+    circles: &mut Vec<Vec<String>>,
+) {
+    state.insert(f, 1);
+    stack.push(f);
+    for &g in &edges[f] {
+        match state.get(g) {
+            Some(1) => {
+                let from = stack.iter().position(|x| *x == g).unwrap();
+                circles.push(
+                    stack[from..]
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect(),
+                );
+            }
+            Some(_) => {}
+            None => visit(g, edges, state, stack, circles),
+        }
+    }
+    stack.pop();
+    state.insert(f, 2);
+}
+
 /// What a source tree says of itself: every library file's module path and the
 /// paths its code names.
 struct Tree {
@@ -348,33 +378,6 @@ impl Tree {
         // Depth-first search for back edges; each circle reported once.
         let mut circles = Vec::new();
         let mut state: BTreeMap<&PathBuf, u8> = BTreeMap::new(); // 1 open, 2 done
-        fn visit<'a>(
-            f: &'a PathBuf,
-            edges: &BTreeMap<&'a PathBuf, BTreeSet<&'a PathBuf>>,
-            state: &mut BTreeMap<&'a PathBuf, u8>,
-            stack: &mut Vec<&'a PathBuf>,
-            circles: &mut Vec<Vec<String>>,
-        ) {
-            state.insert(f, 1);
-            stack.push(f);
-            for &g in &edges[f] {
-                match state.get(g) {
-                    Some(1) => {
-                        let from = stack.iter().position(|x| *x == g).unwrap();
-                        circles.push(
-                            stack[from..]
-                                .iter()
-                                .map(|p| p.display().to_string())
-                                .collect(),
-                        );
-                    }
-                    Some(_) => {}
-                    None => visit(g, edges, state, stack, circles),
-                }
-            }
-            stack.pop();
-            state.insert(f, 2);
-        }
         for f in self.files.keys() {
             if !state.contains_key(f) {
                 visit(f, &edges, &mut state, &mut Vec::new(), &mut circles);
