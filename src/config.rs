@@ -356,10 +356,11 @@ mod tests {
             .join("\n");
         let e = Experiment::from_toml(&quick, Path::new("q.toml")).unwrap();
         assert_eq!(e.leads, None, "without [leads] an experiment has no leads");
-        let with = format!("{quick}\n[leads]\nforward = 0.5\n");
+        let with = format!("{quick}\n[leads]\nforward_far = 0.5\ninsider_knows = 0.2\n");
         let e = Experiment::from_toml(&with, Path::new("q.toml")).unwrap();
         let want = LeadModel {
-            forward: 0.5,
+            forward_far: 0.5,
+            insider_knows: 0.2,
             ..LeadModel::default()
         };
         assert_eq!(e.leads, Some(want));
@@ -367,8 +368,12 @@ mod tests {
             ("worlds = 100", "worlds: 100; expected a multiple of 64"),
             ("worlds = 0", "worlds: 0; expected a multiple of 64"),
             (
-                "forward = 1.5",
-                "forward: 1.5; expected a probability from 0 to 1",
+                "forward_near = 1.5",
+                "forward_near: 1.5; expected a probability from 0 to 1",
+            ),
+            (
+                "relevance_other = -0.1",
+                "relevance_other: -0.1; expected a probability from 0 to 1",
             ),
             (
                 "pass_weak = 0.5\npass_strong = 0.2",
@@ -379,12 +384,16 @@ mod tests {
                 "half_mutual: 0; expected a positive number",
             ),
             (
-                "recruiter_openings = -1",
-                "recruiter_openings: -1; expected openings per week",
+                "openings_per_employee = -1",
+                "openings_per_employee: -1; expected openings per employee per week",
             ),
             (
-                "fowrard = 0.3",
-                "unknown field `fowrard`, expected one of `worlds`",
+                "fowrard_near = 0.3",
+                "unknown field `fowrard_near`, expected one of `worlds`",
+            ),
+            (
+                "recruiter_openings = 0.5",
+                "unknown field `recruiter_openings`, expected one of `worlds`",
             ),
         ] {
             let text = format!("{quick}\n[leads]\n{bad}\n");

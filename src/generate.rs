@@ -30,6 +30,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::firms::{FirmPlan, Firms};
 use crate::graph::{ConnectionGraph, NodeIds};
 
 /// LinkedIn's cap on 1st-degree connections (docs/sources.md §2, LinkedIn Help a551012).
@@ -45,6 +46,9 @@ pub struct Generated {
     pub edges: Vec<(u32, u32)>,
     /// Community (industry) of every node, if the model has them.
     pub communities: Option<Vec<u32>>,
+    /// Firms, if the model draws them with its links (the LinkedIn preset);
+    /// [`Generated::firms`] draws them for the others.
+    pub firms: Option<Firms>,
 }
 
 impl Generated {
@@ -52,6 +56,51 @@ impl Generated {
     pub fn to_graph(&self) -> Result<ConnectionGraph> {
         to_graph(self.nodes, &self.edges)
     }
+
+    /// Who works where: the model's own firms, or, for a model that draws
+    /// none, firms cut from a breadth-first order of `graph` (this network's
+    /// graph) inside each community, so colleagues are people already close to
+    /// one another ([`crate::firms`], default [`FirmPlan`]).
+    pub fn firms(&self, graph: &ConnectionGraph, seed: u64) -> Firms {
+        if let Some(f) = &self.firms {
+            return f.clone();
+        }
+        let order = breadth_first_order(graph);
+        Firms::assign(
+            self.nodes,
+            &order,
+            self.communities.as_deref(),
+            &FirmPlan::default(),
+            seed,
+        )
+    }
+}
+
+/// Every node in breadth-first order, from node 0 and then from the lowest node
+/// not yet met: consecutive nodes are close in the graph.
+fn breadth_first_order(graph: &ConnectionGraph) -> Vec<u32> {
+    let n = graph.node_count();
+    let mut seen = vec![false; n];
+    let mut order: Vec<u32> = Vec::with_capacity(n);
+    for root in 0..n {
+        if seen[root] {
+            continue;
+        }
+        seen[root] = true;
+        let mut head = order.len();
+        order.push(u32::try_from(root).expect("node ids fit u32"));
+        while head < order.len() {
+            let v = order[head];
+            head += 1;
+            for &u in graph.neighbors(crate::graph::NodeId(v)) {
+                if !seen[u as usize] {
+                    seen[u as usize] = true;
+                    order.push(u);
+                }
+            }
+        }
+    }
+    order
 }
 
 /// Builds a graph on `nodes` nodes, numbered `0..nodes`, from generated edges.
@@ -328,6 +377,7 @@ fn plain(nodes: u32, edges: Vec<(u32, u32)>) -> Generated {
         nodes,
         edges,
         communities: None,
+        firms: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod digest;
 // Domain.
 pub mod graph;
 pub mod roles;
+pub mod firms;
 pub mod strategy;
 pub mod invitations;
 pub mod reach;

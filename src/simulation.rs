@@ -40,6 +40,7 @@ use crate::progress::Progress;
 use crate::reach::ReachCounts;
 use crate::reach::exact::{Query, Search};
 use crate::reach::leads::Leads;
+use crate::firms::Firms;
 use crate::roles::{RoleMap, place_roles};
 use crate::seed::{splitmix, task_rng};
 
@@ -59,23 +60,28 @@ pub struct Setup {
     pub first_fake: u32,
     /// The people studied, ascending.
     pub people: Vec<NodeId>,
+    /// Who works where (fake accounts nowhere; every node its own firm for a
+    /// network from files).
+    pub firms: Firms,
 }
 
 impl Setup {
     /// Generates or loads the network, adds the fake pool and picks the people.
     /// Paths in the experiment are already resolved against its file.
     pub fn new(exp: &Experiment) -> Result<Self> {
-        let (graph, roles) = match &exp.graph {
+        let (graph, roles, firms) = match &exp.graph {
             GraphSource::Generated(model, plan) => {
                 let net = model.generate(exp.seed)?;
                 let graph = net.to_graph()?;
                 let roles = place_roles(&graph, net.communities.as_deref(), plan, exp.seed)?;
-                (graph, roles)
+                let firms = net.firms(&graph, exp.seed);
+                (graph, roles, firms)
             }
             GraphSource::Files { edges, roles } => {
                 let (graph, stored) = crate::ingest::load_graph_and_roles(edges)?;
                 let (roles, _) = crate::ingest::choose_roles(&graph, roles.as_deref(), stored)?;
-                (graph, roles)
+                let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
+                (graph, roles, Firms::singletons(n))
             }
         };
         let real = u32::try_from(graph.node_count()).map_err(|_| Error::TooManyNodes {
@@ -96,9 +102,11 @@ impl Setup {
             graph
         };
         let people = choose_people(exp, &graph, &roles, real)?;
+        let firms = firms.with_added_nodes(fakes);
         Ok(Self {
             graph,
             roles,
+            firms,
             first_fake: real,
             people,
         })
@@ -175,6 +183,10 @@ pub struct Observation {
     pub reach: ReachCounts,
     /// Expected job leads, when the experiment has `[leads]`.
     pub leads: Option<Leads>,
+    /// With `[leads]`: the share of the openings a week relevant to the person
+    /// (weighted by rate and relevance) whose firm the person already has a
+    /// 1st-degree connection at, accepted invitations included.
+    pub hiring_firm_connected: Option<f64>,
 }
 
 /// Everything an experiment measured.
@@ -346,6 +358,7 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
                     accepted_mutuals: upto.iter().map(|&k| run.mutuals[k]).collect(),
                     reach: counts[q].clone(),
                     leads: None,
+                    hiring_firm_connected: None,
                 });
             }
         }
@@ -353,16 +366,7 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
     // 4. Job leads, in the same order.
     let mut ties = Vec::new();
     if let Some(model) = exp.leads {
-        let (leads, values) = leads::measure(
-            exp,
-            g,
-            &setup.roles,
-            setup.first_fake,
-            model,
-            &runs,
-            &weeks,
-            progress,
-        );
+        let (leads, values) = leads::measure(exp, setup, model, &runs, &weeks, progress);
         leads::attach(&mut observations, leads);
         ties = values;
     }

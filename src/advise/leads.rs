@@ -5,7 +5,8 @@
 
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::reach::Degree;
-use crate::reach::leads::{LeadModel, LeadWorld, PersonQuestions, Scratch};
+use crate::firms::Firms;
+use crate::reach::leads::{LeadModel, LeadWorld, PersonQuestions};
 use crate::roles::{Role, RoleMap};
 
 /// One pending invitation ranked by job leads.
@@ -46,6 +47,7 @@ pub struct LeadAdvice {
 pub fn rank_by_leads(
     graph: &ConnectionGraph,
     roles: &RoleMap,
+    firms: &Firms,
     person: NodeId,
     inviters: &[NodeId],
     model: LeadModel,
@@ -64,7 +66,7 @@ pub fn rank_by_leads(
         near.extend(graph.neighbors(f).iter().map(|&v| NodeId(v)));
     }
     let mutual = graph.mutual_counts_of(&near);
-    let world = LeadWorld::new(graph, &mutual, roles, u32::MAX, model, seed);
+    let world = LeadWorld::new(graph, &mutual, roles, firms, u32::MAX, model, seed);
     let counts: Vec<usize> = inviters
         .iter()
         .map(|&f| graph.mutual_count(person, f))
@@ -85,7 +87,7 @@ pub fn rank_by_leads(
             marginals: &marginals,
         },
         Degree(3),
-        &mut Scratch::new(graph.node_count()),
+        &mut world.scratch(),
     );
     let mut picks: Vec<LeadPick> = inviters
         .iter()
@@ -118,6 +120,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::cast_possible_truncation)] // a small test graph
     fn the_invitation_towards_more_openings_ranks_first() {
         // Person 0 - 1. Inviter 10 knows three recruiters, 11 one, 12 none.
         let g =
@@ -128,16 +131,22 @@ mod tests {
             g.node_count(),
             ["20", "21", "22", "23"].map(|x| (id(x), Role::Recruiter)),
         );
+        // Everyone their own firm; only the recruiters know of openings.
+        let firms = Firms::singletons(g.node_count() as u32);
         let model = LeadModel {
             pass_weak: 0.5,
             pass_strong: 0.5,
-            forward: 0.5,
+            forward_near: 0.5,
+            insider_knows: 0.0,
+            relevance_same: 1.0,
+            openings_per_employee: 0.5,
             worlds: 1024,
             ..LeadModel::default()
         };
         let advice = rank_by_leads(
             &g,
             &roles,
+            &firms,
             id("0"),
             &[id("12"), id("11"), id("10")],
             model,
@@ -145,9 +154,9 @@ mod tests {
         );
         let order: Vec<NodeId> = advice.picks.iter().map(|p| p.inviter).collect();
         assert_eq!(order, [id("10"), id("11"), id("12")]);
-        // Three recruiters at 2 ties: 0.5 (tie) × 0.5 (forward) × 0.5 (tie) ×
-        // 0.5 openings each, within Monte Carlo error.
-        let want = 3.0 * 0.5 * 0.5 * 0.5 * model.recruiter_openings;
+        // Three recruiters' firms at 2 ties: 0.5 (tie) × 0.5 (forward) × 0.5
+        // (tie) × 0.5 openings each, within Monte Carlo error.
+        let want = 3.0 * 0.5 * 0.5 * 0.5 * model.openings_per_employee;
         assert!(
             (advice.picks[0].marginal_leads - want).abs() < 0.03,
             "{advice:?}"
@@ -165,6 +174,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::cast_possible_truncation)] // a small test graph
     fn counting_mutual_connections_near_the_person_changes_nothing() {
         use crate::reach::leads::{LeadQuery, LeadWorld, Scratch};
         // A clustered ring: every node knows the next three.
@@ -182,23 +192,24 @@ mod tests {
         let model = LeadModel {
             pass_weak: 0.3,
             pass_strong: 0.9,
-            forward: 0.6,
+            forward_near: 0.6,
             ..LeadModel::default()
         };
+        let firms = Firms::singletons(g.node_count() as u32);
         let person = g.ids().lookup("0").unwrap();
         let inviters = [
             g.ids().lookup("100").unwrap(),
             g.ids().lookup("250").unwrap(),
         ];
-        let advice = rank_by_leads(&g, &roles, person, &inviters, model, 4);
+        let advice = rank_by_leads(&g, &roles, &firms, person, &inviters, model, 4);
         // The same with every tie counted, one search per question.
         let all = g.mutual_counts();
-        let world = LeadWorld::new(&g, &all, &roles, u32::MAX, model, 4);
+        let world = LeadWorld::new(&g, &all, &roles, &firms, u32::MAX, model, 4);
         let ties: Vec<(u32, u32)> = inviters
             .iter()
             .map(|&f| (f.0, u32::try_from(g.mutual_count(person, f)).unwrap()))
             .collect();
-        let mut scratch = Scratch::new(g.node_count());
+        let mut scratch = world.scratch();
         let ask = |accepted: &[(u32, u32)], scratch: &mut Scratch| {
             let q = LeadQuery {
                 source: person,

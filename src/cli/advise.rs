@@ -290,10 +290,13 @@ fn leads_on_graph_terminal(
         worlds: a.worlds,
         ..netreach::reach::leads::LeadModel::default()
     };
-
+    // A graph file carries no firms yet: every person is their own firm.
+    let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
+    let firms = netreach::firms::Firms::singletons(n);
     let advice = leads_on_graph(
         graph,
         roles,
+        &firms,
         person,
         inviters,
         model,

@@ -56,6 +56,12 @@ pub(super) struct GenerateArgs {
     /// chung-lu, linkedin: largest expected degree [default: 30000, LinkedIn's limit].
     #[arg(long, value_name = "N")]
     cap: Option<u32>,
+    /// linkedin: fraction of block-model links between colleagues [default: 0.2].
+    #[arg(long, value_name = "F")]
+    firm_ties: Option<f64>,
+    /// linkedin: most people in one labour market (an industry in a region) [default: 20000].
+    #[arg(long, value_name = "N")]
+    market_size: Option<u32>,
     /// Fraction of people who are recruiters.
     #[arg(long, value_name = "F", default_value_t = 0.03)]
     recruiters: f64,
@@ -95,6 +101,8 @@ fn model_of(a: &GenerateArgs) -> GraphModel {
         sigma: a.sigma,
         exponent: a.exponent,
         cap: a.cap,
+        firm_ties: a.firm_ties,
+        market_size: a.market_size,
     };
     spec.to_model(Spelling::Flag)
         .unwrap_or_else(|e| usage_error(e.to_string()))

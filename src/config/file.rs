@@ -54,18 +54,24 @@ pub struct ExperimentConfig {
 pub struct LeadsConfig {
     /// Monte Carlo worlds, a multiple of 64.
     pub worlds: Option<u32>,
-    /// Openings per recruiter per week.
-    pub recruiter_openings: Option<f64>,
-    /// Openings per hiring manager per week.
-    pub hiring_manager_openings: Option<f64>,
+    /// Openings a firm opens per employee per week.
+    pub openings_per_employee: Option<f64>,
+    /// Probability that an ordinary employee knows of one of the firm's openings.
+    pub insider_knows: Option<f64>,
+    /// Relevance of an opening in the seeker's industry.
+    pub relevance_same: Option<f64>,
+    /// Relevance of an opening in another industry.
+    pub relevance_other: Option<f64>,
     /// Pass probability of a tie without mutual connections.
     pub pass_weak: Option<f64>,
     /// Pass probability approached with many mutual connections.
     pub pass_strong: Option<f64>,
     /// Mutual connections halfway from weak to strong.
     pub half_mutual: Option<f64>,
-    /// Probability that an intermediary forwards.
-    pub forward: Option<f64>,
+    /// Probability that the seeker's own connection forwards.
+    pub forward_near: Option<f64>,
+    /// Probability that an intermediary further away forwards.
+    pub forward_far: Option<f64>,
     /// Pass probability of a tie to a fake account.
     pub fake_pass: Option<f64>,
 }
@@ -76,14 +82,17 @@ impl LeadsConfig {
         let d = LeadModel::default();
         LeadModel {
             worlds: self.worlds.unwrap_or(d.worlds),
-            recruiter_openings: self.recruiter_openings.unwrap_or(d.recruiter_openings),
-            hiring_manager_openings: self
-                .hiring_manager_openings
-                .unwrap_or(d.hiring_manager_openings),
+            openings_per_employee: self
+                .openings_per_employee
+                .unwrap_or(d.openings_per_employee),
+            insider_knows: self.insider_knows.unwrap_or(d.insider_knows),
+            relevance_same: self.relevance_same.unwrap_or(d.relevance_same),
+            relevance_other: self.relevance_other.unwrap_or(d.relevance_other),
             pass_weak: self.pass_weak.unwrap_or(d.pass_weak),
             pass_strong: self.pass_strong.unwrap_or(d.pass_strong),
             half_mutual: self.half_mutual.unwrap_or(d.half_mutual),
-            forward: self.forward.unwrap_or(d.forward),
+            forward_near: self.forward_near.unwrap_or(d.forward_near),
+            forward_far: self.forward_far.unwrap_or(d.forward_far),
             fake_pass: self.fake_pass.unwrap_or(d.fake_pass),
         }
     }

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::firms::FirmPlan;
 use crate::generate::linkedin::LinkedInParams;
 use crate::generate::{DegreeDistribution, GraphModel, LINKEDIN_CAP, ModelName};
 
@@ -36,6 +37,10 @@ pub struct GraphSpec {
     pub exponent: Option<f64>,
     /// Largest expected degree.
     pub cap: Option<u32>,
+    /// Share of block-model links between colleagues (linkedin).
+    pub firm_ties: Option<f64>,
+    /// Most people in one labour market (linkedin).
+    pub market_size: Option<u32>,
 }
 
 /// How a setting is spelled in messages: as a flag or as a TOML key.
@@ -84,7 +89,7 @@ impl GraphSpec {
                 )));
             }
         };
-        let used: [(&str, bool, &[&str]); 8] = [
+        let used: [(&str, bool, &[&str]); 10] = [
             (
                 "triad_prob",
                 self.triad_prob.is_some(),
@@ -113,6 +118,8 @@ impl GraphSpec {
                 &["chung-lu", "linkedin"],
             ),
             ("cap", self.cap.is_some(), &["chung-lu", "linkedin"]),
+            ("firm_ties", self.firm_ties.is_some(), &["linkedin"]),
+            ("market_size", self.market_size.is_some(), &["linkedin"]),
         ];
         for (key, set, models) in used {
             if set && !models.contains(&name.as_str()) {
@@ -179,6 +186,11 @@ impl GraphSpec {
                     communities: self.communities.unwrap_or(p.communities),
                     mixing: self.mixing.unwrap_or(p.mixing),
                     triad_fraction: self.triad_prob.unwrap_or(p.triad_fraction),
+                    firm_ties: self.firm_ties.unwrap_or(p.firm_ties),
+                    firms: FirmPlan {
+                        market_size: self.market_size.unwrap_or(p.firms.market_size),
+                        ..p.firms
+                    },
                 })
             }
             "ba" => GraphModel::BarabasiAlbert { nodes, m: half },

@@ -10,14 +10,20 @@
 //! | triadic closure | 50% of links close a triangle | §6: about 50% of LinkedIn's new edges close a triangle (Leskovec et al., KDD 2008) |
 //! | recruiters | 3%, degree-biased (hubs) | §4: up to 5% (5% includes HR); recruiters average 600–700 connections, 2–3 times the median |
 //! | hiring managers | 7%, uniform | §4: no source (unconfirmed) |
+//! | firms | Zipf sizes (α = 1.06) inside labour markets of at most 20,000 people (an industry within a region) | §12: US firm sizes are close to Zipf (Axtell 2001); markets bounded so what a person knows of theirs does not depend on the network's size ([`crate::firms`]) |
+//! | colleague ties | 20% of the block-model links join two people of one firm | no source gives LinkedIn's share of ties inside a firm; with it the share of openings at firms a person is already connected to meets LinkedIn's 11–16% at 200 connections (docs/job-leads.md) |
 //!
 //! # Algorithm
 //! 1. Expected degrees from [`super::chung_lu::expected_degrees`].
 //! 2. Industries: every node joins one of the blocks uniformly at random (its own
-//!    random stream), so hubs spread over industries.
+//!    random stream), so hubs spread over industries. Firms are drawn inside
+//!    each industry's labour markets over a shuffled order ([`crate::firms`]).
 //! 3. Half of the links (by default) come from a degree-corrected block model: one
-//!    end drawn proportionally to expected degree, the other likewise inside the
-//!    same industry with probability 1 − mixing, anywhere otherwise.
+//!    end drawn proportionally to expected degree, the other a colleague (one
+//!    of the other members of its firm, uniformly; never for a one-person
+//!    firm) for a share `firm_ties` of them, else
+//!    drawn by expected degree inside the same industry with probability
+//!    1 − mixing, anywhere otherwise.
 //! 4. The other half close triangles on that base graph: a person drawn by expected
 //!    degree links to a random neighbour of a random neighbour who is not yet a
 //!    neighbour (up to four tries).
@@ -31,6 +37,7 @@ use rayon::prelude::*;
 use super::chung_lu::{Alias, EDGE_STREAMS, expected_degrees, sample_edges};
 use super::{DegreeDistribution, Generated, LINKEDIN_CAP, check_distribution, to_graph};
 use crate::error::{Error, Result};
+use crate::firms::{FirmPlan, Firms};
 use crate::graph::NodeId;
 use crate::seed::task_rng;
 
@@ -54,6 +61,10 @@ pub struct LinkedInParams {
     pub mixing: f64,
     /// Fraction of all links made by triadic closure.
     pub triad_fraction: f64,
+    /// Fraction of block-model links that join two colleagues.
+    pub firm_ties: f64,
+    /// How firms are drawn.
+    pub firms: FirmPlan,
 }
 
 impl Default for LinkedInParams {
@@ -68,6 +79,8 @@ impl Default for LinkedInParams {
             communities: 80,
             mixing: 0.2,
             triad_fraction: 0.5,
+            firm_ties: 0.2,
+            firms: FirmPlan::default(),
         }
     }
 }
@@ -90,11 +103,13 @@ impl LinkedInParams {
         for (name, p) in [
             ("--mixing", self.mixing),
             ("--triad-prob", self.triad_fraction),
+            ("--firm-ties", self.firm_ties),
         ] {
             if !(0.0..=1.0).contains(&p) {
                 return bad(format!("{name} must be between 0 and 1, got {p}"));
             }
         }
+        self.firms.validate()?;
         check_distribution(&self.distribution)
     }
 }
@@ -112,6 +127,32 @@ pub fn generate(p: &LinkedInParams, seed: u64) -> Result<Generated> {
             (0..4096.min(n - chunk * 4096)).map(move |_| rng.random_range(0..c))
         })
         .collect();
+    let firms = {
+        let mut order: Vec<u32> = (0..n).collect();
+        let mut rng = task_rng(seed, 2 * EDGE_STREAMS + u64::from(n.div_ceil(4096)) + 1);
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.random_range(0..=i));
+        }
+        Firms::assign(n, &order, Some(&community), &p.firms, seed)
+    };
+    // Every firm's members, contiguous: (start of each firm, members).
+    let (firm_start, firm_members) = {
+        let mut start = vec![0usize; firms.firm_count() as usize + 1];
+        for v in 0..n {
+            start[firms.firm_of(v).expect("everyone works") as usize + 1] += 1;
+        }
+        for f in 0..firms.firm_count() as usize {
+            start[f + 1] += start[f];
+        }
+        let mut at = start.clone();
+        let mut members = vec![0u32; n as usize];
+        for v in 0..n {
+            let f = firms.firm_of(v).expect("everyone works") as usize;
+            members[at[f]] = v;
+            at[f] += 1;
+        }
+        (start, members)
+    };
     let global = Alias::new((0..n).collect(), &w);
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); c as usize];
     for (v, &k) in community.iter().enumerate() {
@@ -130,9 +171,17 @@ pub fn generate(p: &LinkedInParams, seed: u64) -> Result<Generated> {
         ((1.0 - p.triad_fraction) * total).round() as u64,
         (p.triad_fraction * total).round() as u64,
     );
-    let mixing = p.mixing;
+    let (mixing, firm_ties) = (p.mixing, p.firm_ties);
     let mut edges = sample_edges(m_base, seed, |rng| {
         let u = global.sample(rng);
+        let f = firms.firm_of(u).expect("everyone works") as usize;
+        let (a, b) = (firm_start[f], firm_start[f + 1]);
+        if b - a >= 2 && rng.random_bool(firm_ties) {
+            // A colleague, uniformly among the others: the last member
+            // stands in for u's own slot.
+            let v = firm_members[rng.random_range(a..b - 1)];
+            return (u, if v == u { firm_members[b - 1] } else { v });
+        }
         let v = match &local[community[u as usize] as usize] {
             Some(a) if !rng.random_bool(mixing) => a.sample(rng),
             _ => global.sample(rng),
@@ -164,5 +213,6 @@ pub fn generate(p: &LinkedInParams, seed: u64) -> Result<Generated> {
         nodes: n,
         edges,
         communities: Some(community),
+        firms: Some(firms),
     })
 }

@@ -108,6 +108,7 @@ pub fn stochastic_block_model(
         nodes,
         edges,
         communities: Some(block),
+        firms: None,
     }
 }
 

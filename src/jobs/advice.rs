@@ -10,6 +10,7 @@ use crate::advise::{
 };
 use crate::charts::{ChartFormat, draw_advice_chart};
 use crate::error::Result;
+use crate::firms::Firms;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::output::Overwrite;
 use crate::reach::leads::LeadModel;
@@ -97,6 +98,7 @@ pub fn on_graph(
 pub fn leads_on_graph(
     graph: &ConnectionGraph,
     roles: &RoleMap,
+    firms: &Firms,
     person: NodeId,
     inviters: &[NodeId],
     model: LeadModel,
@@ -105,7 +107,7 @@ pub fn leads_on_graph(
     overwrite: Overwrite,
 ) -> Result<LeadAdvice> {
     let [table, _] = outputs(dir);
-    let advice = rank_by_leads(graph, roles, person, inviters, model, seed);
+    let advice = rank_by_leads(graph, roles, firms, person, inviters, model, seed);
     write_leads_advice_table(graph.ids(), &advice.picks, &table, overwrite)?;
     Ok(advice)
 }

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Result;
 use crate::generate::GraphModel;
 use crate::graph::ConnectionGraph;
+use crate::firms::Firms;
 use crate::output::Overwrite;
 use crate::results::network::{NetworkFormat, write_network};
 use crate::roles::{RoleMap, RolePlan, place_roles};
@@ -30,6 +31,8 @@ pub struct Network {
     pub roles: RoleMap,
     /// The community (industry) of each node, for models with them.
     pub communities: Option<Vec<u32>>,
+    /// Who works where.
+    pub firms: Firms,
 }
 
 /// Generates `model` with `seed` and places roles by `plan` (same seed).
@@ -37,10 +40,12 @@ pub fn generate(model: &GraphModel, plan: &RolePlan, seed: u64) -> Result<Networ
     let net = model.generate(seed)?;
     let graph = net.to_graph()?;
     let roles = place_roles(&graph, net.communities.as_deref(), plan, seed)?;
+    let firms = net.firms(&graph, seed);
     Ok(Network {
         graph,
         roles,
         communities: net.communities,
+        firms,
     })
 }
 
@@ -71,7 +76,7 @@ pub fn write(
         format,
         &net.graph,
         &net.roles,
-        net.communities.as_deref(),
+        &net.firms,
         header,
         overwrite,
     )

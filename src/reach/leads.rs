@@ -1,34 +1,44 @@
 //! Expected job leads: how many job openings reach a person through live ties,
 //! and how likely at least one does. Where reach counts the recruiters within k
-//! hops, leads weigh each one by the chance that an opening it holds travels the
-//! ties between them. Used by [`crate::simulation`] when an experiment has a
-//! `[leads]` section, and by `netreach advise --leads`.
+//! hops, leads follow the openings: they belong to firms, travel through the
+//! people who know of them, and count once however many ways they arrive. Used
+//! by [`crate::simulation`] when an experiment has a `[leads]` section, and by
+//! `netreach advise --leads`.
 //!
 //! # Model (docs/job-leads.md)
-//! - Every recruiter holds `recruiter_openings` openings a week and every hiring
-//!   manager `hiring_manager_openings`, Poisson.
+//! - Every firm opens `openings_per_employee` × its size positions a week,
+//!   Poisson ([`crate::firms`]).
+//! - Its recruiters and hiring managers know every one of its openings; each
+//!   other employee knows each with probability `insider_knows`.
+//! - An opening is relevant to a seeker with `relevance_same` in the seeker's
+//!   industry and `relevance_other` elsewhere; the seeker's own firm's openings
+//!   are not leads.
 //! - A tie passes a lead with p(m) = `pass_weak` + (`pass_strong` − `pass_weak`) ·
 //!   m / (m + `half_mutual`), m the mutual connections of its two ends in the base
 //!   graph (an accepted invitation: its count at acceptance). A tie to a fake
 //!   account passes with `fake_pass`.
-//! - Every intermediary (neither the holder nor the person) forwards at all with
-//!   probability `forward`.
-//! - A lead arrives when some path of at most max-degree ties carries it: every
-//!   tie on it passes and every intermediary forwards.
+//! - An intermediary forwards at all with `forward_near` when it is the seeker's
+//!   own connection, and with `forward_far` further away.
+//! - An opening is a lead when, in a world, news of it travels from at least one
+//!   of its knowers to the seeker over at most max-degree ties, every tie passing
+//!   and every intermediary forwarding: a union over knowers, so a second tie
+//!   into a firm already reached in a world adds nothing there.
 //!
 //! # Algorithm
-//! Monte Carlo over `worlds` draws of which ties pass and which people forward,
-//! 64 worlds to a machine word: one breadth-first search per person and word, a
-//! node's entry the set of worlds in which it is reached. A tie's word is drawn
-//! from a hash of (seed, replicate, word, tie), a person's forwarding word from
-//! (seed, replicate, word, person), so every strategy and every person of a
-//! replicate faces the same worlds (common random numbers) and nothing depends
-//! on the thread count. 64 Bernoulli(p) bits cost one hash per bit of p's
-//! 12-bit binary expansion (AND/OR of uniform words, lowest bit first), and a
-//! tie is only drawn when it could reach a world not yet reached, and at the
-//! last hop only towards someone who holds openings. Openings are
-//! Poisson, so the openings reached in a world are a sum of rates: expected
-//! leads are their mean over worlds, and P(at least one) is 1 − the mean of
+//! Monte Carlo over `worlds` draws of which ties pass, which people forward and
+//! which employees know, 64 worlds to a machine word: one breadth-first search
+//! per person and word, a node's entry the set of worlds in which it is reached,
+//! a firm's the worlds in which one of its knowers is. A tie's word is drawn
+//! from a hash of (seed, replicate, word, tie), a person's forwarding and
+//! knowing words from (seed, replicate, word, person), so every strategy and
+//! every person of a replicate faces the same worlds (common random numbers) and
+//! nothing depends on the thread count. 64 Bernoulli(p) bits cost one hash per
+//! bit of p's 12-bit binary expansion (AND/OR of uniform words, lowest bit
+//! first), and a tie is only drawn when it could reach a world not yet reached,
+//! and at the last hop only towards someone who knows of a relevant firm's
+//! openings in a world where that firm is not yet reached. Openings are Poisson,
+//! so the openings reached in a world are a sum of firms' rates: expected leads
+//! are their mean over worlds, and P(at least one) is 1 − the mean of
 //! exp(−rate).
 //!
 //! [`LeadWorld::leads`] answers one question with one search per word (the
@@ -41,8 +51,9 @@
 //! within max degree − 1 hops × hashes per draw), with scratch reset only where
 //! touched, so the cost follows the live ball, not the graph.
 
+use crate::firms::{Firms, NO_FIRM};
 use crate::graph::{ConnectionGraph, NodeId};
-use crate::roles::{Role, RoleMap};
+use crate::roles::RoleMap;
 use crate::seed::splitmix;
 
 use super::Degree;
@@ -58,37 +69,43 @@ pub const LANES: u32 = 64;
 pub struct LeadModel {
     /// Monte Carlo worlds, a multiple of 64.
     pub worlds: u32,
-    /// Openings a recruiter holds per week.
-    pub recruiter_openings: f64,
-    /// Openings a hiring manager holds per week.
-    pub hiring_manager_openings: f64,
+    /// Openings a firm opens per employee per week.
+    pub openings_per_employee: f64,
+    /// Probability that an employee other than a recruiter or hiring manager
+    /// knows of one of the firm's openings.
+    pub insider_knows: f64,
+    /// Relevance of an opening in the seeker's own industry.
+    pub relevance_same: f64,
+    /// Relevance of an opening in another industry.
+    pub relevance_other: f64,
     /// Pass probability of a tie with no mutual connection.
     pub pass_weak: f64,
     /// Pass probability approached by a tie with many mutual connections.
     pub pass_strong: f64,
     /// Mutual connections at which a tie is halfway from weak to strong.
     pub half_mutual: f64,
-    /// Probability that an intermediary forwards a lead at all.
-    pub forward: f64,
+    /// Probability that the seeker's own connection forwards a lead at all.
+    pub forward_near: f64,
+    /// Probability that an intermediary further away forwards a lead at all.
+    pub forward_far: f64,
     /// Pass probability of a tie to a fake account.
     pub fake_pass: f64,
 }
 
 impl Default for LeadModel {
-    /// The calibrated defaults (docs/job-leads.md): `forward` is the chance to
-    /// pass a message on implied by small-world chain experiments (about 0.35);
-    /// the pass probabilities put the split of leads by hops on the LinkedIn-like
-    /// example (`job-leads.toml`) at 51/30/18 under refuse-all and 58/26/16 under
-    /// accept-all, against Granovetter's 39/45/16.
+    /// The frozen defaults, each with its basis in docs/job-leads.md.
     fn default() -> Self {
         Self {
             worlds: 256,
-            recruiter_openings: 0.5,
-            hiring_manager_openings: 0.1,
+            openings_per_employee: 0.01,
+            insider_knows: 0.1,
+            relevance_same: 0.5,
+            relevance_other: 0.05,
             pass_weak: 0.012,
             pass_strong: 0.12,
             half_mutual: 5.0,
-            forward: 0.35,
+            forward_near: 0.6,
+            forward_far: 0.3,
             fake_pass: 0.0,
         }
     }
@@ -106,22 +123,21 @@ impl LeadModel {
                 ),
             ));
         }
-        let rates = [
-            ("recruiter_openings", self.recruiter_openings),
-            ("hiring_manager_openings", self.hiring_manager_openings),
-        ];
-        for (key, v) in rates {
-            if !(v.is_finite() && (0.0..=1000.0).contains(&v)) {
-                return Err((
-                    key,
-                    format!("{v}; expected openings per week from 0 to 1000"),
-                ));
-            }
+        let v = self.openings_per_employee;
+        if !(v.is_finite() && (0.0..=10.0).contains(&v)) {
+            return Err((
+                "openings_per_employee",
+                format!("{v}; expected openings per employee per week from 0 to 10"),
+            ));
         }
         let shares = [
+            ("insider_knows", self.insider_knows),
+            ("relevance_same", self.relevance_same),
+            ("relevance_other", self.relevance_other),
             ("pass_weak", self.pass_weak),
             ("pass_strong", self.pass_strong),
-            ("forward", self.forward),
+            ("forward_near", self.forward_near),
+            ("forward_far", self.forward_far),
             ("fake_pass", self.fake_pass),
         ];
         for (key, v) in shares {
@@ -159,15 +175,6 @@ impl LeadModel {
     /// Words of 64 worlds.
     pub fn words(&self) -> u32 {
         self.worlds.div_ceil(LANES)
-    }
-
-    /// Openings per week held by a person of `role`.
-    pub fn openings(&self, role: Option<Role>) -> f64 {
-        match role {
-            Some(Role::Recruiter) => self.recruiter_openings,
-            Some(Role::HiringManager) => self.hiring_manager_openings,
-            None => 0.0,
-        }
     }
 }
 
@@ -236,21 +243,38 @@ impl Leads {
     }
 }
 
-/// What the kernel reads: the graph, each arc's mutual count, roles and the
-/// model, with probabilities rounded once.
+/// Who is asking: a seeker's firm and industry ([`NO_FIRM`] and `u32::MAX`
+/// for someone who works nowhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seeker {
+    firm: u32,
+    industry: u32,
+}
+
+/// What the kernel reads: the graph, each arc's mutual count, who works where
+/// and who always knows of openings, and the model, with probabilities
+/// rounded once.
 pub struct LeadWorld<'g> {
     graph: &'g ConnectionGraph,
     offsets: &'g [u64],
     targets: &'g [u32],
     mutual: &'g [u16],
-    openings: Vec<f32>,
+    /// Each node's firm ([`NO_FIRM`] for none).
+    firm_of: &'g [u32],
+    /// Each firm's industry and openings a week.
+    industry: Vec<u32>,
+    firm_openings: Vec<f64>,
+    /// Recruiters and hiring managers: they know all their firm's openings.
+    always_knows: Vec<u64>,
     first_fake: u32,
     model: LeadModel,
     seed: u64,
     /// q(m) for m below its length.
     pass_q: Vec<u32>,
     fake_q: u32,
-    forward_q: u32,
+    near_q: u32,
+    far_q: u32,
+    insider_q: u32,
 }
 
 impl std::fmt::Debug for LeadWorld<'_> {
@@ -264,40 +288,97 @@ impl std::fmt::Debug for LeadWorld<'_> {
 
 impl<'g> LeadWorld<'g> {
     /// The worlds of `graph` (nodes from `first_fake` on are fake accounts),
-    /// `mutual` aligned with its arcs ([`ConnectionGraph::mutual_counts`]).
+    /// `mutual` aligned with its arcs ([`ConnectionGraph::mutual_counts`]),
+    /// `firms` covering every node.
+    ///
+    /// # Panics
+    /// If `mutual` or `firms` do not match the graph.
     pub fn new(
         graph: &'g ConnectionGraph,
         mutual: &'g [u16],
         roles: &RoleMap,
+        firms: &'g Firms,
         first_fake: u32,
         model: LeadModel,
         seed: u64,
     ) -> Self {
         let (offsets, targets) = graph.csr();
         assert_eq!(mutual.len(), targets.len(), "one mutual count per arc");
-        #[allow(clippy::cast_possible_truncation)] // rates are small
-        let openings = (0..graph.node_count())
-            .map(|v| model.openings(roles.role_of(NodeId(v as u32))) as f32)
-            .collect();
+        assert_eq!(firms.node_count(), graph.node_count(), "a firm entry per node");
+        let n = graph.node_count();
+        let mut always_knows = vec![0u64; n.div_ceil(64)];
+        for v in 0..n {
+            #[allow(clippy::cast_possible_truncation)] // node ids fit u32
+            if roles.role_of(NodeId(v as u32)).is_some() {
+                always_knows[v / 64] |= 1 << (v % 64);
+            }
+        }
         let pass_q = (0..1024).map(|m| quantize(model.pass(m))).collect();
         Self {
             graph,
             offsets,
             targets,
             mutual,
-            openings,
+            firm_of: firms.firms_of_nodes(),
+            industry: (0..firms.firm_count()).map(|f| firms.industry(f)).collect(),
+            firm_openings: (0..firms.firm_count())
+                .map(|f| f64::from(firms.size(f)) * model.openings_per_employee)
+                .collect(),
+            always_knows,
             first_fake,
             model,
             seed,
             pass_q,
             fake_q: quantize(model.fake_pass),
-            forward_q: quantize(model.forward),
+            near_q: quantize(model.forward_near),
+            far_q: quantize(model.forward_far),
+            insider_q: quantize(model.insider_knows),
         }
     }
 
     /// The model.
     pub fn model(&self) -> &LeadModel {
         &self.model
+    }
+
+    /// A scratch for this world's searches.
+    pub fn scratch(&self) -> Scratch {
+        Scratch::new(self.graph.node_count().max(self.firm_openings.len()))
+    }
+
+    pub(crate) fn seeker(&self, s: u32) -> Seeker {
+        let firm = self.firm_of[s as usize];
+        Seeker {
+            firm,
+            industry: if firm == NO_FIRM {
+                u32::MAX
+            } else {
+                self.industry[firm as usize]
+            },
+        }
+    }
+
+    /// Openings a week of firm `f` that are leads for `who`: its rate times
+    /// their relevance; none for the seeker's own firm or for no firm.
+    pub(crate) fn firm_rate(&self, who: Seeker, f: u32) -> f64 {
+        if f == NO_FIRM || f == who.firm {
+            return 0.0;
+        }
+        let relevance = if self.industry[f as usize] == who.industry {
+            self.model.relevance_same
+        } else {
+            self.model.relevance_other
+        };
+        self.firm_openings[f as usize] * relevance
+    }
+
+    /// The firm whose openings node `u` may know of and that firm's rate for
+    /// `who`, if both exist.
+    #[inline]
+    fn holds(&self, who: Seeker, u: u32) -> Option<(u32, f64)> {
+        let f = self.firm_of[u as usize];
+        let rate = self.firm_rate(who, f);
+        (rate > 0.0).then_some((f, rate))
     }
 
     fn tie_q(&self, a: u32, b: u32, mutual: u32) -> u32 {
@@ -322,14 +403,31 @@ impl<'g> LeadWorld<'g> {
         bernoulli_word(self.tie_q(a, b, mutual), splitmix(word_seed ^ key))
     }
 
-    fn forward_word(&self, word_seed: u64, v: u32) -> u64 {
+    /// The worlds in which intermediary `v` forwards: `near` when `v` is the
+    /// seeker's own connection.
+    fn forward_word(&self, word_seed: u64, v: u32, near: bool) -> u64 {
         // A different key space from ties: a tie's key has lo < hi.
         let key = (u64::from(v) << 32) | u64::from(v);
-        bernoulli_word(self.forward_q, splitmix(!word_seed ^ key))
+        let q = if near { self.near_q } else { self.far_q };
+        bernoulli_word(q, splitmix(!word_seed ^ key))
+    }
+
+    /// The worlds in which `v` knows of its firm's openings.
+    #[inline]
+    fn knows_word(&self, word_seed: u64, v: u32) -> u64 {
+        if self.always_knows[v as usize / 64] >> (v % 64) & 1 == 1 {
+            return !0;
+        }
+        let key = (u64::from(v) << 32) | u64::from(v);
+        bernoulli_word(
+            self.insider_q,
+            splitmix(word_seed.rotate_left(17) ^ key ^ 0x4B4E_4F57),
+        )
     }
 
     /// Openings reached per world of one word, per hops: `out[k][lane]`, the
     /// rate reached at exactly k + 1 hops in world `lane`.
+    #[allow(clippy::too_many_arguments)]
     fn word_rates(
         &self,
         q: &LeadQuery<'_>,
@@ -341,20 +439,24 @@ impl<'g> LeadWorld<'g> {
     ) {
         let ws = self.word_seed(q.replicate, word);
         let s = q.source.0;
+        let who = self.seeker(s);
         let Scratch {
             visited,
             next,
             touched,
             frontier,
+            firm_seen,
             ..
         } = scratch;
         let mut seen: Vec<u32> = vec![s];
+        let mut firms_met: Vec<u32> = Vec::new();
         visited[s as usize] = !0;
         frontier.clear();
         frontier.push((s, lanes));
         let levels = usize::from(max.0);
         for (level, rates) in out.iter_mut().take(levels).enumerate() {
-            // At the last level only holders matter: nobody forwards from there.
+            // At the last level only knowers of firms not yet reached matter:
+            // nobody forwards from there.
             let last = level + 1 == levels;
             touched.clear();
             let mut offer = |u: u32, live: u64, touched: &mut Vec<u32>| {
@@ -366,24 +468,23 @@ impl<'g> LeadWorld<'g> {
                     *slot |= live;
                 }
             };
+            let useful = |u: u32, carry: u64, firm_seen: &[u64]| {
+                self.holds(who, u).is_some_and(|(f, _)| {
+                    carry & !firm_seen[f as usize] & self.knows_word(ws, u) != 0
+                })
+            };
             for &(v, reached) in frontier.iter() {
                 let carry = if v == s {
                     reached
                 } else {
-                    reached & self.forward_word(ws, v)
+                    reached & self.forward_word(ws, v, level == 1)
                 };
                 if carry == 0 {
                     continue;
                 }
-                #[allow(clippy::cast_possible_truncation)] // arc indices fit usize
-                let (a, b) = (
-                    self.offsets[v as usize] as usize,
-                    self.offsets[v as usize + 1] as usize,
-                );
+                let (a, b) = self.arc_span(v);
                 for (&u, &m) in self.targets[a..b].iter().zip(&self.mutual[a..b]) {
-                    if carry & !visited[u as usize] == 0
-                        || (last && self.openings[u as usize] == 0.0)
-                    {
+                    if carry & !visited[u as usize] == 0 || (last && !useful(u, carry, firm_seen)) {
                         continue;
                     }
                     let live = carry & self.tie_word(ws, v, u, u32::from(m));
@@ -392,7 +493,7 @@ impl<'g> LeadWorld<'g> {
                 if v == s {
                     for &(u, m) in q.accepted {
                         if carry & !visited[u as usize] != 0
-                            && !(last && self.openings[u as usize] == 0.0)
+                            && !(last && !useful(u, carry, firm_seen))
                         {
                             offer(u, carry & self.tie_word(ws, v, u, m), touched);
                         }
@@ -411,12 +512,19 @@ impl<'g> LeadWorld<'g> {
                 }
                 visited[u as usize] |= new;
                 frontier.push((u, new));
-                let rate = f64::from(self.openings[u as usize]);
-                if rate > 0.0 {
-                    let mut bits = new;
-                    while bits != 0 {
-                        rates[bits.trailing_zeros() as usize] += rate;
-                        bits &= bits - 1;
+                if let Some((f, rate)) = self.holds(who, u) {
+                    let known = new & self.knows_word(ws, u);
+                    let fresh = known & !firm_seen[f as usize];
+                    if fresh != 0 {
+                        if firm_seen[f as usize] == 0 {
+                            firms_met.push(f);
+                        }
+                        firm_seen[f as usize] |= fresh;
+                        let mut bits = fresh;
+                        while bits != 0 {
+                            rates[bits.trailing_zeros() as usize] += rate;
+                            bits &= bits - 1;
+                        }
                     }
                 }
             }
@@ -427,13 +535,16 @@ impl<'g> LeadWorld<'g> {
         for v in seen {
             visited[v as usize] = 0;
         }
+        for f in firms_met {
+            firm_seen[f as usize] = 0;
+        }
     }
 
     /// Per world, the openings reached within each hop count (cumulative):
     /// `worlds × max` rates, world-major. For tests and error estimates.
     #[allow(clippy::needless_range_loop)] // lanes index the rows of every hop
     pub fn world_rates(&self, q: &LeadQuery<'_>, max: Degree) -> Vec<Vec<f64>> {
-        let mut scratch = Scratch::new(self.graph.node_count());
+        let mut scratch = self.scratch();
         let d = usize::from(max.0);
         let mut out = Vec::new();
         for w in 0..self.model.words() {
@@ -481,28 +592,59 @@ impl<'g> LeadWorld<'g> {
             p_any_up_to: no_lead.into_iter().map(|x| 1.0 - x / n).collect(),
         }
     }
+
+    /// The share of openings a week (weighted by rate and relevance) whose
+    /// firm has one of `first` among its employees: what a seeker with these
+    /// 1st-degree connections is already connected to. `None` when no opening
+    /// is relevant to the seeker.
+    pub fn connected_share(&self, source: NodeId, first: impl Iterator<Item = u32>) -> Option<f64> {
+        let who = self.seeker(source.0);
+        let total: f64 = (0..self.firm_openings.len())
+            .map(|f| self.firm_rate(who, u32::try_from(f).expect("firms fit u32")))
+            .sum();
+        let mut firms: Vec<u32> = first
+            .map(|u| self.firm_of[u as usize])
+            .filter(|&f| f != NO_FIRM)
+            .collect();
+        firms.sort_unstable();
+        firms.dedup();
+        let connected: f64 = firms.iter().map(|&f| self.firm_rate(who, f)).sum();
+        (total > 0.0).then(|| connected / total)
+    }
+
+    fn arc_span(&self, v: u32) -> (usize, usize) {
+        #[allow(clippy::cast_possible_truncation)] // arc indices fit usize
+        (
+            self.offsets[v as usize] as usize,
+            self.offsets[v as usize + 1] as usize,
+        )
+    }
 }
 
 /// Per-thread scratch of the kernel: reset only where a search touched it.
+/// Make it with [`LeadWorld::scratch`].
 #[derive(Debug)]
 pub struct Scratch {
     visited: Vec<u64>,
     next: Vec<u64>,
     touched: Vec<u32>,
     frontier: Vec<(u32, u64)>,
-    /// A holder's number among those one word's searches met, plus one (0: none).
+    /// A firm's number among those one word's searches met, plus one (0: none).
     slot: Vec<u32>,
+    /// Per firm, the worlds in which a search already reached it.
+    firm_seen: Vec<u64>,
 }
 
 impl Scratch {
-    /// Scratch for a graph of `nodes` nodes.
-    pub fn new(nodes: usize) -> Self {
+    /// Scratch for `slots` nodes and firms, whichever are more.
+    fn new(slots: usize) -> Self {
         Self {
-            visited: vec![0; nodes],
-            next: vec![0; nodes],
+            visited: vec![0; slots],
+            next: vec![0; slots],
             touched: Vec::new(),
             frontier: Vec::new(),
-            slot: vec![0; nodes],
+            slot: vec![0; slots],
+            firm_seen: vec![0; slots],
         }
     }
 }

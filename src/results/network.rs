@@ -7,7 +7,8 @@
 //! | `edges` | `source`, `target` | u32 | one row per connection, `source < target`, sorted |
 //! | `nodes` | `node` | u32 | node id, as in the edges table |
 //! | `nodes` | `role` | string | `recruiter`, `hiring_manager`, or empty (null) for no role |
-//! | `nodes` | `community` | u32 or empty | industry (block) of the node, for models with them |
+//! | `nodes` | `firm` | u32 | the firm the node works at ([`crate::firms`]) |
+//! | `nodes` | `industry` | u32 | the firm's industry (the model's community; 0 for models without them) |
 //! | `nodes` | `neighbors` | u32 | the node's number of connections |
 //! | `network` | `source, people, fake_accounts, edges, recruiters, hiring_managers, studied` | | one row: see [`NetworkFacts`] |
 //! | `degrees` | `neighbors, people` | u64 | how many people have each number of connections |
@@ -22,6 +23,7 @@ use super::schema::{Table, column};
 use super::{table_err, u64_column, write_experiment_tables, write_table};
 use crate::config::Experiment;
 use crate::error::{Error, Result};
+use crate::firms::Firms;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::output::{Overwrite, write_atomically};
 use crate::roles::RoleMap;
@@ -61,14 +63,15 @@ impl std::str::FromStr for NetworkFormat {
 /// |---|---|---|
 /// | `node` | u32 | node id, as in the edges table |
 /// | `role` | string | `recruiter`, `hiring_manager`, or empty (null) for no role |
-/// | `community` | u32 or empty | industry (block) of the node, for models with them |
+/// | `firm` | u32 | the firm the node works at |
+/// | `industry` | u32 | the firm's industry |
 /// | `neighbors` | u32 | the node's number of connections |
 pub fn write_network(
     dir: &Path,
     format: NetworkFormat,
     graph: &ConnectionGraph,
     roles: &RoleMap,
-    communities: Option<&[u32]>,
+    firms: &Firms,
     header: &[String],
     overwrite: Overwrite,
 ) -> Result<(PathBuf, PathBuf)> {
@@ -144,10 +147,8 @@ pub fn write_network(
         .iter()
         .map(|&v| roles.role_of(v).map(crate::roles::Role::as_str))
         .collect();
-    let community: Vec<Option<u32>> = ids
-        .iter()
-        .map(|v| communities.map(|c| c[v.index()]))
-        .collect();
+    let firm: Vec<Option<u32>> = ids.iter().map(|v| firms.firm_of(v.0)).collect();
+    let industry: Vec<Option<u32>> = ids.iter().map(|v| firms.industry_of(v.0)).collect();
     let neighbors: Vec<u32> = ids
         .iter()
         .map(|&v| u32::try_from(graph.neighbor_count(v)).expect("neighbour counts fit u32"))
@@ -155,7 +156,8 @@ pub fn write_network(
     let mut nodes = DataFrame::new_infer_height(vec![
         Column::new("node".into(), ids.iter().map(|v| v.0).collect::<Vec<u32>>()),
         Column::new("role".into(), role_names),
-        Column::new("community".into(), community),
+        Column::new("firm".into(), firm),
+        Column::new("industry".into(), industry),
         Column::new("neighbors".into(), neighbors),
     ])
     .map_err(|source| Error::Table {

@@ -11,13 +11,12 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::{Observation, PersonRun};
+use super::{Observation, PersonRun, Setup};
 use crate::config::Experiment;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::progress::Progress;
 use crate::reach::Degree;
 use crate::reach::leads::{LeadModel, LeadWorld, Leads, PersonQuestions, Scratch};
-use crate::roles::RoleMap;
 use crate::seed::splitmix;
 
 /// The leads stream, apart from every other seeded draw.
@@ -48,32 +47,30 @@ pub struct TieValue {
 /// Expected leads per observation (in [`super::simulate`]'s order) and the
 /// marginal value of every tie accepted by the last week. `progress` receives
 /// one unit per observation.
-#[allow(clippy::too_many_arguments)] // the simulation's state, passed once
 pub(super) fn measure(
     exp: &Experiment,
-    graph: &ConnectionGraph,
-    roles: &RoleMap,
-    first_fake: u32,
+    setup: &Setup,
     model: LeadModel,
     runs: &[PersonRun],
     weeks: &[u32],
     progress: &dyn Progress,
-) -> (Vec<Leads>, Vec<TieValue>) {
+) -> (Vec<Answer>, Vec<TieValue>) {
+    let graph = &setup.graph;
     let mutual = graph.mutual_counts();
     let world = LeadWorld::new(
         graph,
         &mutual,
-        roles,
-        first_fake,
+        &setup.roles,
+        &setup.firms,
+        setup.first_fake,
         model,
         splitmix(exp.seed ^ LEADS_STREAM),
     );
     let last = *weeks.last().expect("at least one week");
-    let n = graph.node_count();
-    let answers: Vec<(Vec<Leads>, Vec<TieValue>)> = runs
+    let answers: Vec<(Vec<Answer>, Vec<TieValue>)> = runs
         .par_iter()
         .map_init(
-            || Scratch::new(n),
+            || world.scratch(),
             |scratch, run| {
                 let out = person(&world, graph, run, weeks, last, exp.max_degree, scratch);
                 progress.inc((run.accepted.len() * weeks.len()) as u64);
@@ -90,6 +87,10 @@ pub(super) fn measure(
     (leads, ties)
 }
 
+/// An observation's job-leads answer: its expected leads, and the share of
+/// openings at firms the person is already connected to.
+pub(super) type Answer = (Leads, Option<f64>);
+
 /// One (replicate, person): its observations' leads, strategy by strategy and
 /// week by week, and its ties' marginal values.
 fn person(
@@ -100,7 +101,7 @@ fn person(
     last: u32,
     max: Degree,
     scratch: &mut Scratch,
-) -> (Vec<Leads>, Vec<TieValue>) {
+) -> (Vec<Answer>, Vec<TieValue>) {
     // Every invitation some strategy accepted by the last week, numbered.
     let mut arrivals: Vec<usize> = run
         .accepted
@@ -124,16 +125,19 @@ fn person(
         })
     };
     let mut slots = Vec::new();
+    let mut connected = Vec::new();
     let mut marginals = Vec::new();
     let mut rows = Vec::new();
+    let own = graph.neighbors(run.person);
     for (s, acc) in run.accepted.iter().enumerate() {
         for &w in weeks {
-            let set = acc
+            let upto = acc.iter().take_while(|&&k| run.weeks[k] <= w);
+            let first = own
                 .iter()
-                .take_while(|&&k| run.weeks[k] <= w)
-                .map(|&k| tie_of(k))
-                .collect();
-            slots.push(ask(set));
+                .copied()
+                .chain(upto.clone().map(|&k| run.inviters[k]));
+            connected.push(world.connected_share(run.person, first));
+            slots.push(ask(upto.map(|&k| tie_of(k)).collect()));
         }
         let upto: Vec<usize> = acc
             .iter()
@@ -157,7 +161,11 @@ fn person(
         max,
         scratch,
     );
-    let leads = slots.iter().map(|&q| answer.leads[q].clone()).collect();
+    let leads = slots
+        .iter()
+        .zip(connected)
+        .map(|(&q, c)| (answer.leads[q].clone(), c))
+        .collect();
     let values = rows
         .into_iter()
         .zip(&answer.marginals)
@@ -180,8 +188,9 @@ fn person(
 }
 
 /// The observations' leads attached in order.
-pub(super) fn attach(observations: &mut [Observation], leads: Vec<Leads>) {
-    for (o, l) in observations.iter_mut().zip(leads) {
+pub(super) fn attach(observations: &mut [Observation], leads: Vec<Answer>) {
+    for (o, (l, c)) in observations.iter_mut().zip(leads) {
         o.leads = Some(l);
+        o.hiring_firm_connected = c;
     }
 }

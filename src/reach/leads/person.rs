@@ -3,17 +3,19 @@
 //! accepted tie starts at the person. So each world's search is split by first
 //! tie: from each possible first contact f (a connection, or an inviter any
 //! question accepts), one search of depth max − 1 in the graph without the
-//! person records, per world, at which depth each opening holder is reached.
-//! A question is then the union of its first ties' records (hop = 1 + the
-//! smallest depth over its live first ties), and a tie's marginal value the
-//! holders only it reaches, without searching again.
+//! person records, per world, at which depth a knower of each firm's openings
+//! is reached (a firm's records merge over its knowers). A question is then the
+//! union of its first ties' records (hop = 1 + the smallest depth over its live
+//! first ties), and a tie's marginal value the firms only it reaches, without
+//! searching again: a tie into a firm that another tie already reaches in a
+//! world adds nothing there.
 //!
 //! The first tie's own draw starts its search, so each search runs on the
 //! worlds where that tie passes (often a small share) and costs what those
 //! worlds touch. The worlds are those of [`LeadWorld::leads`], so the answers
 //! agree with it to rounding (tested).
 
-use super::{LANES, LeadWorld, Leads, Scratch};
+use super::{LANES, LeadWorld, Leads, Scratch, Seeker};
 use crate::graph::NodeId;
 use crate::reach::Degree;
 
@@ -61,6 +63,7 @@ impl LeadWorld<'_> {
     ) -> PersonLeads {
         let d = usize::from(max.0);
         let s = pq.source.0;
+        let who = self.seeker(s);
         // First ties: the person's connections, then every inviter.
         let (from, to) = self.arc_span(s);
         let mut firsts: Vec<(u32, u32)> = self.targets[from..to]
@@ -86,14 +89,12 @@ impl LeadWorld<'_> {
             for &(f, m) in &firsts {
                 let lanes = self.tie_word(ws, s, f, m);
                 found.push(
-                    (lanes != 0).then(|| self.search_from(ws, s, f, lanes, d, scratch, &mut local)),
+                    (lanes != 0)
+                        .then(|| self.search_from(ws, who, s, f, lanes, d, scratch, &mut local)),
                 );
             }
             let holders = local.len();
-            let rate: Vec<f64> = local
-                .iter()
-                .map(|&h| f64::from(self.openings[h as usize]))
-                .collect();
+            let rate: Vec<f64> = local.iter().map(|&h| self.firm_rate(who, h)).collect();
             for &h in &local {
                 scratch.slot[h as usize] = 0;
             }
@@ -200,13 +201,16 @@ impl LeadWorld<'_> {
         }
     }
 
-    /// The search from first contact `f` of person `s` in the worlds `lanes`
-    /// where the tie s–f passes: holders reached within `d` − 1 more ties,
-    /// in the graph without `s`, numbered through `scratch.slot` into `local`.
+    /// The search from first contact `f` of person `s` (`who`) in the worlds
+    /// `lanes` where the tie s–f passes: the firms whose knowers it reaches
+    /// within `d` − 1 more ties, in the graph without `s`, numbered through
+    /// `scratch.slot` into `local`. `f` forwards as the seeker's own
+    /// connection, everyone after it as a stranger.
     #[allow(clippy::too_many_arguments)]
     fn search_from(
         &self,
         ws: u64,
+        who: Seeker,
         s: u32,
         f: u32,
         lanes: u64,
@@ -220,25 +224,33 @@ impl LeadWorld<'_> {
             touched,
             frontier,
             slot,
+            ..
         } = scratch;
         let mut found = Found {
             holders: Vec::new(),
             masks: Vec::new(),
         };
         let mut record = |u: u32, depth: usize, new: u64, found: &mut Found| {
-            if self.openings[u as usize] > 0.0 {
+            let Some((firm, _)) = self.holds(who, u) else {
+                return;
+            };
+            let known = new & self.knows_word(ws, u);
+            if known != 0 {
                 // Slots hold the number plus one: 0 is "not met", so a fresh
                 // scratch is zeroed memory the system hands out lazily.
-                let sl = &mut slot[u as usize];
+                let sl = &mut slot[firm as usize];
                 if *sl == 0 {
-                    local.push(u);
-                    *sl = u32::try_from(local.len()).expect("holders fit u32");
+                    local.push(firm);
+                    *sl = u32::try_from(local.len()).expect("firms fit u32");
                 }
                 found.holders.push(*sl - 1);
                 let at = found.masks.len();
                 found.masks.resize(at + d, 0);
-                found.masks[at + depth] = new;
+                found.masks[at + depth] = known;
             }
+        };
+        let useful = |u: u32, carry: u64| {
+            self.holds(who, u).is_some() && carry & self.knows_word(ws, u) != 0
         };
         // The person is never an intermediary; f is reached at depth 0.
         let mut seen: Vec<u32> = vec![s, f];
@@ -251,15 +263,13 @@ impl LeadWorld<'_> {
             let last = depth + 1 == d;
             touched.clear();
             for &(v, reached) in frontier.iter() {
-                let carry = reached & self.forward_word(ws, v);
+                let carry = reached & self.forward_word(ws, v, depth == 1);
                 if carry == 0 {
                     continue;
                 }
                 let (from, to) = self.arc_span(v);
                 for (&u, &m) in self.targets[from..to].iter().zip(&self.mutual[from..to]) {
-                    if carry & !visited[u as usize] == 0
-                        || (last && self.openings[u as usize] == 0.0)
-                    {
+                    if carry & !visited[u as usize] == 0 || (last && !useful(u, carry)) {
                         continue;
                     }
                     let live = carry & self.tie_word(ws, v, u, u32::from(m));
@@ -296,14 +306,6 @@ impl LeadWorld<'_> {
         // One record per holder: a holder met at several depths merges.
         merge_records(&mut found, d);
         found
-    }
-
-    fn arc_span(&self, v: u32) -> (usize, usize) {
-        #[allow(clippy::cast_possible_truncation)] // arc indices fit usize
-        (
-            self.offsets[v as usize] as usize,
-            self.offsets[v as usize + 1] as usize,
-        )
     }
 }
 

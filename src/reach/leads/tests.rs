@@ -1,38 +1,51 @@
 #![allow(clippy::cast_possible_truncation, clippy::float_cmp)] // small test graphs; exact zeros
 
 use super::*;
+use crate::roles::Role;
 
 fn node(g: &ConnectionGraph, id: u64) -> u32 {
     g.ids().lookup(&id.to_string()).expect("id in graph").0
 }
 
-/// The openings reached in one world given explicitly: which ties pass and who
-/// forwards, by a plain breadth-first search over live ties.
+/// The openings a week reached in one world given explicitly: which ties pass,
+/// who forwards (by distance from the person: 1 is the person's own
+/// connection) and who knows of their firm's openings, by a plain
+/// breadth-first search over live ties. A firm counts once, at the hop where
+/// its first knower is met. Cumulative per hop.
+#[allow(clippy::too_many_arguments)]
 fn reached_rate(
     g: &ConnectionGraph,
-    openings: &[f64],
+    firm_rate: &dyn Fn(u32) -> f64,
+    firm_of: &[u32],
     s: u32,
     max: usize,
     live: impl Fn(u32, u32) -> bool,
-    forwards: impl Fn(u32) -> bool,
+    forwards: impl Fn(u32, usize) -> bool,
+    knows: impl Fn(u32) -> bool,
 ) -> Vec<f64> {
     let n = g.node_count();
     let mut dist = vec![usize::MAX; n];
     dist[s as usize] = 0;
     let mut frontier = vec![s];
     let mut out = vec![0.0; max];
+    let mut firms_reached = std::collections::HashSet::new();
     for level in 1..=max {
         let mut next = Vec::new();
         for &v in &frontier {
-            if v != s && !forwards(v) {
+            if v != s && !forwards(v, level - 1) {
                 continue;
             }
             for &u in g.neighbors(NodeId(v)) {
                 if dist[u as usize] == usize::MAX && live(v, u) {
                     dist[u as usize] = level;
                     next.push(u);
-                    out[level - 1] += openings[u as usize];
                 }
+            }
+        }
+        for &u in &next {
+            let f = firm_of[u as usize];
+            if f != NO_FIRM && knows(u) && firms_reached.insert(f) {
+                out[level - 1] += firm_rate(f);
             }
         }
         frontier = next;
@@ -47,30 +60,34 @@ fn reached_rate(
 }
 
 #[test]
-#[allow(clippy::many_single_char_names)]
+#[allow(clippy::many_single_char_names, clippy::too_many_lines)]
 fn monte_carlo_agrees_with_enumerating_every_world() {
-    // 0 is the person; 3 a recruiter, 4 a hiring manager; 1-3-4 a triangle.
+    // 0 is the person (firm 0); 3 a recruiter and 4 an insider of one firm (3),
+    // 1 and 2 of firms 1 and 2; 1-3-4 a triangle.
     let g = ConnectionGraph::from_edges([(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (1, 4)]).unwrap();
     let mutual = g.mutual_counts();
-    let roles = RoleMap::from_roles(
-        g.node_count(),
-        [
-            (NodeId(node(&g, 3)), Role::Recruiter),
-            (NodeId(node(&g, 4)), Role::HiringManager),
-        ],
-    );
+    let roles = RoleMap::from_roles(g.node_count(), [(NodeId(node(&g, 3)), Role::Recruiter)]);
+    let mut firm_of = vec![0u32; 5];
+    for (id, f) in [(0, 0), (1, 1), (2, 2), (3, 3), (4, 3)] {
+        firm_of[node(&g, id) as usize] = f;
+    }
+    // Industries: the person's and firms 1 and 3 in industry 0, firm 2 in 1.
+    let firms = Firms::from_parts(firm_of.clone(), vec![0, 0, 1, 0]).unwrap();
     // Dyadic probabilities, so the 12-bit rounding is exact.
     let model = LeadModel {
         worlds: 64 * 400,
-        recruiter_openings: 1.0,
-        hiring_manager_openings: 0.5,
+        openings_per_employee: 0.5,
+        insider_knows: 0.5,
+        relevance_same: 1.0,
+        relevance_other: 0.5,
         pass_weak: 0.5,
         pass_strong: 0.75,
         half_mutual: 1.0,
-        forward: 0.75,
+        forward_near: 0.75,
+        forward_far: 0.75,
         fake_pass: 0.0,
     };
-    let world = LeadWorld::new(&g, &mutual, &roles, 5, model, 7);
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, 5, model, 7);
     let s = node(&g, 0);
     let q = LeadQuery {
         source: NodeId(s),
@@ -78,10 +95,11 @@ fn monte_carlo_agrees_with_enumerating_every_world() {
         replicate: 0,
     };
     let max = Degree(3);
-    let openings: Vec<f64> = (0..5)
-        .map(|v| model.openings(roles.role_of(NodeId(v))))
-        .collect();
-    // Every world: 6 ties and 4 intermediaries.
+    let who = world.seeker(s);
+    let firm_rate = |f: u32| world.firm_rate(who, f);
+    // Firm 3 has two people: 1.0 a week, relevant; firm 2 half as relevant.
+    assert_eq!((firm_rate(3), firm_rate(2), firm_rate(0)), (1.0, 0.25, 0.0));
+    // Every world: 6 ties, 4 intermediaries' forwarding, 3 insiders' knowing.
     let mut ties: Vec<(u32, u32, f64)> = Vec::new();
     for v in 0..5u32 {
         for &u in g.neighbors(NodeId(v)) {
@@ -92,39 +110,51 @@ fn monte_carlo_agrees_with_enumerating_every_world() {
         }
     }
     let others: Vec<u32> = (0..5).filter(|&v| v != s).collect();
+    let insiders: Vec<u32> = others
+        .iter()
+        .copied()
+        .filter(|&v| roles.role_of(NodeId(v)).is_none())
+        .collect();
     let (mut mean, mut none) = (vec![0.0; 3], vec![0.0; 3]);
-    for bits in 0u32..1 << (ties.len() + others.len()) {
+    let (t, o) = (ties.len(), others.len());
+    for bits in 0u32..1 << (t + o + insiders.len()) {
         let mut p = 1.0;
-        for (i, t) in ties.iter().enumerate() {
-            p *= if bits >> i & 1 == 1 { t.2 } else { 1.0 - t.2 };
-        }
-        for i in 0..others.len() {
-            let on = bits >> (ties.len() + i) & 1 == 1;
-            p *= if on {
-                model.forward
+        for (i, tie) in ties.iter().enumerate() {
+            p *= if bits >> i & 1 == 1 {
+                tie.2
             } else {
-                1.0 - model.forward
+                1.0 - tie.2
             };
         }
+        for i in 0..o {
+            p *= if bits >> (t + i) & 1 == 1 { 0.75 } else { 0.25 };
+        }
+        p *= 0.5f64.powi(insiders.len() as i32); // insider_knows, either way
         let live = |a: u32, b: u32| {
             let i = ties
                 .iter()
-                .position(|t| (t.0, t.1) == (a.min(b), a.max(b)))
+                .position(|x| (x.0, x.1) == (a.min(b), a.max(b)))
                 .unwrap();
             bits >> i & 1 == 1
         };
-        let forwards = |v: u32| {
-            let i = others.iter().position(|&o| o == v).unwrap();
-            bits >> (ties.len() + i) & 1 == 1
+        let forwards = |v: u32, _: usize| {
+            let i = others.iter().position(|&x| x == v).unwrap();
+            bits >> (t + i) & 1 == 1
         };
-        let r = reached_rate(&g, &openings, s, 3, live, forwards);
+        let knows = |v: u32| {
+            insiders
+                .iter()
+                .position(|&x| x == v)
+                .is_none_or(|i| bits >> (t + o + i) & 1 == 1)
+        };
+        let r = reached_rate(&g, &firm_rate, &firm_of, s, 3, live, forwards, knows);
         for k in 0..3 {
             mean[k] += p * r[k];
             none[k] += p * (-r[k]).exp();
         }
     }
     let per_world = world.world_rates(&q, max);
-    let leads = world.leads(&q, max, &mut Scratch::new(5));
+    let leads = world.leads(&q, max, &mut world.scratch());
     let n = per_world.len() as f64;
     for k in 0..3 {
         let xs: Vec<f64> = per_world.iter().map(|w| w[k]).collect();
@@ -145,13 +175,14 @@ fn monte_carlo_agrees_with_enumerating_every_world() {
             leads.p_any_up_to[k]
         );
     }
-    assert!(mean[0] == 0.0 && mean[2] > mean[1] && mean[1] > 0.0);
+    assert!(mean[0] > 0.0 && mean[2] > mean[1] && mean[1] > mean[0]);
 }
 
 /// A clustered random graph of 3,000 people: each newcomer links to 4 earlier
 /// people, every other link closing a triangle (Holme–Kim's idea, written
-/// here so the kernel's tests need no generator).
-fn test_graph() -> (ConnectionGraph, RoleMap) {
+/// here so the kernel's tests need no generator). Every seventh person has a
+/// role; firms are runs of ten consecutive people, in three industries.
+fn test_graph() -> (ConnectionGraph, RoleMap, Firms) {
     let mut state = 99u64;
     let mut next = |m: u64| {
         state = splitmix(state);
@@ -179,9 +210,10 @@ fn test_graph() -> (ConnectionGraph, RoleMap) {
         lists.push(mine);
     }
     let g = ConnectionGraph::from_edges(edges).unwrap();
+    let n = g.node_count() as u32;
     let roles = RoleMap::from_roles(
         g.node_count(),
-        (0..g.node_count() as u32).filter(|v| v % 7 == 0).map(|v| {
+        (0..n).filter(|v| v % 7 == 0).map(|v| {
             (
                 NodeId(v),
                 if v % 2 == 0 {
@@ -192,24 +224,26 @@ fn test_graph() -> (ConnectionGraph, RoleMap) {
             )
         }),
     );
-    (g, roles)
+    let firm_of: Vec<u32> = (0..n).map(|v| v / 10).collect();
+    let industry: Vec<u32> = (0..n.div_ceil(10)).map(|f| f % 3).collect();
+    let firms = Firms::from_parts(firm_of, industry).unwrap();
+    (g, roles, firms)
 }
 
 #[test]
 fn the_word_parallel_search_matches_a_search_per_world() {
-    let (g, roles) = test_graph();
+    let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
     let model = LeadModel {
         worlds: 128,
-        forward: 0.6,
+        forward_near: 0.8,
+        forward_far: 0.4,
+        insider_knows: 0.3,
         pass_weak: 0.3,
         pass_strong: 0.9,
         ..LeadModel::default()
     };
-    let world = LeadWorld::new(&g, &mutual, &roles, u32::MAX, model, 11);
-    let openings: Vec<f64> = (0..g.node_count() as u32)
-        .map(|v| model.openings(roles.role_of(NodeId(v))))
-        .collect();
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, model, 11);
     let index = |a: u32, b: u32| {
         let (lo, _) = g.csr();
         lo[a as usize] as usize + g.neighbors(NodeId(a)).binary_search(&b).unwrap()
@@ -221,6 +255,8 @@ fn the_word_parallel_search_matches_a_search_per_world() {
             accepted: &[],
             replicate: 1,
         };
+        let who = world.seeker(s);
+        let firm_rate = |f: u32| world.firm_rate(who, f);
         let per_world = world.world_rates(&q, Degree(3));
         for (i, got) in per_world.iter().enumerate() {
             let (w, lane) = (i as u32 / LANES, i as u32 % LANES);
@@ -228,8 +264,19 @@ fn the_word_parallel_search_matches_a_search_per_world() {
             let live = |a: u32, b: u32| {
                 world.tie_word(ws, a, b, u32::from(mutual[index(a, b)])) >> lane & 1 == 1
             };
-            let forwards = |v: u32| world.forward_word(ws, v) >> lane & 1 == 1;
-            let want = reached_rate(&g, &openings, s, 3, live, forwards);
+            let forwards =
+                |v: u32, dist: usize| world.forward_word(ws, v, dist == 1) >> lane & 1 == 1;
+            let knows = |v: u32| world.knows_word(ws, v) >> lane & 1 == 1;
+            let want = reached_rate(
+                &g,
+                &firm_rate,
+                firms.firms_of_nodes(),
+                s,
+                3,
+                live,
+                forwards,
+                knows,
+            );
             for k in 0..3 {
                 assert!((got[k] - want[k]).abs() < 1e-6, "person {s} world {i}");
             }
@@ -238,10 +285,124 @@ fn the_word_parallel_search_matches_a_search_per_world() {
 }
 
 #[test]
-fn accepting_never_lowers_leads_in_any_world() {
-    let (g, roles) = test_graph();
+fn with_every_probability_one_leads_are_the_openings_of_the_firms_within_reach() {
+    let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
-    let world = LeadWorld::new(&g, &mutual, &roles, u32::MAX, LeadModel::default(), 5);
+    let model = LeadModel {
+        worlds: 64,
+        insider_knows: 1.0,
+        relevance_same: 1.0,
+        relevance_other: 1.0,
+        pass_weak: 1.0,
+        pass_strong: 1.0,
+        forward_near: 1.0,
+        forward_far: 1.0,
+        ..LeadModel::default()
+    };
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, model, 3);
+    let mut scratch = world.scratch();
+    for (s, depth) in [(5u32, 1u8), (5, 2), (1234, 2), (2999, 3)] {
+        // The firms of everyone within `depth`, by a plain search.
+        let mut dist = vec![u8::MAX; g.node_count()];
+        dist[s as usize] = 0;
+        let mut frontier = vec![s];
+        let mut within = std::collections::BTreeSet::new();
+        for k in 1..=depth {
+            let mut next = Vec::new();
+            for &v in &frontier {
+                for &u in g.neighbors(NodeId(v)) {
+                    if dist[u as usize] == u8::MAX {
+                        dist[u as usize] = k;
+                        next.push(u);
+                        within.insert(firms.firm_of(u).unwrap());
+                    }
+                }
+            }
+            frontier = next;
+        }
+        within.remove(&firms.firm_of(s).unwrap());
+        let want: f64 = within
+            .iter()
+            .map(|&f| f64::from(firms.size(f)) * model.openings_per_employee)
+            .sum();
+        let q = LeadQuery {
+            source: NodeId(s),
+            accepted: &[],
+            replicate: 0,
+        };
+        let got = world.leads(&q, Degree(depth), &mut scratch);
+        assert!(
+            (got.total() - want).abs() < 1e-9,
+            "person {s} within {depth}: {} against {want}",
+            got.total()
+        );
+        // And the same through the person-at-once path.
+        let pq = PersonQuestions {
+            source: NodeId(s),
+            replicate: 0,
+            ties: &[],
+            sets: &[vec![]],
+            marginals: &[],
+        };
+        let once = world.person(&pq, Degree(depth), &mut scratch);
+        assert!((once.leads[0].total() - want).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn a_tie_into_a_firm_every_world_reaches_adds_nothing() {
+    // 0 knows 1 (firm 1, with 2 and 3); 3 (firm 1) asks to connect; 3 has no
+    // other tie, so all it could bring is firm 1, which 1 already brings.
+    let g = ConnectionGraph::from_edges([(0, 1), (1, 2), (3, 3), (4, 5)]).unwrap();
+    let mutual = g.mutual_counts();
+    let roles = RoleMap::none(g.node_count());
+    let mut firm_of = vec![0u32; g.node_count()];
+    for (id, f) in [(0, 0), (1, 1), (2, 1), (3, 1), (4, 2), (5, 2)] {
+        firm_of[node(&g, id) as usize] = f;
+    }
+    let firms = Firms::from_parts(firm_of, vec![0, 0, 0]).unwrap();
+    let sure = LeadModel {
+        worlds: 64,
+        insider_knows: 1.0,
+        pass_weak: 1.0,
+        pass_strong: 1.0,
+        forward_near: 1.0,
+        forward_far: 1.0,
+        ..LeadModel::default()
+    };
+    let (s, three, four) = (node(&g, 0), node(&g, 3), node(&g, 4));
+    let ties = [(three, 0u32), (four, 0)];
+    let sets = vec![vec![], vec![0], vec![1]];
+    let marginals = [(1, 0), (2, 1)];
+    let pq = PersonQuestions {
+        source: NodeId(s),
+        replicate: 0,
+        ties: &ties,
+        sets: &sets,
+        marginals: &marginals,
+    };
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, sure, 1);
+    let got = world.person(&pq, Degree(3), &mut world.scratch());
+    assert_eq!(got.marginals[0], 0.0, "firm 1 is reached already");
+    assert_eq!(got.leads[1], got.leads[0]);
+    // A tie into a new firm (2, two people) adds its openings.
+    assert!((got.marginals[1] - 2.0 * sure.relevance_same * sure.openings_per_employee).abs() < 1e-12);
+    // When the path through 1 can fail, the same tie is worth something.
+    let unsure = LeadModel {
+        pass_weak: 0.5,
+        pass_strong: 0.5,
+        ..sure
+    };
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, unsure, 1);
+    let got = world.person(&pq, Degree(3), &mut world.scratch());
+    assert!(got.marginals[0] > 0.0);
+}
+
+#[test]
+fn accepting_never_lowers_leads_in_any_world() {
+    let (g, roles, firms) = test_graph();
+    let mutual = g.mutual_counts();
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, LeadModel::default(), 5);
     let s = NodeId(42);
     let strangers: Vec<(u32, u32)> = (1000..1012u32)
         .filter(|&u| g.neighbors(s).binary_search(&u).is_err())
@@ -264,33 +425,24 @@ fn accepting_never_lowers_leads_in_any_world() {
         }
         last = Some(now);
     }
-    let none = world.leads(
-        &LeadQuery {
+    let ask = |accepted: &[(u32, u32)]| {
+        let q = LeadQuery {
             source: s,
-            accepted: &[],
+            accepted,
             replicate: 0,
-        },
-        Degree(3),
-        &mut Scratch::new(g.node_count()),
-    );
-    let all = world.leads(
-        &LeadQuery {
-            source: s,
-            accepted: &strangers,
-            replicate: 0,
-        },
-        Degree(3),
-        &mut Scratch::new(g.node_count()),
-    );
+        };
+        world.leads(&q, Degree(3), &mut world.scratch())
+    };
+    let (none, all) = (ask(&[]), ask(&strangers));
     assert!(all.total() > none.total());
     assert!(all.p_any_up_to[2] >= none.p_any_up_to[2]);
 }
 
 #[test]
 fn results_ignore_the_thread_count() {
-    let (g, roles) = test_graph();
+    let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
-    let world = LeadWorld::new(&g, &mutual, &roles, u32::MAX, LeadModel::default(), 9);
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, LeadModel::default(), 9);
     let ties = [(2500u32, 1u32), (2600, 0)];
     let sets = vec![vec![], vec![0], vec![0, 1]];
     let marginals = [(2, 0), (2, 1), (0, 1)];
@@ -312,7 +464,7 @@ fn results_ignore_the_thread_count() {
             .install(|| {
                 asks.par_iter()
                     .map_init(
-                        || Scratch::new(g.node_count()),
+                        || world.scratch(),
                         |scratch, pq| world.person(pq, Degree(3), scratch),
                     )
                     .collect::<Vec<_>>()
@@ -335,11 +487,11 @@ fn bernoulli_words_have_the_asked_probability() {
 
 #[test]
 fn a_dead_fake_tie_carries_nothing() {
-    let (g, roles) = test_graph();
+    let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
     // Pretend nodes from 2000 on are fake: accepting one adds nothing.
-    let world = LeadWorld::new(&g, &mutual, &roles, 2000, LeadModel::default(), 1);
-    let mut scratch = Scratch::new(g.node_count());
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, 2000, LeadModel::default(), 1);
+    let mut scratch = world.scratch();
     let base = LeadQuery {
         source: NodeId(3),
         accepted: &[],
@@ -356,11 +508,26 @@ fn a_dead_fake_tie_carries_nothing() {
 }
 
 #[test]
-fn one_persons_questions_at_once_agree_with_one_search_each() {
-    let (g, roles) = test_graph();
+fn the_connected_share_weighs_firms_by_rate_and_relevance() {
+    let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
-    let world = LeadWorld::new(&g, &mutual, &roles, 2900, LeadModel::default(), 21);
-    let mut scratch = Scratch::new(g.node_count());
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, LeadModel::default(), 1);
+    let s = NodeId(55); // firm 5, industry 2
+    let who = world.seeker(55);
+    let total: f64 = (0..firms.firm_count()).map(|f| world.firm_rate(who, f)).sum();
+    // Connections at the person's own firm (50, 51) and at firm 2 (20, 21).
+    let share = world.connected_share(s, [50u32, 51, 20, 21].into_iter()).unwrap();
+    assert!((share - world.firm_rate(who, 2) / total).abs() < 1e-12);
+    assert_eq!(world.connected_share(s, [50u32].into_iter()), Some(0.0));
+}
+
+#[test]
+fn one_persons_questions_at_once_agree_with_one_search_each() {
+    let (g, roles, firms) = test_graph();
+    let mutual = g.mutual_counts();
+    let firms = firms.clone();
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, 2900, LeadModel::default(), 21);
+    let mut scratch = world.scratch();
     // Strangers, a recruiter (node 14 % 7 == 0) and a fake account (2950).
     let ties = [(1500u32, 0u32), (14, 2), (2950, 0), (800, 6), (2100, 1)];
     let sets: Vec<Vec<usize>> = vec![vec![], vec![1], vec![0, 1, 2, 3, 4], vec![3, 4]];
