@@ -20,8 +20,9 @@
 //!    each industry's labour markets over a shuffled order ([`crate::firms`]).
 //! 3. Half of the links (by default) come from a degree-corrected block model: one
 //!    end drawn proportionally to expected degree, the other a colleague (one
-//!    of the other members of its firm, uniformly; never for a one-person
-//!    firm) for a share `firm_ties` of them, else
+//!    of the other members of its firm, uniformly; a small firm takes at most
+//!    a quarter of its others, so repeated pairs stay few) for a share
+//!    `firm_ties` of them, else
 //!    drawn by expected degree inside the same industry with probability
 //!    1 − mixing, anywhere otherwise.
 //! 4. The other half close triangles on that base graph: a person drawn by expected
@@ -171,12 +172,17 @@ pub fn generate(p: &LinkedInParams, seed: u64) -> Result<Generated> {
         ((1.0 - p.triad_fraction) * total).round() as u64,
         (p.triad_fraction * total).round() as u64,
     );
-    let (mixing, firm_ties) = (p.mixing, p.firm_ties);
+    let (mixing, firm_ties, triad) = (p.mixing, p.firm_ties, p.triad_fraction);
     let mut edges = sample_edges(m_base, seed, |rng| {
         let u = global.sample(rng);
         let f = firms.firm_of(u).expect("everyone works") as usize;
         let (a, b) = (firm_start[f], firm_start[f + 1]);
-        if b - a >= 2 && rng.random_bool(firm_ties) {
+        // u makes about firm_ties × (1 − triad share) × w_u colleague links;
+        // a small firm takes at most a quarter of its others, so repeated
+        // pairs (merged away) stay few; the rest go to the industry.
+        let wanted = firm_ties * (1.0 - triad) * w[u as usize];
+        let room = ((b - a - 1) as f64 / (4.0 * wanted)).min(1.0);
+        if b - a >= 2 && rng.random_bool(firm_ties) && rng.random_bool(room) {
             // A colleague, uniformly among the others: the last member
             // stands in for u's own slot.
             let v = firm_members[rng.random_range(a..b - 1)];
