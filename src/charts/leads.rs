@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, PALETTE, PANEL, chart, err, title_style};
-use crate::results::summary::{BinValue, Estimate, FEW, MUTUAL_BINS, SavedResults};
+use crate::results::summary::{BinValue, Estimate, FEW, TIE_BINS, SavedResults};
 use crate::results::{Measure, Scope};
 
 /// "1 tie", "3 ties".
@@ -199,7 +199,7 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
             .map(|b| if b.high.is_finite() { b.high } else { b.mean })
             .fold(1e-12f64, f64::max);
         let ceiling = max * 1.2;
-        let nb = MUTUAL_BINS.len();
+        let nb = TIE_BINS.len();
         // Enough decimals for five ticks over 0..max ("0.004", "0.00015").
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let decimals = (-(ceiling / 5.0).log10().floor()).max(0.0) as usize;
@@ -230,8 +230,8 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
             .x_label_formatter(&|x| {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let i = x.round() as usize;
-                if (x - x.round()).abs() < 1e-6 && i < MUTUAL_BINS.len() {
-                    MUTUAL_BINS[i].2.to_string()
+                if (x - x.round()).abs() < 1e-6 && i < TIE_BINS.len() {
+                    TIE_BINS[i].2.to_string()
                 } else {
                     String::new()
                 }

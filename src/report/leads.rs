@@ -88,27 +88,33 @@ pub(super) fn leads_findings(d: &SavedResults) -> String {
             .collect();
         let _ = write!(out, " Every strategy: {}.", all.join(", "));
     }
-    // Where the leads come from.
-    let shares: Vec<f64> = (1..=top)
-        .filter_map(|k| {
-            let hi = at(best, Measure::ExpectedLeads, k)?.mean;
-            let lo = if k > 1 {
-                at(best, Measure::ExpectedLeads, k - 1)?.mean
-            } else {
-                0.0
+    // Where the leads come from, against Granovetter's job seekers.
+    if top == 3 {
+        let mut said = Vec::new();
+        for s in [Some(best), refuse].into_iter().flatten() {
+            if said.contains(&s) {
+                continue;
+            }
+            said.push(s);
+            let Some(split) = hop_split(d, s) else {
+                continue;
             };
-            Some((hi - lo) / e.mean.max(f64::MIN_POSITIVE))
-        })
-        .collect();
-    if top == 3 && shares.len() == 3 {
-        let _ = write!(
-            out,
-            " Of {}'s leads, {} come from a direct connection, {} through one intermediary and {} through two; Granovetter's job seekers heard of their jobs directly 39% of the time, through one intermediary 45% and through two or more 16% (docs/job-leads.md on the fit).",
-            name(best),
-            percent(shares[0]),
-            percent(shares[1]),
-            percent(shares[2])
-        );
+            let chi = granovetter_chi2(split);
+            let _ = write!(
+                out,
+                " Of {}'s leads, {} come from a direct connection, {} through one intermediary and {} through two: against Granovetter's job seekers (25, 29 and 10 of 64 heard directly, through one and through two or more), χ² = {chi:.1} with 2 degrees of freedom (p = {:.3}), {}.",
+                name(s),
+                percent(split[0]),
+                percent(split[1]),
+                percent(split[2]),
+                (-chi / 2.0).exp(),
+                if chi <= CHI2_95 {
+                    "within what chance allows at 95% (5.99)"
+                } else {
+                    "outside what chance allows at 95% (5.99)"
+                }
+            );
+        }
     }
     // Leads per accepted invitation, against refusing.
     if let Some(r) = refuse
@@ -160,11 +166,12 @@ pub(super) fn leads_findings(d: &SavedResults) -> String {
     out
 }
 
-/// Findings of the tie-value chart: how one tie's value moves with its mutual
-/// connections, per tie and per connection of the inviter, with an honest word
-/// on Rajkumar et al.'s inverted U.
+/// Findings of the tie-value chart: one tie's value by its mutual connections
+/// (bins with their standard errors over people), where it peaks against
+/// Rajkumar et al.'s inverted U, and how much of what a tie brings alone is
+/// new given the strategy's other ties.
 pub(super) fn tie_findings(d: &SavedResults) -> String {
-    use crate::results::summary::{BinValue, FEW, MUTUAL_BINS};
+    use crate::results::summary::{BinValue, FEW, TIE_BINS};
     let Some(s) = d.tie_strategy() else {
         return String::new();
     };
@@ -173,11 +180,8 @@ pub(super) fn tie_findings(d: &SavedResults) -> String {
         t.marginal_leads / f64::from(t.inviter_connections.max(1))
     });
     // Bins with enough ties to read.
-    let solid = |v: &[BinValue]| -> Vec<(usize, f64, usize)> {
-        v.iter()
-            .filter(|b| b.ties >= FEW)
-            .map(|b| (b.bin, b.mean, b.ties))
-            .collect()
+    let solid = |v: &[BinValue]| -> Vec<BinValue> {
+        v.iter().filter(|b| b.ties >= FEW).copied().collect()
     };
     let (a, b) = (solid(&per_tie), solid(&per_conn));
     if a.len() < 2 {
@@ -186,43 +190,51 @@ pub(super) fn tie_findings(d: &SavedResults) -> String {
             d.summary.strategies[s]
         );
     }
-    let label = |bin: usize| MUTUAL_BINS[bin].2;
+    let label = |bin: usize| TIE_BINS[bin].2;
+    let se = |x: f64| {
+        if x.is_finite() {
+            format!(" ± {}", rate(x))
+        } else {
+            String::new()
+        }
+    };
     let listed: Vec<String> = a
         .iter()
-        .map(|&(bin, m, n)| {
+        .map(|v| {
             format!(
-                "{} mutual: {} (n={})",
-                label(bin),
-                rate(m),
-                thousands(n as f64)
+                "{} mutual: {}{} (n={})",
+                label(v.bin),
+                rate(v.mean),
+                se(v.se),
+                thousands(v.ties as f64)
             )
         })
         .collect();
-    let shape = |v: &[(usize, f64, usize)]| -> String {
+    let shape = |v: &[BinValue]| -> String {
         let peak = v
             .iter()
             .enumerate()
-            .max_by(|x, y| x.1.1.total_cmp(&y.1.1))
+            .max_by(|x, y| x.1.mean.total_cmp(&y.1.mean))
             .map_or(0, |(i, _)| i);
         if peak == 0 {
             format!(
                 "is highest for ties with {} mutual connections and lower beyond",
-                label(v[0].0)
+                label(v[0].bin)
             )
         } else if peak + 1 == v.len() {
             format!(
                 "rises to its highest in the last bin read ({} mutual connections)",
-                label(v[peak].0)
+                label(v[peak].bin)
             )
         } else {
             format!(
                 "peaks at {} mutual connections, an interior peak",
-                label(v[peak].0)
+                label(v[peak].bin)
             )
         }
     };
     let mut out = format!(
-        "Among `{}`'s accepted invitations (fake accounts left out), one tie adds, in expected leads a week: {}. Per tie the value {}",
+        "Among `{}`'s accepted invitations (fake accounts left out), one tie adds, in expected leads a week (mean ± standard error over people): {}. Per tie the value {}",
         d.summary.strategies[s],
         listed.join("; "),
         shape(&a)
@@ -236,13 +248,102 @@ pub(super) fn tie_findings(d: &SavedResults) -> String {
     } else {
         out.push('.');
     }
-    let widest = a.last().map_or(0, |x| x.0);
-    if MUTUAL_BINS[widest].1 < 8 {
+    // Against Rajkumar et al.: a peak between 3 and 24 mutual connections, with
+    // the ends below it by more than 2 standard errors.
+    let peak = a
+        .iter()
+        .max_by(|x, y| x.mean.total_cmp(&y.mean))
+        .copied()
+        .expect("two bins at least");
+    let below = |end: Option<&BinValue>| {
+        end.filter(|e| e.bin != peak.bin).map(|e| {
+            let gap = (peak.mean - e.mean) / (peak.se.powi(2) + e.se.powi(2)).sqrt();
+            (e.bin, gap)
+        })
+    };
+    let first = below(a.iter().find(|v| v.bin == 0));
+    let last = below(a.iter().find(|v| v.bin + 1 == TIE_BINS.len()));
+    let interior = peak.bin > 0 && peak.bin + 1 < TIE_BINS.len();
+    let gaps: Vec<String> = [first, last]
+        .into_iter()
+        .flatten()
+        .map(|(bin, g)| format!("{} mutual {g:.1} standard errors below it", label(bin)))
+        .collect();
+    let _ = write!(
+        out,
+        " Rajkumar et al. found that new LinkedIn ties with a moderate number of mutual connections lead to the most job moves; here the highest bin is {} mutual connections ({}{}){}{}.",
+        label(peak.bin),
+        rate(peak.mean),
+        se(peak.se),
+        if gaps.is_empty() {
+            String::new()
+        } else {
+            format!(", with {}", gaps.join(" and "))
+        },
+        if interior && first.is_some_and(|x| x.1 > 2.0) && last.is_some_and(|x| x.1 > 2.0) {
+            ": an inverted U on leads"
+        } else {
+            ": no inverted U on leads (docs/job-leads.md says why)"
+        }
+    );
+    let novelty = d.tie_novelty(s);
+    if novelty.len() >= 2 {
+        let shares: Vec<String> = novelty
+            .iter()
+            .filter(|(bin, _)| a.iter().any(|v| v.bin == *bin))
+            .map(|&(bin, x)| format!("{} mutual {}", label(bin), percent(x)))
+            .collect();
         let _ = write!(
             out,
-            " Rajkumar et al. found job moves through new LinkedIn ties peak near 10 mutual connections; the invitations here rarely carry more than {}, so that range is not read (p(m) itself only rises, by design).",
-            label(widest)
+            " Of what a tie would bring alone, the share still new beside the strategy's other accepted ties: {}.",
+            shares.join(", ")
         );
     }
     out
+}
+
+/// Granovetter's job finders through contacts (1973): heard directly, through
+/// one intermediary, through two or more (N = 64).
+pub(crate) const GRANOVETTER: [f64; 3] = [25.0, 29.0, 10.0];
+
+/// χ² at 95% with 2 degrees of freedom.
+pub(crate) const CHI2_95: f64 = 5.99;
+
+/// Strategy `s`'s expected leads within 3 ties split by hops, as shares, in the
+/// last week.
+pub(crate) fn hop_split(d: &SavedResults, s: usize) -> Option<[f64; 3]> {
+    let at = |k: u32| {
+        d.summary
+            .at_last(s, Measure::ExpectedLeads, Scope::UpToDegree, Some(k))
+            .map(|e| e.mean)
+    };
+    let (one, two, three) = (at(1)?, at(2)?, at(3)?);
+    (three > 0.0).then(|| [one / three, (two - one) / three, (three - two) / three])
+}
+
+/// Pearson's χ² of Granovetter's counts against a model's split by hops.
+pub(crate) fn granovetter_chi2(split: [f64; 3]) -> f64 {
+    let n: f64 = GRANOVETTER.iter().sum();
+    GRANOVETTER
+        .iter()
+        .zip(split)
+        .map(|(&o, p)| {
+            let e = (n * p).max(f64::MIN_POSITIVE);
+            (o - e) * (o - e) / e
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn granovetters_own_split_fits_and_a_flat_one_does_not() {
+        assert!(granovetter_chi2([25.0 / 64.0, 29.0 / 64.0, 10.0 / 64.0]) < 1e-12);
+        // The old model's accept-all split, 58/26/16: χ² ≈ 13.
+        let old = granovetter_chi2([0.58, 0.26, 0.16]);
+        assert!((12.0..14.0).contains(&old), "{old}");
+        assert!(granovetter_chi2([0.36, 0.33, 0.31]) > CHI2_95);
+    }
 }

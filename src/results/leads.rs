@@ -5,7 +5,7 @@
 //! | table | columns |
 //! |---|---|
 //! | `leads` | `replicate, person, strategy, sweep_value, week, hops`, then `expected_leads` (leads a week whose shortest carrying path has exactly `hops` ties), `expected_leads_up_to` (within `hops`) and `p_any_up_to` (the probability of at least one lead a week within `hops`) |
-//! | `ties` | `replicate, person, strategy, sweep_value, inviter, mutual, fake, inviter_connections, marginal_leads`: one row per invitation accepted by the last week; `mutual` is the tie's mutual connections at acceptance, `inviter_connections` the inviter's connections in the base graph, `marginal_leads` the expected leads within the max degree with all the strategy's accepted ties minus the same without this one, in the same worlds |
+//! | `ties` | `replicate, person, strategy, sweep_value, inviter, mutual, fake, inviter_connections, marginal_leads, standalone_leads`: one row per invitation accepted by the last week; `mutual` is the tie's mutual connections at acceptance, `inviter_connections` the inviter's connections in the base graph, `marginal_leads` the expected leads within the max degree with all the strategy's accepted ties minus the same without this one, in the same worlds, `standalone_leads` the same with this tie alone against none (so `marginal_leads / standalone_leads` is the share of what the tie brings that the strategy's other ties do not already bring) |
 //!
 //! Persons and inviters are written by their external ids (pseudonyms for a
 //! LinkedIn export).
@@ -97,6 +97,10 @@ pub fn ties_table(
         Column::new(
             column::MARGINAL_LEADS.into(),
             ties.iter().map(|t| t.marginal_leads).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            column::STANDALONE_LEADS.into(),
+            ties.iter().map(|t| t.standalone_leads).collect::<Vec<f64>>(),
         ),
     ])
     .map_err(table_err("ties"))

@@ -114,7 +114,14 @@ impl SavedResults {
             floats(&ties, column::FAKE, &tp)?,
             floats(&ties, column::MARGINAL_LEADS, &tp)?,
         );
+        let person = strings(&ties, column::PERSON, &tp)?;
+        // Written before the column existed: no standalone values.
+        let standalone = floats(&ties, column::STANDALONE_LEADS, &tp)
+            .unwrap_or_else(|_| vec![None; ties.height()]);
+        let mut people: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for i in 0..ties.height() {
+            let next = people.len();
+            let who = *people.entry(person[i].as_str()).or_insert(next);
             let Some(&s) = index.get(&(strategy[i].clone(), sweep[i].map(f64::to_bits))) else {
                 continue;
             };
@@ -124,10 +131,12 @@ impl SavedResults {
             {
                 self.ties.push(SavedTie {
                     strategy: s,
+                    person: who,
                     mutual: m as u32,
                     inviter_connections: c as u32,
                     fake: f != 0.0,
                     marginal_leads: v,
+                    standalone_leads: standalone[i].unwrap_or(f64::NAN),
                 });
             }
         }

@@ -91,6 +91,8 @@ pub mod column {
     pub const INVITER_CONNECTIONS: &str = "inviter_connections";
     /// What one accepted tie adds to expected leads within the max degree.
     pub const MARGINAL_LEADS: &str = "marginal_leads";
+    /// `ties`: expected leads the tie adds with no other invitation accepted.
+    pub const STANDALONE_LEADS: &str = "standalone_leads";
 }
 
 /// The tables of a results folder, each written as `NAME.parquet` and/or `NAME.csv`.
@@ -162,6 +164,10 @@ pub enum Measure {
     ExpectedLeads,
     /// Probability of at least one job lead a week within the degree.
     PAnyLead,
+    /// The share of the openings a week relevant to the person (weighted by
+    /// firm rate and relevance) at firms the person has a 1st-degree
+    /// connection at (scope `at_degree`, degree 1; experiments with `[leads]`).
+    HiringFirmConnected,
 }
 
 impl Measure {
@@ -169,7 +175,7 @@ impl Measure {
     pub const REACH: [Measure; 3] = [Measure::Nodes, Measure::Recruiters, Measure::HiringManagers];
 
     /// Every measure, in the order the summary lists them.
-    pub const ALL: [Measure; 10] = [
+    pub const ALL: [Measure; 11] = [
         Measure::Nodes,
         Measure::Recruiters,
         Measure::HiringManagers,
@@ -180,6 +186,7 @@ impl Measure {
         Measure::NetworkShare,
         Measure::ExpectedLeads,
         Measure::PAnyLead,
+        Measure::HiringFirmConnected,
     ];
 
     /// The spelling in tables.
@@ -195,6 +202,7 @@ impl Measure {
             Measure::NetworkShare => "network_share",
             Measure::ExpectedLeads => "expected_leads",
             Measure::PAnyLead => "p_any_lead",
+            Measure::HiringFirmConnected => "hiring_firm_connected",
         }
     }
 

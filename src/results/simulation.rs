@@ -15,7 +15,11 @@
 //! from the people; a fake account reached counts, at most the pool's 1%), and
 //! `per_person` for the others (`degree` empty). With `[leads]`, `expected_leads`
 //! (leads a week within the degree) and `p_any_lead` (the probability of at
-//! least one a week within it) have scope `up_to_degree`.
+//! least one a week within it) have scope `up_to_degree`, and
+//! `hiring_firm_connected` (the share of the openings relevant to the person,
+//! weighted by firm rate and relevance, at firms the person has a 1st-degree
+//! connection at, accepted invitations included) has scope `at_degree`,
+//! degree 1.
 //!
 //! The summary's rows are typed as [`SummaryRow`] and read through
 //! [`super::summary::Summary`], where the saturation rule lives.
@@ -256,6 +260,10 @@ fn measures(o: &Observation, max: Degree, people: u64) -> Vec<(Label, Option<f64
     ));
     out.push(per_person(Measure::AcceptedMutualMean, mutual_mean(o)));
     if let Some(leads) = &o.leads {
+        out.push((
+            (Measure::HiringFirmConnected, Scope::AtDegree, Some(1)),
+            o.hiring_firm_connected,
+        ));
         for k in 1..=usize::from(max.0) {
             let degree = Some(u32::try_from(k).unwrap_or(u32::MAX));
             out.push((

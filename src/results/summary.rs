@@ -36,9 +36,19 @@ use std::collections::BTreeMap;
 
 use super::network::NetworkFacts;
 use super::schema::{Measure, Scope};
-use crate::stats;
 
-pub use crate::graph::MUTUAL_BINS;
+/// The bins of a tie's mutual connections in the tie-value series: (lowest,
+/// highest, label). Wide at the top, where LinkedIn's experiment (Rajkumar et
+/// al. 2022) places the turn of a tie's value.
+pub const TIE_BINS: [(u32, u32, &str); 7] = [
+    (0, 0, "0"),
+    (1, 2, "1-2"),
+    (3, 5, "3-5"),
+    (6, 9, "6-9"),
+    (10, 14, "10-14"),
+    (15, 24, "15-24"),
+    (25, u32::MAX, "25+"),
+];
 
 /// Above this median share of the network within the max degree, a result is
 /// saturated: netreach warns above 20%.
@@ -326,6 +336,8 @@ pub struct SavedExperiment {
 pub struct SavedTie {
     /// Index into [`Summary::strategies`].
     pub strategy: usize,
+    /// The person, numbered in order of first appearance in the table.
+    pub person: usize,
     /// Mutual connections at acceptance.
     pub mutual: u32,
     /// The inviter's connections.
@@ -334,6 +346,9 @@ pub struct SavedTie {
     pub fake: bool,
     /// Expected leads a week the tie adds within the max degree.
     pub marginal_leads: f64,
+    /// Expected leads a week the tie adds alone (no other invitation
+    /// accepted); NaN in tables written before this column.
+    pub standalone_leads: f64,
 }
 
 /// The tables of a results folder, read back ([`super::read`]).
@@ -354,16 +369,22 @@ pub struct SavedResults {
     pub ties: Vec<SavedTie>,
 }
 
-/// One bin of the tie-value series: mean and 95% CI of a value over ties.
+/// One bin of the tie-value series: the mean of a value over the bin's ties,
+/// with a standard error over people (each person's ties form one cluster, so
+/// a person with many ties in the bin is not counted as many independent draws).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BinValue {
-    /// Index into [`MUTUAL_BINS`].
+    /// Index into [`TIE_BINS`].
     pub bin: usize,
     /// Ties in the bin.
     pub ties: usize,
-    /// Mean.
+    /// People with a tie in the bin.
+    pub people: usize,
+    /// Mean over ties.
     pub mean: f64,
-    /// 95% CI of the mean over ties (NaN with fewer than 2).
+    /// Standard error of the mean over people (NaN with fewer than 2).
+    pub se: f64,
+    /// 95% interval, mean ± 1.96 standard errors (NaN ends with fewer than 2 people).
     pub low: f64,
     /// Upper end.
     pub high: f64,
@@ -382,31 +403,74 @@ impl SavedResults {
             .max_by_key(|&s| (count[s], std::cmp::Reverse(s)))
     }
 
-    /// Per mutual-connection bin, the mean of `value` over `strategy`'s real
-    /// (not fake) accepted ties; bins without ties are left out.
+    /// Per mutual-connection bin ([`TIE_BINS`]), the mean of `value` over
+    /// `strategy`'s real (not fake) accepted ties, with its standard error over
+    /// people; bins without ties are left out.
     pub fn tie_values(&self, strategy: usize, value: impl Fn(&SavedTie) -> f64) -> Vec<BinValue> {
-        MUTUAL_BINS
+        TIE_BINS
             .iter()
             .enumerate()
             .filter_map(|(bin, &(lo, hi, _))| {
-                let xs: Vec<f64> = self
-                    .ties
-                    .iter()
-                    .filter(|t| t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual))
-                    .map(&value)
-                    .collect();
-                if xs.is_empty() {
+                let mut per_person: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+                let mut ties = 0usize;
+                for t in self.ties.iter().filter(|t| {
+                    t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual)
+                }) {
+                    let e = per_person.entry(t.person).or_default();
+                    e.0 += value(t);
+                    e.1 += 1.0;
+                    ties += 1;
+                }
+                if ties == 0 {
                     return None;
                 }
-                let mean = stats::mean(&xs);
-                let (low, high) = stats::t_interval(&xs);
+                let (sum, n) = per_person
+                    .values()
+                    .fold((0.0, 0.0), |a, &(s, k)| (a.0 + s, a.1 + k));
+                let mean = sum / n;
+                let people = per_person.len();
+                let se = if people < 2 {
+                    f64::NAN
+                } else {
+                    let ss: f64 = per_person
+                        .values()
+                        .map(|&(s, k)| (s - mean * k).powi(2))
+                        .sum();
+                    let p = people as f64;
+                    (ss * p / (p - 1.0)).sqrt() / n
+                };
                 Some(BinValue {
                     bin,
-                    ties: xs.len(),
+                    ties,
+                    people,
                     mean,
-                    low,
-                    high,
+                    se,
+                    low: mean - 1.96 * se,
+                    high: mean + 1.96 * se,
                 })
+            })
+            .collect()
+    }
+
+    /// Per mutual-connection bin, the share of what `strategy`'s real accepted
+    /// ties bring alone that is new given the strategy's other ties: the sum of
+    /// their marginal values over the sum of their standalone values. 1 means
+    /// no redundancy; `None` for bins without a standalone value.
+    pub fn tie_novelty(&self, strategy: usize) -> Vec<(usize, f64)> {
+        TIE_BINS
+            .iter()
+            .enumerate()
+            .filter_map(|(bin, &(lo, hi, _))| {
+                let (m, a) = self
+                    .ties
+                    .iter()
+                    .filter(|t| {
+                        t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual)
+                    })
+                    .fold((0.0, 0.0), |acc, t| {
+                        (acc.0 + t.marginal_leads, acc.1 + t.standalone_leads)
+                    });
+                (a > 0.0 && a.is_finite()).then_some((bin, m / a))
             })
             .collect()
     }
@@ -495,13 +559,39 @@ mod tests {
     }
 
     #[test]
+    fn standard_errors_are_over_people() {
+        // Two people in bin 0: one with ties worth 1 and 3, one with a tie worth 8.
+        let tie = |person, v| SavedTie {
+            strategy: 0,
+            person,
+            mutual: 0,
+            inviter_connections: 5,
+            fake: false,
+            marginal_leads: v,
+            standalone_leads: v,
+        };
+        let d = SavedResults {
+            summary: two_strategies(&[]),
+            ties: vec![tie(0, 1.0), tie(0, 3.0), tie(1, 8.0)],
+            ..SavedResults::default()
+        };
+        let b = d.tie_values(0, |t| t.marginal_leads)[0];
+        assert_eq!((b.ties, b.people, b.mean), (3, 2, 4.0));
+        // Person sums 4 and 8 against 2 × 4 and 1 × 4: (16 + 16) × 2 / 1, over 3.
+        assert!((b.se - (64.0f64).sqrt() / 3.0).abs() < 1e-12, "{b:?}");
+        assert_eq!(d.tie_novelty(0), [(0, 1.0)]);
+    }
+
+    #[test]
     fn tie_values_skip_fakes_and_empty_bins() {
         let tie = |strategy, mutual, fake, v| SavedTie {
             strategy,
+            person: usize::try_from(mutual).unwrap(),
             mutual,
             inviter_connections: 10,
             fake,
             marginal_leads: v,
+            standalone_leads: 2.0 * v,
         };
         let d = SavedResults {
             summary: two_strategies(&[]),
@@ -520,7 +610,7 @@ mod tests {
         assert_eq!((v[0].bin, v[0].ties, v[0].mean), (0, 2, 2.0));
         assert_eq!(
             (v[1].bin, v[1].ties, v[1].mean),
-            (MUTUAL_BINS.len() - 1, 1, 5.0)
+            (TIE_BINS.len() - 1, 1, 5.0)
         );
     }
 }

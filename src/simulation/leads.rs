@@ -42,6 +42,8 @@ pub struct TieValue {
     /// Expected leads within the max degree with all the strategy's accepted
     /// ties, minus the same without this one, in the same worlds.
     pub marginal_leads: f64,
+    /// Expected leads within the max degree with this tie alone, minus none.
+    pub standalone_leads: f64,
 }
 
 /// Expected leads per observation (in [`super::simulate`]'s order) and the
@@ -145,8 +147,10 @@ fn person(
             .take_while(|&k| run.weeks[k] <= last)
             .collect();
         let q = ask(upto.iter().map(|&k| tie_of(k)).collect());
+        let alone = ask(Vec::new());
         for k in upto {
             marginals.push((q, tie_of(k)));
+            marginals.push((alone, tie_of(k)));
             rows.push((s, k));
         }
     }
@@ -168,8 +172,9 @@ fn person(
         .collect();
     let values = rows
         .into_iter()
-        .zip(&answer.marginals)
-        .map(|((s, k), &marginal)| {
+        .zip(answer.marginals.chunks_exact(2))
+        .map(|((s, k), pair)| {
+            let (marginal, standalone) = (pair[0], pair[1]);
             let inviter = NodeId(run.inviters[k]);
             TieValue {
                 replicate: run.replicate,
@@ -181,6 +186,7 @@ fn person(
                 inviter_connections: u32::try_from(graph.neighbor_count(inviter))
                     .unwrap_or(u32::MAX),
                 marginal_leads: marginal,
+                standalone_leads: standalone,
             }
         })
         .collect();

@@ -10,7 +10,7 @@ use unicode_normalization::char::is_combining_mark;
 use crate::error::{Error, Result};
 use crate::roles::Role;
 
-/// Keyword rules that give a role to a position title (docs/sources.md §10). Matching is on
+/// Keyword rules that give a role to a position title (docs/sources.md §11). Matching is on
 /// normalized tokens and phrases, never raw substrings; recruiter rules first.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
