@@ -104,7 +104,7 @@ impl Default for LeadModel {
             pass_weak: 0.012,
             pass_strong: 0.12,
             half_mutual: 5.0,
-            forward_near: 0.6,
+            forward_near: 1.0,
             forward_far: 0.3,
             fake_pass: 0.0,
         }
