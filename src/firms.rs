@@ -117,7 +117,10 @@ impl Firms {
         for (industry, people) in by_industry.iter().enumerate() {
             let industry = u32::try_from(industry).expect("industries fit u32");
             // Regions of near-equal size, none above the market size.
-            let regions = people.len().div_ceil(plan.market_size.max(1) as usize).max(1);
+            let regions = people
+                .len()
+                .div_ceil(plan.market_size.max(1) as usize)
+                .max(1);
             let mut rng = task_rng(seed, FIRM_STREAM + u64::from(industry));
             let mut start = 0;
             for r in 0..regions {

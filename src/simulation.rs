@@ -34,13 +34,13 @@ use rayon::prelude::*;
 
 use crate::config::{Experiment, GraphSource, StrategyRun};
 use crate::error::{Error, Result};
+use crate::firms::Firms;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::invitations::{ArrivalContext, Source, arrivals};
 use crate::progress::Progress;
 use crate::reach::ReachCounts;
 use crate::reach::exact::{Query, Search};
 use crate::reach::leads::Leads;
-use crate::firms::Firms;
 use crate::roles::{RoleMap, place_roles};
 use crate::seed::{splitmix, task_rng};
 

@@ -3,9 +3,9 @@
 //! invitation. Only ties within 2 hops of the person have their mutual
 //! connections counted, so the cost follows the person's neighbourhood.
 
+use crate::firms::Firms;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::reach::Degree;
-use crate::firms::Firms;
 use crate::reach::leads::{LeadModel, LeadWorld, PersonQuestions};
 use crate::roles::{Role, RoleMap};
 

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, PALETTE, PANEL, chart, err, title_style};
-use crate::results::summary::{BinValue, Estimate, FEW, TIE_BINS, SavedResults};
+use crate::results::summary::{BinValue, Estimate, FEW, SavedResults, TIE_BINS};
 use crate::results::{Measure, Scope};
 
 /// "1 tie", "3 ties".

@@ -15,9 +15,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::firms::Firms;
 use crate::generate::GraphModel;
 use crate::graph::ConnectionGraph;
-use crate::firms::Firms;
 use crate::output::Overwrite;
 use crate::results::network::{NetworkFormat, write_network};
 use crate::roles::{RoleMap, RolePlan, place_roles};
@@ -72,12 +72,6 @@ pub fn write(
     overwrite: Overwrite,
 ) -> Result<(PathBuf, PathBuf)> {
     write_network(
-        dir,
-        format,
-        &net.graph,
-        &net.roles,
-        &net.firms,
-        header,
-        overwrite,
+        dir, format, &net.graph, &net.roles, &net.firms, header, overwrite,
     )
 }

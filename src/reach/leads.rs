@@ -264,6 +264,9 @@ pub struct LeadWorld<'g> {
     /// Each firm's industry and openings a week.
     industry: Vec<u32>,
     firm_openings: Vec<f64>,
+    /// Openings a week of all firms, and of each industry's.
+    all_openings: f64,
+    industry_openings: Vec<f64>,
     /// Recruiters and hiring managers: they know all their firm's openings.
     always_knows: Vec<u64>,
     first_fake: u32,
@@ -304,7 +307,11 @@ impl<'g> LeadWorld<'g> {
     ) -> Self {
         let (offsets, targets) = graph.csr();
         assert_eq!(mutual.len(), targets.len(), "one mutual count per arc");
-        assert_eq!(firms.node_count(), graph.node_count(), "a firm entry per node");
+        assert_eq!(
+            firms.node_count(),
+            graph.node_count(),
+            "a firm entry per node"
+        );
         let n = graph.node_count();
         let mut always_knows = vec![0u64; n.div_ceil(64)];
         for v in 0..n {
@@ -314,16 +321,24 @@ impl<'g> LeadWorld<'g> {
             }
         }
         let pass_q = (0..1024).map(|m| quantize(model.pass(m))).collect();
+        let industry: Vec<u32> = (0..firms.firm_count()).map(|f| firms.industry(f)).collect();
+        let firm_openings: Vec<f64> = (0..firms.firm_count())
+            .map(|f| f64::from(firms.size(f)) * model.openings_per_employee)
+            .collect();
+        let mut industry_openings = vec![0.0; firms.industry_count() as usize];
+        for (&i, &o) in industry.iter().zip(&firm_openings) {
+            industry_openings[i as usize] += o;
+        }
         Self {
             graph,
             offsets,
             targets,
             mutual,
             firm_of: firms.firms_of_nodes(),
-            industry: (0..firms.firm_count()).map(|f| firms.industry(f)).collect(),
-            firm_openings: (0..firms.firm_count())
-                .map(|f| f64::from(firms.size(f)) * model.openings_per_employee)
-                .collect(),
+            industry,
+            all_openings: firm_openings.iter().sum(),
+            firm_openings,
+            industry_openings,
             always_knows,
             first_fake,
             model,
@@ -599,9 +614,18 @@ impl<'g> LeadWorld<'g> {
     /// is relevant to the seeker.
     pub fn connected_share(&self, source: NodeId, first: impl Iterator<Item = u32>) -> Option<f64> {
         let who = self.seeker(source.0);
-        let total: f64 = (0..self.firm_openings.len())
-            .map(|f| self.firm_rate(who, u32::try_from(f).expect("firms fit u32")))
-            .sum();
+        // Every firm's rate weighted by relevance, less the seeker's own firm.
+        let (m, same) = (
+            &self.model,
+            self.industry_openings.get(who.industry as usize),
+        );
+        let total = m.relevance_other * self.all_openings
+            + (m.relevance_same - m.relevance_other) * same.copied().unwrap_or(0.0)
+            - if who.firm == NO_FIRM {
+                0.0
+            } else {
+                m.relevance_same * self.firm_openings[who.firm as usize]
+            };
         let mut firms: Vec<u32> = first
             .map(|u| self.firm_of[u as usize])
             .filter(|&f| f != NO_FIRM)
@@ -633,6 +657,10 @@ pub struct Scratch {
     slot: Vec<u32>,
     /// Per firm, the worlds in which a search already reached it.
     firm_seen: Vec<u64>,
+    /// Per node, the worlds in which it knows of its firm's openings, for the
+    /// word whose key is in `knows_key`.
+    knows: Vec<u64>,
+    knows_key: Vec<u64>,
 }
 
 impl Scratch {
@@ -645,6 +673,8 @@ impl Scratch {
             frontier: Vec::new(),
             slot: vec![0; slots],
             firm_seen: vec![0; slots],
+            knows: vec![0; slots],
+            knows_key: vec![0; slots],
         }
     }
 }

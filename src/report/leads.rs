@@ -180,9 +180,8 @@ pub(super) fn tie_findings(d: &SavedResults) -> String {
         t.marginal_leads / f64::from(t.inviter_connections.max(1))
     });
     // Bins with enough ties to read.
-    let solid = |v: &[BinValue]| -> Vec<BinValue> {
-        v.iter().filter(|b| b.ties >= FEW).copied().collect()
-    };
+    let solid =
+        |v: &[BinValue]| -> Vec<BinValue> { v.iter().filter(|b| b.ties >= FEW).copied().collect() };
     let (a, b) = (solid(&per_tie), solid(&per_conn));
     if a.len() < 2 {
         return format!(

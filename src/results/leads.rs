@@ -100,7 +100,9 @@ pub fn ties_table(
         ),
         Column::new(
             column::STANDALONE_LEADS.into(),
-            ties.iter().map(|t| t.standalone_leads).collect::<Vec<f64>>(),
+            ties.iter()
+                .map(|t| t.standalone_leads)
+                .collect::<Vec<f64>>(),
         ),
     ])
     .map_err(table_err("ties"))

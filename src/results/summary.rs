@@ -413,9 +413,11 @@ impl SavedResults {
             .filter_map(|(bin, &(lo, hi, _))| {
                 let mut per_person: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
                 let mut ties = 0usize;
-                for t in self.ties.iter().filter(|t| {
-                    t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual)
-                }) {
+                for t in self
+                    .ties
+                    .iter()
+                    .filter(|t| t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual))
+                {
                     let e = per_person.entry(t.person).or_default();
                     e.0 += value(t);
                     e.1 += 1.0;
@@ -464,9 +466,7 @@ impl SavedResults {
                 let (m, a) = self
                     .ties
                     .iter()
-                    .filter(|t| {
-                        t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual)
-                    })
+                    .filter(|t| t.strategy == strategy && !t.fake && (lo..=hi).contains(&t.mutual))
                     .fold((0.0, 0.0), |acc, t| {
                         (acc.0 + t.marginal_leads, acc.1 + t.standalone_leads)
                     });

@@ -121,7 +121,10 @@ fn generated_files_go_straight_into_stats_and_reach() {
     assert_eq!(read_csv(&out).1.len(), 15);
     let (header, rows) = read_csv(&net.join("nodes.csv"));
     assert_eq!(header, ["node", "role", "firm", "industry", "neighbors"]);
-    assert!(rows.iter().all(|r| !r[2].is_empty() && r[3] == "0"), "everyone works; one industry");
+    assert!(
+        rows.iter().all(|r| !r[2].is_empty() && r[3] == "0"),
+        "everyone works; one industry"
+    );
     assert_eq!(rows.len(), 2000);
     assert_eq!(rows.iter().filter(|r| r[1] == "recruiter").count(), 60);
 }

@@ -224,39 +224,65 @@ impl LeadWorld<'_> {
             touched,
             frontier,
             slot,
-            ..
+            firm_seen,
+            knows,
+            knows_key,
         } = scratch;
         let mut found = Found {
             holders: Vec::new(),
             masks: Vec::new(),
         };
-        let mut record = |u: u32, depth: usize, new: u64, found: &mut Found| {
+        // Who knows in which worlds: one draw per node and word, cached for
+        // the word's searches (the key is the word's seed, never 0).
+        let key = ws | 1;
+        let mut knows_of = |u: u32| -> u64 {
+            let i = u as usize;
+            if knows_key[i] != key {
+                knows_key[i] = key;
+                knows[i] = self.knows_word(ws, u);
+            }
+            knows[i]
+        };
+        // This search's firms and the worlds it reaches each in (first met
+        // is all that counts), reset when it ends.
+        let mut firms_met: Vec<u32> = Vec::new();
+        let mut record = |u: u32,
+                          depth: usize,
+                          known: u64,
+                          found: &mut Found,
+                          firm_seen: &mut [u64],
+                          firms_met: &mut Vec<u32>| {
             let Some((firm, _)) = self.holds(who, u) else {
                 return;
             };
-            let known = new & self.knows_word(ws, u);
-            if known != 0 {
-                // Slots hold the number plus one: 0 is "not met", so a fresh
-                // scratch is zeroed memory the system hands out lazily.
-                let sl = &mut slot[firm as usize];
-                if *sl == 0 {
-                    local.push(firm);
-                    *sl = u32::try_from(local.len()).expect("firms fit u32");
-                }
-                found.holders.push(*sl - 1);
-                let at = found.masks.len();
-                found.masks.resize(at + d, 0);
-                found.masks[at + depth] = known;
+            let fresh = known & !firm_seen[firm as usize];
+            if fresh == 0 {
+                return;
             }
-        };
-        let useful = |u: u32, carry: u64| {
-            self.holds(who, u).is_some() && carry & self.knows_word(ws, u) != 0
+            if firm_seen[firm as usize] == 0 {
+                firms_met.push(firm);
+            }
+            firm_seen[firm as usize] |= fresh;
+            // Slots hold the number plus one: 0 is "not met", so a fresh
+            // scratch is zeroed memory the system hands out lazily.
+            let sl = &mut slot[firm as usize];
+            if *sl == 0 {
+                local.push(firm);
+                *sl = u32::try_from(local.len()).expect("firms fit u32");
+            }
+            found.holders.push(*sl - 1);
+            let at = found.masks.len();
+            found.masks.resize(at + d, 0);
+            found.masks[at + depth] = fresh;
         };
         // The person is never an intermediary; f is reached at depth 0.
         let mut seen: Vec<u32> = vec![s, f];
         visited[s as usize] = !0;
         visited[f as usize] = lanes;
-        record(f, 0, lanes, &mut found);
+        if self.holds(who, f).is_some() {
+            let known = lanes & knows_of(f);
+            record(f, 0, known, &mut found, firm_seen, &mut firms_met);
+        }
         frontier.clear();
         frontier.push((f, lanes));
         for depth in 1..d {
@@ -269,8 +295,18 @@ impl LeadWorld<'_> {
                 }
                 let (from, to) = self.arc_span(v);
                 for (&u, &m) in self.targets[from..to].iter().zip(&self.mutual[from..to]) {
-                    if carry & !visited[u as usize] == 0 || (last && !useful(u, carry)) {
+                    if carry & !visited[u as usize] == 0 {
                         continue;
+                    }
+                    // At the last hop only a knower of a firm this search has
+                    // not yet reached in those worlds matters.
+                    if last {
+                        let Some((firm, _)) = self.holds(who, u) else {
+                            continue;
+                        };
+                        if carry & !firm_seen[firm as usize] & knows_of(u) == 0 {
+                            continue;
+                        }
                     }
                     let live = carry & self.tie_word(ws, v, u, u32::from(m));
                     if live != 0 {
@@ -293,12 +329,20 @@ impl LeadWorld<'_> {
                     seen.push(u);
                 }
                 visited[u as usize] |= new;
-                frontier.push((u, new));
-                record(u, depth, new, &mut found);
+                if !last {
+                    frontier.push((u, new));
+                }
+                if self.holds(who, u).is_some() {
+                    let known = new & knows_of(u);
+                    record(u, depth, known, &mut found, firm_seen, &mut firms_met);
+                }
             }
             if frontier.is_empty() {
                 break;
             }
+        }
+        for firm in firms_met {
+            firm_seen[firm as usize] = 0;
         }
         for v in seen {
             visited[v as usize] = 0;

@@ -386,7 +386,9 @@ fn a_tie_into_a_firm_every_world_reaches_adds_nothing() {
     assert_eq!(got.marginals[0], 0.0, "firm 1 is reached already");
     assert_eq!(got.leads[1], got.leads[0]);
     // A tie into a new firm (2, two people) adds its openings.
-    assert!((got.marginals[1] - 2.0 * sure.relevance_same * sure.openings_per_employee).abs() < 1e-12);
+    assert!(
+        (got.marginals[1] - 2.0 * sure.relevance_same * sure.openings_per_employee).abs() < 1e-12
+    );
     // When the path through 1 can fail, the same tie is worth something.
     let unsure = LeadModel {
         pass_weak: 0.5,
@@ -402,7 +404,15 @@ fn a_tie_into_a_firm_every_world_reaches_adds_nothing() {
 fn accepting_never_lowers_leads_in_any_world() {
     let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
-    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, LeadModel::default(), 5);
+    let world = LeadWorld::new(
+        &g,
+        &mutual,
+        &roles,
+        &firms,
+        u32::MAX,
+        LeadModel::default(),
+        5,
+    );
     let s = NodeId(42);
     let strangers: Vec<(u32, u32)> = (1000..1012u32)
         .filter(|&u| g.neighbors(s).binary_search(&u).is_err())
@@ -442,7 +452,15 @@ fn accepting_never_lowers_leads_in_any_world() {
 fn results_ignore_the_thread_count() {
     let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
-    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, LeadModel::default(), 9);
+    let world = LeadWorld::new(
+        &g,
+        &mutual,
+        &roles,
+        &firms,
+        u32::MAX,
+        LeadModel::default(),
+        9,
+    );
     let ties = [(2500u32, 1u32), (2600, 0)];
     let sets = vec![vec![], vec![0], vec![0, 1]];
     let marginals = [(2, 0), (2, 1), (0, 1)];
@@ -511,12 +529,24 @@ fn a_dead_fake_tie_carries_nothing() {
 fn the_connected_share_weighs_firms_by_rate_and_relevance() {
     let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
-    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, LeadModel::default(), 1);
+    let world = LeadWorld::new(
+        &g,
+        &mutual,
+        &roles,
+        &firms,
+        u32::MAX,
+        LeadModel::default(),
+        1,
+    );
     let s = NodeId(55); // firm 5, industry 2
     let who = world.seeker(55);
-    let total: f64 = (0..firms.firm_count()).map(|f| world.firm_rate(who, f)).sum();
+    let total: f64 = (0..firms.firm_count())
+        .map(|f| world.firm_rate(who, f))
+        .sum();
     // Connections at the person's own firm (50, 51) and at firm 2 (20, 21).
-    let share = world.connected_share(s, [50u32, 51, 20, 21].into_iter()).unwrap();
+    let share = world
+        .connected_share(s, [50u32, 51, 20, 21].into_iter())
+        .unwrap();
     assert!((share - world.firm_rate(who, 2) / total).abs() < 1e-12);
     assert_eq!(world.connected_share(s, [50u32].into_iter()), Some(0.0));
 }
