@@ -1,7 +1,7 @@
 //! Ranking one person's pending invitations by the expected job leads each
 //! adds alone ([`crate::reach::leads`]), in the same Monte Carlo worlds for every
-//! invitation. Only ties within 2 hops of the person have their mutual
-//! connections counted, so the cost follows the person's neighbourhood.
+//! invitation. A tie's mutual connections are counted when a search first
+//! draws it, so the cost follows the person's neighbourhood.
 
 use crate::firms::Firms;
 use crate::graph::{ConnectionGraph, NodeId};
@@ -53,20 +53,9 @@ pub fn rank_by_leads(
     model: LeadModel,
     seed: u64,
 ) -> LeadAdvice {
-    // The searches read the arcs of nodes within 2 hops of the person (through
-    // a connection or an inviter): count mutual connections there only.
-    let mut near: Vec<NodeId> = vec![person];
-    let firsts = graph
-        .neighbors(person)
-        .iter()
-        .map(|&v| NodeId(v))
-        .chain(inviters.iter().copied());
-    for f in firsts {
-        near.push(f);
-        near.extend(graph.neighbors(f).iter().map(|&v| NodeId(v)));
-    }
-    let mutual = graph.mutual_counts_of(&near);
-    let world = LeadWorld::new(graph, &mutual, roles, firms, u32::MAX, model, seed);
+    // Mutual connections are counted for the ties the searches draw, when
+    // first drawn: the cost follows the person's neighbourhood.
+    let world = LeadWorld::counting_on_demand(graph, roles, firms, u32::MAX, model, seed);
     let counts: Vec<usize> = inviters
         .iter()
         .map(|&f| graph.mutual_count(person, f))

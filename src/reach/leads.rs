@@ -51,6 +51,9 @@
 //! within max degree − 1 hops × hashes per draw), with scratch reset only where
 //! touched, so the cost follows the live ball, not the graph.
 
+use std::sync::atomic::AtomicU16;
+use std::sync::atomic::Ordering::Relaxed;
+
 use crate::firms::{Firms, NO_FIRM};
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::roles::RoleMap;
@@ -243,6 +246,13 @@ impl Leads {
     }
 }
 
+/// Each arc's mutual connections: counted ahead, or when first drawn.
+enum Mutual<'g> {
+    Counted(&'g [u16]),
+    /// Count plus one per arc, 0 for not yet counted.
+    OnDemand(Vec<AtomicU16>),
+}
+
 /// Who is asking: a seeker's firm and industry ([`NO_FIRM`] and `u32::MAX`
 /// for someone who works nowhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,7 +268,7 @@ pub struct LeadWorld<'g> {
     graph: &'g ConnectionGraph,
     offsets: &'g [u64],
     targets: &'g [u32],
-    mutual: &'g [u16],
+    mutual: Mutual<'g>,
     /// Each node's firm ([`NO_FIRM`] for none).
     firm_of: &'g [u32],
     /// Each firm's industry and openings a week.
@@ -305,8 +315,57 @@ impl<'g> LeadWorld<'g> {
         model: LeadModel,
         seed: u64,
     ) -> Self {
+        assert_eq!(
+            mutual.len(),
+            graph.csr().1.len(),
+            "one mutual count per arc"
+        );
+        Self::with(
+            graph,
+            Mutual::Counted(mutual),
+            roles,
+            firms,
+            first_fake,
+            model,
+            seed,
+        )
+    }
+
+    /// [`LeadWorld::new`] counting each tie's mutual connections only when a
+    /// search first draws it (then kept for every later draw): the cost follows
+    /// the ties near the people asked about, not the graph. The same answers as
+    /// with every tie counted ahead.
+    pub fn counting_on_demand(
+        graph: &'g ConnectionGraph,
+        roles: &RoleMap,
+        firms: &'g Firms,
+        first_fake: u32,
+        model: LeadModel,
+        seed: u64,
+    ) -> Self {
+        let cache = crate::memory::zeroed_vec::<AtomicU16>(graph.csr().1.len());
+        Self::with(
+            graph,
+            Mutual::OnDemand(cache),
+            roles,
+            firms,
+            first_fake,
+            model,
+            seed,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn with(
+        graph: &'g ConnectionGraph,
+        mutual: Mutual<'g>,
+        roles: &RoleMap,
+        firms: &'g Firms,
+        first_fake: u32,
+        model: LeadModel,
+        seed: u64,
+    ) -> Self {
         let (offsets, targets) = graph.csr();
-        assert_eq!(mutual.len(), targets.len(), "one mutual count per arc");
         assert_eq!(
             firms.node_count(),
             graph.node_count(),
@@ -394,6 +453,29 @@ impl<'g> LeadWorld<'g> {
         let f = self.firm_of[u as usize];
         let rate = self.firm_rate(who, f);
         (rate > 0.0).then_some((f, rate))
+    }
+
+    /// The mutual connections of arc `arc`, from `v` to `u`.
+    #[inline]
+    fn mutual_at(&self, arc: usize, v: u32, u: u32) -> u32 {
+        match &self.mutual {
+            Mutual::Counted(m) => u32::from(m[arc]),
+            Mutual::OnDemand(cache) => {
+                // Stored plus one, so 0 (zeroed memory) is "not yet counted".
+                let known = cache[arc].load(Relaxed);
+                if known != 0 {
+                    return u32::from(known - 1);
+                }
+                let k = self
+                    .graph
+                    .mutual_count(NodeId(v), NodeId(u))
+                    .min(usize::from(u16::MAX - 1));
+                let k = u16::try_from(k).expect("saturated above");
+                // Any thread computes the same count: a race stores it twice.
+                cache[arc].store(k + 1, Relaxed);
+                u32::from(k)
+            }
+        }
     }
 
     fn tie_q(&self, a: u32, b: u32, mutual: u32) -> u32 {
@@ -498,11 +580,11 @@ impl<'g> LeadWorld<'g> {
                     continue;
                 }
                 let (a, b) = self.arc_span(v);
-                for (&u, &m) in self.targets[a..b].iter().zip(&self.mutual[a..b]) {
+                for (i, &u) in self.targets[a..b].iter().enumerate() {
                     if carry & !visited[u as usize] == 0 || (last && !useful(u, carry, firm_seen)) {
                         continue;
                     }
-                    let live = carry & self.tie_word(ws, v, u, u32::from(m));
+                    let live = carry & self.tie_word(ws, v, u, self.mutual_at(a + i, v, u));
                     offer(u, live, touched);
                 }
                 if v == s {

@@ -58,10 +58,10 @@ pub(super) fn measure(
     progress: &dyn Progress,
 ) -> (Vec<Answer>, Vec<TieValue>) {
     let graph = &setup.graph;
-    let mutual = mutual_counts_near(graph, runs, exp.max_degree);
-    let world = LeadWorld::new(
+    // Mutual connections are counted for the ties the searches draw, when
+    // they first draw them: the cost follows the people studied.
+    let world = LeadWorld::counting_on_demand(
         graph,
-        &mutual,
         &setup.roles,
         &setup.firms,
         setup.first_fake,
@@ -191,56 +191,6 @@ fn person(
         })
         .collect();
     (leads, values)
-}
-
-/// The mutual connections of the arcs the searches can read: those leaving a
-/// node within max − 1 hops of a person studied, through the base graph or an
-/// inviter of theirs (the searches never expand a node further away). Counting
-/// only those follows what the people studied touch, not the graph; when they
-/// touch a quarter of the arcs or more, every arc is counted at once instead.
-fn mutual_counts_near(graph: &ConnectionGraph, runs: &[PersonRun], max: Degree) -> Vec<u16> {
-    let n = graph.node_count();
-    let mut seen = vec![false; n];
-    let mut near: Vec<NodeId> = Vec::new();
-    let mut add = |v: u32, near: &mut Vec<NodeId>| {
-        if !seen[v as usize] {
-            seen[v as usize] = true;
-            near.push(NodeId(v));
-        }
-    };
-    let mut level: Vec<NodeId> = Vec::new();
-    for run in runs {
-        add(run.person.0, &mut near);
-    }
-    // Hop 1: each person's connections and inviters.
-    for run in runs {
-        for &u in graph.neighbors(run.person).iter().chain(&run.inviters) {
-            let before = near.len();
-            add(u, &mut near);
-            if near.len() > before {
-                level.push(NodeId(u));
-            }
-        }
-    }
-    for _ in 2..max.0 {
-        let mut next = Vec::new();
-        for &v in &level {
-            for &u in graph.neighbors(v) {
-                let before = near.len();
-                add(u, &mut near);
-                if near.len() > before {
-                    next.push(NodeId(u));
-                }
-            }
-        }
-        level = next;
-    }
-    let arcs: usize = near.iter().map(|&v| graph.neighbor_count(v)).sum();
-    if arcs.saturating_mul(4) >= graph.csr().1.len() {
-        graph.mutual_counts()
-    } else {
-        graph.mutual_counts_of(&near)
-    }
 }
 
 /// The observations' leads attached in order.

@@ -68,8 +68,8 @@ impl LeadWorld<'_> {
         let (from, to) = self.arc_span(s);
         let mut firsts: Vec<(u32, u32)> = self.targets[from..to]
             .iter()
-            .zip(&self.mutual[from..to])
-            .map(|(&u, &m)| (u, u32::from(m)))
+            .enumerate()
+            .map(|(i, &u)| (u, self.mutual_at(from + i, s, u)))
             .collect();
         let base = firsts.len();
         firsts.extend_from_slice(pq.ties);
@@ -294,7 +294,7 @@ impl LeadWorld<'_> {
                     continue;
                 }
                 let (from, to) = self.arc_span(v);
-                for (&u, &m) in self.targets[from..to].iter().zip(&self.mutual[from..to]) {
+                for (i, &u) in self.targets[from..to].iter().enumerate() {
                     if carry & !visited[u as usize] == 0 {
                         continue;
                     }
@@ -308,7 +308,8 @@ impl LeadWorld<'_> {
                             continue;
                         }
                     }
-                    let live = carry & self.tie_word(ws, v, u, u32::from(m));
+                    let m = self.mutual_at(from + i, v, u);
+                    let live = carry & self.tie_word(ws, v, u, m);
                     if live != 0 {
                         let sl = &mut next[u as usize];
                         if *sl == 0 {
