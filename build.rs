@@ -1,6 +1,6 @@
 //! Build script: on Linux, the linker compresses the binary's debug sections
 //! (zlib). Release builds keep line tables for netreach's own code only
-//! (Cargo.toml), so a panic's backtrace still names file:line (the standard
+//! (Cargo.toml), so a panic's backtrace still names `file:line` (the standard
 //! library's backtrace reads compressed sections), while the binary on a
 //! user's PATH stays small. Only the `netreach` binary's link changes: no flag
 //! reaches the dependencies, so they are not rebuilt.

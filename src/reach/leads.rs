@@ -590,7 +590,7 @@ impl<'g> LeadWorld<'g> {
                 if v == s {
                     for &(u, m) in q.accepted {
                         if carry & !visited[u as usize] != 0
-                            && !(last && !useful(u, carry, firm_seen))
+                            && (!last || useful(u, carry, firm_seen))
                         {
                             offer(u, carry & self.tie_word(ws, v, u, m), touched);
                         }

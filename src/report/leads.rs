@@ -100,20 +100,32 @@ pub(super) fn leads_findings(d: &SavedResults) -> String {
                 continue;
             };
             let chi = granovetter_chi2(split);
-            let _ = write!(
-                out,
-                " Of {}'s leads, {} come from a direct connection, {} through one intermediary and {} through two: against Granovetter's job seekers (25, 29 and 10 of 64 heard directly, through one and through two or more), χ² = {chi:.1} with 2 degrees of freedom (p = {:.3}), {}.",
-                name(s),
-                percent(split[0]),
-                percent(split[1]),
-                percent(split[2]),
-                (-chi / 2.0).exp(),
-                if chi <= CHI2_95 {
-                    "within what chance allows at 95% (5.99)"
-                } else {
-                    "outside what chance allows at 95% (5.99)"
-                }
-            );
+            let verdict = if chi <= CHI2_95 {
+                "within what chance allows at 95% (5.99)"
+            } else {
+                "outside what chance allows at 95% (5.99)"
+            };
+            if said.len() == 1 {
+                let _ = write!(
+                    out,
+                    " Of {}'s leads, {} come from a direct connection, {} through one intermediary and {} through two: against Granovetter's job seekers (25, 29 and 10 of 64 heard directly, through one and through two or more), χ² = {chi:.2} with 2 degrees of freedom (p = {:.3}), {verdict}.",
+                    name(s),
+                    percent(split[0]),
+                    percent(split[1]),
+                    percent(split[2]),
+                    (-chi / 2.0).exp(),
+                );
+            } else {
+                let _ = write!(
+                    out,
+                    " {}: {}, {} and {}, χ² = {chi:.2} (p = {:.3}), {verdict}.",
+                    name(s),
+                    percent(split[0]),
+                    percent(split[1]),
+                    percent(split[2]),
+                    (-chi / 2.0).exp(),
+                );
+            }
         }
     }
     // Leads per accepted invitation, against refusing.
@@ -170,6 +182,7 @@ pub(super) fn leads_findings(d: &SavedResults) -> String {
 /// (bins with their standard errors over people), where it peaks against
 /// Rajkumar et al.'s inverted U, and how much of what a tie brings alone is
 /// new given the strategy's other ties.
+#[allow(clippy::too_many_lines)] // the bins, the peak against Rajkumar, the redundancy
 pub(super) fn tie_findings(d: &SavedResults) -> String {
     use crate::results::summary::{BinValue, FEW, TIE_BINS};
     let Some(s) = d.tie_strategy() else {

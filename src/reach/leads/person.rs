@@ -206,7 +206,7 @@ impl LeadWorld<'_> {
     /// within `d` − 1 more ties, in the graph without `s`, numbered through
     /// `scratch.slot` into `local`. `f` forwards as the seeker's own
     /// connection, everyone after it as a stranger.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // one search, its caches beside it
     fn search_from(
         &self,
         ws: u64,

@@ -129,7 +129,7 @@ fn monte_carlo_agrees_with_enumerating_every_world() {
         for i in 0..o {
             p *= if bits >> (t + i) & 1 == 1 { 0.75 } else { 0.25 };
         }
-        p *= 0.5f64.powi(insiders.len() as i32); // insider_knows, either way
+        p *= 0.5f64.powi(i32::try_from(insiders.len()).unwrap()); // insider_knows, either way
         let live = |a: u32, b: u32| {
             let i = ties
                 .iter()
