@@ -24,7 +24,7 @@ pub use file::{
     ExperimentConfig, GraphConfig, InvitationsConfig, LeadsConfig, OutputConfig, PeopleConfig,
     RolesConfig, SweepConfig,
 };
-pub use spec::{GraphSpec, Spelling};
+pub use spec::{GraphSpec, NodesKey, Spelling};
 use text::{GRAPH_KEYS, in_words, key_line, quoted_list, unknown_graph_key, with_absolute_files};
 
 /// The built-in quick experiment (`data/experiments/quick.toml`).
@@ -44,6 +44,8 @@ pub enum GraphSource {
         edges: PathBuf,
         /// The roles, if any.
         roles: Option<PathBuf>,
+        /// A nodes table (`node, role, firm, industry`): roles and firms.
+        nodes: Option<PathBuf>,
     },
 }
 
@@ -152,10 +154,33 @@ impl Experiment {
             }
         };
         let base = path.parent().unwrap_or(Path::new("."));
-        let graph = match (&cfg.graph.edges, &cfg.graph.spec) {
+        // `nodes` is a count to generate, or a nodes table for files.
+        let mut spec = cfg.graph.spec.clone();
+        let nodes_table = match spec.nodes.take() {
+            Some(NodesKey::Table(p)) => Some(p),
+            other => {
+                spec.nodes = other;
+                None
+            }
+        };
+        if nodes_table.is_some() && cfg.graph.roles.is_some() {
+            return Err(at(
+                "roles",
+                "roles and nodes tables together; a nodes table holds the roles too, give one"
+                    .into(),
+            ));
+        }
+        if nodes_table.is_some() && cfg.graph.edges.is_none() {
+            return Err(at(
+                "nodes",
+                "a nodes table needs graph.edges; a generated network takes a count".into(),
+            ));
+        }
+        let graph = match (&cfg.graph.edges, &spec) {
             (Some(edges), spec) if *spec == GraphSpec::default() => GraphSource::Files {
                 edges: base.join(edges),
                 roles: cfg.graph.roles.as_ref().map(|r| base.join(r)),
+                nodes: nodes_table.map(|p| base.join(p)),
             },
             (Some(_), _) => {
                 return Err(at(
@@ -507,7 +532,7 @@ mod tests {
         // Read back from another folder, the copy finds the same files.
         let copy =
             Experiment::from_toml(&e.source_text, Path::new("/elsewhere/experiment.toml")).unwrap();
-        let GraphSource::Files { edges, roles } = copy.graph else {
+        let GraphSource::Files { edges, roles, .. } = copy.graph else {
             panic!("files expected");
         };
         assert_eq!(edges, want);

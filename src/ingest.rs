@@ -20,6 +20,7 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::firms::{Firms, NO_FIRM};
 use crate::graph::ConnectionGraph;
 use crate::invitations::{InvitationReport, PendingInvitations};
 use crate::roles::{RoleBuilder, RoleMap, RoleReport};
@@ -183,6 +184,91 @@ pub fn load_roles(graph: &ConnectionGraph, path: &Path) -> Result<(RoleMap, Role
         b.add(node, role, line)
     })?;
     Ok(b.finish())
+}
+
+/// Reads a `nodes` table (CSV or Parquet, as `netreach generate` writes it:
+/// `node, role, firm, industry`; other columns ignored) for `graph`: the roles,
+/// by [`load_roles`]'s rules, and who works where. Firm and industry ids are
+/// any text; a node without a firm works nowhere. Nodes not in the graph are
+/// skipped. Errors name the file and line: a missing column, a firm without an
+/// industry, a firm in two industries, a node listed twice.
+pub fn load_nodes(graph: &ConnectionGraph, path: &Path) -> Result<(RoleMap, RoleReport, Firms)> {
+    let (roles, report) = load_roles(graph, path)?;
+    let n = graph.node_count();
+    // (line, node) → firm, in file order; then the industries, line by line.
+    let mut firm_at: Vec<(u64, Option<u32>, String)> = Vec::new();
+    let mut listed = vec![0u64; n];
+    for_each_pair(path, ["node", "firm"], true, &mut |node, firm, line| {
+        let v = graph.ids().lookup(node).map(|v| v.0);
+        if let Some(v) = v {
+            let first = &mut listed[v as usize];
+            if *first != 0 {
+                return Err(Error::parse(
+                    path,
+                    line,
+                    format!(
+                        "each node once (node {node} is listed at line {} too)",
+                        *first
+                    ),
+                    node,
+                ));
+            }
+            *first = line.max(1);
+        }
+        firm_at.push((line, v, firm.trim().to_string()));
+        Ok(())
+    })?;
+    let mut firm_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut industry_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut industry_of: Vec<(u32, u64)> = Vec::new(); // per firm: industry, first line
+    let mut firm_of = vec![NO_FIRM; n];
+    let mut row = 0usize;
+    for_each_pair(
+        path,
+        ["node", "industry"],
+        true,
+        &mut |_, industry, line| {
+            let (at, v, firm) = &firm_at[row];
+            row += 1;
+            debug_assert_eq!(*at, line, "both passes read the same rows");
+            let industry = industry.trim();
+            if firm.is_empty() {
+                return Ok(());
+            }
+            if industry.is_empty() {
+                return Err(Error::parse(
+                    path,
+                    line,
+                    format!("an industry for firm {firm}"),
+                    "an empty industry",
+                ));
+            }
+            let next = u32::try_from(industry_ids.len()).expect("industries fit u32");
+            let i = *industry_ids.entry(industry.to_string()).or_insert(next);
+            let next = u32::try_from(firm_ids.len()).expect("firms fit u32");
+            let f = *firm_ids.entry(firm.clone()).or_insert(next);
+            if f as usize == industry_of.len() {
+                industry_of.push((i, line));
+            } else if industry_of[f as usize].0 != i {
+                return Err(Error::parse(
+                    path,
+                    line,
+                    format!(
+                        "firm {firm} in one industry (line {} gives another)",
+                        industry_of[f as usize].1
+                    ),
+                    industry,
+                ));
+            }
+            if let Some(v) = v {
+                firm_of[*v as usize] = f;
+            }
+            Ok(())
+        },
+    )?;
+    let firms = Firms::from_parts(firm_of, industry_of.into_iter().map(|x| x.0).collect())
+        .expect("firm ids are numbered as read");
+    Ok((roles, report, firms))
 }
 
 /// Where [`choose_roles`] took the roles from.

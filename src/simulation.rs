@@ -77,11 +77,20 @@ impl Setup {
                 let firms = net.firms(&graph, exp.seed);
                 (graph, roles, firms)
             }
-            GraphSource::Files { edges, roles } => {
+            GraphSource::Files {
+                edges,
+                roles,
+                nodes,
+            } => {
                 let (graph, stored) = crate::ingest::load_graph_and_roles(edges)?;
-                let (roles, _) = crate::ingest::choose_roles(&graph, roles.as_deref(), stored)?;
-                let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
-                (graph, roles, Firms::singletons(n))
+                if let Some(nodes) = nodes {
+                    let (roles, _, firms) = crate::ingest::load_nodes(&graph, nodes)?;
+                    (graph, roles, firms)
+                } else {
+                    let (roles, _) = crate::ingest::choose_roles(&graph, roles.as_deref(), stored)?;
+                    let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
+                    (graph, roles, Firms::singletons(n))
+                }
             }
         };
         let real = u32::try_from(graph.node_count()).map_err(|_| Error::TooManyNodes {

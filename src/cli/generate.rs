@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::Result;
 use clap::Args;
 
-use netreach::config::{GraphSpec, Spelling};
+use netreach::config::{GraphSpec, NodesKey, Spelling};
 use netreach::generate::{GraphModel, ModelName};
 use netreach::jobs::generate::{generate, outputs, write};
 use netreach::output::check_outputs;
@@ -91,7 +91,7 @@ fn model_of(a: &GenerateArgs) -> GraphModel {
     let spec = GraphSpec {
         model: a.model.map(|m| m.to_string()),
         preset: a.preset.clone(),
-        nodes: a.nodes,
+        nodes: a.nodes.map(NodesKey::Count),
         avg_degree: a.avg_degree,
         triad_prob: a.triad_prob,
         rewire_prob: a.rewire_prob,

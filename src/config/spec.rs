@@ -17,8 +17,9 @@ pub struct GraphSpec {
     pub model: Option<String>,
     /// `linkedin`.
     pub preset: Option<String>,
-    /// Nodes.
-    pub nodes: Option<u32>,
+    /// Nodes to generate, or (an experiment's `[graph] nodes = "nodes.csv"`,
+    /// with `edges`) a nodes table: roles, firms and industries.
+    pub nodes: Option<NodesKey>,
     /// Mean connections per person.
     pub avg_degree: Option<f64>,
     /// Holme–Kim triad probability; LinkedIn closure share.
@@ -41,6 +42,16 @@ pub struct GraphSpec {
     pub firm_ties: Option<f64>,
     /// Most people in one labour market (linkedin).
     pub market_size: Option<u32>,
+}
+
+/// `nodes`: a count to generate, or a nodes table's path.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum NodesKey {
+    /// How many nodes to generate.
+    Count(u32),
+    /// A `node, role, firm, industry` table for a network read from files.
+    Table(std::path::PathBuf),
 }
 
 /// How a setting is spelled in messages: as a flag or as a TOML key.
@@ -164,7 +175,17 @@ impl GraphSpec {
                 )));
             }
         };
-        let nodes = self.nodes.unwrap_or(10_000);
+        let count = match &self.nodes {
+            Some(NodesKey::Count(n)) => Some(*n),
+            Some(NodesKey::Table(_)) => {
+                return Err(Error::Invalid(format!(
+                    "{} names a nodes table, which goes with graph.edges; a generated network takes a count",
+                    spelling.name("nodes")
+                )));
+            }
+            None => None,
+        };
+        let nodes = count.unwrap_or(10_000);
         let d = self.avg_degree.unwrap_or(20.0);
         // Below 1 the models would quietly round up to a tree (or nothing).
         if !(d.is_finite() && d >= 1.0) {
@@ -179,7 +200,7 @@ impl GraphSpec {
             "linkedin" => {
                 let p = LinkedInParams::default();
                 GraphModel::LinkedIn(LinkedInParams {
-                    nodes: self.nodes.unwrap_or(p.nodes),
+                    nodes: count.unwrap_or(p.nodes),
                     avg_degree: self.avg_degree.unwrap_or(p.avg_degree),
                     distribution,
                     cap: self.cap.unwrap_or(p.cap),

@@ -23,12 +23,17 @@ pub(super) fn in_words(message: &str) -> String {
     })
 }
 
-/// `text` with `[graph]`'s `edges` and `roles` rewritten as absolute paths, so
+/// `text` with `[graph]`'s `edges`, `roles` and `nodes` (a table) rewritten as absolute paths, so
 /// the copy recorded with the results runs from any folder (relative names are
 /// relative to the experiment file, which the copy is not beside).
 pub(super) fn with_absolute_files(text: &str, graph: &GraphSource) -> String {
     use std::fmt::Write as _;
-    let GraphSource::Files { edges, roles } = graph else {
+    let GraphSource::Files {
+        edges,
+        roles,
+        nodes,
+    } = graph
+    else {
         return text.to_string();
     };
     let quoted = |p: &Path| {
@@ -55,6 +60,9 @@ pub(super) fn with_absolute_files(text: &str, graph: &GraphSource) -> String {
             }
             ("graph", "roles", true) if roles.is_some() => {
                 let _ = writeln!(out, "roles = {}", quoted(roles.as_deref().unwrap_or(edges)));
+            }
+            ("graph", "nodes", true) if nodes.is_some() => {
+                let _ = writeln!(out, "nodes = {}", quoted(nodes.as_deref().unwrap_or(edges)));
             }
             _ => {
                 out.push_str(line);

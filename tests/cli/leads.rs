@@ -4,6 +4,8 @@
 //! and tie-value charts and reports them; a rerun without `[leads]` leaves no
 //! stale leads behind.
 
+use predicates::prelude::*;
+
 use crate::common::{advise_on_sample, netreach, read_csv};
 
 const EXPERIMENT: &str = "data/test-experiments/leads.toml";
@@ -168,4 +170,112 @@ fn advise_ranks_pending_invitations_by_expected_leads() {
         .stderr(predicates::str::contains(
             "--worlds 100: expected a multiple of 64",
         ));
+}
+
+/// A network read from files with a `nodes` table (as `netreach generate`
+/// writes it) has firms: an experiment reads them through `[graph] nodes`, and
+/// its leads differ from the same files without firms (every person their own
+/// firm). Bad tables are errors naming the file and line.
+#[test]
+fn a_nodes_table_gives_an_experiment_its_firms() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = dir.path().join("net");
+    netreach()
+        .args([
+            "generate",
+            "--model",
+            "holme-kim",
+            "--nodes",
+            "2000",
+            "--avg-degree",
+            "8",
+        ])
+        .args(["--seed", "4", "--format", "csv", "-q", "-o"])
+        .arg(&net)
+        .assert()
+        .success();
+    let (h, rows) = read_csv(&net.join("nodes.csv"));
+    assert_eq!(h[..4], ["node", "role", "firm", "industry"]);
+    let firms: std::collections::HashSet<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    assert!(
+        firms.len() > 10 && firms.len() < 2000,
+        "{} firms",
+        firms.len()
+    );
+    let experiment = |nodes: &str| {
+        format!(
+            "name = \"files\"\nseed = 2\nreplicates = 1\nmax_degree = 3\nstrategies = [\"refuse-all\", \"accept-all\"]\n\
+             [graph]\nedges = \"{}\"\n{nodes}\n[people]\nsample = 10\n\
+             [invitations]\nweeks = 2\nper_week = 2.0\nfriends_of_friends = 1.0\n\
+             [leads]\nworlds = 64\n[output]\nformats = [\"csv\"]\n",
+            net.join("edges.csv").display()
+        )
+    };
+    let run = |name: &str, text: &str| {
+        let file = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&file, text).unwrap();
+        let out = dir.path().join(name);
+        netreach()
+            .args(["simulate", "-q"])
+            .arg(&file)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        read_csv(&out.join("summary.csv"))
+    };
+    let nodes = format!("nodes = \"{}\"", net.join("nodes.csv").display());
+    let roles = format!("roles = \"{}\"", net.join("nodes.csv").display());
+    let measure = |(h, rows): &(Vec<String>, Vec<Vec<String>>), m: &str| -> f64 {
+        let (mc, mean) = (column(h, "measure"), column(h, "mean"));
+        let row = rows.iter().find(|r| r[mc] == m);
+        row.unwrap_or_else(|| panic!("no {m}"))[mean]
+            .parse()
+            .unwrap()
+    };
+    let with_firms = run("firms", &experiment(&nodes));
+    let without = run("singletons", &experiment(&roles));
+    let connected = measure(&with_firms, "hiring_firm_connected");
+    assert!(connected > 0.0 && connected < 1.0, "{connected}");
+    let (a, b) = (
+        measure(&with_firms, "expected_leads"),
+        measure(&without, "expected_leads"),
+    );
+    assert!((a - b).abs() > 1e-9, "firms change the leads: {a} and {b}");
+    // Bad tables: exit 1, one sentence naming the file and line.
+    for (table, said) in [
+        (
+            "node,role,firm\n1,,a\n",
+            "expected a header line with columns node and industry",
+        ),
+        (
+            "node,role,firm,industry\n1,,a,x\n2,,b,\n",
+            "nodes.csv:3: expected an industry for firm b",
+        ),
+        (
+            "node,role,firm,industry\n1,,a,x\n1,,a,x\n",
+            "nodes.csv:3: expected each node once",
+        ),
+        (
+            "node,role,firm,industry\n1,,a,x\n2,,a,y\n",
+            "nodes.csv:3: expected firm a in one industry",
+        ),
+    ] {
+        let bad = dir.path().join("bad");
+        std::fs::create_dir_all(&bad).unwrap();
+        std::fs::write(bad.join("nodes.csv"), table).unwrap();
+        let file = dir.path().join("bad.toml");
+        let text = experiment(&format!("nodes = \"{}\"", bad.join("nodes.csv").display()));
+        std::fs::write(&file, text).unwrap();
+        netreach()
+            .args(["simulate", "-q"])
+            .arg(&file)
+            .arg("-o")
+            .arg(dir.path().join("bad-out"))
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(said))
+            .stderr(predicates::str::contains("panicked").not());
+        assert!(!dir.path().join("bad-out").join("summary.csv").exists());
+    }
 }
