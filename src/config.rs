@@ -567,5 +567,9 @@ mod tests {
             e.contains("expected a whole number") && !e.contains("u32"),
             "{e}"
         );
+        // A table's path is a nodes table, which goes with edges only.
+        let table = base.replace("nodes = 300", "nodes = \"nodes.csv\"");
+        let e = Experiment::from_toml(&table, path).unwrap_err().to_string();
+        assert!(e.contains("v.toml:6:") && e.contains("graph.edges"), "{e}");
     }
 }

@@ -45,13 +45,39 @@ pub struct GraphSpec {
 }
 
 /// `nodes`: a count to generate, or a nodes table's path.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NodesKey {
     /// How many nodes to generate.
     Count(u32),
     /// A `node, role, firm, industry` table for a network read from files.
     Table(std::path::PathBuf),
+}
+
+impl<'de> Deserialize<'de> for NodesKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Key;
+        impl serde::de::Visitor<'_> for Key {
+            type Value = NodesKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number of nodes, or a nodes table's path in quotes")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<NodesKey, E> {
+                u32::try_from(v)
+                    .map(NodesKey::Count)
+                    .map_err(|_| E::custom(format!("{v} nodes; expected at most {}", u32::MAX)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<NodesKey, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<NodesKey, E> {
+                Ok(NodesKey::Table(v.into()))
+            }
+        }
+        d.deserialize_any(Key)
+    }
 }
 
 /// How a setting is spelled in messages: as a flag or as a TOML key.
