@@ -103,27 +103,32 @@ pub(super) fn leads_findings(d: &SavedResults) -> String {
             let verdict = if chi <= CHI2_95 {
                 "within what chance allows at 95% (5.99)"
             } else {
-                "outside what chance allows at 95% (5.99)"
+                "outside what chance allows at 95% (5.99; the defaults are checked on the LinkedIn preset, docs/job-leads.md)"
+            };
+            let p = (-chi / 2.0).exp();
+            let p = if p < 0.001 {
+                "p < 0.001".to_string()
+            } else {
+                format!("p = {p:.3}")
             };
             if said.len() == 1 {
                 let _ = write!(
                     out,
-                    " Of {}'s leads, {} come from a direct connection, {} through one intermediary and {} through two: against Granovetter's job seekers (25, 29 and 10 of 64 heard directly, through one and through two or more), χ² = {chi:.2} with 2 degrees of freedom (p = {:.3}), {verdict}.",
+                    " Of {}'s leads, {} come from a direct connection, {} through one intermediary and {} through two: against Granovetter's job seekers (25, 29 and 10 of 64 heard directly, through one and through two or more), χ² = {chi:.2} with 2 degrees of freedom ({p}), {verdict}.",
                     name(s),
                     percent(split[0]),
                     percent(split[1]),
                     percent(split[2]),
-                    (-chi / 2.0).exp(),
                 );
             } else {
                 let _ = write!(
                     out,
-                    " {}: {}, {} and {}, χ² = {chi:.2} (p = {:.3}), {verdict}.",
+                    " {}: {}, {} and {}, χ² = {chi:.2} ({p}), {} at 95%.",
                     name(s),
                     percent(split[0]),
                     percent(split[1]),
                     percent(split[2]),
-                    (-chi / 2.0).exp(),
+                    if chi <= CHI2_95 { "within" } else { "outside" },
                 );
             }
         }
