@@ -31,8 +31,17 @@ pub(super) struct AdviseArgs {
     #[arg(long, value_name = "FILE", requires_all = ["invitations", "person"])]
     graph: Option<PathBuf>,
     /// With --graph: roles table (node,role).
-    #[arg(long, value_name = "FILE", requires = "graph")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "graph",
+        conflicts_with = "nodes"
+    )]
     roles: Option<PathBuf>,
+    /// With --graph: a nodes table (node,role,firm,industry, as `generate`
+    /// writes it) giving roles and, for --leads, who works where.
+    #[arg(long, value_name = "FILE", requires = "graph")]
+    nodes: Option<PathBuf>,
     /// With --graph: invitations table (to,from).
     #[arg(long, value_name = "FILE", requires = "graph")]
     invitations: Option<PathBuf>,
@@ -191,7 +200,19 @@ fn population_share(rows: &[AdviceRow], population: u32) -> Vec<String> {
 /// `advise --graph`: exact greedy ranking of one person's pending invitations.
 fn run_on_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
     let (graph, stored) = load_graph(graph_path, g)?;
-    let roles = load_roles(a.roles.as_deref(), stored, &graph, g)?;
+    let (roles, firms) = match &a.nodes {
+        Some(nodes) => {
+            let (roles, _, firms) = netreach::ingest::load_nodes(&graph, nodes)?;
+            g.say(format!(
+                "nodes {}: {}, {}",
+                nodes.display(),
+                super::role_counts(&roles),
+                super::count(u64::from(firms.firm_count()), "firm", "firms")
+            ));
+            (roles, Some(firms))
+        }
+        None => (load_roles(a.roles.as_deref(), stored, &graph, g)?, None),
+    };
     let inv_path = a
         .invitations
         .as_deref()
@@ -208,7 +229,7 @@ fn run_on_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
         .unwrap_or_else(|| Path::new("out").join("advice"));
     check_outputs(outputs(&dir), g.overwrite())?;
     if a.leads {
-        return leads_on_graph_terminal(a, g, &graph, &roles, person, &inviters, &dir, id);
+        return leads_on_graph_terminal(a, g, (&graph, &roles, firms), person, &inviters, &dir, id);
     }
     let (base, picks) = on_graph(
         &graph,
@@ -278,8 +299,11 @@ fn run_on_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
 fn leads_on_graph_terminal(
     a: &AdviseArgs,
     g: &Global,
-    graph: &netreach::graph::ConnectionGraph,
-    roles: &netreach::roles::RoleMap,
+    (graph, roles, firms): (
+        &netreach::graph::ConnectionGraph,
+        &netreach::roles::RoleMap,
+        Option<netreach::firms::Firms>,
+    ),
     person: NodeId,
     inviters: &[NodeId],
     dir: &Path,
@@ -290,9 +314,10 @@ fn leads_on_graph_terminal(
         worlds: a.worlds,
         ..netreach::reach::leads::LeadModel::default()
     };
-    // A graph file carries no firms yet: every person is their own firm.
-    let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
-    let firms = netreach::firms::Firms::singletons(n);
+    // Without a nodes table every person is their own firm.
+    let firms = firms.unwrap_or_else(|| {
+        netreach::firms::Firms::singletons(u32::try_from(graph.node_count()).unwrap_or(u32::MAX))
+    });
     let advice = leads_on_graph(
         graph,
         roles,

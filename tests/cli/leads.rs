@@ -242,6 +242,38 @@ fn a_nodes_table_gives_an_experiment_its_firms() {
         measure(&without, "expected_leads"),
     );
     assert!((a - b).abs() > 1e-9, "firms change the leads: {a} and {b}");
+    // `advise --leads` takes the same table with --nodes: the firms change
+    // what each invitation is worth.
+    std::fs::write(
+        dir.path().join("invitations.csv"),
+        "to,from\n5,1500\n5,1600\n5,1700\n",
+    )
+    .unwrap();
+    let advise = |extra: &[&str], name: &str| {
+        let out = dir.path().join(name);
+        netreach()
+            .args([
+                "advise", "-q", "--leads", "--worlds", "1024", "--person", "5", "--graph",
+            ])
+            .arg(net.join("edges.csv"))
+            .arg("--invitations")
+            .arg(dir.path().join("invitations.csv"))
+            .args(extra)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        let (h, rows) = read_csv(&out.join("advice.csv"));
+        let m = column(&h, "marginal_leads");
+        let mut values: Vec<String> = rows.iter().map(|r| r[m].clone()).collect();
+        values.sort();
+        values
+    };
+    let nodes_csv = net.join("nodes.csv").display().to_string();
+    let firmly = advise(&["--nodes", &nodes_csv], "advice-firms");
+    let alone = advise(&["--roles", &nodes_csv], "advice-singletons");
+    assert_eq!(firmly.len(), 3);
+    assert_ne!(firmly, alone);
     // Bad tables: exit 1, one sentence naming the file and line.
     for (table, said) in [
         (
