@@ -177,6 +177,7 @@ fn advise_ranks_pending_invitations_by_expected_leads() {
 /// its leads differ from the same files without firms (every person their own
 /// firm). Bad tables are errors naming the file and line.
 #[test]
+#[allow(clippy::too_many_lines)] // one generated network, read every way that takes firms
 fn a_nodes_table_gives_an_experiment_its_firms() {
     let dir = tempfile::tempdir().unwrap();
     let net = dir.path().join("net");
