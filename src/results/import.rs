@@ -9,13 +9,15 @@
 //! folder gives the same ids, and without it an id cannot be traced back to a
 //! person. Names, profile URLs, emails, companies and titles reach an output only
 //! with `keep_names`. `company_group` (always) is a salted hash of the normalized
-//! company name: equal for colleagues, meaningless without the salt.
+//! company name: equal for colleagues, meaningless without the salt. It is also
+//! written as `firm`, with `industry` `unknown` (an export names none), so the
+//! table reads as a nodes table (`[graph] nodes`, `advise --nodes`).
 //!
 //! # Columns
 //! | file | columns |
 //! |---|---|
 //! | `edges.csv` | `source, target` |
-//! | `nodes.csv` | `node, role, kind` (`owner`, `connection`, `pending_inviter`, `pending_invitee`), `connected_on` (ISO date), `company_group`; with `keep_names` also `name, url, email, company, position` |
+//! | `nodes.csv` | `node, role, kind` (`owner`, `connection`, `pending_inviter`, `pending_invitee`), `connected_on` (ISO date), `firm` (the company group), `industry` (`unknown`), `company_group`; with `keep_names` also `name, url, email, company, position` |
 //! | `invitations.csv` | `to, from, direction` (`incoming`/`outgoing`), `sent_at` (ISO, no time zone) |
 //! | `import-summary.json` | the counts of [`ImportSummary`] and `pseudonymized` |
 
@@ -226,6 +228,15 @@ pub fn write_linkedin_import(
         Column::new("role".into(), role),
         Column::new("kind".into(), kind),
         Column::new("connected_on".into(), connected_on),
+        Column::new("firm".into(), groups.clone()),
+        // The export names no industry: one, unknown, for every firm.
+        Column::new(
+            "industry".into(),
+            groups
+                .iter()
+                .map(|g| g.as_ref().map(|_| "unknown"))
+                .collect::<Vec<Option<&str>>>(),
+        ),
         Column::new("company_group".into(), groups),
     ];
     if keep_names {

@@ -304,3 +304,42 @@ fn advise_with_no_pending_invitation_says_so_and_draws_no_chart() {
     assert!(rows.is_empty());
     assert!(!dir.path().join("advice.png").exists());
 }
+
+/// An import's `nodes.csv` names each connection's firm from the export's
+/// Company column (pseudonymous: the company group) and reads as a nodes
+/// table: `advise --graph … --nodes … --leads` ranks the owner's pending
+/// invitations with those firms.
+#[test]
+fn an_import_gives_each_connection_its_firm() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("me");
+    import("data/linkedin/export-2026", &out, &[]);
+    let (header, rows) = read_csv(&out.join("nodes.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (firm, industry, group) = (col("firm"), col("industry"), col("company_group"));
+    let with_firm: Vec<&Vec<String>> = rows.iter().filter(|r| !r[firm].is_empty()).collect();
+    assert!(
+        with_firm.len() > 5,
+        "{} connections with a firm",
+        with_firm.len()
+    );
+    assert!(
+        with_firm
+            .iter()
+            .all(|r| r[firm] == r[group] && r[industry] == "unknown")
+    );
+    netreach()
+        .args([
+            "advise", "-q", "--leads", "--worlds", "256", "--person", "owner", "--graph",
+        ])
+        .arg(out.join("edges.csv"))
+        .arg("--nodes")
+        .arg(out.join("nodes.csv"))
+        .arg("--invitations")
+        .arg(out.join("invitations.csv"))
+        .arg("-o")
+        .arg(dir.path().join("advice"))
+        .assert()
+        .success();
+    assert!(dir.path().join("advice").join("advice.csv").exists());
+}
