@@ -1,8 +1,12 @@
 //! Property tests: exact reach against naive oracles (a plain BFS over a
 //! `HashMap` adjacency, and petgraph's Dijkstra) on random small graphs, with and
 //! without accepted invitations, on 1 and 2 threads; and the invariants of
-//! DESIGN.md (adding edges never shrinks cumulative reach); renumbering the
-//! nodes for locality changes no count.
+//! netreach's guarantees (adding edges never shrinks cumulative reach);
+//! renumbering the nodes for locality changes no count; and expected job leads
+//! on random graphs with firms: accepting never lowers them, a fake account's
+//! tie adds nothing, the thread count changes nothing, and with every
+//! probability 1 a tie adds exactly the openings of the firms only it brings
+//! within reach (nothing for a firm already reached).
 #![allow(
     clippy::unwrap_used,
     clippy::cast_possible_truncation,
@@ -287,6 +291,161 @@ proptest! {
                 .collect();
             let got = Search::new(&graph, &roles, Degree(4)).run(&queries, &NoProgress);
             prop_assert_eq!(&got, &want, "{:?} order", order);
+        }
+    }
+}
+
+/// A random small graph with firms (ids 0..n, firm of v = v % firms, two
+/// industries), roles, and a person with strangers to accept.
+#[derive(Debug, Clone)]
+struct LeadCase {
+    n: u32,
+    edges: Vec<(u32, u32)>,
+    firms: u32,
+    roles: Vec<u8>,
+    accepted: Vec<u32>,
+}
+
+fn lead_case() -> impl Strategy2<Value = LeadCase> {
+    (4u32..40).prop_flat_map(|n| {
+        (
+            prop::collection::vec((0..n, 0..n), 3..120),
+            1..=n,
+            prop::collection::vec(0u8..3, n as usize),
+            prop::collection::vec(1..n, 0..6),
+        )
+            .prop_map(move |(edges, firms, roles, accepted)| LeadCase {
+                n,
+                edges,
+                firms,
+                roles,
+                accepted,
+            })
+    })
+}
+
+mod leads_props {
+    use super::*;
+    use netreach::firms::Firms;
+    use netreach::reach::leads::{LeadModel, LeadWorld, PersonQuestions};
+
+    /// The graph on nodes 0..n (ids as generated), its roles and firms; the
+    /// person is node 0. `None` when every edge is a self-loop.
+    fn build(c: &LeadCase) -> Option<(ConnectionGraph, RoleMap, Firms)> {
+        let g = netreach::generate::to_graph(c.n, &c.edges).ok()?;
+        let id = |v: u32| NodeId(v);
+        let roles = RoleMap::from_roles(
+            g.node_count(),
+            (0..c.n).filter_map(|v| match c.roles[v as usize] {
+                1 => Some((id(v), Role::Recruiter)),
+                2 => Some((id(v), Role::HiringManager)),
+                _ => None,
+            }),
+        );
+        let mut firm_of = vec![0u32; g.node_count()];
+        for v in 0..c.n {
+            firm_of[id(v).index()] = v % c.firms;
+        }
+        let industry = (0..c.firms).map(|f| f % 2).collect();
+        Some((g, roles, Firms::from_parts(firm_of, industry).unwrap()))
+    }
+
+    fn model(p: f64) -> LeadModel {
+        LeadModel {
+            worlds: 128,
+            pass_weak: p,
+            pass_strong: (p * 2.0).min(1.0),
+            ..LeadModel::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(120))]
+
+        /// Accepting more invitations never lowers expected leads, a tie's
+        /// marginal value is never negative, and a fake account's tie adds
+        /// nothing; on 1 thread and 2 the answers are the same.
+        #[test]
+        fn accepting_never_lowers_leads_and_fakes_add_nothing(c in lead_case(), p in 0.05f64..0.9, depth in 1u8..4) {
+            let Some((g, roles, firms)) = build(&c) else { return Ok(()) };
+            let id = NodeId;
+            // The last node plays a fake account.
+            let first_fake = id(c.n - 1).0.max(1);
+            let world = LeadWorld::counting_on_demand(&g, &roles, &firms, first_fake, model(p), 7);
+            let person = id(0);
+            let ties: Vec<(u32, u32)> = c.accepted.iter().map(|&v| (id(v).0, 0)).collect();
+            let sets: Vec<Vec<usize>> = (0..=ties.len()).map(|k| (0..k).collect()).collect();
+            let marginals: Vec<(usize, usize)> = (0..ties.len()).map(|t| (ties.len(), t)).collect();
+            let pq = PersonQuestions { source: person, replicate: 0, ties: &ties, sets: &sets, marginals: &marginals };
+            let on = |threads: usize| {
+                rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
+                    .install(|| world.person(&pq, Degree(depth), &mut world.scratch()))
+            };
+            let got = on(1);
+            prop_assert_eq!(&got, &on(2));
+            for w in got.leads.windows(2) {
+                prop_assert!(w[1].total() >= w[0].total() - 1e-9, "{} then {}", w[0].total(), w[1].total());
+            }
+            for (t, &v) in got.marginals.iter().enumerate() {
+                prop_assert!(v >= -1e-12);
+                if ties[t].0 >= first_fake {
+                    prop_assert!(v.abs() < 1e-12, "a fake tie added {}", v);
+                }
+            }
+        }
+
+        /// With every probability 1, a tie adds exactly the openings of the
+        /// firms it brings within reach that the others do not: nothing when
+        /// every firm it reaches is reached already.
+        #[test]
+        fn a_tie_into_firms_already_reached_adds_nothing(c in lead_case(), depth in 1u8..4) {
+            let Some((g, roles, firms)) = build(&c) else { return Ok(()) };
+            let id = NodeId;
+            let sure = LeadModel {
+                worlds: 64, insider_knows: 1.0, relevance_same: 1.0, relevance_other: 1.0,
+                pass_weak: 1.0, pass_strong: 1.0, forward_near: 1.0, forward_far: 1.0,
+                ..LeadModel::default()
+            };
+            let world = LeadWorld::counting_on_demand(&g, &roles, &firms, u32::MAX, sure, 1);
+            let person = id(0);
+            // Firms within `depth` of the person through the base graph and
+            // then through each accepted inviter, by plain searches.
+            let within = |extra: &[u32]| -> std::collections::BTreeSet<u32> {
+                let mut dist: HashMap<u32, u8> = HashMap::from([(person.0, 0)]);
+                let mut frontier = vec![person.0];
+                for k in 1..=depth {
+                    let mut next = Vec::new();
+                    for &v in &frontier {
+                        let more: Vec<u32> = if v == person.0 { extra.to_vec() } else { Vec::new() };
+                        for &u in g.neighbors(NodeId(v)).iter().chain(&more) {
+                            if let std::collections::hash_map::Entry::Vacant(e) = dist.entry(u) {
+                                e.insert(k);
+                                next.push(u);
+                            }
+                        }
+                    }
+                    frontier = next;
+                }
+                let own = firms.firm_of(person.0);
+                dist.keys().filter(|&&v| v != person.0).filter_map(|&v| firms.firm_of(v)).filter(|&f| Some(f) != own).collect()
+            };
+            let ties: Vec<(u32, u32)> = c.accepted.iter().map(|&v| (id(v).0, 0)).collect();
+            let all: Vec<u32> = ties.iter().map(|t| t.0).collect();
+            let sets = vec![(0..ties.len()).collect::<Vec<usize>>()];
+            let marginals: Vec<(usize, usize)> = (0..ties.len()).map(|t| (0, t)).collect();
+            let pq = PersonQuestions { source: person, replicate: 0, ties: &ties, sets: &sets, marginals: &marginals };
+            let got = world.person(&pq, Degree(depth), &mut world.scratch());
+            let rate = |fs: &std::collections::BTreeSet<u32>| -> f64 {
+                fs.iter().map(|&f| f64::from(firms.size(f)) * sure.openings_per_employee).sum()
+            };
+            let with_all = within(&all);
+            prop_assert!((got.leads[0].total() - rate(&with_all)).abs() < 1e-9);
+            for (t, &v) in got.marginals.iter().enumerate() {
+                // Without tie t (another copy of the same inviter still counts).
+                let others: Vec<u32> = all.iter().enumerate().filter(|&(i, _)| i != t).map(|(_, &x)| x).collect();
+                let want = rate(&with_all) - rate(&within(&others));
+                prop_assert!((v - want).abs() < 1e-9, "tie {}: {} against {}", t, v, want);
+            }
         }
     }
 }
