@@ -57,13 +57,14 @@ impl Generated {
         to_graph(self.nodes, &self.edges)
     }
 
-    /// Who works where: the model's own firms, or, for a model that draws
-    /// none, firms cut from a breadth-first order of `graph` (this network's
-    /// graph) inside each community, so colleagues are people already close to
-    /// one another ([`crate::firms`], default [`FirmPlan`]).
-    pub fn firms(&self, graph: &ConnectionGraph, seed: u64) -> Firms {
-        if let Some(f) = &self.firms {
-            return f.clone();
+    /// Who works where, taken out of the network: the model's own firms, or,
+    /// for a model that draws none, firms cut from a breadth-first order of
+    /// `graph` (this network's graph) inside each community, so colleagues are
+    /// people already close to one another ([`crate::firms`], default
+    /// [`FirmPlan`]).
+    pub fn take_firms(&mut self, graph: &ConnectionGraph, seed: u64) -> Firms {
+        if let Some(f) = self.firms.take() {
+            return f;
         }
         let order = breadth_first_order(graph);
         Firms::assign(

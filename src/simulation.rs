@@ -25,8 +25,9 @@
 //!
 //! # Complexity
 //! Reach dominates: O(distinct queries / 64 × edges within the balls × max degree).
-//! Leads add one mutual-connection count per graph and, per (replicate, person)
-//! and 64 worlds, one search per first tie over the worlds where it passes.
+//! Leads add, per (replicate, person) and 64 worlds, one search per first tie
+//! over the worlds where it passes; a tie's mutual connections are counted when
+//! a search first draws it.
 
 use std::collections::HashMap;
 
@@ -71,10 +72,10 @@ impl Setup {
     pub fn new(exp: &Experiment) -> Result<Self> {
         let (graph, roles, firms) = match &exp.graph {
             GraphSource::Generated(model, plan) => {
-                let net = model.generate(exp.seed)?;
+                let mut net = model.generate(exp.seed)?;
                 let graph = net.to_graph()?;
                 let roles = place_roles(&graph, net.communities.as_deref(), plan, exp.seed)?;
-                let firms = net.firms(&graph, exp.seed);
+                let firms = net.take_firms(&graph, exp.seed);
                 (graph, roles, firms)
             }
             GraphSource::Files {

@@ -86,6 +86,20 @@ pub fn t975(df: usize) -> f64 {
         + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
 }
 
+/// Pearson's χ² of `observed` counts against a model's `shares` of them (the
+/// expected count of cell k is the total times `shares[k]`).
+pub fn chi_square(observed: &[f64], shares: &[f64]) -> f64 {
+    let n: f64 = observed.iter().sum();
+    observed
+        .iter()
+        .zip(shares)
+        .map(|(&o, &p)| {
+            let e = (n * p).max(f64::MIN_POSITIVE);
+            (o - e) * (o - e) / e
+        })
+        .sum()
+}
+
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // exact values are intended
 mod tests {

@@ -10,8 +10,8 @@
 //! | triadic closure | 50% of links close a triangle | §6: about 50% of LinkedIn's new edges close a triangle (Leskovec et al., KDD 2008) |
 //! | recruiters | 3%, degree-biased (hubs) | §4: up to 5% (5% includes HR); recruiters average 600–700 connections, 2–3 times the median |
 //! | hiring managers | 7%, uniform | §4: no source (unconfirmed) |
-//! | firms | Zipf sizes (α = 1.06) inside labour markets of at most 20,000 people (an industry within a region) | §12: US firm sizes are close to Zipf (Axtell 2001); markets bounded so what a person knows of theirs does not depend on the network's size ([`crate::firms`]) |
-//! | colleague ties | 20% of the block-model links join two people of one firm | no source gives LinkedIn's share of ties inside a firm; with it the share of openings at firms a person is already connected to meets LinkedIn's 11–16% at 200 connections (docs/job-leads.md) |
+//! | firms | Zipf sizes (α = 1.06) inside labour markets of at most 20,000 people (an industry within a region) | §10: US firm sizes are close to Zipf (Axtell 2001); markets bounded so what a person knows of theirs does not depend on the network's size ([`crate::firms`]) |
+//! | colleague ties | 20% of the block-model links join two people of one firm | no source gives LinkedIn's share of ties inside a firm; with it the share of openings at firms a person is already connected to is 10–14% at 200 connections, against LinkedIn's 11–16% (docs/job-leads.md) |
 //!
 //! # Algorithm
 //! 1. Expected degrees from [`super::chung_lu::expected_degrees`].

@@ -37,10 +37,10 @@ pub struct Network {
 
 /// Generates `model` with `seed` and places roles by `plan` (same seed).
 pub fn generate(model: &GraphModel, plan: &RolePlan, seed: u64) -> Result<Network> {
-    let net = model.generate(seed)?;
+    let mut net = model.generate(seed)?;
     let graph = net.to_graph()?;
     let roles = place_roles(&graph, net.communities.as_deref(), plan, seed)?;
-    let firms = net.firms(&graph, seed);
+    let firms = net.take_firms(&graph, seed);
     Ok(Network {
         graph,
         roles,

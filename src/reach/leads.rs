@@ -155,11 +155,9 @@ pub struct LeadWorld<'g> {
     offsets: &'g [u64],
     targets: &'g [u32],
     mutual: Mutual<'g>,
-    /// Each node's firm ([`NO_FIRM`] for none).
+    /// Who works where, and each node's firm ([`NO_FIRM`] for none).
+    firms: &'g Firms,
     firm_of: &'g [u32],
-    /// Each firm's industry and openings a week.
-    industry: Vec<u32>,
-    firm_openings: Vec<f64>,
     /// Openings a week of all firms, and of each industry's.
     all_openings: f64,
     industry_openings: Vec<f64>,
@@ -266,23 +264,21 @@ impl<'g> LeadWorld<'g> {
             }
         }
         let pass_q = (0..1024).map(|m| quantize(model.pass(m))).collect();
-        let industry: Vec<u32> = (0..firms.firm_count()).map(|f| firms.industry(f)).collect();
-        let firm_openings: Vec<f64> = (0..firms.firm_count())
-            .map(|f| f64::from(firms.size(f)) * model.openings_per_employee)
-            .collect();
         let mut industry_openings = vec![0.0; firms.industry_count() as usize];
-        for (&i, &o) in industry.iter().zip(&firm_openings) {
-            industry_openings[i as usize] += o;
+        let mut all_openings = 0.0;
+        for f in 0..firms.firm_count() {
+            let o = f64::from(firms.size(f)) * model.openings_per_employee;
+            industry_openings[firms.industry(f) as usize] += o;
+            all_openings += o;
         }
         Self {
             graph,
             offsets,
             targets,
             mutual,
+            firms,
             firm_of: firms.firms_of_nodes(),
-            industry,
-            all_openings: firm_openings.iter().sum(),
-            firm_openings,
+            all_openings,
             industry_openings,
             always_knows,
             first_fake,
@@ -303,7 +299,11 @@ impl<'g> LeadWorld<'g> {
 
     /// A scratch for this world's searches.
     pub fn scratch(&self) -> Scratch {
-        Scratch::new(self.graph.node_count().max(self.firm_openings.len()))
+        Scratch::new(
+            self.graph
+                .node_count()
+                .max(self.firms.firm_count() as usize),
+        )
     }
 
     pub(crate) fn seeker(&self, s: u32) -> Seeker {
@@ -313,7 +313,7 @@ impl<'g> LeadWorld<'g> {
             industry: if firm == NO_FIRM {
                 u32::MAX
             } else {
-                self.industry[firm as usize]
+                self.firms.industry(firm)
             },
         }
     }
@@ -324,12 +324,17 @@ impl<'g> LeadWorld<'g> {
         if f == NO_FIRM || f == who.firm {
             return 0.0;
         }
-        let relevance = if self.industry[f as usize] == who.industry {
+        let relevance = if self.firms.industry(f) == who.industry {
             self.model.relevance_same
         } else {
             self.model.relevance_other
         };
-        self.firm_openings[f as usize] * relevance
+        self.openings_of(f) * relevance
+    }
+
+    /// Positions firm `f` opens a week.
+    fn openings_of(&self, f: u32) -> f64 {
+        f64::from(self.firms.size(f)) * self.model.openings_per_employee
     }
 
     /// The firm whose openings node `u` may know of and that firm's rate for
@@ -592,7 +597,7 @@ impl<'g> LeadWorld<'g> {
             - if who.firm == NO_FIRM {
                 0.0
             } else {
-                m.relevance_same * self.firm_openings[who.firm as usize]
+                m.relevance_same * self.openings_of(who.firm)
             };
         let mut firms: Vec<u32> = first
             .map(|u| self.firm_of[u as usize])

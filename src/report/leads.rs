@@ -96,7 +96,7 @@ pub(super) fn leads_findings(d: &SavedResults) -> String {
                 continue;
             }
             said.push(s);
-            let Some(split) = hop_split(d, s) else {
+            let Some(split) = d.summary.hop_split(s) else {
                 continue;
             };
             let chi = granovetter_chi2(split);
@@ -321,34 +321,14 @@ pub(super) fn tie_findings(d: &SavedResults) -> String {
 
 /// Granovetter's job finders through contacts (1973): heard directly, through
 /// one intermediary, through two or more (N = 64).
-pub(crate) const GRANOVETTER: [f64; 3] = [25.0, 29.0, 10.0];
+const GRANOVETTER: [f64; 3] = [25.0, 29.0, 10.0];
 
 /// χ² at 95% with 2 degrees of freedom.
-pub(crate) const CHI2_95: f64 = 5.99;
-
-/// Strategy `s`'s expected leads within 3 ties split by hops, as shares, in the
-/// last week.
-pub(crate) fn hop_split(d: &SavedResults, s: usize) -> Option<[f64; 3]> {
-    let at = |k: u32| {
-        d.summary
-            .at_last(s, Measure::ExpectedLeads, Scope::UpToDegree, Some(k))
-            .map(|e| e.mean)
-    };
-    let (one, two, three) = (at(1)?, at(2)?, at(3)?);
-    (three > 0.0).then(|| [one / three, (two - one) / three, (three - two) / three])
-}
+const CHI2_95: f64 = 5.99;
 
 /// Pearson's χ² of Granovetter's counts against a model's split by hops.
-pub(crate) fn granovetter_chi2(split: [f64; 3]) -> f64 {
-    let n: f64 = GRANOVETTER.iter().sum();
-    GRANOVETTER
-        .iter()
-        .zip(split)
-        .map(|(&o, p)| {
-            let e = (n * p).max(f64::MIN_POSITIVE);
-            (o - e) * (o - e) / e
-        })
-        .sum()
+fn granovetter_chi2(split: [f64; 3]) -> f64 {
+    crate::stats::chi_square(&GRANOVETTER, &split)
 }
 
 #[cfg(test)]

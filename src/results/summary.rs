@@ -309,6 +309,17 @@ impl Summary {
             .collect()
     }
 
+    /// Strategy `s`'s expected leads within 3 ties in the last week, split by the
+    /// hops at which they arrive, as shares (direct, one intermediary, two).
+    pub fn hop_split(&self, s: usize) -> Option<[f64; 3]> {
+        let at = |k: u32| {
+            self.at_last(s, Measure::ExpectedLeads, Scope::UpToDegree, Some(k))
+                .map(|e| e.mean)
+        };
+        let (one, two, three) = (at(1)?, at(2)?, at(3)?);
+        (three > 0.0).then(|| [one / three, (two - one) / three, (three - two) / three])
+    }
+
     /// Whether any strategy accepted a fake account (on average, by the last week):
     /// without one, gains against fakes would all sit at x = 0.
     pub fn any_fake_accepted(&self) -> bool {
