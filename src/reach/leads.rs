@@ -34,9 +34,14 @@
 //! every person of a replicate faces the same worlds (common random numbers) and
 //! nothing depends on the thread count. 64 Bernoulli(p) bits cost one hash per
 //! bit of p's 12-bit binary expansion (AND/OR of uniform words, lowest bit
-//! first), and a tie is only drawn when it could reach a world not yet reached,
-//! and at the last hop only towards someone who knows of a relevant firm's
-//! openings in a world where that firm is not yet reached. Openings are Poisson,
+//! first). A tie's word is the AND of a draw at `pass_strong`, the ceiling of
+//! p(m), and one at p(m) / `pass_strong`, so its mutual connections (a list
+//! intersection, the costliest part of a draw) are counted only when the
+//! ceiling passes in a world the search needs. A tie is only drawn when it
+//! could reach a world not yet reached, and at the last hop only towards
+//! someone who knows of a relevant firm's openings in a world where that firm
+//! is not yet reached (knowing is drawn first: a hash is cheaper than the
+//! cache miss of reading the node's firm). Openings are Poisson,
 //! so the openings reached in a world are a sum of firms' rates: expected leads
 //! are their mean over worlds, and P(at least one) is 1 − the mean of
 //! exp(−rate).
@@ -166,12 +171,16 @@ pub struct LeadWorld<'g> {
     first_fake: u32,
     model: LeadModel,
     seed: u64,
-    /// q(m) for m below its length.
-    pass_q: Vec<u32>,
+    /// q(m) / q(∞) for m below its length, and q(∞) (`pass_strong`).
+    ratio_q: Vec<u32>,
+    strong_q: u32,
     fake_q: u32,
     near_q: u32,
     far_q: u32,
     insider_q: u32,
+    /// Every firm's openings are a lead for everyone outside it (positive
+    /// rates and relevances; a firm has at least the one member who holds it).
+    all_relevant: bool,
 }
 
 impl std::fmt::Debug for LeadWorld<'_> {
@@ -263,7 +272,15 @@ impl<'g> LeadWorld<'g> {
                 always_knows[v / 64] |= 1 << (v % 64);
             }
         }
-        let pass_q = (0..1024).map(|m| quantize(model.pass(m))).collect();
+        let ratio_q = (0..1024)
+            .map(|m| {
+                if model.pass_strong > 0.0 {
+                    quantize(model.pass(m) / model.pass_strong)
+                } else {
+                    0
+                }
+            })
+            .collect();
         let mut industry_openings = vec![0.0; firms.industry_count() as usize];
         let mut all_openings = 0.0;
         for f in 0..firms.firm_count() {
@@ -284,11 +301,15 @@ impl<'g> LeadWorld<'g> {
             first_fake,
             model,
             seed,
-            pass_q,
+            ratio_q,
+            strong_q: quantize(model.pass_strong),
             fake_q: quantize(model.fake_pass),
             near_q: quantize(model.forward_near),
             far_q: quantize(model.forward_far),
             insider_q: quantize(model.insider_knows),
+            all_relevant: model.openings_per_employee > 0.0
+                && model.relevance_same > 0.0
+                && model.relevance_other > 0.0,
         }
     }
 
@@ -299,11 +320,7 @@ impl<'g> LeadWorld<'g> {
 
     /// A scratch for this world's searches.
     pub fn scratch(&self) -> Scratch {
-        Scratch::new(
-            self.graph
-                .node_count()
-                .max(self.firms.firm_count() as usize),
-        )
+        Scratch::new(self.graph.node_count(), self.firms.firm_count() as usize)
     }
 
     pub(crate) fn seeker(&self, s: u32) -> Seeker {
@@ -346,6 +363,22 @@ impl<'g> LeadWorld<'g> {
         (rate > 0.0).then_some((f, rate))
     }
 
+    /// [`Self::holds`] without the rate: when every firm's openings are
+    /// relevant to everyone, only the node's firm is read (the search's
+    /// innermost test, where each read is a cache miss).
+    #[inline]
+    fn holds_firm(&self, who: Seeker, u: u32) -> Option<u32> {
+        let f = self.firm_of[u as usize];
+        if f == NO_FIRM || f == who.firm {
+            return None;
+        }
+        if self.all_relevant || self.firm_rate(who, f) > 0.0 {
+            Some(f)
+        } else {
+            None
+        }
+    }
+
     /// The mutual connections of arc `arc`, from `v` to `u`.
     #[inline]
     fn mutual_at(&self, arc: usize, v: u32, u: u32) -> u32 {
@@ -369,15 +402,12 @@ impl<'g> LeadWorld<'g> {
         }
     }
 
-    fn tie_q(&self, a: u32, b: u32, mutual: u32) -> u32 {
-        if a >= self.first_fake || b >= self.first_fake {
-            self.fake_q
-        } else {
-            self.pass_q
-                .get(mutual as usize)
-                .copied()
-                .unwrap_or_else(|| quantize(self.model.pass(mutual)))
-        }
+    /// q(m) / q(∞): a tie's chance to pass given that its ceiling draw passed.
+    fn ratio_q(&self, mutual: u32) -> u32 {
+        self.ratio_q
+            .get(mutual as usize)
+            .copied()
+            .unwrap_or_else(|| quantize(self.model.pass(mutual) / self.model.pass_strong))
     }
 
     /// The stream of replicate `r`'s word `w`.
@@ -385,10 +415,37 @@ impl<'g> LeadWorld<'g> {
         splitmix(self.seed ^ splitmix((u64::from(replicate) << 32) | u64::from(word)))
     }
 
-    fn tie_word(&self, word_seed: u64, a: u32, b: u32, mutual: u32) -> u64 {
+    /// The worlds of `carry` in which the tie a–b passes. A real tie's word
+    /// is the AND of a draw at `pass_strong`, p's ceiling, and an independent
+    /// one at p(m) / `pass_strong`, so `mutual` (its mutual connections, which
+    /// may cost a list intersection) is asked only when the first draw passes
+    /// in a world of `carry`. Either way the word depends on the tie and the
+    /// word's seed only, whichever search draws it.
+    #[inline]
+    fn tie_live(
+        &self,
+        word_seed: u64,
+        a: u32,
+        b: u32,
+        carry: u64,
+        mutual: impl FnOnce() -> u32,
+    ) -> u64 {
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
         let key = (u64::from(lo) << 32) | u64::from(hi);
-        bernoulli_word(self.tie_q(a, b, mutual), splitmix(word_seed ^ key))
+        let state = splitmix(word_seed ^ key);
+        if hi >= self.first_fake {
+            return carry & bernoulli_word(self.fake_q, state);
+        }
+        let ceiling = carry & bernoulli_word(self.strong_q, state);
+        if ceiling == 0 {
+            return 0;
+        }
+        ceiling & bernoulli_word(self.ratio_q(mutual()), splitmix(state ^ 0x5041_5353))
+    }
+
+    /// Every world's draw of the tie a–b with `mutual` mutual connections.
+    fn tie_word(&self, word_seed: u64, a: u32, b: u32, mutual: u32) -> u64 {
+        self.tie_live(word_seed, a, b, !0, || mutual)
     }
 
     /// The worlds in which intermediary `v` forwards: `near` when `v` is the
@@ -475,7 +532,7 @@ impl<'g> LeadWorld<'g> {
                     if carry & !visited[u as usize] == 0 || (last && !useful(u, carry, firm_seen)) {
                         continue;
                     }
-                    let live = carry & self.tie_word(ws, v, u, self.mutual_at(a + i, v, u));
+                    let live = self.tie_live(ws, v, u, carry, || self.mutual_at(a + i, v, u));
                     offer(u, live, touched);
                 }
                 if v == s {
@@ -483,7 +540,7 @@ impl<'g> LeadWorld<'g> {
                         if carry & !visited[u as usize] != 0
                             && (!last || useful(u, carry, firm_seen))
                         {
-                            offer(u, carry & self.tie_word(ws, v, u, m), touched);
+                            offer(u, self.tie_live(ws, v, u, carry, || m), touched);
                         }
                     }
                 }
@@ -630,24 +687,18 @@ pub struct Scratch {
     slot: Vec<u32>,
     /// Per firm, the worlds in which a search already reached it.
     firm_seen: Vec<u64>,
-    /// Per node, the worlds in which it knows of its firm's openings, for the
-    /// word whose key is in `knows_key`.
-    knows: Vec<u64>,
-    knows_key: Vec<u64>,
 }
 
 impl Scratch {
-    /// Scratch for `slots` nodes and firms, whichever are more.
-    fn new(slots: usize) -> Self {
+    /// Scratch for `nodes` nodes and `firms` firms.
+    fn new(nodes: usize, firms: usize) -> Self {
         Self {
-            visited: vec![0; slots],
-            next: vec![0; slots],
+            visited: vec![0; nodes],
+            next: vec![0; nodes],
             touched: Vec::new(),
             frontier: Vec::new(),
-            slot: vec![0; slots],
-            firm_seen: vec![0; slots],
-            knows: vec![0; slots],
-            knows_key: vec![0; slots],
+            slot: vec![0; firms],
+            firm_seen: vec![0; firms],
         }
     }
 }

@@ -225,24 +225,14 @@ impl LeadWorld<'_> {
             frontier,
             slot,
             firm_seen,
-            knows,
-            knows_key,
         } = scratch;
         let mut found = Found {
             holders: Vec::new(),
             masks: Vec::new(),
         };
-        // Who knows in which worlds: one draw per node and word, cached for
-        // the word's searches (the key is the word's seed, never 0).
-        let key = ws | 1;
-        let mut knows_of = |u: u32| -> u64 {
-            let i = u as usize;
-            if knows_key[i] != key {
-                knows_key[i] = key;
-                knows[i] = self.knows_word(ws, u);
-            }
-            knows[i]
-        };
+        // Who knows in which worlds: a draw each time (cheaper than reading
+        // a cache, whose every read is a miss).
+        let knows_of = |u: u32| -> u64 { self.knows_word(ws, u) };
         // This search's firms and the worlds it reaches each in (first met
         // is all that counts), reset when it ends.
         let mut firms_met: Vec<u32> = Vec::new();
@@ -252,7 +242,7 @@ impl LeadWorld<'_> {
                           found: &mut Found,
                           firm_seen: &mut [u64],
                           firms_met: &mut Vec<u32>| {
-            let Some((firm, _)) = self.holds(who, u) else {
+            let Some(firm) = self.holds_firm(who, u) else {
                 return;
             };
             let fresh = known & !firm_seen[firm as usize];
@@ -279,7 +269,7 @@ impl LeadWorld<'_> {
         let mut seen: Vec<u32> = vec![s, f];
         visited[s as usize] = !0;
         visited[f as usize] = lanes;
-        if self.holds(who, f).is_some() {
+        if self.holds_firm(who, f).is_some() {
             let known = lanes & knows_of(f);
             record(f, 0, known, &mut found, firm_seen, &mut firms_met);
         }
@@ -295,21 +285,26 @@ impl LeadWorld<'_> {
                 }
                 let (from, to) = self.arc_span(v);
                 for (i, &u) in self.targets[from..to].iter().enumerate() {
-                    if carry & !visited[u as usize] == 0 {
-                        continue;
-                    }
                     // At the last hop only a knower of a firm this search has
-                    // not yet reached in those worlds matters.
+                    // not yet reached in those worlds matters. A node already
+                    // reached there is such a knower only if its firm is seen,
+                    // so the firm test covers the visited one. Knowing is a
+                    // draw, computed without a memory read, so it goes first.
                     if last {
-                        let Some((firm, _)) = self.holds(who, u) else {
-                            continue;
-                        };
-                        if carry & !firm_seen[firm as usize] & knows_of(u) == 0 {
+                        let knows = carry & knows_of(u);
+                        if knows == 0 {
                             continue;
                         }
+                        let Some(firm) = self.holds_firm(who, u) else {
+                            continue;
+                        };
+                        if knows & !firm_seen[firm as usize] == 0 {
+                            continue;
+                        }
+                    } else if carry & !visited[u as usize] == 0 {
+                        continue;
                     }
-                    let m = self.mutual_at(from + i, v, u);
-                    let live = carry & self.tie_word(ws, v, u, m);
+                    let live = self.tie_live(ws, v, u, carry, || self.mutual_at(from + i, v, u));
                     if live != 0 {
                         let sl = &mut next[u as usize];
                         if *sl == 0 {
@@ -333,7 +328,7 @@ impl LeadWorld<'_> {
                 if !last {
                     frontier.push((u, new));
                 }
-                if self.holds(who, u).is_some() {
+                if self.holds_firm(who, u).is_some() {
                     let known = new & knows_of(u);
                     record(u, depth, known, &mut found, firm_seen, &mut firms_met);
                 }

@@ -504,6 +504,36 @@ fn bernoulli_words_have_the_asked_probability() {
 }
 
 #[test]
+fn a_ties_draw_passes_with_p_of_its_mutual_connections_and_ignores_the_worlds_asked() {
+    let (g, roles, firms) = test_graph();
+    let mutual = g.mutual_counts();
+    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, LeadModel::default(), 5);
+    for m in [0u32, 3, 30, 2000] {
+        let mut ones = 0u32;
+        let mut asked = 0u32;
+        for i in 0..4000u32 {
+            let ws = splitmix(u64::from(i));
+            let full = world.tie_word(ws, i, i + 1, m);
+            ones += full.count_ones();
+            // Asking about some worlds gives those worlds of the full word,
+            // and counts mutual connections only when the ceiling passes.
+            let carry = splitmix(u64::from(i) ^ 7) & splitmix(u64::from(i) ^ 9);
+            let mut counted = false;
+            let live = world.tie_live(ws, i, i + 1, carry, || {
+                counted = true;
+                m
+            });
+            assert_eq!(live, full & carry);
+            asked += u32::from(counted);
+        }
+        let p = f64::from(ones) / (4000.0 * 64.0);
+        let want = LeadModel::default().pass(m);
+        assert!((p - want).abs() < 0.004, "m {m}: {p} against {want}");
+        assert!(asked < 4000, "m {m}: counted every time");
+    }
+}
+
+#[test]
 fn a_dead_fake_tie_carries_nothing() {
     let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
