@@ -155,13 +155,14 @@ fn parse_table_path(s: &str) -> Result<std::path::PathBuf, String> {
     Ok(p)
 }
 
-/// Loads a graph, with the roles a graph file carries, and says what it holds.
-fn load_graph(path: &Path, g: &Global) -> Result<(ConnectionGraph, Option<RoleMap>)> {
+/// Loads a graph, with the roles and firms a graph file carries, and says what
+/// it holds.
+fn load_graph(path: &Path, g: &Global) -> Result<(ConnectionGraph, ingest::binary::Stored)> {
     let t = Instant::now();
     let bar = Bar::phase(&format!("loading {}", path.display()), g);
-    let loaded = ingest::load_graph_and_roles(path);
+    let loaded = ingest::load_graph_stored(path);
     bar.finish();
-    let (graph, roles) = loaded?;
+    let (graph, stored) = loaded?;
     let r = graph.build_report();
     g.say(format!(
         "graph {}: {}, {} ({} dropped, {} merged){}",
@@ -176,7 +177,14 @@ fn load_graph(path: &Path, g: &Global) -> Result<(ConnectionGraph, Option<RoleMa
             String::new()
         }
     ));
-    Ok((graph, roles))
+    if let Some(firms) = &stored.firms {
+        g.say(format!(
+            "firms stored in the graph file: {} in {}",
+            count(u64::from(firms.firm_count()), "firm", "firms"),
+            count(u64::from(firms.industry_count()), "industry", "industries")
+        ));
+    }
+    Ok((graph, stored))
 }
 
 /// The roles from `path`, else those `stored` in the graph file, else none.

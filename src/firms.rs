@@ -34,8 +34,10 @@
 //! ```
 
 use rand::RngExt;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::graph::ConnectionGraph;
 use crate::seed::task_rng;
 
 /// No firm: a fake account, or a node a `nodes` table leaves out.
@@ -173,6 +175,20 @@ impl Firms {
         })
     }
 
+    /// Firms as a graph file stores them: a firm per node ([`NO_FIRM`] for
+    /// none), an industry and a labour market per firm. `Err` names the first
+    /// firm id out of range.
+    pub fn from_stored(
+        firm_of: Vec<u32>,
+        industry: Vec<u32>,
+        market: Vec<u32>,
+    ) -> std::result::Result<Firms, u32> {
+        let mut f = Firms::from_parts(firm_of, industry)?;
+        assert_eq!(market.len(), f.industry.len(), "a market per firm");
+        f.market = market;
+        Ok(f)
+    }
+
     /// These firms for a graph with `extra` more nodes (fake accounts), who
     /// work nowhere.
     #[must_use]
@@ -233,6 +249,35 @@ impl Firms {
     /// Whether `a` and `b` work at the same firm.
     pub fn colleagues(&self, a: u32, b: u32) -> bool {
         self.firm_of(a).is_some_and(|f| self.firm_of(b) == Some(f))
+    }
+
+    /// Connections of `graph` whose two ends work at the same firm: one pass
+    /// over the arcs, in parallel, O(arcs).
+    ///
+    /// # Panics
+    /// If the firms do not cover the graph's nodes.
+    pub fn edges_inside(&self, graph: &ConnectionGraph) -> u64 {
+        assert_eq!(
+            self.node_count(),
+            graph.node_count(),
+            "a firm entry per node"
+        );
+        let (offsets, targets) = graph.csr();
+        (0..graph.node_count())
+            .into_par_iter()
+            .map(|v| {
+                #[allow(clippy::cast_possible_truncation)] // node ids and arcs fit
+                let (from, to) = (offsets[v] as usize, offsets[v + 1] as usize);
+                let f = self.firm_of[v];
+                if f == NO_FIRM {
+                    return 0;
+                }
+                targets[from..to]
+                    .iter()
+                    .filter(|&&u| (v as u64) < u64::from(u) && self.firm_of[u as usize] == f)
+                    .count() as u64
+            })
+            .sum()
     }
 }
 

@@ -90,18 +90,19 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 /// [`ConnectionGraph::from_edge_blocks`]). CSV tables with quotes or string ids,
 /// and Parquet tables, are read in memory.
 pub fn load_graph(path: &Path) -> Result<ConnectionGraph> {
-    Ok(load_graph_and_roles(path)?.0)
+    Ok(load_graph_stored(path)?.0)
 }
 
-/// [`load_graph`], with the roles a graph file carries (`None` for other formats).
-pub fn load_graph_and_roles(path: &Path) -> Result<(ConnectionGraph, Option<RoleMap>)> {
+/// [`load_graph`], with the roles and firms a graph file carries (none for
+/// other formats).
+pub fn load_graph_stored(path: &Path) -> Result<(ConnectionGraph, binary::Stored)> {
     let format = InputFormat::from_path(path);
     if format == InputFormat::Graph
         || (format == InputFormat::EdgeList && binary::is_graph_file(path))
     {
         return binary::read(path);
     }
-    load_edges(path, format).map(|g| (g, None))
+    load_edges(path, format).map(|g| (g, binary::Stored::default()))
 }
 
 fn load_edges(path: &Path, format: InputFormat) -> Result<ConnectionGraph> {

@@ -61,8 +61,8 @@ pub struct Setup {
     pub first_fake: u32,
     /// The people studied, ascending.
     pub people: Vec<NodeId>,
-    /// Who works where (fake accounts nowhere; every node its own firm for a
-    /// network from files).
+    /// Who works where (fake accounts nowhere; for a network from files, the
+    /// nodes table's or graph file's firms, else every node its own firm).
     pub firms: Firms,
 }
 
@@ -83,14 +83,18 @@ impl Setup {
                 roles,
                 nodes,
             } => {
-                let (graph, stored) = crate::ingest::load_graph_and_roles(edges)?;
+                let (graph, stored) = crate::ingest::load_graph_stored(edges)?;
                 if let Some(nodes) = nodes {
                     let (roles, _, firms) = crate::ingest::load_nodes(&graph, nodes)?;
                     (graph, roles, firms)
                 } else {
-                    let (roles, _) = crate::ingest::choose_roles(&graph, roles.as_deref(), stored)?;
-                    let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
-                    (graph, roles, Firms::singletons(n))
+                    let (roles, _) =
+                        crate::ingest::choose_roles(&graph, roles.as_deref(), stored.roles)?;
+                    // Firms a graph file stores, else every person their own.
+                    let firms = stored.firms.unwrap_or_else(|| {
+                        Firms::singletons(u32::try_from(graph.node_count()).unwrap_or(u32::MAX))
+                    });
+                    (graph, roles, firms)
                 }
             }
         };

@@ -211,7 +211,10 @@ fn run_on_graph(a: &AdviseArgs, graph_path: &Path, g: &Global) -> Result<()> {
             ));
             (roles, Some(firms))
         }
-        None => (load_roles(a.roles.as_deref(), stored, &graph, g)?, None),
+        None => (
+            load_roles(a.roles.as_deref(), stored.roles, &graph, g)?,
+            stored.firms,
+        ),
     };
     let inv_path = a
         .invitations

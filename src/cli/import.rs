@@ -27,7 +27,7 @@ pub(super) enum ImportSource {
     /// It loads many times faster than text wherever a --graph is read, and carries
     /// the roles, so --roles can be left out.
     #[command(
-        after_help = "Example:\n  netreach generate --model holme-kim --nodes 100000 --seed 7 -o net\n  netreach import graph net/edges.parquet --roles net/nodes.parquet \\\n    -o net/graph.nrg\n  netreach reach --graph net/graph.nrg --sample 1000 -o reach.csv"
+        after_help = "Example:\n  netreach generate --model holme-kim --nodes 100000 --seed 7 -o net\n  netreach import graph net/edges.parquet --nodes net/nodes.parquet \\\n    -o net/graph.nrg\n  netreach reach --graph net/graph.nrg --sample 1000 -o reach.csv"
     )]
     Graph(GraphImportArgs),
 }
@@ -38,8 +38,13 @@ pub(super) struct GraphImportArgs {
     #[arg(value_name = "GRAPH")]
     graph: PathBuf,
     /// Roles table with columns node,role (CSV or Parquet), stored in the file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "nodes")]
     roles: Option<PathBuf>,
+    /// Nodes table with columns node,role,firm,industry (as `netreach generate`
+    /// writes it): its roles and firms are stored in the file, so experiments
+    /// on the graph file need no nodes table for job leads.
+    #[arg(long, value_name = "FILE")]
+    nodes: Option<PathBuf>,
     /// Output graph file; its name must end in .nrg.
     #[arg(short, long, value_name = "FILE", value_parser = parse_graph_path)]
     out: PathBuf,
@@ -81,19 +86,34 @@ pub(super) fn run(source: &ImportSource, g: &Global) -> Result<()> {
 
 fn run_graph(a: &GraphImportArgs, g: &Global) -> Result<()> {
     check_outputs([&a.out], g.overwrite())?;
-    let (graph, stored) = load_graph(&a.graph, g)?;
-    let roles = match a.roles.as_deref() {
-        Some(path) => Some(load_roles(Some(path), None, &graph, g)?),
-        None => stored,
-    };
+    let (graph, mut stored) = load_graph(&a.graph, g)?;
+    if let Some(path) = a.roles.as_deref() {
+        stored.roles = Some(load_roles(Some(path), None, &graph, g)?);
+    }
+    if let Some(path) = a.nodes.as_deref() {
+        let (roles, _, firms) = netreach::ingest::load_nodes(&graph, path)?;
+        g.say(format!(
+            "nodes {}: {}, {}",
+            path.display(),
+            super::role_counts(&roles),
+            super::count(u64::from(firms.firm_count()), "firm", "firms")
+        ));
+        stored.roles = Some(roles);
+        stored.firms = Some(firms);
+    }
     let t = Instant::now();
-    binary::write(&graph, roles.as_ref(), &a.out, g.overwrite())?;
+    binary::write(&graph, &stored, &a.out, g.overwrite())?;
     let bytes = std::fs::metadata(&a.out).map_or(0, |m| m.len());
     g.say(format!(
         "wrote {} ({}{}){}",
         a.out.display(),
         size(bytes),
-        if roles.is_some() { ", with roles" } else { "" },
+        match (stored.roles.is_some(), stored.firms.is_some()) {
+            (true, true) => ", with roles and firms",
+            (true, false) => ", with roles",
+            (false, true) => ", with firms",
+            (false, false) => "",
+        },
         if g.verbose {
             format!(
                 " in {:.2} s; peak memory {}",

@@ -34,9 +34,10 @@ pub(super) struct ReachArgs {
     /// graph file (.nrg) from `netreach import graph`.
     #[arg(long, value_name = "FILE")]
     graph: PathBuf,
-    /// Roles table with columns node,role (CSV or Parquet); default: the roles a
-    /// .nrg graph file carries, else none.
-    #[arg(long, value_name = "FILE")]
+    /// Roles table with columns node,role (CSV or Parquet; a nodes table from
+    /// `netreach generate` is one); default: the roles a .nrg graph file
+    /// carries, else none.
+    #[arg(long, visible_alias = "nodes", value_name = "FILE")]
     roles: Option<PathBuf>,
     /// File of source ids, one per line (first field; `#` comments allowed).
     #[arg(
@@ -170,7 +171,7 @@ pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
     }
     let start = Instant::now();
     let (graph, stored) = load_graph(&a.graph, g)?;
-    let roles = load_roles(a.roles.as_deref(), stored, &graph, g)?;
+    let roles = load_roles(a.roles.as_deref(), stored.roles, &graph, g)?;
     let sources = choose_sources(&graph, &a.sources())?;
     let strategies = a.strategy.clone().map(|s| s.0).unwrap_or_default();
     let invitations = load_invitations(a.invitations.as_deref(), &graph, g)?;

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use netreach::charts::{ChartFormat, draw_degree_chart, draw_distance_chart, draw_ego_chart};
+use netreach::firms::Firms;
 use netreach::graph::ConnectionGraph;
 use netreach::jobs::reach::{Sources, choose_sources};
 use netreach::output::check_outputs;
@@ -29,8 +30,14 @@ pub(super) struct StatsArgs {
     graph: PathBuf,
     /// Roles table with columns node,role; default: the roles a .nrg graph file
     /// carries, else none.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "nodes")]
     roles: Option<PathBuf>,
+    /// Nodes table with columns node,role,firm,industry (as `netreach generate`
+    /// writes it): roles as --roles, and the firms: their count, sizes and the
+    /// share of connections inside one. Default: the firms a .nrg graph file
+    /// carries, if any.
+    #[arg(long, value_name = "FILE")]
+    nodes: Option<PathBuf>,
     /// The distance distribution over all reachable pairs, by HyperBall sweeps
     /// until no counter changes: prints the average distance and the shares within
     /// 2, 3 and 4 hops.
@@ -82,6 +89,30 @@ fn chart_format(path: &Path) -> Result<ChartFormat, String> {
     }
 }
 
+/// Firms' count and sizes, and the share of connections inside one.
+fn print_firms(graph: &ConnectionGraph, firms: &Firms) {
+    let mut sizes: Vec<u32> = (0..firms.firm_count()).map(|f| firms.size(f)).collect();
+    sizes.sort_unstable();
+    let employed: u64 = sizes.iter().map(|&x| u64::from(x)).sum();
+    let inside = firms.edges_inside(graph);
+    println!(
+        "firms                  {} in {} industries; {} people at one ({:.1}%)",
+        sizes.len(),
+        firms.industry_count(),
+        employed,
+        100.0 * employed as f64 / graph.node_count().max(1) as f64
+    );
+    println!(
+        "firm sizes             median {}, largest {}",
+        sizes.get(sizes.len() / 2).copied().unwrap_or(0),
+        sizes.last().copied().unwrap_or(0)
+    );
+    println!(
+        "inside a firm          {:.1}% of edges",
+        100.0 * inside as f64 / graph.edge_count().max(1) as f64
+    );
+}
+
 pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
     if a.out.is_some() && !(a.distances || a.ego) {
         usage_error("-o/--out writes the table of --distances or --ego; give one of them".into());
@@ -98,7 +129,16 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
         run_mutual(g, &graph);
         return Ok(());
     }
-    let roles = load_roles(a.roles.as_deref(), stored, &graph, g)?;
+    let (roles, firms) = match a.nodes.as_deref() {
+        Some(path) => {
+            let (roles, _, firms) = netreach::ingest::load_nodes(&graph, path)?;
+            (roles, Some(firms))
+        }
+        None => (
+            load_roles(a.roles.as_deref(), stored.roles, &graph, g)?,
+            stored.firms,
+        ),
+    };
     let bar = Bar::phase("counting components", g);
     let s = graph.stats();
     bar.finish();
@@ -122,6 +162,9 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
         "hiring managers        {}",
         roles.count(Role::HiringManager)
     );
+    if let Some(firms) = &firms {
+        print_firms(&graph, firms);
+    }
     println!("graph memory           {}", size(s.memory_bytes as u64));
     if g.verbose {
         println!("peak memory            {}", peak_memory());

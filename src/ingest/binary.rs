@@ -1,24 +1,30 @@
 //! netreach's own graph file (`.nrg`): the CSR exactly as it sits in memory,
 //! written once by `netreach import graph` and read back in a fraction of the time
 //! text takes, for the repeated runs of an experiment on one network. Optionally
-//! carries the roles (one byte per node), so `--roles` can be left out. Read by
-//! [`super::load_graph`] whenever a graph path ends in `.nrg`.
+//! carries the roles (one byte per node), so `--roles` can be left out, and the
+//! firms (who works where, each firm's industry and labour market), so an
+//! experiment's job leads need no nodes table. Read by [`super::load_graph`]
+//! whenever a graph path ends in `.nrg`.
 //!
 //! # Layout
 //! Little-endian throughout. A 64-byte header: the magic `NRGRAPH\0`, the format
 //! version (u32), flags (u32: bit 0 string ids, bit 1 ids `0..n` not stored, bit 2
-//! roles present), then the node count, arc count, edge records read, self-loops
-//! dropped and duplicates merged (u64 each) and 8 reserved bytes. Then the sections:
-//! offsets (`n + 1` u64), targets (`arcs` u32), external ids (integer: `n` u64;
-//! string: `n + 1` u64 byte offsets, then the UTF-8 bytes), roles (`n` bytes), and
-//! a CRC-32 of everything before it.
+//! roles present, bit 3 firms present), then the node count, arc count, edge
+//! records read, self-loops dropped and duplicates merged (u64 each) and the firm
+//! count F (u64, 0 without firms). Then the sections: offsets (`n + 1` u64),
+//! targets (`arcs` u32), external ids (integer: `n` u64; string: `n + 1` u64 byte
+//! offsets, then the UTF-8 bytes), roles (`n` bytes), firms (the firm of each
+//! node, `n` u32 with `u32::MAX` for none; then each firm's industry and its
+//! labour market, `F` u32 each), and a CRC-32 of everything before it. Files
+//! without firms are byte for byte what earlier versions wrote.
 //!
 //! # Algorithm and complexity
 //! Reading is one sequential pass: each section goes straight into its final
 //! vector (no parsing), the CRC is updated on the way, and the structure is
 //! checked in parallel (offsets ascending and ending at the arc count, every
 //! neighbour list strictly ascending without self-loops, ids strictly ascending,
-//! role codes known), so a truncated, corrupted or foreign file is an error, never
+//! role codes known, firm numbers below F), so a truncated, corrupted or foreign
+//! file is an error, never
 //! a panic. That every edge is listed at both ends is not checked (it would cost a
 //! search per arc): the checksum vouches for it in files netreach wrote. Time
 //! O(file size); memory: the graph itself, nothing more.
@@ -29,6 +35,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::firms::Firms;
 use crate::graph::{BuildReport, ConnectionGraph, NodeIds};
 use crate::output::{Overwrite, write_atomically};
 use crate::roles::RoleMap;
@@ -42,15 +49,37 @@ pub(super) const VERSION: u32 = 1;
 const STRING_IDS: u32 = 1;
 const DENSE_IDS: u32 = 2;
 const HAS_ROLES: u32 = 4;
+const HAS_FIRMS: u32 = 8;
 const HEADER: usize = 64;
 
-/// Writes `graph` (and `roles`, if given) to `path` atomically.
+/// What a graph file holds besides the graph.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    /// The roles, if the file carries them.
+    pub roles: Option<RoleMap>,
+    /// The firms, if the file carries them.
+    pub firms: Option<Firms>,
+}
+
+/// Writes `graph` (and `stored`'s roles and firms, if given) to `path`
+/// atomically.
+///
+/// # Panics
+/// If the firms do not cover exactly the graph's nodes.
 pub fn write(
     graph: &ConnectionGraph,
-    roles: Option<&RoleMap>,
+    stored: &Stored,
     path: &Path,
     overwrite: Overwrite,
 ) -> Result<()> {
+    let Stored { roles, firms } = stored;
+    if let Some(firms) = firms {
+        assert_eq!(
+            firms.node_count(),
+            graph.node_count(),
+            "a firm entry per node"
+        );
+    }
     let (offsets, targets) = graph.csr();
     let n = graph.node_count();
     let mut flags = 0;
@@ -63,6 +92,9 @@ pub fn write(
     }
     if roles.is_some() {
         flags |= HAS_ROLES;
+    }
+    if firms.is_some() {
+        flags |= HAS_FIRMS;
     }
     let r = graph.build_report();
     write_atomically(path, overwrite, |w: &mut BufWriter<std::fs::File>| {
@@ -80,7 +112,7 @@ pub fn write(
             r.edges_read,
             r.self_loops_dropped,
             r.duplicates_merged,
-            0,
+            firms.as_ref().map_or(0, |f| u64::from(f.firm_count())),
         ] {
             header.extend_from_slice(&x.to_le_bytes());
         }
@@ -106,6 +138,14 @@ pub fn write(
         }
         if let Some(roles) = roles {
             out.put(&roles.codes()[..n])?;
+        }
+        if let Some(firms) = firms {
+            out.put_words(firms.firms_of_nodes())?;
+            let (industries, markets): (Vec<u32>, Vec<u32>) = (0..firms.firm_count())
+                .map(|f| (firms.industry(f), firms.market(f)))
+                .unzip();
+            out.put_words(&industries)?;
+            out.put_words(&markets)?;
         }
         let crc = out.crc.finalize();
         out.w.write_all(&crc.to_le_bytes())
@@ -164,10 +204,13 @@ pub fn is_graph_file(path: &Path) -> bool {
 
 /// What a graph file's header says, checked against the file's size.
 pub(super) struct Header {
-    /// Bit 0 string ids, bit 1 ids `0..n` not stored, bit 2 roles present.
+    /// Bit 0 string ids, bit 1 ids `0..n` not stored, bit 2 roles present,
+    /// bit 3 firms present.
     pub flags: u32,
     pub nodes: u64,
     pub arcs: u64,
+    /// Firms stored (0 without).
+    pub firms: u64,
     pub report: BuildReport,
     /// Bytes of everything but the string ids' text.
     pub fixed: u64,
@@ -197,7 +240,13 @@ impl Header {
             self_loops_dropped: word64(40),
             duplicates_merged: word64(48),
         };
-        if flags > 7 || n >= u64::from(u32::MAX) || arcs > size / 4 {
+        let firms = word64(56);
+        if flags > 15
+            || n >= u64::from(u32::MAX)
+            || arcs > size / 4
+            || firms > size / 8
+            || (flags & HAS_FIRMS == 0 && firms != 0)
+        {
             return Err(bad("its header is inconsistent"));
         }
         // Both limits above keep these products far from overflowing.
@@ -212,6 +261,11 @@ impl Header {
                 0
             }
             + if flags & HAS_ROLES != 0 { n } else { 0 }
+            + if flags & HAS_FIRMS != 0 {
+                n * 4 + firms * 8
+            } else {
+                0
+            }
             + 4;
         if fixed > size {
             return Err(bad(&format!(
@@ -222,14 +276,15 @@ impl Header {
             flags,
             nodes: n,
             arcs,
+            firms,
             report,
             fixed,
         })
     }
 }
 
-/// Reads a graph file: the graph, and its roles if it carries them.
-pub fn read(path: &Path) -> Result<(ConnectionGraph, Option<RoleMap>)> {
+/// Reads a graph file: the graph, and the roles and firms it carries.
+pub fn read(path: &Path) -> Result<(ConnectionGraph, Stored)> {
     let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
     let size = file
         .metadata()
@@ -239,11 +294,7 @@ pub fn read(path: &Path) -> Result<(ConnectionGraph, Option<RoleMap>)> {
 }
 
 /// [`read`] from any reader of `size` bytes; `path` names it in errors.
-pub fn read_from(
-    reader: impl Read,
-    size: u64,
-    path: &Path,
-) -> Result<(ConnectionGraph, Option<RoleMap>)> {
+pub fn read_from(reader: impl Read, size: u64, path: &Path) -> Result<(ConnectionGraph, Stored)> {
     let bad = |what: &str| {
         Error::format(
             path,
@@ -264,6 +315,7 @@ pub fn read_from(
         flags,
         nodes: n,
         arcs,
+        firms: firm_count,
         report,
         fixed,
     } = Header::parse(&header, size, &bad)?;
@@ -279,6 +331,21 @@ pub fn read_from(
         let mut codes: Vec<u8> = crate::memory::zeroed_vec(n);
         r.take(&mut codes)?;
         Some(RoleMap::from_codes(codes).ok_or_else(|| bad("a role code is unknown"))?)
+    } else {
+        None
+    };
+    let firms = if flags & HAS_FIRMS != 0 {
+        let f = usize::try_from(firm_count).map_err(|_| bad("too many firms"))?;
+        let mut firm_of = vec![0u32; n];
+        r.take_words(&mut firm_of)?;
+        let mut industry = vec![0u32; f];
+        r.take_words(&mut industry)?;
+        let mut market = vec![0u32; f];
+        r.take_words(&mut market)?;
+        Some(
+            Firms::from_stored(firm_of, industry, market)
+                .map_err(|x| bad(&format!("firm {x} is not among its {f} firms")))?,
+        )
     } else {
         None
     };
@@ -299,7 +366,7 @@ pub fn read_from(
     }
     let graph =
         ConnectionGraph::from_csr(offsets, targets, ids, report).map_err(|what| bad(&what))?;
-    Ok((graph, roles))
+    Ok((graph, Stored { roles, firms }))
 }
 
 /// Reads the id section; `extra` is the file's size beyond the fixed-size parts,
@@ -380,18 +447,26 @@ impl<R: Read> CrcReader<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::firms::NO_FIRM;
     use crate::graph::NodeId;
     use crate::roles::Role;
 
-    fn round_trip(graph: &ConnectionGraph, roles: Option<&RoleMap>) -> Vec<u8> {
+    fn stored(roles: Option<&RoleMap>) -> Stored {
+        Stored {
+            roles: roles.cloned(),
+            firms: None,
+        }
+    }
+
+    fn round_trip(graph: &ConnectionGraph, stored: &Stored) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.nrg");
-        write(graph, roles, &path, Overwrite::Refuse).unwrap();
-        let (back, back_roles) = read(&path).unwrap();
+        write(graph, stored, &path, Overwrite::Refuse).unwrap();
+        let (back, back_stored) = read(&path).unwrap();
         assert_eq!(back.csr(), graph.csr());
         assert_eq!(back.ids(), graph.ids());
         assert_eq!(back.build_report(), graph.build_report());
-        assert_eq!(back_roles.as_ref(), roles);
+        assert_eq!(&back_stored, stored);
         std::fs::read(&path).unwrap()
     }
 
@@ -405,13 +480,25 @@ mod tests {
                 (NodeId(3), Role::HiringManager),
             ],
         );
-        let bytes = round_trip(&dense, Some(&roles));
+        let bytes = round_trip(&dense, &stored(Some(&roles)));
         assert_eq!(&bytes[..8], MAGIC);
         // Ids 0..n are not stored: header, offsets, targets, roles, checksum.
         assert_eq!(bytes.len(), HEADER + 5 * 8 + 8 * 4 + 4 + 4);
-        round_trip(&dense, None);
+        round_trip(&dense, &stored(None));
+        // Firms: a firm per node (one works nowhere), an industry and a market
+        // per firm.
+        let firms = Firms::from_stored(vec![1, 0, NO_FIRM, 1], vec![0, 2], vec![3, 4]).unwrap();
+        let with_firms = Stored {
+            roles: Some(roles),
+            firms: Some(firms),
+        };
+        let bytes = round_trip(&dense, &with_firms);
+        assert_eq!(
+            bytes.len(),
+            HEADER + 5 * 8 + 8 * 4 + 4 + 4 * 4 + 2 * 4 * 2 + 4
+        );
         let sparse = ConnectionGraph::from_edges([(10, 1 << 40), (7, 10)]).unwrap();
-        round_trip(&sparse, None);
+        round_trip(&sparse, &stored(None));
         let named = ConnectionGraph::from_string_edges(
             &[
                 ("zoë".into(), "alice".into()),
@@ -420,7 +507,7 @@ mod tests {
             Path::new("<t>"),
         )
         .unwrap();
-        round_trip(&named, Some(&RoleMap::none(3)));
+        round_trip(&named, &stored(Some(&RoleMap::none(3))));
     }
 
     #[test]
@@ -432,7 +519,12 @@ mod tests {
             Path::new("<t>"),
         )
         .unwrap();
-        write(&g, Some(&RoleMap::none(3)), &path, Overwrite::Refuse).unwrap();
+        let firms = Firms::from_stored(vec![0, 1, 0], vec![0, 0], vec![0, 0]).unwrap();
+        let with_firms = Stored {
+            roles: Some(RoleMap::none(3)),
+            firms: Some(firms),
+        };
+        write(&g, &with_firms, &path, Overwrite::Refuse).unwrap();
         let good = std::fs::read(&path).unwrap();
         let bad = dir.path().join("bad.nrg");
         for i in 0..good.len() {
@@ -456,7 +548,7 @@ mod tests {
         let small = dir.path().join("small.nrg");
         write(
             &ConnectionGraph::from_edges([(0, 1)]).unwrap(),
-            None,
+            &Stored::default(),
             &small,
             Overwrite::Refuse,
         )

@@ -243,6 +243,51 @@ fn a_nodes_table_gives_an_experiment_its_firms() {
         measure(&without, "expected_leads"),
     );
     assert!((a - b).abs() > 1e-9, "firms change the leads: {a} and {b}");
+    // A graph file made with --nodes stores the firms: the experiment on it,
+    // without a nodes table, gives the same summary; `stats` reports the firms
+    // from either.
+    let nrg = dir.path().join("net.nrg");
+    netreach()
+        .args(["import", "graph", "-q"])
+        .arg(net.join("edges.csv"))
+        .arg("--nodes")
+        .arg(net.join("nodes.csv"))
+        .arg("-o")
+        .arg(&nrg)
+        .assert()
+        .success();
+    let from_file = run(
+        "stored",
+        &experiment("").replace(
+            &format!("edges = \"{}\"", net.join("edges.csv").display()),
+            &format!("edges = \"{}\"", nrg.display()),
+        ),
+    );
+    assert_eq!(from_file, with_firms);
+    let firm_lines = |args: &[&std::path::Path]| {
+        let out = netreach()
+            .args(["stats", "-q", "--graph"])
+            .args(args)
+            .assert()
+            .success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let lines: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("firm") || l.starts_with("inside a firm"))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        lines
+    };
+    let nodes_path = net.join("nodes.csv");
+    assert_eq!(
+        firm_lines(&[&nrg]),
+        firm_lines(&[
+            &net.join("edges.csv"),
+            std::path::Path::new("--nodes"),
+            &nodes_path
+        ])
+    );
     // `advise --leads` takes the same table with --nodes: the firms change
     // what each invitation is worth.
     std::fs::write(

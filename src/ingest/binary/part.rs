@@ -417,7 +417,11 @@ mod tests {
     fn written(g: &ConnectionGraph, roles: Option<&RoleMap>) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.nrg");
-        super::super::write(g, roles, &path, Overwrite::Refuse).unwrap();
+        let stored = super::super::Stored {
+            roles: roles.cloned(),
+            firms: None,
+        };
+        super::super::write(g, &stored, &path, Overwrite::Refuse).unwrap();
         (dir, path)
     }
 

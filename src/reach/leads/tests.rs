@@ -1,6 +1,7 @@
 #![allow(clippy::cast_possible_truncation, clippy::float_cmp)] // small test graphs; exact zeros
 
 use super::*;
+use crate::reach::Degree;
 use crate::roles::Role;
 
 fn node(g: &ConnectionGraph, id: u64) -> u32 {
@@ -507,7 +508,15 @@ fn bernoulli_words_have_the_asked_probability() {
 fn a_ties_draw_passes_with_p_of_its_mutual_connections_and_ignores_the_worlds_asked() {
     let (g, roles, firms) = test_graph();
     let mutual = g.mutual_counts();
-    let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, LeadModel::default(), 5);
+    let world = LeadWorld::new(
+        &g,
+        &mutual,
+        &roles,
+        &firms,
+        u32::MAX,
+        LeadModel::default(),
+        5,
+    );
     for m in [0u32, 3, 30, 2000] {
         let mut ones = 0u32;
         let mut asked = 0u32;
