@@ -1,19 +1,21 @@
 //! All of one person's lead questions at once: every week and strategy of a
 //! replicate differs only in which invitations the person accepted, and every
 //! accepted tie starts at the person. So each world's search is split by first
-//! tie: from each possible first contact f (a connection, or an inviter any
-//! question accepts), one search of depth max − 1 in the graph without the
-//! person records, per world, at which depth a knower of each firm's openings
-//! is reached (a firm's records merge over its knowers). A question is then the
-//! union of its first ties' records (hop = 1 + the smallest depth over its live
-//! first ties), and a tie's marginal value the firms only it reaches, without
-//! searching again: a tie into a firm that another tie already reaches in a
-//! world adds nothing there.
+//! tie: one search of depth max − 1 in the graph without the person, from all
+//! the person's connections at once (every question has them), and one from
+//! each inviter any question accepts. Each records, per world, at which depth a
+//! knower of each firm's openings is first reached (a firm's records merge
+//! over its knowers). A question is then the union of the connections' record
+//! and its accepted ties' records (hop = 1 + the smallest depth), and a tie's
+//! marginal value the firms only it reaches, without searching again: a tie
+//! into a firm that another tie already reaches in a world adds nothing there.
 //!
-//! The first tie's own draw starts its search, so each search runs on the
-//! worlds where that tie passes (often a small share) and costs what those
-//! worlds touch. The worlds are those of [`LeadWorld::leads`], so the answers
-//! agree with it to rounding (tested).
+//! Each first tie's own draw starts its search, so a search runs on the
+//! worlds where its ties pass (for an inviter, often a small share) and costs
+//! what those worlds touch; the connections' joint search visits each node
+//! once per world however many connections lead to it (a hub's thousands of
+//! connections cost one search, not thousands). The worlds are those of
+//! [`LeadWorld::leads`], so the answers agree with it to rounding (tested).
 
 use super::{LANES, LeadWorld, Leads, Scratch, Seeker};
 use crate::graph::NodeId;
@@ -64,15 +66,15 @@ impl LeadWorld<'_> {
         let d = usize::from(max.0);
         let s = pq.source.0;
         let who = self.seeker(s);
-        // First ties: the person's connections, then every inviter.
+        // First ties: the person's connections (searched together: every
+        // question has them all), then every inviter (one search each).
         let (from, to) = self.arc_span(s);
-        let mut firsts: Vec<(u32, u32)> = self.targets[from..to]
+        let connections: Vec<(u32, u32)> = self.targets[from..to]
             .iter()
             .enumerate()
             .map(|(i, &u)| (u, self.mutual_at(from + i, s, u)))
             .collect();
-        let base = firsts.len();
-        firsts.extend_from_slice(pq.ties);
+        let mut starts: Vec<(u32, u64)> = Vec::with_capacity(connections.len());
         let mut at = vec![vec![0.0; d]; pq.sets.len()];
         let mut no_lead = vec![vec![0.0; d]; pq.sets.len()];
         let mut gained = vec![0.0; pq.marginals.len()];
@@ -82,15 +84,24 @@ impl LeadWorld<'_> {
         }
         // Local holder numbering, shared by the word's searches.
         let mut local: Vec<u32> = Vec::new();
-        let mut found: Vec<Option<Found>> = Vec::with_capacity(firsts.len());
+        let mut found: Vec<Option<Found>> = Vec::with_capacity(pq.ties.len());
         for w in 0..self.model.words() {
             let ws = self.word_seed(pq.replicate, w);
+            starts.clear();
+            for &(f, m) in &connections {
+                let lanes = self.tie_word(ws, s, f, m);
+                if lanes != 0 {
+                    starts.push((f, lanes));
+                }
+            }
+            let connected = self.search_from(ws, who, s, &starts, d, scratch, &mut local);
             found.clear();
-            for &(f, m) in &firsts {
+            for &(f, m) in pq.ties {
                 let lanes = self.tie_word(ws, s, f, m);
                 found.push(
-                    (lanes != 0)
-                        .then(|| self.search_from(ws, who, s, f, lanes, d, scratch, &mut local)),
+                    (lanes != 0).then(|| {
+                        self.search_from(ws, who, s, &[(f, lanes)], d, scratch, &mut local)
+                    }),
                 );
             }
             let holders = local.len();
@@ -100,20 +111,20 @@ impl LeadWorld<'_> {
             }
             local.clear();
             // The person's own connections are in every question: their union
-            // once, then each question adds its accepted ties' records to it.
+            // once (one search), then each question adds its accepted ties'
+            // records to it. Whether two connections reach a firm in a world
+            // never matters: a marginal asks whether anything besides its own
+            // tie does, and the union answers that.
             let mut base_first = vec![0u64; holders * d];
             let mut base_once = vec![0u64; holders];
-            let mut base_twice = vec![0u64; holders];
-            for fd in found[..base].iter().flatten() {
-                merge_into(
-                    fd,
-                    d,
-                    |h| h,
-                    &mut base_first,
-                    &mut base_once,
-                    &mut base_twice,
-                );
-            }
+            merge_into(
+                &connected,
+                d,
+                |h| h,
+                &mut base_first,
+                &mut base_once,
+                &mut vec![0u64; holders],
+            );
             let mut base_rates = vec![[0.0f64; LANES as usize]; d];
             for h in 0..holders {
                 add_rates(
@@ -138,7 +149,7 @@ impl LeadWorld<'_> {
                 q_first.clear();
                 q_once.clear();
                 q_twice.clear();
-                let records = || set.iter().filter_map(|&t| found[base + t].as_ref());
+                let records = || set.iter().filter_map(|&t| found[t].as_ref());
                 for fd in records() {
                     for &h in &fd.holders {
                         let h = h as usize;
@@ -147,7 +158,7 @@ impl LeadWorld<'_> {
                             changed.push(h);
                             q_first.extend_from_slice(&base_first[h * d..(h + 1) * d]);
                             q_once.push(base_once[h]);
-                            q_twice.push(base_twice[h]);
+                            q_twice.push(0);
                         }
                     }
                 }
@@ -170,14 +181,14 @@ impl LeadWorld<'_> {
                 // Marginals of this question: holders only the tie reaches.
                 for &mi in &by_question[qi] {
                     let tie = pq.marginals[mi].1;
-                    let Some(fd) = &found[base + tie] else {
+                    let Some(fd) = &found[tie] else {
                         continue;
                     };
                     let inside = set.contains(&tie);
                     for (j, &h) in fd.holders.iter().enumerate() {
                         let h = h as usize;
                         let (once, twice) = match mark[h] {
-                            usize::MAX => (base_once[h], base_twice[h]),
+                            usize::MAX => (base_once[h], 0),
                             at => (q_once[at], q_twice[at]),
                         };
                         let any = (0..d).fold(0, |acc, k| acc | fd.masks[j * d + k]);
@@ -201,19 +212,19 @@ impl LeadWorld<'_> {
         }
     }
 
-    /// The search from first contact `f` of person `s` (`who`) in the worlds
-    /// `lanes` where the tie s–f passes: the firms whose knowers it reaches
-    /// within `d` − 1 more ties, in the graph without `s`, numbered through
-    /// `scratch.slot` into `local`. `f` forwards as the seeker's own
-    /// connection, everyone after it as a stranger.
+    /// The search from first contacts `starts` of person `s` (`who`), each in
+    /// the worlds where its tie to `s` passes: the firms whose knowers it
+    /// reaches within `d` − 1 more ties, in the graph without `s`, numbered
+    /// through `scratch.slot` into `local`. The contacts forward as the
+    /// seeker's own connections, everyone after them as strangers; a firm's
+    /// record is its first arrival over all of them (the union).
     #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // one search, its caches beside it
     fn search_from(
         &self,
         ws: u64,
         who: Seeker,
         s: u32,
-        f: u32,
-        lanes: u64,
+        starts: &[(u32, u64)],
         d: usize,
         scratch: &mut Scratch,
         local: &mut Vec<u32>,
@@ -265,16 +276,22 @@ impl LeadWorld<'_> {
             found.masks.resize(at + d, 0);
             found.masks[at + depth] = fresh;
         };
-        // The person is never an intermediary; f is reached at depth 0.
-        let mut seen: Vec<u32> = vec![s, f];
+        // The person is never an intermediary; the contacts are reached at
+        // depth 0.
+        let mut seen: Vec<u32> = vec![s];
         visited[s as usize] = !0;
-        visited[f as usize] = lanes;
-        if self.holds_firm(who, f).is_some() {
-            let known = lanes & knows_of(f);
-            record(f, 0, known, &mut found, firm_seen, &mut firms_met);
-        }
         frontier.clear();
-        frontier.push((f, lanes));
+        for &(f, lanes) in starts {
+            if visited[f as usize] == 0 {
+                seen.push(f);
+            }
+            visited[f as usize] |= lanes;
+            if self.holds_firm(who, f).is_some() {
+                let known = lanes & knows_of(f);
+                record(f, 0, known, &mut found, firm_seen, &mut firms_met);
+            }
+            frontier.push((f, lanes));
+        }
         for depth in 1..d {
             let last = depth + 1 == d;
             touched.clear();
