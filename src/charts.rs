@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::output::Overwrite;
 use crate::reach::distances::DistanceDistribution;
 use crate::reach::ego::EgoBin;
-use crate::results::summary::{Estimate, SavedResults};
+use crate::results::summary::{ConnectionBins, Estimate, SavedResults};
 use crate::words::{plural, thousands};
 
 /// Chart size in pixels (report size).
@@ -177,13 +177,15 @@ pub enum ExperimentChart {
     Leads,
     /// What one accepted tie adds to job leads, by its mutual connections.
     TieValue,
+    /// Each strategy's gain by the people's connections before the first week.
+    ByConnections,
     /// The network's degree distribution.
     Degrees,
 }
 
 impl ExperimentChart {
     /// Every experiment chart, in report order.
-    pub const ALL: [ExperimentChart; 8] = [
+    pub const ALL: [ExperimentChart; 9] = [
         ExperimentChart::Strategies,
         ExperimentChart::Sweep,
         ExperimentChart::Distribution,
@@ -191,6 +193,7 @@ impl ExperimentChart {
         ExperimentChart::CostBenefit,
         ExperimentChart::Leads,
         ExperimentChart::TieValue,
+        ExperimentChart::ByConnections,
         ExperimentChart::Degrees,
     ];
 
@@ -204,6 +207,7 @@ impl ExperimentChart {
             ExperimentChart::CostBenefit => "cost_benefit",
             ExperimentChart::Leads => "leads",
             ExperimentChart::TieValue => "tie_value",
+            ExperimentChart::ByConnections => "by_connections",
             ExperimentChart::Degrees => "degrees",
         }
     }
@@ -246,6 +250,16 @@ impl ExperimentChart {
                     s.strategies[t]
                 )
             }),
+            ExperimentChart::ByConnections => {
+                let s = ConnectionBins::headline_strategy(&data.summary)?;
+                (data.by_connections.gains(&data.summary, s).len() > 1).then(|| {
+                    format!(
+                        "Gain over refuse-all by connections before the first week (week {last}, {} {})",
+                        ConnectionBins::measure(&data.summary).1,
+                        ConnectionBins::within(&data.summary)
+                    )
+                })
+            }
             ExperimentChart::Degrees => (!data.degrees.is_empty())
                 .then(|| "Connections per person (log-log)".to_string()),
         }
@@ -315,6 +329,9 @@ pub fn draw_all(
                     r, data, &t
                 ))
             }
+            ExperimentChart::ByConnections => render!(&p, format, overwrite, |r| {
+                leads::draw_by_connections(r, data, &t)
+            }),
             ExperimentChart::Degrees => render!(&p, format, overwrite, |r| {
                 network::draw_degrees(r, &data.degrees, &t)
             }),

@@ -71,6 +71,25 @@ pub struct StrategyRun {
     pub sweep_value: Option<f64>,
 }
 
+/// The default `[output] connection_bins`: <50, 50-149, 150-499 and 500+
+/// connections, LinkedIn's own "500+" among them.
+pub const DEFAULT_CONNECTION_BINS: [u32; 3] = [50, 150, 500];
+
+/// The label of connection bin `i` of `bins` (lower bounds after the first):
+/// `<50`, `50-149`, ..., `500+`.
+pub fn connection_bin_label(bins: &[u32], i: usize) -> String {
+    match i {
+        0 => format!("<{}", bins[0]),
+        i if i == bins.len() => format!("{}+", bins[i - 1]),
+        i => format!("{}-{}", bins[i - 1], bins[i] - 1),
+    }
+}
+
+/// The bin of a person with `connections` among `bins` ([`connection_bin_label`]).
+pub fn connection_bin(bins: &[u32], connections: u32) -> usize {
+    bins.partition_point(|&b| b <= connections)
+}
+
 /// A checked experiment, ready to run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Experiment {
@@ -96,6 +115,9 @@ pub struct Experiment {
     pub sweep_parameter: Option<String>,
     /// Per-week reach.
     pub weekly: bool,
+    /// Lower bounds of the connection-count bins after the first, ascending
+    /// (`[output] connection_bins`).
+    pub connection_bins: Vec<u32>,
     /// The job-leads model, when the file has a `[leads]` section.
     pub leads: Option<LeadModel>,
     /// Write Parquet.
@@ -328,6 +350,15 @@ impl Experiment {
                 other => return Err(at("formats", format!("{other:?}; expected parquet or csv"))),
             }
         }
+        let bins = &cfg.output.connection_bins;
+        if bins.is_empty() || bins[0] == 0 || bins.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(at(
+                "connection_bins",
+                format!(
+                    "{bins:?}; expected ascending connection counts above 0, such as [50, 150, 500]"
+                ),
+            ));
+        }
         if !(parquet || csv) {
             return Err(at(
                 "formats",
@@ -345,6 +376,7 @@ impl Experiment {
             strategies,
             sweep_parameter,
             weekly: cfg.output.weekly,
+            connection_bins: cfg.output.connection_bins,
             leads,
             parquet,
             csv,

@@ -300,6 +300,7 @@ fn findings(chart: ExperimentChart, d: &SavedResults) -> String {
         }
         ExperimentChart::Leads => leads_findings(d),
         ExperimentChart::TieValue => tie_findings(d),
+        ExperimentChart::ByConnections => leads::connection_findings(d),
     }
 }
 

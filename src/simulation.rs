@@ -185,6 +185,9 @@ pub struct Observation {
     pub strategy: usize,
     /// Week (the horizon unless weekly output is on).
     pub week: u32,
+    /// The person's connections before the first week (fake accounts
+    /// included, as the network shows them).
+    pub connections: u32,
     /// Invitations received up to this week.
     pub received: u32,
     /// Invitations accepted up to this week.
@@ -366,6 +369,7 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
                     person: run.person,
                     strategy: s,
                     week: w,
+                    connections: count_u32(g.neighbors(run.person).len()),
                     received: count_u32(run.weeks.iter().filter(|&&x| x <= w).count()),
                     accepted: count_u32(upto.len()),
                     fake_accepted: count_u32(upto.iter().filter(|&&k| run.fake[k]).count()),

@@ -8,7 +8,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{DrawResult, PALETTE, PANEL, chart, err, title_style};
-use crate::results::summary::{BinValue, Estimate, FEW, SavedResults, TIE_BINS};
+use crate::results::summary::{
+    BinGain, BinValue, ConnectionBins, Estimate, FEW, SavedResults, TIE_BINS,
+};
 use crate::results::{Measure, Scope};
 
 /// "1 tie", "3 ties".
@@ -283,5 +285,126 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
             .map_err(err)?;
         series += 1;
     }
+    Ok(series)
+}
+
+/// The `by_connections` chart: each main strategy's headline measure (leads,
+/// else recruiters within the max degree) over `refuse-all`'s, per bin of the
+/// people's connections before the first week; bins of fewer than
+/// [`crate::results::summary::FEW_PEOPLE`] people drawn faint.
+#[allow(clippy::too_many_lines)] // one chart: axes, bars, people counts, legend
+pub(super) fn draw_by_connections<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SavedResults,
+    title: &str,
+) -> DrawResult<usize> {
+    root.fill(&WHITE).map_err(err)?;
+    let s = &d.summary;
+    let base = s.strategy_index("refuse-all");
+    let shown: Vec<(usize, Vec<BinGain>)> = s
+        .main_strategies()
+        .into_iter()
+        .filter(|&x| Some(x) != base)
+        .map(|x| (x, d.by_connections.gains(s, x)))
+        .filter(|(_, g)| !g.is_empty())
+        .collect();
+    let labels = &d.by_connections.labels;
+    let nb = labels.len().max(1);
+    let ratios = shown.iter().flat_map(|(_, g)| g.iter().map(BinGain::ratio));
+    let max = ratios.filter(|r| r.is_finite()).fold(1.0f64, f64::max);
+    let ceiling = max * 1.15;
+    let (_, what) = ConnectionBins::measure(s);
+    let mut chart = chart(
+        root,
+        super::WHOLE,
+        title,
+        110,
+        -0.5..(nb as f64 - 0.5),
+        0.0..ceiling,
+    )?;
+    chart
+        .configure_mesh()
+        .max_light_lines(1)
+        .disable_x_mesh()
+        .x_labels(nb * 2 + 1)
+        .x_label_formatter(&|x| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let i = x.round() as usize;
+            if (x - x.round()).abs() < 1e-6 && i < labels.len() {
+                labels[i].clone()
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|y| format!("×{y:.1}"))
+        .x_desc("connections before the first week")
+        .y_desc(format!("{what} ÷ refuse-all's"))
+        .label_style(title_style(18))
+        .axis_desc_style(title_style(20))
+        .draw()
+        .map_err(err)?;
+    // refuse-all's own level.
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(-0.5, 1.0), (nb as f64 - 0.5, 1.0)],
+            BLACK.mix(0.5).stroke_width(2),
+        )))
+        .map_err(err)?;
+    let width = 0.8 / shown.len().max(1) as f64;
+    let mut series = 0;
+    for (k, (strategy, gains)) in shown.iter().enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        let x_of = |g: &BinGain| {
+            let bin = labels.iter().position(|l| *l == g.label).unwrap_or(0) as f64;
+            bin - 0.4 + width * (k as f64 + 0.5)
+        };
+        chart
+            .draw_series(gains.iter().filter(|g| g.ratio().is_finite()).map(|g| {
+                let x = x_of(g);
+                let fill = if g.few() {
+                    color.mix(0.25).filled()
+                } else {
+                    color.filled()
+                };
+                Rectangle::new(
+                    [(x - width * 0.45, 0.0), (x + width * 0.45, g.ratio())],
+                    fill,
+                )
+            }))
+            .map_err(err)?
+            .label(s.strategies[*strategy].clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 20, y + 8)], color.filled()));
+        series += 1;
+    }
+    // People per bin, above the bin's tallest bar (refuse-all's count: the
+    // same people).
+    if let Some((_, gains)) = shown.first() {
+        let tallest = |label: &str| {
+            shown
+                .iter()
+                .flat_map(|(_, g)| g.iter().filter(|x| x.label == label).map(BinGain::ratio))
+                .filter(|r| r.is_finite())
+                .fold(1.0f64, f64::max)
+        };
+        chart
+            .draw_series(gains.iter().map(|g| {
+                let bin = labels.iter().position(|l| *l == g.label).unwrap_or(0) as f64;
+                let few = if g.few() { ", too few to read" } else { "" };
+                Text::new(
+                    format!("{} people{few}", crate::words::thousands(g.people as f64)),
+                    (bin, tallest(&g.label) + ceiling * 0.015),
+                    title_style(16).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )
+            }))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(title_style(18))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
     Ok(series)
 }

@@ -112,6 +112,9 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
     let done = done?;
     if !g.quiet {
         println!("{}", terminal_summary(&exp, &done.summary));
+        if let Some(line) = done.by_connections.sentence(&done.summary) {
+            println!("{line}");
+        }
     }
     g.say(format!(
         "{} observations ({} distinct reach queries) in {:.1} s; wrote {} files to {}",

@@ -209,6 +209,10 @@ pub struct OutputConfig {
     pub weekly: bool,
     /// Table formats: `parquet`, `csv`.
     pub formats: Vec<String>,
+    /// Lower bounds of the connection-count bins after the first
+    /// (`by_connections` table): `[50, 150, 500]` gives <50, 50-149, 150-499
+    /// and 500+.
+    pub connection_bins: Vec<u32>,
 }
 
 impl Default for OutputConfig {
@@ -216,6 +220,7 @@ impl Default for OutputConfig {
         Self {
             weekly: false,
             formats: vec!["parquet".into(), "csv".into()],
+            connection_bins: crate::config::DEFAULT_CONNECTION_BINS.to_vec(),
         }
     }
 }

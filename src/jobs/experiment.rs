@@ -27,7 +27,7 @@ use crate::report::write_report;
 use crate::results::Table;
 use crate::results::network::{NetworkFacts, write_network_tables};
 use crate::results::simulation::{simulation_tables, write_simulation};
-use crate::results::summary::{SavedResults, Summary};
+use crate::results::summary::{ConnectionBins, SavedResults, Summary};
 use crate::roles::Role;
 use crate::simulation::{Setup, simulate};
 
@@ -45,6 +45,8 @@ pub struct Options {
 pub struct Done {
     /// The summary, for the terminal.
     pub summary: Summary,
+    /// The summary by connection count, for the terminal.
+    pub by_connections: ConnectionBins,
     /// Observations made (replicates × people × strategies × weeks).
     pub observations: usize,
     /// Reach queries computed, after removing repeats.
@@ -114,6 +116,7 @@ pub fn run(
     }
     Ok(Done {
         summary: tables.typed_summary,
+        by_connections: tables.typed_by_connections,
         observations: outcome.observations.len(),
         distinct_queries: outcome.distinct_queries,
         files,

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::results::summary::{Estimate, SavedResults};
+use crate::results::summary::{BinGain, ConnectionBins, Estimate, FEW_PEOPLE, SavedResults};
 use crate::results::{Measure, Scope};
 use crate::words::{percent, plural, thousands};
 
@@ -329,6 +329,61 @@ const CHI2_95: f64 = 5.99;
 /// Pearson's χ² of Granovetter's counts against a model's split by hops.
 fn granovetter_chi2(split: [f64; 3]) -> f64 {
     crate::stats::chi_square(&GRANOVETTER, &split)
+}
+
+/// The `by_connections` chart's findings: the headline strategy's gain over
+/// `refuse-all` per bin of connections before the first week, each with its
+/// people, bins of fewer than 30 people said to be too few.
+pub(super) fn connection_findings(d: &SavedResults) -> String {
+    let s = &d.summary;
+    let Some(best) = ConnectionBins::headline_strategy(s) else {
+        return String::new();
+    };
+    let gains = d.by_connections.gains(s, best);
+    let (_, what) = ConnectionBins::measure(s);
+    let mut parts = Vec::new();
+    for g in &gains {
+        let few = if g.few() {
+            format!(", fewer than {FEW_PEOPLE} people: too few to read")
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "with {} connections ({} {}{few}), {} against {} (×{:.2})",
+            g.label,
+            thousands(g.people as f64),
+            if g.people == 1 { "person" } else { "people" },
+            rate(g.with.mean),
+            rate(g.base.mean),
+            g.ratio()
+        ));
+    }
+    let mut out = format!(
+        "What `{}` is worth depends on how many connections a person already has. In {what} {} by week {}: {}.",
+        s.strategies[best],
+        ConnectionBins::within(s),
+        s.last_week(),
+        parts.join("; ")
+    );
+    let read: Vec<&BinGain> = gains.iter().filter(|g| !g.few()).collect();
+    if let (Some(first), Some(last)) = (read.first(), read.last())
+        && read.len() > 1
+    {
+        let _ = write!(
+            out,
+            " Among the bins with enough people, the gain is ×{:.2} at {} connections and ×{:.2} at {}: {}.",
+            first.ratio(),
+            first.label,
+            last.ratio(),
+            last.label,
+            if first.ratio() > last.ratio() {
+                "the fewer connections one has, the more the advice adds"
+            } else {
+                "those with more connections gain as much or more"
+            }
+        );
+    }
+    out
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ impl SavedResults {
         }
         d.network = read_network(dir);
         d.read_ties(dir, &index)?;
+        d.read_by_connections(dir, &index)?;
         Ok(d)
     }
 
@@ -92,6 +93,57 @@ impl SavedResults {
             );
         }
         Ok(index)
+    }
+
+    /// Reads the `by_connections` table, if there is one.
+    fn read_by_connections(
+        &mut self,
+        dir: &Path,
+        index: &BTreeMap<(String, Option<u64>), usize>,
+    ) -> Result<()> {
+        let Ok(t) = read_table(dir, Table::ByConnections) else {
+            return Ok(());
+        };
+        let tp = dir.join(Table::ByConnections.name());
+        let strategy = strings(&t, column::STRATEGY, &tp)?;
+        let sweep_value = floats(&t, column::SWEEP_VALUE, &tp)?;
+        let week = floats(&t, column::WEEK, &tp)?;
+        let bin = strings(&t, column::CONNECTIONS_BIN, &tp)?;
+        let people = floats(&t, column::PEOPLE, &tp)?;
+        let measure = strings(&t, column::MEASURE, &tp)?;
+        let scope = strings(&t, column::SCOPE, &tp)?;
+        let degree = floats(&t, column::DEGREE, &tp)?;
+        let mean = floats(&t, column::MEAN, &tp)?;
+        let median = floats(&t, column::MEDIAN, &tp)?;
+        let low = floats(&t, column::CI_LOW, &tp)?;
+        let high = floats(&t, column::CI_HIGH, &tp)?;
+        for i in 0..t.height() {
+            let key = (strategy[i].clone(), sweep_value[i].map(f64::to_bits));
+            let (Some(&s), Ok(measure), Ok(scope)) =
+                (index.get(&key), measure[i].parse(), scope[i].parse())
+            else {
+                continue;
+            };
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            self.by_connections.insert(
+                &bin[i],
+                SummaryKey {
+                    strategy: s,
+                    week: week[i].unwrap_or(0.0) as u32,
+                    measure,
+                    scope,
+                    degree: degree[i].map(|x| x as u32),
+                },
+                people[i].unwrap_or(0.0) as u64,
+                Estimate {
+                    mean: mean[i].unwrap_or(f64::NAN),
+                    median: median[i].unwrap_or(f64::NAN),
+                    low: low[i].unwrap_or(f64::NAN),
+                    high: high[i].unwrap_or(f64::NAN),
+                },
+            );
+        }
+        Ok(())
     }
 
     /// Reads the `ties` table, if there is one.

@@ -93,6 +93,12 @@ pub mod column {
     pub const MARGINAL_LEADS: &str = "marginal_leads";
     /// `ties`: expected leads the tie adds with no other invitation accepted.
     pub const STANDALONE_LEADS: &str = "standalone_leads";
+    /// `by_connections`: the bin of the person's connections before the first week.
+    pub const CONNECTIONS_BIN: &str = "connections_bin";
+    /// `by_connections`: the lower end of the mean's 95% interval.
+    pub const CI_LOW: &str = "ci_low";
+    /// `by_connections`: the upper end of the mean's 95% interval.
+    pub const CI_HIGH: &str = "ci_high";
 }
 
 /// The tables of a results folder, each written as `NAME.parquet` and/or `NAME.csv`.
@@ -112,11 +118,14 @@ pub enum Table {
     Leads,
     /// Accepted ties and their marginal leads: one row per tie accepted by the last week.
     Ties,
+    /// The summary by the people's connections before the first week: one row
+    /// per strategy × week × connections bin × measure (× degree).
+    ByConnections,
 }
 
 impl Table {
     /// Every table of an experiment's results folder, in writing order.
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 8] = [
         Table::Reach,
         Table::People,
         Table::Summary,
@@ -124,6 +133,7 @@ impl Table {
         Table::Degrees,
         Table::Leads,
         Table::Ties,
+        Table::ByConnections,
     ];
 
     /// The file stem.
@@ -136,6 +146,7 @@ impl Table {
             Table::Degrees => "degrees",
             Table::Leads => "leads",
             Table::Ties => "ties",
+            Table::ByConnections => "by_connections",
         }
     }
 }

@@ -8,6 +8,7 @@
 //! | `reach` | `replicate, person, strategy, sweep_value, week, degree`, then `nodes, recruiters, hiring_managers` at exactly that degree and `nodes_up_to, recruiters_up_to, hiring_managers_up_to` within it |
 //! | `people` | `replicate, person, strategy, sweep_value, week, received, accepted, fake_accepted, accepted_mutual_mean, accepted_mutual_median` |
 //! | `summary` | `strategy, sweep_value, week, measure, scope, degree, mean, sd, median, p10, p90, ci95_low, ci95_high, people, observations` |
+//! | `by_connections` | `strategy, sweep_value, week, connections_bin, people, measure, scope, degree, mean, ci_low, ci_high, median`: the summary per bin of the people's connections before the first week |
 //!
 //! `measure` is one of [`Measure`]; `scope` is `at_degree` or `up_to_degree` for
 //! reach measures (with `degree`), `up_to_degree` for `network_share` (members
@@ -36,9 +37,9 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::schema::{Measure, Scope, Table, column};
-use super::summary::{Summary, SummaryRow};
+use super::summary::{ConnectionBins, Summary, SummaryRow};
 use super::{strategy_column, sweep_column, table_err, u64_column, write_experiment_tables};
-use crate::config::Experiment;
+use crate::config::{Experiment, connection_bin, connection_bin_label};
 use crate::error::{Error, Result};
 use crate::graph::{NodeId, NodeIds};
 use crate::output::{Overwrite, write_text};
@@ -57,6 +58,10 @@ pub struct SimulationTables {
     pub summary: DataFrame,
     /// The summary, typed, for the terminal.
     pub typed_summary: Summary,
+    /// The summary per bin of the people's connections before the first week.
+    pub by_connections: DataFrame,
+    /// The same, typed, for the terminal.
+    pub typed_by_connections: ConnectionBins,
     /// Expected leads per observation and hop count (experiments with `[leads]`).
     pub leads: Option<DataFrame>,
     /// Accepted ties and their marginal leads (experiments with `[leads]`).
@@ -91,6 +96,8 @@ pub fn simulation_tables(
     let people = people_table(ids, obs, &spell, &sweep)?;
     let rows = summarize(exp, obs, outcome.network_people);
     let summary = summary_table(&rows, &spell, &sweep)?;
+    let (by_connections, typed_by_connections) =
+        by_connections_table(exp, obs, outcome.network_people, &spell, &sweep)?;
     let leads = super::leads::leads_table(exp, ids, obs, &spell, &sweep)?;
     let ties = match leads {
         Some(_) => Some(super::leads::ties_table(
@@ -106,6 +113,8 @@ pub fn simulation_tables(
         people,
         summary,
         typed_summary: Summary::from_rows(spell, sweep, &rows),
+        by_connections,
+        typed_by_connections,
         leads,
         ties,
     })
@@ -282,9 +291,23 @@ fn measures(o: &Observation, max: Degree, people: u64) -> Vec<(Label, Option<f64
 /// Aggregates observations per (strategy, week, measure); `people` is the
 /// network's size, fake accounts excluded.
 pub fn summarize(exp: &Experiment, obs: &[Observation], people: u64) -> Vec<SummaryRow> {
-    // (strategy, week) -> per measure: (person, value) pairs.
+    summarize_by(exp, obs, people, |_| 0)
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect()
+}
+
+/// [`summarize`] per group of people: (group, row) per (strategy, week,
+/// group, measure), groups ascending within a strategy and week.
+fn summarize_by(
+    exp: &Experiment,
+    obs: &[Observation],
+    people: u64,
+    group: impl Fn(&Observation) -> usize,
+) -> Vec<(usize, SummaryRow)> {
+    // (strategy, week, group) -> per measure: (person, value) pairs.
     type Values = Vec<(NodeId, f64)>;
-    let mut groups: BTreeMap<(usize, u32), Vec<Values>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, u32, usize), Vec<Values>> = BTreeMap::new();
     let mut labels: Vec<Label> = Vec::new();
     for o in obs {
         let ms = measures(o, exp.max_degree, people);
@@ -292,7 +315,7 @@ pub fn summarize(exp: &Experiment, obs: &[Observation], people: u64) -> Vec<Summ
             labels = ms.iter().map(|(l, _)| *l).collect();
         }
         let slot = groups
-            .entry((o.strategy, o.week))
+            .entry((o.strategy, o.week, group(o)))
             .or_insert_with(|| vec![Vec::new(); ms.len()]);
         for (i, (_, v)) in ms.into_iter().enumerate() {
             if let Some(v) = v {
@@ -301,9 +324,9 @@ pub fn summarize(exp: &Experiment, obs: &[Observation], people: u64) -> Vec<Summ
         }
     }
     let mut rows = Vec::new();
-    for ((strategy, week), per_measure) in groups {
+    for ((strategy, week, g), per_measure) in groups {
         for (i, values) in per_measure.into_iter().enumerate() {
-            rows.push(describe(strategy, week, labels[i], values));
+            rows.push((g, describe(strategy, week, labels[i], values)));
         }
     }
     rows
@@ -367,6 +390,7 @@ pub fn write_simulation(
             (Table::Reach, &mut tables.reach),
             (Table::People, &mut tables.people),
             (Table::Summary, &mut tables.summary),
+            (Table::ByConnections, &mut tables.by_connections),
         ],
         overwrite,
     )?;
@@ -397,4 +421,81 @@ pub fn write_simulation(
     write_text(&toml, &exp.source_text, overwrite)?;
     written.push(toml);
     Ok(written)
+}
+
+/// The `by_connections` table: the summary's measures again, per bin of the
+/// people's connections before the first week (`[output] connection_bins`,
+/// by default <50, 50-149, 150-499 and 500+). What a strategy is worth depends
+/// on how many connections one already has; the summary averages over
+/// everyone, this table does not.
+///
+/// # Columns
+/// `strategy, sweep_value, week, connections_bin, people, measure, scope,
+/// degree, mean, ci_low, ci_high, median`: `people` the distinct people in the
+/// bin, the interval a t-interval over people (each person's replicates
+/// averaged first), as in the summary. A bin nobody falls in has no rows.
+///
+/// # Complexity
+/// One pass over the observations' measures, grouped in a B-tree:
+/// O(observations × measures × log groups).
+/// The table for an experiment's observations; `people` is the network's
+/// size, fake accounts excluded.
+fn by_connections_table(
+    exp: &Experiment,
+    obs: &[Observation],
+    people: u64,
+    spell: &[String],
+    sweep: &[Option<f64>],
+) -> Result<(DataFrame, ConnectionBins)> {
+    let bins = &exp.connection_bins;
+    let rows = summarize_by(exp, obs, people, |o| connection_bin(bins, o.connections));
+    let labels = (0..=bins.len())
+        .map(|i| connection_bin_label(bins, i))
+        .collect();
+    let typed = ConnectionBins::from_rows(labels, &rows);
+    let f64s = |name: &str, f: fn(&super::summary::SummaryRow) -> f64| {
+        Column::new(
+            name.into(),
+            rows.iter().map(|(_, r)| f(r)).collect::<Vec<f64>>(),
+        )
+    };
+    DataFrame::new_infer_height(vec![
+        strategy_column(spell, rows.iter().map(|(_, r)| r.strategy)),
+        sweep_column(sweep, rows.iter().map(|(_, r)| r.strategy)),
+        Column::new(
+            column::WEEK.into(),
+            rows.iter().map(|(_, r)| r.week).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            column::CONNECTIONS_BIN.into(),
+            rows.iter()
+                .map(|(b, _)| connection_bin_label(bins, *b))
+                .collect::<Vec<String>>(),
+        ),
+        u64_column(column::PEOPLE, rows.iter().map(|(_, r)| r.people as u64)),
+        Column::new(
+            column::MEASURE.into(),
+            rows.iter()
+                .map(|(_, r)| r.measure.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            column::SCOPE.into(),
+            rows.iter()
+                .map(|(_, r)| r.scope.as_str())
+                .collect::<Vec<&str>>(),
+        ),
+        Column::new(
+            column::DEGREE.into(),
+            rows.iter()
+                .map(|(_, r)| r.degree)
+                .collect::<Vec<Option<u32>>>(),
+        ),
+        f64s(column::MEAN, |r| r.mean),
+        f64s(column::CI_LOW, |r| r.ci95_low),
+        f64s(column::CI_HIGH, |r| r.ci95_high),
+        f64s(column::MEDIAN, |r| r.median),
+    ])
+    .map_err(table_err("by_connections"))
+    .map(|t| (t, typed))
 }

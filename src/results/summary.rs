@@ -378,6 +378,8 @@ pub struct SavedResults {
     pub experiment: SavedExperiment,
     /// The `ties` table (experiments with `[leads]`); empty without it.
     pub ties: Vec<SavedTie>,
+    /// The `by_connections` table; empty without it.
+    pub by_connections: ConnectionBins,
 }
 
 /// One bin of the tie-value series: the mean of a value over the bin's ties,
@@ -486,6 +488,10 @@ impl SavedResults {
             .collect()
     }
 }
+
+mod connections;
+
+pub use connections::{BinGain, ConnectionBins, FEW_PEOPLE};
 
 #[cfg(test)]
 mod tests {

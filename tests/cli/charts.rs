@@ -35,6 +35,7 @@ fn series_reported(stderr: &str, chart: &str) -> usize {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one run, every chart and table it draws from
 fn run_draws_every_chart_and_links_them_in_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = crate::common::quick_run();
@@ -47,6 +48,7 @@ fn run_draws_every_chart_and_links_them_in_the_report() {
     assert_eq!(
         names,
         [
+            "by_connections.png",
             "cost_benefit.png",
             "degrees.png",
             "distribution.png",
@@ -71,6 +73,43 @@ fn run_draws_every_chart_and_links_them_in_the_report() {
     }
     assert!(
         report.contains("accept-all") && report.contains("95% CI"),
+        "{report}"
+    );
+    // Answers by connection count: every studied person falls in one bin, and
+    // the report gives each bin with its people.
+    let (h, rows) = crate::common::read_csv(&out.join("by_connections.csv"));
+    assert_eq!(
+        h,
+        [
+            "strategy",
+            "sweep_value",
+            "week",
+            "connections_bin",
+            "people",
+            "measure",
+            "scope",
+            "degree",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "median"
+        ]
+    );
+    let people: u64 = rows
+        .iter()
+        .filter(|r| {
+            r[0] == "refuse-all"
+                && r[2] == "12"
+                && r[5] == "recruiters"
+                && r[6] == "up_to_degree"
+                && r[7] == "3"
+        })
+        .map(|r| r[4].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(people, 200);
+    assert!(
+        report.contains("depends on how many connections a person already has")
+            && report.contains("with <12 connections ("),
         "{report}"
     );
     // Redraw as SVG from the saved tables alone, into another folder.
