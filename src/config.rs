@@ -404,6 +404,36 @@ mod tests {
     }
 
     #[test]
+    fn connection_bins_default_label_and_are_checked_at_their_line() {
+        let e = Experiment::from_toml(
+            &QUICK_EXPERIMENT.replace("connection_bins = [12, 20, 40]", ""),
+            Path::new("q.toml"),
+        )
+        .unwrap();
+        assert_eq!(e.connection_bins, DEFAULT_CONNECTION_BINS);
+        let labels: Vec<String> = (0..4)
+            .map(|i| connection_bin_label(&e.connection_bins, i))
+            .collect();
+        assert_eq!(labels, ["<50", "50-149", "150-499", "500+"]);
+        let bins = &e.connection_bins;
+        assert_eq!(
+            [0, 49, 50, 149, 150, 499, 500, 9000].map(|c| connection_bin(bins, c)),
+            [0, 0, 1, 1, 2, 2, 3, 3]
+        );
+        for bad in ["[]", "[0, 10]", "[50, 50]", "[150, 50]"] {
+            let text = QUICK_EXPERIMENT.replace(
+                "connection_bins = [12, 20, 40]",
+                &format!("connection_bins = {bad}"),
+            );
+            let m = Experiment::from_toml(&text, Path::new("q.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(m.contains("connection_bins") && m.contains("expected ascending"), "{m}");
+            assert!(m.starts_with("q.toml:"), "{m}");
+        }
+    }
+
+    #[test]
     fn leads_keys_are_checked_and_default() {
         // The quick experiment without its [leads] line.
         let quick = QUICK_EXPERIMENT

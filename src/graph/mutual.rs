@@ -22,7 +22,7 @@
 use rayon::prelude::*;
 
 use super::bins::split_by_arcs;
-use super::{ConnectionGraph, NodeId};
+use super::ConnectionGraph;
 
 /// The mutual-connection bins netreach reports in (`stats --mutual`, the
 /// tie-value chart): (lowest, highest, label).
@@ -80,33 +80,6 @@ impl ConnectionGraph {
     /// `u16::MAX` (see the module doc of [`crate::graph`]'s `mutual.rs`).
     pub fn mutual_counts(&self) -> Vec<u16> {
         self.mutual_counts_by(self.node_count() <= STAMP_NODES)
-    }
-
-    /// [`Self::mutual_counts`] for the arcs leaving `tails` only; every other
-    /// entry is 0. For a question about one person, whose searches read only
-    /// the arcs of nodes near them: O(Σ over those arcs of the two lists), not
-    /// the whole graph's.
-    pub fn mutual_counts_of(&self, tails: &[NodeId]) -> Vec<u16> {
-        let (offsets, targets) = self.csr();
-        let mut tails: Vec<u32> = tails.iter().map(|t| t.0).collect();
-        tails.sort_unstable();
-        tails.dedup();
-        let found: Vec<(usize, u16)> = tails
-            .par_iter()
-            .flat_map_iter(|&u| {
-                let arcs = arc_span(offsets, u as usize);
-                let list = &targets[arcs.clone()];
-                arcs.zip(list).map(move |(i, &v)| {
-                    let c = shared(list, &targets[arc_span(offsets, v as usize)]);
-                    (i, u16::try_from(c).unwrap_or(u16::MAX))
-                })
-            })
-            .collect();
-        let mut counts = vec![0u16; targets.len()];
-        for (i, c) in found {
-            counts[i] = c;
-        }
-        counts
     }
 
     /// [`Self::mutual_counts`], marking tails in stamp arrays or merging lists.
@@ -236,33 +209,6 @@ mod tests {
             }
         }
         assert!(counts.iter().any(|&c| c > 20), "the hub's arcs share many");
-    }
-
-    #[test]
-    fn counts_of_some_tails_match_the_whole_count_there() {
-        let edges: Vec<(u64, u64)> = (0..400u64)
-            .flat_map(|i| {
-                [
-                    (i, (i * 7 + 3) % 400),
-                    (i, (i + 1) % 400),
-                    (i, (i + 2) % 400),
-                ]
-            })
-            .collect();
-        let g = ConnectionGraph::from_edges(edges).unwrap();
-        let all = g.mutual_counts();
-        let tails = [NodeId(5), NodeId(17), NodeId(5), NodeId(399)];
-        let some = g.mutual_counts_of(&tails);
-        let (offsets, _) = g.csr();
-        for u in g.nodes() {
-            let a = usize::try_from(offsets[u.index()]).unwrap();
-            let b = usize::try_from(offsets[u.index() + 1]).unwrap();
-            for i in a..b {
-                let want = if tails.contains(&u) { all[i] } else { 0 };
-                assert_eq!(some[i], want, "{u:?}");
-            }
-        }
-        assert!(some.iter().any(|&c| c > 0));
     }
 
     #[test]
