@@ -428,7 +428,10 @@ mod tests {
             let m = Experiment::from_toml(&text, Path::new("q.toml"))
                 .unwrap_err()
                 .to_string();
-            assert!(m.contains("connection_bins") && m.contains("expected ascending"), "{m}");
+            assert!(
+                m.contains("connection_bins") && m.contains("expected ascending"),
+                "{m}"
+            );
             assert!(m.starts_with("q.toml:"), "{m}");
         }
     }

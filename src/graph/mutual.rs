@@ -21,8 +21,8 @@
 
 use rayon::prelude::*;
 
-use super::bins::split_by_arcs;
 use super::ConnectionGraph;
+use super::bins::split_by_arcs;
 
 /// The mutual-connection bins netreach reports in (`stats --mutual`, the
 /// tie-value chart): (lowest, highest, label).
