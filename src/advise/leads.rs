@@ -67,7 +67,9 @@ pub fn rank_by_leads(
         .collect();
     let sets = vec![Vec::new(), (0..ties.len()).collect()];
     let marginals: Vec<(usize, usize)> = (0..ties.len()).map(|t| (0, t)).collect();
-    let answer = world.person(
+    // One person, many worlds: the words run in parallel (identical answers
+    // for any thread count).
+    let answer = world.person_parallel(
         &PersonQuestions {
             source: person,
             replicate: 0,
@@ -76,7 +78,6 @@ pub fn rank_by_leads(
             marginals: &marginals,
         },
         Degree(3),
-        &mut world.scratch(),
     );
     let mut picks: Vec<LeadPick> = inviters
         .iter()

@@ -17,6 +17,8 @@
 //! connections cost one search, not thousands). The worlds are those of
 //! [`LeadWorld::leads`], so the answers agree with it to rounding (tested).
 
+use rayon::prelude::*;
+
 use super::{LANES, LeadWorld, Leads, Scratch, Seeker};
 use crate::graph::NodeId;
 use crate::reach::Degree;
@@ -46,6 +48,43 @@ pub struct PersonLeads {
     pub marginals: Vec<f64>,
 }
 
+/// Per-world sums of one person's answers, before dividing by the worlds.
+struct Sums {
+    /// Per question and hop: the rates reached.
+    at: Vec<Vec<f64>>,
+    /// Per question and hop: e^(−rate within the hop).
+    no_lead: Vec<Vec<f64>>,
+    /// Per marginal asked.
+    gained: Vec<f64>,
+}
+
+impl Sums {
+    fn zero(pq: &PersonQuestions<'_>, d: usize) -> Self {
+        Sums {
+            at: vec![vec![0.0; d]; pq.sets.len()],
+            no_lead: vec![vec![0.0; d]; pq.sets.len()],
+            gained: vec![0.0; pq.marginals.len()],
+        }
+    }
+
+    fn add(&mut self, other: &Sums) {
+        for (a, b) in self.at.iter_mut().flatten().zip(other.at.iter().flatten()) {
+            *a += b;
+        }
+        for (a, b) in self
+            .no_lead
+            .iter_mut()
+            .flatten()
+            .zip(other.no_lead.iter().flatten())
+        {
+            *a += b;
+        }
+        for (a, b) in self.gained.iter_mut().zip(&other.gained) {
+            *a += b;
+        }
+    }
+}
+
 /// What one first tie's search found: per holder reached, a local holder
 /// index and the worlds where it is first reached at each depth.
 struct Found {
@@ -56,7 +95,6 @@ struct Found {
 
 impl LeadWorld<'_> {
     /// Answers one person's questions; `scratch` must be clean and is left clean.
-    #[allow(clippy::too_many_lines, clippy::needless_range_loop)] // one word's searches, then its questions; lanes index every hop's rows
     pub fn person(
         &self,
         pq: &PersonQuestions<'_>,
@@ -64,20 +102,82 @@ impl LeadWorld<'_> {
         scratch: &mut Scratch,
     ) -> PersonLeads {
         let d = usize::from(max.0);
-        let s = pq.source.0;
-        let who = self.seeker(s);
-        // First ties: the person's connections (searched together: every
-        // question has them all), then every inviter (one search each).
+        let connections = self.connections_of(pq.source.0);
+        let mut total = Sums::zero(pq, d);
+        for w in 0..self.model.words() {
+            total.add(&self.person_word(pq, d, &connections, w, scratch));
+        }
+        self.finish(total)
+    }
+
+    /// [`Self::person`] with the worlds' words spread over the thread pool
+    /// (one person asking many worlds, as `advise` does): each word is summed
+    /// alone and the sums are added in word order, as [`Self::person`] adds
+    /// them, so the answers are identical for any thread count.
+    pub fn person_parallel(&self, pq: &PersonQuestions<'_>, max: Degree) -> PersonLeads {
+        let d = usize::from(max.0);
+        let connections = self.connections_of(pq.source.0);
+        let parts: Vec<Sums> = (0..self.model.words())
+            .into_par_iter()
+            .map_init(
+                || self.scratch(),
+                |scratch, w| self.person_word(pq, d, &connections, w, scratch),
+            )
+            .collect();
+        let mut total = Sums::zero(pq, d);
+        for part in &parts {
+            total.add(part);
+        }
+        self.finish(total)
+    }
+
+    /// The person's connections with their mutual connections: the first
+    /// ties every question has.
+    fn connections_of(&self, s: u32) -> Vec<(u32, u32)> {
         let (from, to) = self.arc_span(s);
-        let connections: Vec<(u32, u32)> = self.targets[from..to]
+        self.targets[from..to]
             .iter()
             .enumerate()
             .map(|(i, &u)| (u, self.mutual_at(from + i, s, u)))
-            .collect();
-        let mut starts: Vec<(u32, u64)> = Vec::with_capacity(connections.len());
-        let mut at = vec![vec![0.0; d]; pq.sets.len()];
-        let mut no_lead = vec![vec![0.0; d]; pq.sets.len()];
-        let mut gained = vec![0.0; pq.marginals.len()];
+            .collect()
+    }
+
+    /// Means over the worlds of the sums.
+    fn finish(&self, total: Sums) -> PersonLeads {
+        let n = f64::from(self.model.words() * LANES);
+        PersonLeads {
+            leads: total
+                .at
+                .into_iter()
+                .zip(total.no_lead)
+                .map(|(at, none)| Leads {
+                    at_hops: at.into_iter().map(|x| x / n).collect(),
+                    p_any_up_to: none.into_iter().map(|x| 1.0 - x / n).collect(),
+                })
+                .collect(),
+            marginals: total.gained.into_iter().map(|x| x / n).collect(),
+        }
+    }
+
+    /// One word's 64 worlds of one person's questions: the searches by first
+    /// tie (the connections together, each inviter alone), then every
+    /// question and marginal from their records.
+    #[allow(clippy::too_many_lines, clippy::needless_range_loop)] // one word's searches, then its questions; lanes index every hop's rows
+    fn person_word(
+        &self,
+        pq: &PersonQuestions<'_>,
+        d: usize,
+        connections: &[(u32, u32)],
+        w: u32,
+        scratch: &mut Scratch,
+    ) -> Sums {
+        let s = pq.source.0;
+        let who = self.seeker(s);
+        let Sums {
+            mut at,
+            mut no_lead,
+            mut gained,
+        } = Sums::zero(pq, d);
         let mut by_question: Vec<Vec<usize>> = vec![Vec::new(); pq.sets.len()];
         for (mi, &(q, _)) in pq.marginals.iter().enumerate() {
             by_question[q].push(mi);
@@ -85,130 +185,119 @@ impl LeadWorld<'_> {
         // Local holder numbering, shared by the word's searches.
         let mut local: Vec<u32> = Vec::new();
         let mut found: Vec<Option<Found>> = Vec::with_capacity(pq.ties.len());
-        for w in 0..self.model.words() {
-            let ws = self.word_seed(pq.replicate, w);
-            starts.clear();
-            for &(f, m) in &connections {
-                let lanes = self.tie_word(ws, s, f, m);
-                if lanes != 0 {
-                    starts.push((f, lanes));
-                }
+        let mut starts: Vec<(u32, u64)> = Vec::with_capacity(connections.len());
+        let ws = self.word_seed(pq.replicate, w);
+        for &(f, m) in connections {
+            let lanes = self.tie_word(ws, s, f, m);
+            if lanes != 0 {
+                starts.push((f, lanes));
             }
-            let connected = self.search_from(ws, who, s, &starts, d, scratch, &mut local);
-            found.clear();
-            for &(f, m) in pq.ties {
-                let lanes = self.tie_word(ws, s, f, m);
-                found.push(
-                    (lanes != 0).then(|| {
-                        self.search_from(ws, who, s, &[(f, lanes)], d, scratch, &mut local)
-                    }),
-                );
-            }
-            let holders = local.len();
-            let rate: Vec<f64> = local.iter().map(|&h| self.firm_rate(who, h)).collect();
-            for &h in &local {
-                scratch.slot[h as usize] = 0;
-            }
-            local.clear();
-            // The person's own connections are in every question: their union
-            // once (one search), then each question adds its accepted ties'
-            // records to it. Whether two connections reach a firm in a world
-            // never matters: a marginal asks whether anything besides its own
-            // tie does, and the union answers that.
-            let mut base_first = vec![0u64; holders * d];
-            let mut base_once = vec![0u64; holders];
-            merge_into(
-                &connected,
-                d,
-                |h| h,
-                &mut base_first,
-                &mut base_once,
-                &mut vec![0u64; holders],
+        }
+        let connected = self.search_from(ws, who, s, &starts, d, scratch, &mut local);
+        for &(f, m) in pq.ties {
+            let lanes = self.tie_word(ws, s, f, m);
+            found.push(
+                (lanes != 0)
+                    .then(|| self.search_from(ws, who, s, &[(f, lanes)], d, scratch, &mut local)),
             );
-            let mut base_rates = vec![[0.0f64; LANES as usize]; d];
-            for h in 0..holders {
-                add_rates(
-                    &base_first[h * d..(h + 1) * d],
-                    rate[h],
-                    1.0,
-                    &mut base_rates,
-                );
+        }
+        let holders = local.len();
+        let rate: Vec<f64> = local.iter().map(|&h| self.firm_rate(who, h)).collect();
+        for &h in &local {
+            scratch.slot[h as usize] = 0;
+        }
+        local.clear();
+        // The person's own connections are in every question: their union
+        // once (one search), then each question adds its accepted ties'
+        // records to it. Whether two connections reach a firm in a world
+        // never matters: a marginal asks whether anything besides its own
+        // tie does, and the union answers that.
+        let mut base_first = vec![0u64; holders * d];
+        let mut base_once = vec![0u64; holders];
+        merge_into(
+            &connected,
+            d,
+            |h| h,
+            &mut base_first,
+            &mut base_once,
+            &mut vec![0u64; holders],
+        );
+        let mut base_rates = vec![[0.0f64; LANES as usize]; d];
+        for h in 0..holders {
+            add_rates(
+                &base_first[h * d..(h + 1) * d],
+                rate[h],
+                1.0,
+                &mut base_rates,
+            );
+        }
+        // A question's changes: holders its ties reach, numbered by `mark`.
+        let mut mark = vec![usize::MAX; holders];
+        let mut changed: Vec<usize> = Vec::new();
+        let mut q_first: Vec<u64> = Vec::new();
+        let mut q_once: Vec<u64> = Vec::new();
+        let mut q_twice: Vec<u64> = Vec::new();
+        let mut rates = vec![[0.0f64; LANES as usize]; d];
+        for (qi, set) in pq.sets.iter().enumerate() {
+            for &h in &changed {
+                mark[h] = usize::MAX;
             }
-            // A question's changes: holders its ties reach, numbered by `mark`.
-            let mut mark = vec![usize::MAX; holders];
-            let mut changed: Vec<usize> = Vec::new();
-            let mut q_first: Vec<u64> = Vec::new();
-            let mut q_once: Vec<u64> = Vec::new();
-            let mut q_twice: Vec<u64> = Vec::new();
-            let mut rates = vec![[0.0f64; LANES as usize]; d];
-            for (qi, set) in pq.sets.iter().enumerate() {
-                for &h in &changed {
-                    mark[h] = usize::MAX;
-                }
-                changed.clear();
-                q_first.clear();
-                q_once.clear();
-                q_twice.clear();
-                let records = || set.iter().filter_map(|&t| found[t].as_ref());
-                for fd in records() {
-                    for &h in &fd.holders {
-                        let h = h as usize;
-                        if mark[h] == usize::MAX {
-                            mark[h] = changed.len();
-                            changed.push(h);
-                            q_first.extend_from_slice(&base_first[h * d..(h + 1) * d]);
-                            q_once.push(base_once[h]);
-                            q_twice.push(0);
-                        }
+            changed.clear();
+            q_first.clear();
+            q_once.clear();
+            q_twice.clear();
+            let records = || set.iter().filter_map(|&t| found[t].as_ref());
+            for fd in records() {
+                for &h in &fd.holders {
+                    let h = h as usize;
+                    if mark[h] == usize::MAX {
+                        mark[h] = changed.len();
+                        changed.push(h);
+                        q_first.extend_from_slice(&base_first[h * d..(h + 1) * d]);
+                        q_once.push(base_once[h]);
+                        q_twice.push(0);
                     }
                 }
-                for fd in records() {
-                    merge_into(fd, d, |h| mark[h], &mut q_first, &mut q_once, &mut q_twice);
+            }
+            for fd in records() {
+                merge_into(fd, d, |h| mark[h], &mut q_first, &mut q_once, &mut q_twice);
+            }
+            rates.clone_from(&base_rates);
+            for (at, &h) in changed.iter().enumerate() {
+                add_rates(&base_first[h * d..(h + 1) * d], rate[h], -1.0, &mut rates);
+                add_rates(&q_first[at * d..(at + 1) * d], rate[h], 1.0, &mut rates);
+            }
+            for lane in 0..LANES as usize {
+                let mut acc = 0.0;
+                for k in 0..d {
+                    at[qi][k] += rates[k][lane];
+                    acc += rates[k][lane];
+                    no_lead[qi][k] += (-acc).exp();
                 }
-                rates.clone_from(&base_rates);
-                for (at, &h) in changed.iter().enumerate() {
-                    add_rates(&base_first[h * d..(h + 1) * d], rate[h], -1.0, &mut rates);
-                    add_rates(&q_first[at * d..(at + 1) * d], rate[h], 1.0, &mut rates);
-                }
-                for lane in 0..LANES as usize {
-                    let mut acc = 0.0;
-                    for k in 0..d {
-                        at[qi][k] += rates[k][lane];
-                        acc += rates[k][lane];
-                        no_lead[qi][k] += (-acc).exp();
-                    }
-                }
-                // Marginals of this question: holders only the tie reaches.
-                for &mi in &by_question[qi] {
-                    let tie = pq.marginals[mi].1;
-                    let Some(fd) = &found[tie] else {
-                        continue;
+            }
+            // Marginals of this question: holders only the tie reaches.
+            for &mi in &by_question[qi] {
+                let tie = pq.marginals[mi].1;
+                let Some(fd) = &found[tie] else {
+                    continue;
+                };
+                let inside = set.contains(&tie);
+                for (j, &h) in fd.holders.iter().enumerate() {
+                    let h = h as usize;
+                    let (once, twice) = match mark[h] {
+                        usize::MAX => (base_once[h], 0),
+                        at => (q_once[at], q_twice[at]),
                     };
-                    let inside = set.contains(&tie);
-                    for (j, &h) in fd.holders.iter().enumerate() {
-                        let h = h as usize;
-                        let (once, twice) = match mark[h] {
-                            usize::MAX => (base_once[h], 0),
-                            at => (q_once[at], q_twice[at]),
-                        };
-                        let any = (0..d).fold(0, |acc, k| acc | fd.masks[j * d + k]);
-                        let others = if inside { twice } else { once };
-                        gained[mi] += rate[h] * f64::from((any & !others).count_ones());
-                    }
+                    let any = (0..d).fold(0, |acc, k| acc | fd.masks[j * d + k]);
+                    let others = if inside { twice } else { once };
+                    gained[mi] += rate[h] * f64::from((any & !others).count_ones());
                 }
             }
         }
-        let n = f64::from(self.model.words() * LANES);
-        PersonLeads {
-            leads: at
-                .into_iter()
-                .zip(no_lead)
-                .map(|(at, none)| Leads {
-                    at_hops: at.into_iter().map(|x| x / n).collect(),
-                    p_any_up_to: none.into_iter().map(|x| 1.0 - x / n).collect(),
-                })
-                .collect(),
-            marginals: gained.into_iter().map(|x| x / n).collect(),
+        Sums {
+            at,
+            no_lead,
+            gained,
         }
     }
 

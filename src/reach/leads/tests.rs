@@ -611,6 +611,19 @@ fn one_persons_questions_at_once_agree_with_one_search_each() {
             marginals: &marginals,
         };
         let got = world.person(&pq, Degree(depth), &mut scratch);
+        // The words in parallel give the same answers, bit for bit, with one
+        // thread or two.
+        assert!(world.model().words() > 1);
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            assert_eq!(
+                pool.install(|| world.person_parallel(&pq, Degree(depth))),
+                got
+            );
+        }
         let one = |set: &[usize], scratch: &mut Scratch| {
             let accepted: Vec<(u32, u32)> = set.iter().map(|&t| ties[t]).collect();
             let q = LeadQuery {
