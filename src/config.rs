@@ -281,6 +281,7 @@ impl Experiment {
             strangers: i.strangers,
             recruiter_outreach: i.recruiter_outreach,
             fake_accounts: i.fake_accounts,
+            colleagues: i.colleagues,
             fake_pool: i.fake_pool,
             fake_connections: i.fake_connections,
         };

@@ -5,7 +5,7 @@
 //!
 //! # Arrival models
 //! Every week a person receives Poisson(`per_week`) invitations; each comes from
-//! one of four sources, chosen with the configured weights:
+//! one of five sources, chosen with the configured weights:
 //!
 //! | source | inviter | why |
 //! |---|---|---|
@@ -13,6 +13,7 @@
 //! | strangers | a random arc's end: chosen in proportion to their connection count | well-connected people invite more |
 //! | recruiter outreach | a uniformly random recruiter | recruiters source candidates |
 //! | fake accounts | a random account of the fake pool: extra nodes, each with a few random connections, added to the network once per experiment | accounts that "game the system" |
+//! | colleagues | a uniformly random person at the person's own firm ([`crate::firms`]) not yet connected to them | shared employer is among the features People You May Know scores ("organizational overlap"; docs/sources.md §6) |
 //!
 //! Candidates already connected to the person, or who invited them before, are
 //! redrawn (a few tries, then the invitation is dropped). All randomness comes from
@@ -157,6 +158,8 @@ pub struct ArrivalModel {
     pub recruiter_outreach: f64,
     /// Weight of fake accounts.
     pub fake_accounts: f64,
+    /// Weight of colleagues (people at the person's firm).
+    pub colleagues: f64,
     /// Fake accounts to add (default: 1% of nodes, at least 10).
     pub fake_pool: Option<u32>,
     /// Connections of each fake account.
@@ -177,6 +180,7 @@ impl ArrivalModel {
             ("strangers", self.strangers),
             ("recruiter_outreach", self.recruiter_outreach),
             ("fake_accounts", self.fake_accounts),
+            ("colleagues", self.colleagues),
         ];
         for (k, v) in w {
             if !(v >= 0.0 && v.is_finite()) {
@@ -216,6 +220,8 @@ pub enum Source {
     Recruiter,
     /// A fake account.
     Fake,
+    /// Someone at the person's firm.
+    Colleague,
 }
 
 /// One arrived invitation.
@@ -229,7 +235,8 @@ pub struct Arrival {
     pub source: Source,
 }
 
-/// What [`arrivals`] draws from: the network, its recruiters and its fake pool.
+/// What [`arrivals`] draws from: the network, its recruiters, its fake pool
+/// and who works with whom.
 #[derive(Debug)]
 pub struct ArrivalContext<'a> {
     /// The network, fake accounts included.
@@ -238,6 +245,11 @@ pub struct ArrivalContext<'a> {
     pub recruiters: Vec<NodeId>,
     /// The fake accounts: `first_fake..node_count`.
     pub first_fake: u32,
+    /// Each node's firm ([`crate::firms::NO_FIRM`] for none) and each firm's
+    /// members, `members[starts[f]..starts[f + 1]]`; empty without firms.
+    firm_of: &'a [u32],
+    starts: Vec<u32>,
+    members: Vec<u32>,
 }
 
 impl<'a> ArrivalContext<'a> {
@@ -251,6 +263,49 @@ impl<'a> ArrivalContext<'a> {
             graph,
             recruiters,
             first_fake,
+            firm_of: &[],
+            starts: Vec::new(),
+            members: Vec::new(),
+        }
+    }
+
+    /// This context with colleagues drawn from `firms` (every node's firm):
+    /// the members of each firm listed once, O(nodes).
+    #[must_use]
+    pub fn with_firms(mut self, firms: &'a crate::firms::Firms) -> Self {
+        let firm_of = firms.firms_of_nodes();
+        let count = firms.firm_count() as usize;
+        let mut starts = vec![0u32; count + 1];
+        for &f in firm_of {
+            if f != crate::firms::NO_FIRM {
+                starts[f as usize + 1] += 1;
+            }
+        }
+        for i in 0..count {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut members = vec![0u32; starts[count] as usize];
+        for (v, &f) in firm_of.iter().enumerate() {
+            if f != crate::firms::NO_FIRM {
+                members[fill[f as usize] as usize] = u32::try_from(v).expect("node ids fit u32");
+                fill[f as usize] += 1;
+            }
+        }
+        self.firm_of = firm_of;
+        self.starts = starts;
+        self.members = members;
+        self
+    }
+
+    /// The members of `person`'s firm (empty without one).
+    fn colleagues_of(&self, person: NodeId) -> &[u32] {
+        match self.firm_of.get(person.index()) {
+            Some(&f) if f != crate::firms::NO_FIRM => {
+                &self.members
+                    [self.starts[f as usize] as usize..self.starts[f as usize + 1] as usize]
+            }
+            _ => &[],
         }
     }
 
@@ -292,6 +347,13 @@ pub fn draw_inviter(
             Source::Fake if fakes > 0 => {
                 NodeId(ctx.first_fake + u32::try_from(pick(fakes as usize)).expect("fits u32"))
             }
+            Source::Colleague => {
+                let mates = ctx.colleagues_of(person);
+                if mates.len() < 2 {
+                    return None;
+                }
+                NodeId(mates[pick(mates.len())])
+            }
             Source::Recruiter | Source::Fake => return None,
         };
         if candidate != person && !g.has_edge(person, candidate) && !taken.contains(&candidate) {
@@ -314,6 +376,7 @@ pub fn arrivals(
         model.strangers,
         model.recruiter_outreach,
         model.fake_accounts,
+        model.colleagues,
     ];
     let total: f64 = weights.iter().sum();
     let mut out: Vec<Arrival> = Vec::new();
@@ -327,7 +390,8 @@ pub fn arrivals(
         };
         for _ in 0..k {
             let mut x = rng.random::<f64>() * total;
-            let mut which = 3;
+            // Past every weight (rounding): the last source with weight.
+            let mut which = weights.iter().rposition(|&w| w > 0.0).unwrap_or(3);
             for (i, w) in weights.iter().enumerate() {
                 if x < *w {
                     which = i;
@@ -340,6 +404,7 @@ pub fn arrivals(
                 Source::Stranger,
                 Source::Recruiter,
                 Source::Fake,
+                Source::Colleague,
             ][which];
             let taken: Vec<NodeId> = out.iter().map(|a| a.from).collect();
             if let Some(from) = draw_inviter(ctx, source, person, &taken, rng) {
@@ -370,7 +435,18 @@ mod tests {
             g.node_count(),
             (0..50).map(|v| (NodeId(v * 7), Role::Recruiter)),
         );
-        let ctx = ArrivalContext::new(&g, &roles, 1990);
+        // Firms of ten people in id order; the fake pool (from 1990) works nowhere.
+        let firm_of: Vec<u32> = (0..u32::try_from(g.node_count()).unwrap())
+            .map(|v| {
+                if v < 1990 {
+                    v / 10
+                } else {
+                    crate::firms::NO_FIRM
+                }
+            })
+            .collect();
+        let firms = crate::firms::Firms::from_parts(firm_of, vec![0; 199]).unwrap();
+        let ctx = ArrivalContext::new(&g, &roles, 1990).with_firms(&firms);
         let model = ArrivalModel {
             weeks: 10,
             per_week: 5.0,
@@ -378,6 +454,7 @@ mod tests {
             strangers: 1.0,
             recruiter_outreach: 1.0,
             fake_accounts: 1.0,
+            colleagues: 1.0,
             fake_pool: None,
             fake_connections: 3,
         };
@@ -393,8 +470,10 @@ mod tests {
                 Source::Fake => assert!(ctx.is_fake(x.from)),
                 Source::FriendOfFriend => assert!(g.mutual_count(p, x.from) >= 1),
                 Source::Stranger => {}
+                Source::Colleague => assert!(firms.colleagues(p.0, x.from.0)),
             }
         }
+        assert!(a.iter().any(|x| x.source == Source::Colleague));
         assert!(a.windows(2).all(|w| w[0].week <= w[1].week));
     }
 

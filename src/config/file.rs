@@ -180,6 +180,9 @@ pub struct InvitationsConfig {
     /// Weight of invitations from fake accounts.
     #[serde(default)]
     pub fake_accounts: f64,
+    /// Weight of invitations from colleagues (people at the person's firm).
+    #[serde(default)]
+    pub colleagues: f64,
     /// Fake accounts added to the network (default: 1% of the nodes, at least 10).
     pub fake_pool: Option<u32>,
     /// Connections each fake account has (default 3).
