@@ -257,7 +257,13 @@ pub fn planned_observations(exp: &Experiment, setup: &Setup) -> u64 {
 #[allow(clippy::too_many_lines)] // the three steps of the module doc, in order
 pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Outcome {
     let g = &setup.graph;
-    let ctx = ArrivalContext::new(g, &setup.roles, setup.first_fake).with_firms(&setup.firms);
+    let ctx = ArrivalContext::new(g, &setup.roles, setup.first_fake);
+    // Firms' member lists only when colleagues invite (O(nodes) to build).
+    let ctx = if exp.arrivals.colleagues > 0.0 {
+        ctx.with_firms(&setup.firms)
+    } else {
+        ctx
+    };
     let n_people = setup.people.len() as u64;
     // 1. Invitations and decisions, in parallel per (replicate, person).
     let tasks: Vec<(u32, usize)> = (0..exp.replicates)

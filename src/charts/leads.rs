@@ -229,15 +229,7 @@ pub(super) fn draw_tie_value<DB: DrawingBackend>(
             .max_light_lines(1)
             .disable_x_mesh()
             .x_labels(nb * 2 + 1)
-            .x_label_formatter(&|x| {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let i = x.round() as usize;
-                if (x - x.round()).abs() < 1e-6 && i < TIE_BINS.len() {
-                    TIE_BINS[i].2.to_string()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| bin_label(*x, TIE_BINS.len(), |i| TIE_BINS[i].2.to_string()))
             .y_label_formatter(&|y| format!("{y:.decimals$}"))
             .x_desc("mutual connections of the tie at acceptance")
             .y_desc(y_desc)
@@ -327,15 +319,7 @@ pub(super) fn draw_by_connections<DB: DrawingBackend>(
         .max_light_lines(1)
         .disable_x_mesh()
         .x_labels(nb * 2 + 1)
-        .x_label_formatter(&|x| {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let i = x.round() as usize;
-            if (x - x.round()).abs() < 1e-6 && i < labels.len() {
-                labels[i].clone()
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|x| bin_label(*x, labels.len(), |i| labels[i].clone()))
         .y_label_formatter(&|y| format!("×{y:.1}"))
         .x_desc("connections before the first week")
         .y_desc(format!("{what} ÷ refuse-all's"))
@@ -407,4 +391,16 @@ pub(super) fn draw_by_connections<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     Ok(series)
+}
+
+/// The label of a bar chart's x tick: bin `i`'s name (`name(i)`) at whole
+/// positions `0..count`, nothing between them.
+fn bin_label(x: f64, count: usize, name: impl Fn(usize) -> String) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let i = x.round() as usize;
+    if (x - x.round()).abs() < 1e-6 && i < count {
+        name(i)
+    } else {
+        String::new()
+    }
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::network::NetworkFacts;
-use super::schema::{Table, column};
+use super::schema::{Measure, Scope, Table, column};
 use super::summary::{Estimate, SavedExperiment, SavedResults, SavedTie, SummaryKey};
 use crate::error::{Error, Result};
 
@@ -52,45 +52,19 @@ impl SavedResults {
     fn read_summary(&mut self, dir: &Path) -> Result<BTreeMap<(String, Option<u64>), usize>> {
         let summary = read_table(dir, Table::Summary)?;
         let sp = dir.join(Table::Summary.name());
-        let strategy = strings(&summary, column::STRATEGY, &sp)?;
-        let sweep_value = floats(&summary, column::SWEEP_VALUE, &sp)?;
-        let week = floats(&summary, column::WEEK, &sp)?;
-        let measure = strings(&summary, column::MEASURE, &sp)?;
-        let scope = strings(&summary, column::SCOPE, &sp)?;
-        let degree = floats(&summary, column::DEGREE, &sp)?;
-        let mean = floats(&summary, column::MEAN, &sp)?;
-        let median = floats(&summary, column::MEDIAN, &sp)?;
-        let low = floats(&summary, column::CI95_LOW, &sp)?;
-        let high = floats(&summary, column::CI95_HIGH, &sp)?;
+        let rows = summary_rows(&summary, &sp, [column::CI95_LOW, column::CI95_HIGH])?;
         // A strategy is its spelling plus its sweep value: `random:0.5` may be both a
         // listed strategy and a sweep point.
         let mut index: BTreeMap<(String, Option<u64>), usize> = BTreeMap::new();
-        for i in 0..summary.height() {
-            let key = (strategy[i].clone(), sweep_value[i].map(f64::to_bits));
-            let s = *index.entry(key).or_insert_with(|| {
-                self.summary.strategies.push(strategy[i].clone());
-                self.summary.sweep.push(sweep_value[i]);
+        for row in rows {
+            let s = *index.entry(row.strategy_key()).or_insert_with(|| {
+                self.summary.strategies.push(row.strategy.clone());
+                self.summary.sweep.push(row.sweep);
                 self.summary.strategies.len() - 1
             });
-            let (Ok(measure), Ok(scope)) = (measure[i].parse(), scope[i].parse()) else {
-                continue;
-            };
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            self.summary.insert(
-                SummaryKey {
-                    strategy: s,
-                    week: week[i].unwrap_or(0.0) as u32,
-                    measure,
-                    scope,
-                    degree: degree[i].map(|x| x as u32),
-                },
-                Estimate {
-                    mean: mean[i].unwrap_or(f64::NAN),
-                    median: median[i].unwrap_or(f64::NAN),
-                    low: low[i].unwrap_or(f64::NAN),
-                    high: high[i].unwrap_or(f64::NAN),
-                },
-            );
+            if let Some(key) = row.key(s) {
+                self.summary.insert(key, row.value);
+            }
         }
         Ok(index)
     }
@@ -105,43 +79,16 @@ impl SavedResults {
             return Ok(());
         };
         let tp = dir.join(Table::ByConnections.name());
-        let strategy = strings(&t, column::STRATEGY, &tp)?;
-        let sweep_value = floats(&t, column::SWEEP_VALUE, &tp)?;
-        let week = floats(&t, column::WEEK, &tp)?;
+        let rows = summary_rows(&t, &tp, [column::CI_LOW, column::CI_HIGH])?;
         let bin = strings(&t, column::CONNECTIONS_BIN, &tp)?;
         let people = floats(&t, column::PEOPLE, &tp)?;
-        let measure = strings(&t, column::MEASURE, &tp)?;
-        let scope = strings(&t, column::SCOPE, &tp)?;
-        let degree = floats(&t, column::DEGREE, &tp)?;
-        let mean = floats(&t, column::MEAN, &tp)?;
-        let median = floats(&t, column::MEDIAN, &tp)?;
-        let low = floats(&t, column::CI_LOW, &tp)?;
-        let high = floats(&t, column::CI_HIGH, &tp)?;
-        for i in 0..t.height() {
-            let key = (strategy[i].clone(), sweep_value[i].map(f64::to_bits));
-            let (Some(&s), Ok(measure), Ok(scope)) =
-                (index.get(&key), measure[i].parse(), scope[i].parse())
-            else {
+        for ((row, bin), people) in rows.into_iter().zip(&bin).zip(people) {
+            let Some(key) = index.get(&row.strategy_key()).and_then(|&s| row.key(s)) else {
                 continue;
             };
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            self.by_connections.insert(
-                &bin[i],
-                SummaryKey {
-                    strategy: s,
-                    week: week[i].unwrap_or(0.0) as u32,
-                    measure,
-                    scope,
-                    degree: degree[i].map(|x| x as u32),
-                },
-                people[i].unwrap_or(0.0) as u64,
-                Estimate {
-                    mean: mean[i].unwrap_or(f64::NAN),
-                    median: median[i].unwrap_or(f64::NAN),
-                    low: low[i].unwrap_or(f64::NAN),
-                    high: high[i].unwrap_or(f64::NAN),
-                },
-            );
+            self.by_connections
+                .insert(bin, key, people.unwrap_or(0.0) as u64, row.value);
         }
         Ok(())
     }
@@ -278,6 +225,66 @@ fn table_error(path: &Path) -> impl FnOnce(PolarsError) -> Error + '_ {
 }
 
 /// Reads `TABLE.parquet` (else `TABLE.csv`) from `dir`.
+/// One row of a summary-shaped table (`summary`, `by_connections`), read back.
+struct ReadRow {
+    strategy: String,
+    sweep: Option<f64>,
+    week: u32,
+    /// `None` when this version does not know the measure or scope.
+    measure: Option<(Measure, Scope)>,
+    degree: Option<u32>,
+    value: Estimate,
+}
+
+impl ReadRow {
+    /// The strategy's identity: spelling and sweep value bits.
+    fn strategy_key(&self) -> (String, Option<u64>) {
+        (self.strategy.clone(), self.sweep.map(f64::to_bits))
+    }
+
+    /// The summary key with strategy index `s`, if the measure is known.
+    fn key(&self, strategy: usize) -> Option<SummaryKey> {
+        let (measure, scope) = self.measure?;
+        Some(SummaryKey {
+            strategy,
+            week: self.week,
+            measure,
+            scope,
+            degree: self.degree,
+        })
+    }
+}
+
+/// The rows of a summary-shaped table; `ci` names its interval's two columns.
+fn summary_rows(t: &DataFrame, path: &Path, ci: [&str; 2]) -> Result<Vec<ReadRow>> {
+    let strategy = strings(t, column::STRATEGY, path)?;
+    let sweep = floats(t, column::SWEEP_VALUE, path)?;
+    let week = floats(t, column::WEEK, path)?;
+    let measure = strings(t, column::MEASURE, path)?;
+    let scope = strings(t, column::SCOPE, path)?;
+    let degree = floats(t, column::DEGREE, path)?;
+    let mean = floats(t, column::MEAN, path)?;
+    let median = floats(t, column::MEDIAN, path)?;
+    let low = floats(t, ci[0], path)?;
+    let high = floats(t, ci[1], path)?;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok((0..t.height())
+        .map(|i| ReadRow {
+            strategy: strategy[i].clone(),
+            sweep: sweep[i],
+            week: week[i].unwrap_or(0.0) as u32,
+            measure: measure[i].parse().ok().zip(scope[i].parse().ok()),
+            degree: degree[i].map(|x| x as u32),
+            value: Estimate {
+                mean: mean[i].unwrap_or(f64::NAN),
+                median: median[i].unwrap_or(f64::NAN),
+                low: low[i].unwrap_or(f64::NAN),
+                high: high[i].unwrap_or(f64::NAN),
+            },
+        })
+        .collect())
+}
+
 fn read_table(dir: &Path, table: Table) -> Result<DataFrame> {
     let name = table.name();
     let pq = dir.join(format!("{name}.parquet"));

@@ -103,9 +103,10 @@ impl LeadWorld<'_> {
     ) -> PersonLeads {
         let d = usize::from(max.0);
         let connections = self.connections_of(pq.source.0);
+        let asked = by_question(pq);
         let mut total = Sums::zero(pq, d);
         for w in 0..self.model.words() {
-            total.add(&self.person_word(pq, d, &connections, w, scratch));
+            total.add(&self.person_word(pq, d, &connections, &asked, w, scratch));
         }
         self.finish(total)
     }
@@ -117,11 +118,12 @@ impl LeadWorld<'_> {
     pub fn person_parallel(&self, pq: &PersonQuestions<'_>, max: Degree) -> PersonLeads {
         let d = usize::from(max.0);
         let connections = self.connections_of(pq.source.0);
+        let asked = by_question(pq);
         let parts: Vec<Sums> = (0..self.model.words())
             .into_par_iter()
             .map_init(
                 || self.scratch(),
-                |scratch, w| self.person_word(pq, d, &connections, w, scratch),
+                |scratch, w| self.person_word(pq, d, &connections, &asked, w, scratch),
             )
             .collect();
         let mut total = Sums::zero(pq, d);
@@ -168,6 +170,7 @@ impl LeadWorld<'_> {
         pq: &PersonQuestions<'_>,
         d: usize,
         connections: &[(u32, u32)],
+        by_question: &[Vec<usize>],
         w: u32,
         scratch: &mut Scratch,
     ) -> Sums {
@@ -178,10 +181,6 @@ impl LeadWorld<'_> {
             mut no_lead,
             mut gained,
         } = Sums::zero(pq, d);
-        let mut by_question: Vec<Vec<usize>> = vec![Vec::new(); pq.sets.len()];
-        for (mi, &(q, _)) in pq.marginals.iter().enumerate() {
-            by_question[q].push(mi);
-        }
         // Local holder numbering, shared by the word's searches.
         let mut local: Vec<u32> = Vec::new();
         let mut found: Vec<Option<Found>> = Vec::with_capacity(pq.ties.len());
@@ -212,16 +211,14 @@ impl LeadWorld<'_> {
         // records to it. Whether two connections reach a firm in a world
         // never matters: a marginal asks whether anything besides its own
         // tie does, and the union answers that.
+        // One search, so one record per holder: copied, not merged.
         let mut base_first = vec![0u64; holders * d];
         let mut base_once = vec![0u64; holders];
-        merge_into(
-            &connected,
-            d,
-            |h| h,
-            &mut base_first,
-            &mut base_once,
-            &mut vec![0u64; holders],
-        );
+        for (j, &h) in connected.holders.iter().enumerate() {
+            let (h, masks) = (h as usize, &connected.masks[j * d..(j + 1) * d]);
+            base_first[h * d..(h + 1) * d].copy_from_slice(masks);
+            base_once[h] = masks.iter().fold(0, |acc, &x| acc | x);
+        }
         let mut base_rates = vec![[0.0f64; LANES as usize]; d];
         for h in 0..holders {
             add_rates(
@@ -453,6 +450,15 @@ impl LeadWorld<'_> {
         merge_records(&mut found, d);
         found
     }
+}
+
+/// Per question, the indices of the marginals asked of it.
+fn by_question(pq: &PersonQuestions<'_>) -> Vec<Vec<usize>> {
+    let mut asked: Vec<Vec<usize>> = vec![Vec::new(); pq.sets.len()];
+    for (mi, &(q, _)) in pq.marginals.iter().enumerate() {
+        asked[q].push(mi);
+    }
+    asked
 }
 
 /// ORs one first tie's records into per-holder first-arrival masks, and counts
