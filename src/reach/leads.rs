@@ -121,6 +121,10 @@ pub struct Leads {
     pub at_hops: Vec<f64>,
     /// Per hops: the probability of at least one lead a week within that many.
     pub p_any_up_to: Vec<f64>,
+    /// With a market ([`Market`]): per hops, expected offers a week from
+    /// openings whose shortest carrying path has exactly that many ties;
+    /// empty without one.
+    pub offers_at_hops: Vec<f64>,
 }
 
 impl Leads {
@@ -132,6 +136,12 @@ impl Leads {
     /// Expected leads within the max degree.
     pub fn total(&self) -> f64 {
         self.at_hops.iter().sum()
+    }
+
+    /// Expected offers within `hops` ties (1-based), when a market was asked.
+    pub fn offers_up_to(&self, hops: usize) -> Option<f64> {
+        (!self.offers_at_hops.is_empty())
+            .then(|| self.offers_at_hops[..hops.min(self.offers_at_hops.len())].iter().sum())
     }
 }
 
@@ -517,6 +527,9 @@ pub struct Scratch {
     slot: Vec<u32>,
     /// Per firm, the worlds in which a search already reached it.
     firm_seen: Vec<u64>,
+    /// A market's backward search: per node, the worlds in which news
+    /// reached it as a seeker.
+    heard: Vec<u64>,
 }
 
 impl Scratch {
@@ -529,14 +542,17 @@ impl Scratch {
             frontier: Vec::new(),
             slot: vec![0; firms],
             firm_seen: vec![0; firms],
+            heard: vec![0; nodes],
         }
     }
 }
 
+mod market;
 mod model;
 mod person;
 mod plain;
 
+pub use market::{DEFAULT_SEEKERS, Market};
 pub use model::LeadModel;
 
 pub use person::{PersonLeads, PersonQuestions};

@@ -46,51 +46,71 @@ pub struct PersonLeads {
     pub leads: Vec<Leads>,
     /// Per marginal asked.
     pub marginals: Vec<f64>,
+    /// Per marginal asked, in expected offers (empty without a market).
+    pub marginal_offers: Vec<f64>,
 }
 
 /// Per-world sums of one person's answers, before dividing by the worlds.
-struct Sums {
+pub(super) struct Sums {
     /// Per question and hop: the rates reached.
     at: Vec<Vec<f64>>,
     /// Per question and hop: e^(−rate within the hop).
     no_lead: Vec<Vec<f64>>,
     /// Per marginal asked.
     gained: Vec<f64>,
+    /// With a market: per question and hop, the offers; per marginal, the
+    /// offers gained.
+    offers_at: Vec<Vec<f64>>,
+    offers_gained: Vec<f64>,
 }
 
 impl Sums {
-    fn zero(pq: &PersonQuestions<'_>, d: usize) -> Self {
+    pub(super) fn zero(pq: &PersonQuestions<'_>, d: usize, market: bool) -> Self {
+        let (q, m) = (pq.sets.len(), pq.marginals.len());
         Sums {
-            at: vec![vec![0.0; d]; pq.sets.len()],
-            no_lead: vec![vec![0.0; d]; pq.sets.len()],
-            gained: vec![0.0; pq.marginals.len()],
+            at: vec![vec![0.0; d]; q],
+            no_lead: vec![vec![0.0; d]; q],
+            gained: vec![0.0; m],
+            offers_at: if market { vec![vec![0.0; d]; q] } else { Vec::new() },
+            offers_gained: if market { vec![0.0; m] } else { Vec::new() },
         }
     }
 
-    fn add(&mut self, other: &Sums) {
-        for (a, b) in self.at.iter_mut().flatten().zip(other.at.iter().flatten()) {
-            *a += b;
-        }
-        for (a, b) in self
-            .no_lead
-            .iter_mut()
-            .flatten()
-            .zip(other.no_lead.iter().flatten())
-        {
-            *a += b;
+    pub(super) fn add(&mut self, other: &Sums) {
+        let pairs = [
+            (&mut self.at, &other.at),
+            (&mut self.no_lead, &other.no_lead),
+            (&mut self.offers_at, &other.offers_at),
+        ];
+        for (mine, theirs) in pairs {
+            for (a, b) in mine.iter_mut().flatten().zip(theirs.iter().flatten()) {
+                *a += b;
+            }
         }
         for (a, b) in self.gained.iter_mut().zip(&other.gained) {
             *a += b;
         }
+        for (a, b) in self.offers_gained.iter_mut().zip(&other.offers_gained) {
+            *a += b;
+        }
     }
+}
+
+/// One word's searches of one person: the firms met (numbered locally), each
+/// one's rate for the person, the connections' joint record and each tie's.
+pub(super) struct WordSearch {
+    pub(super) firms: Vec<u32>,
+    rate: Vec<f64>,
+    pub(super) connected: Found,
+    pub(super) found: Vec<Option<Found>>,
 }
 
 /// What one first tie's search found: per holder reached, a local holder
 /// index and the worlds where it is first reached at each depth.
-struct Found {
-    holders: Vec<u32>,
+pub(super) struct Found {
+    pub(super) holders: Vec<u32>,
     /// `holders.len() × depth` masks, holder-major.
-    masks: Vec<u64>,
+    pub(super) masks: Vec<u64>,
 }
 
 impl LeadWorld<'_> {
@@ -104,9 +124,10 @@ impl LeadWorld<'_> {
         let d = usize::from(max.0);
         let connections = self.connections_of(pq.source.0);
         let asked = by_question(pq);
-        let mut total = Sums::zero(pq, d);
+        let mut total = Sums::zero(pq, d, false);
         for w in 0..self.model.words() {
-            total.add(&self.person_word(pq, d, &connections, &asked, w, scratch));
+            let search = self.search_word(pq, d, &connections, w, scratch);
+            total.add(&self.sum_word(pq, d, &asked, &search, None));
         }
         self.finish(total)
     }
@@ -123,10 +144,13 @@ impl LeadWorld<'_> {
             .into_par_iter()
             .map_init(
                 || self.scratch(),
-                |scratch, w| self.person_word(pq, d, &connections, &asked, w, scratch),
+                |scratch, w| {
+                    let search = self.search_word(pq, d, &connections, w, scratch);
+                    self.sum_word(pq, d, &asked, &search, None)
+                },
             )
             .collect();
-        let mut total = Sums::zero(pq, d);
+        let mut total = Sums::zero(pq, d, false);
         for part in &parts {
             total.add(part);
         }
@@ -135,7 +159,7 @@ impl LeadWorld<'_> {
 
     /// The person's connections with their mutual connections: the first
     /// ties every question has.
-    fn connections_of(&self, s: u32) -> Vec<(u32, u32)> {
+    pub(super) fn connections_of(&self, s: u32) -> Vec<(u32, u32)> {
         let (from, to) = self.arc_span(s);
         self.targets[from..to]
             .iter()
@@ -145,42 +169,38 @@ impl LeadWorld<'_> {
     }
 
     /// Means over the worlds of the sums.
-    fn finish(&self, total: Sums) -> PersonLeads {
+    pub(super) fn finish(&self, total: Sums) -> PersonLeads {
         let n = f64::from(self.model.words() * LANES);
+        let mean = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x / n).collect() };
+        let mut offers = total.offers_at.into_iter();
         PersonLeads {
             leads: total
                 .at
                 .into_iter()
                 .zip(total.no_lead)
                 .map(|(at, none)| Leads {
-                    at_hops: at.into_iter().map(|x| x / n).collect(),
+                    at_hops: mean(at),
                     p_any_up_to: none.into_iter().map(|x| 1.0 - x / n).collect(),
+                    offers_at_hops: offers.next().map(mean).unwrap_or_default(),
                 })
                 .collect(),
-            marginals: total.gained.into_iter().map(|x| x / n).collect(),
+            marginals: mean(total.gained),
+            marginal_offers: mean(total.offers_gained),
         }
     }
 
-    /// One word's 64 worlds of one person's questions: the searches by first
-    /// tie (the connections together, each inviter alone), then every
-    /// question and marginal from their records.
-    #[allow(clippy::too_many_lines, clippy::needless_range_loop)] // one word's searches, then its questions; lanes index every hop's rows
-    fn person_word(
+    /// One word's searches of one person (the connections together, each
+    /// inviter alone); `scratch` is left clean.
+    pub(super) fn search_word(
         &self,
         pq: &PersonQuestions<'_>,
         d: usize,
         connections: &[(u32, u32)],
-        by_question: &[Vec<usize>],
         w: u32,
         scratch: &mut Scratch,
-    ) -> Sums {
+    ) -> WordSearch {
         let s = pq.source.0;
         let who = self.seeker(s);
-        let Sums {
-            mut at,
-            mut no_lead,
-            mut gained,
-        } = Sums::zero(pq, d);
         // Local holder numbering, shared by the word's searches.
         let mut local: Vec<u32> = Vec::new();
         let mut found: Vec<Option<Found>> = Vec::with_capacity(pq.ties.len());
@@ -200,12 +220,40 @@ impl LeadWorld<'_> {
                     .then(|| self.search_from(ws, who, s, &[(f, lanes)], d, scratch, &mut local)),
             );
         }
-        let holders = local.len();
         let rate: Vec<f64> = local.iter().map(|&h| self.firm_rate(who, h)).collect();
         for &h in &local {
             scratch.slot[h as usize] = 0;
         }
-        local.clear();
+        WordSearch {
+            firms: local,
+            rate,
+            connected,
+            found,
+        }
+    }
+
+    /// One word's 64 worlds of one person's questions and marginals, from
+    /// the word's searches. With `offers` (per holder and world, the offers
+    /// an opening reaching the person there is worth: the holder's rate
+    /// times the person's chance to get it against the rivals it reaches),
+    /// the same sums in offers.
+    #[allow(clippy::too_many_lines, clippy::needless_range_loop)] // every question from the records; lanes index every hop's rows
+    pub(super) fn sum_word(
+        &self,
+        pq: &PersonQuestions<'_>,
+        d: usize,
+        by_question: &[Vec<usize>],
+        search: &WordSearch,
+        offers: Option<&[[f64; LANES as usize]]>,
+    ) -> Sums {
+        let mut sums = Sums::zero(pq, d, offers.is_some());
+        let WordSearch {
+            firms,
+            rate,
+            connected,
+            found,
+        } = search;
+        let holders = firms.len();
         // The person's own connections are in every question: their union
         // once (one search), then each question adds its accepted ties'
         // records to it. Whether two connections reach a firm in a world
@@ -220,13 +268,13 @@ impl LeadWorld<'_> {
             base_once[h] = masks.iter().fold(0, |acc, &x| acc | x);
         }
         let mut base_rates = vec![[0.0f64; LANES as usize]; d];
+        let mut base_offers = vec![[0.0f64; LANES as usize]; if offers.is_some() { d } else { 0 }];
         for h in 0..holders {
-            add_rates(
-                &base_first[h * d..(h + 1) * d],
-                rate[h],
-                1.0,
-                &mut base_rates,
-            );
+            let first = &base_first[h * d..(h + 1) * d];
+            add_rates(first, rate[h], 1.0, &mut base_rates);
+            if let Some(o) = offers {
+                add_weighted(first, &o[h], 1.0, &mut base_offers);
+            }
         }
         // A question's changes: holders its ties reach, numbered by `mark`.
         let mut mark = vec![usize::MAX; holders];
@@ -235,6 +283,7 @@ impl LeadWorld<'_> {
         let mut q_once: Vec<u64> = Vec::new();
         let mut q_twice: Vec<u64> = Vec::new();
         let mut rates = vec![[0.0f64; LANES as usize]; d];
+        let mut offer_rates = base_offers.clone();
         for (qi, set) in pq.sets.iter().enumerate() {
             for &h in &changed {
                 mark[h] = usize::MAX;
@@ -260,16 +309,27 @@ impl LeadWorld<'_> {
                 merge_into(fd, d, |h| mark[h], &mut q_first, &mut q_once, &mut q_twice);
             }
             rates.clone_from(&base_rates);
+            offer_rates.clone_from(&base_offers);
             for (at, &h) in changed.iter().enumerate() {
-                add_rates(&base_first[h * d..(h + 1) * d], rate[h], -1.0, &mut rates);
-                add_rates(&q_first[at * d..(at + 1) * d], rate[h], 1.0, &mut rates);
+                let (before, after) = (&base_first[h * d..(h + 1) * d], &q_first[at * d..(at + 1) * d]);
+                add_rates(before, rate[h], -1.0, &mut rates);
+                add_rates(after, rate[h], 1.0, &mut rates);
+                if let Some(o) = offers {
+                    add_weighted(before, &o[h], -1.0, &mut offer_rates);
+                    add_weighted(after, &o[h], 1.0, &mut offer_rates);
+                }
             }
             for lane in 0..LANES as usize {
                 let mut acc = 0.0;
                 for k in 0..d {
-                    at[qi][k] += rates[k][lane];
+                    sums.at[qi][k] += rates[k][lane];
                     acc += rates[k][lane];
-                    no_lead[qi][k] += (-acc).exp();
+                    sums.no_lead[qi][k] += (-acc).exp();
+                }
+            }
+            if offers.is_some() {
+                for k in 0..d {
+                    sums.offers_at[qi][k] += offer_rates[k].iter().sum::<f64>();
                 }
             }
             // Marginals of this question: holders only the tie reaches.
@@ -287,15 +347,15 @@ impl LeadWorld<'_> {
                     };
                     let any = (0..d).fold(0, |acc, k| acc | fd.masks[j * d + k]);
                     let others = if inside { twice } else { once };
-                    gained[mi] += rate[h] * f64::from((any & !others).count_ones());
+                    let only = any & !others;
+                    sums.gained[mi] += rate[h] * f64::from(only.count_ones());
+                    if let Some(o) = offers {
+                        sums.offers_gained[mi] += lanes_sum(only, &o[h]);
+                    }
                 }
             }
         }
-        Sums {
-            at,
-            no_lead,
-            gained,
-        }
+        sums
     }
 
     /// The search from first contacts `starts` of person `s` (`who`), each in
@@ -322,6 +382,7 @@ impl LeadWorld<'_> {
             frontier,
             slot,
             firm_seen,
+            ..
         } = scratch;
         let mut found = Found {
             holders: Vec::new(),
@@ -453,7 +514,7 @@ impl LeadWorld<'_> {
 }
 
 /// Per question, the indices of the marginals asked of it.
-fn by_question(pq: &PersonQuestions<'_>) -> Vec<Vec<usize>> {
+pub(super) fn by_question(pq: &PersonQuestions<'_>) -> Vec<Vec<usize>> {
     let mut asked: Vec<Vec<usize>> = vec![Vec::new(); pq.sets.len()];
     for (mi, &(q, _)) in pq.marginals.iter().enumerate() {
         asked[q].push(mi);
@@ -497,6 +558,37 @@ fn add_rates(first: &[u64], rate: f64, sign: f64, rates: &mut [[f64; LANES as us
             bits &= bits - 1;
         }
     }
+}
+
+/// Adds `sign × weight` of each world to the hop at which a holder with
+/// these first-arrival masks is first reached there.
+fn add_weighted(
+    first: &[u64],
+    weights: &[f64; LANES as usize],
+    sign: f64,
+    out: &mut [[f64; LANES as usize]],
+) {
+    let mut before = 0u64;
+    for (k, &x) in first.iter().enumerate() {
+        let mut bits = x & !before;
+        before |= x;
+        while bits != 0 {
+            let lane = bits.trailing_zeros() as usize;
+            out[k][lane] += sign * weights[lane];
+            bits &= bits - 1;
+        }
+    }
+}
+
+/// The weights of the worlds in `lanes`.
+fn lanes_sum(lanes: u64, weights: &[f64; LANES as usize]) -> f64 {
+    let mut bits = lanes;
+    let mut sum = 0.0;
+    while bits != 0 {
+        sum += weights[bits.trailing_zeros() as usize];
+        bits &= bits - 1;
+    }
+    sum
 }
 
 /// Merges the records of a holder found at several depths into one.

@@ -175,6 +175,7 @@ impl LeadWorld<'_> {
         Leads {
             at_hops: at.into_iter().map(|x| x / n).collect(),
             p_any_up_to: no_lead.into_iter().map(|x| 1.0 - x / n).collect(),
+            offers_at_hops: Vec::new(),
         }
     }
 }

@@ -1,0 +1,480 @@
+//! Seekers who compete for the same openings: expected offers beside expected
+//! leads. Used by the simulation when an experiment has `[market]`
+//! (docs/job-leads.md, "Offers").
+//!
+//! # Model
+//! - A share `seekers` of the population looks for work at once; the people
+//!   studied always do, the others are drawn with a fixed seed. Fake accounts
+//!   never do.
+//! - An opening of firm F is relevant to a seeker with the seeker's relevance
+//!   for F (a coin per opening and seeker; none for F's own employees).
+//! - In each world, the opening reaches the seekers that its news reaches
+//!   (the same worlds, ties, forwarding and knowers as the leads) and is
+//!   offered to one of those it is relevant to, each with equal chance, or
+//!   to none.
+//!
+//! So a seeker i reached by F in a world gets its opening with probability
+//! rel_i · E[1 / (1 + X)], X the number of other reached seekers it is
+//! relevant to: a sum of two binomials (those in F's industry and the
+//! others), integrated exactly ([`Contest`]). Summed over every seeker, the
+//! offers of an opening are the chance that it is relevant to someone it
+//! reaches: never more than the openings (conservation, tested).
+//!
+//! # Algorithm
+//! Per replicate and word of 64 worlds: first every studied person's searches
+//! ([`LeadWorld::search_word`]); then, for each firm some search reached and
+//! only in the worlds where it did, one breadth-first search backwards from
+//! the firm's knowers, counting the seekers the news reaches by class
+//! ([`Rivals`]); then each person's sums with every world weighted by its
+//! share of the opening. Reversed, a path reads knower → … → the seeker's
+//! contact → seeker: the contact forwards with `forward_near`, the ones before
+//! it with `forward_far`, as in the person's own search; since both coins come
+//! from one uniform draw per person and word, a node that may forward far may
+//! forward near, and the two searches reach the same seekers (tested against
+//! an enumeration of paths).
+//!
+//! # Complexity
+//! Per word: the people's searches, plus per firm reached the arcs of the
+//! nodes within max degree − 1 live hops of its knowers in the worlds asked;
+//! memory O(nodes) per thread and the word's records of every person.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::person::{PersonLeads, PersonQuestions, Sums, WordSearch, by_question};
+use super::{LANES, LeadModel, LeadWorld, Scratch};
+use crate::firms::NO_FIRM;
+use crate::graph::NodeId;
+use crate::reach::Degree;
+use crate::seed::{splitmix, unit_interval};
+
+/// The default share of the population looking for work in a given week:
+/// the unemployed (about 5% of the labour force) plus the employed who
+/// search for a new job (about a quarter of the employed search, some 40% of
+/// them for an additional job only: about 14%), docs/job-leads.md "Offers".
+pub const DEFAULT_SEEKERS: f64 = 0.2;
+
+/// Who seeks work, and each firm's employees (the knowers' candidates).
+#[derive(Debug, Clone)]
+pub struct Market {
+    share: f64,
+    seeker: Vec<u64>,
+    count: usize,
+    /// Firm `f`'s employees: `members[offsets[f]..offsets[f + 1]]`.
+    offsets: Vec<u32>,
+    members: Vec<u32>,
+}
+
+impl Market {
+    /// A market over `world`'s people: everyone in `studied`, and each other
+    /// real person with probability `share`, drawn from `seed`.
+    pub fn new(
+        world: &LeadWorld<'_>,
+        share: f64,
+        seed: u64,
+        studied: impl IntoIterator<Item = NodeId>,
+    ) -> Self {
+        let n = world.graph.node_count();
+        let mut seeker = vec![0u64; n.div_ceil(64)];
+        for v in 0..(world.first_fake as usize).min(n) {
+            if unit_interval(splitmix(seed ^ v as u64)) < share {
+                seeker[v / 64] |= 1 << (v % 64);
+            }
+        }
+        for p in studied {
+            seeker[p.0 as usize / 64] |= 1 << (p.0 % 64);
+        }
+        let count = seeker.iter().map(|w| w.count_ones() as usize).sum();
+        let firms = world.firms.firm_count() as usize;
+        let mut offsets = vec![0u32; firms + 1];
+        for &f in world.firm_of {
+            if f != NO_FIRM {
+                offsets[f as usize + 1] += 1;
+            }
+        }
+        for f in 0..firms {
+            offsets[f + 1] += offsets[f];
+        }
+        let mut fill = offsets.clone();
+        let mut members = vec![0u32; offsets[firms] as usize];
+        for (v, &f) in world.firm_of.iter().enumerate() {
+            if f != NO_FIRM {
+                #[allow(clippy::cast_possible_truncation)] // node ids fit u32
+                {
+                    members[fill[f as usize] as usize] = v as u32;
+                }
+                fill[f as usize] += 1;
+            }
+        }
+        Self {
+            share,
+            seeker,
+            count,
+            offsets,
+            members,
+        }
+    }
+
+    /// The share asked.
+    pub fn share(&self) -> f64 {
+        self.share
+    }
+
+    /// How many people seek work.
+    pub fn seeker_count(&self) -> usize {
+        self.count
+    }
+
+    /// Whether `v` seeks work.
+    #[inline]
+    pub fn is_seeker(&self, v: u32) -> bool {
+        self.seeker[v as usize / 64] >> (v % 64) & 1 == 1
+    }
+
+    fn members(&self, f: u32) -> &[u32] {
+        &self.members[self.offsets[f as usize] as usize..self.offsets[f as usize + 1] as usize]
+    }
+}
+
+/// Per world, the seekers a firm's news reaches: in its industry, elsewhere.
+type Counts = [[u16; 2]; LANES as usize];
+
+/// One word's rival counts for the firms asked.
+pub(super) struct Rivals {
+    firms: Vec<u32>,
+    counts: Vec<Counts>,
+}
+
+impl Rivals {
+    fn of(&self, firm: u32) -> Option<&Counts> {
+        self.firms
+            .binary_search(&firm)
+            .ok()
+            .map(|i| &self.counts[i])
+    }
+}
+
+/// E[1 / (1 + A + B)] with A ~ Binomial(a, `relevance_same`) and
+/// B ~ Binomial(b, `relevance_other`): a seeker's chance to get an opening
+/// relevant to them against a + b other seekers it reaches. Remembered per
+/// (a, b).
+pub(super) struct Contest {
+    same: f64,
+    other: f64,
+    memo: HashMap<(u16, u16), f64>,
+}
+
+impl Contest {
+    pub(super) fn new(model: &LeadModel) -> Self {
+        Self {
+            same: model.relevance_same,
+            other: model.relevance_other,
+            memo: HashMap::new(),
+        }
+    }
+
+    /// The chance against `a` rivals in the firm's industry and `b` others.
+    pub(super) fn share(&mut self, a: u16, b: u16) -> f64 {
+        if a == 0 && b == 0 {
+            return 1.0;
+        }
+        let (same, other) = (self.same, self.other);
+        *self.memo.entry((a, b)).or_insert_with(|| {
+            // The distribution of A + B, one trial at a time.
+            let mut pmf = vec![1.0f64];
+            let trials = std::iter::repeat_n(same, usize::from(a))
+                .chain(std::iter::repeat_n(other, usize::from(b)));
+            for p in trials {
+                pmf.push(0.0);
+                for k in (1..pmf.len()).rev() {
+                    pmf[k] = pmf[k] * (1.0 - p) + pmf[k - 1] * p;
+                }
+                pmf[0] *= 1.0 - p;
+            }
+            pmf.iter()
+                .enumerate()
+                .map(|(k, &q)| q / (1.0 + k as f64))
+                .sum()
+        })
+    }
+}
+
+impl LeadWorld<'_> {
+    /// Answers each person's questions, as [`LeadWorld::person`] does, with
+    /// expected offers in `market` beside the leads: each [`super::Leads`]
+    /// gains `offers_at_hops` and each [`PersonLeads`] its `marginal_offers`.
+    /// Persons are worked on in parallel; the answers are identical for any
+    /// thread count. `done(i)` is called when person `i` is answered.
+    pub fn in_market(
+        &self,
+        pqs: &[PersonQuestions<'_>],
+        market: &Market,
+        max: Degree,
+        done: &(dyn Fn(usize) + Sync),
+    ) -> Vec<PersonLeads> {
+        let d = usize::from(max.0);
+        let prep: Vec<(Vec<(u32, u32)>, Vec<Vec<usize>>)> = pqs
+            .par_iter()
+            .map(|pq| (self.connections_of(pq.source.0), by_question(pq)))
+            .collect();
+        let mut totals: Vec<Sums> = pqs.iter().map(|pq| Sums::zero(pq, d, true)).collect();
+        let mut replicates: Vec<u32> = pqs.iter().map(|pq| pq.replicate).collect();
+        replicates.sort_unstable();
+        replicates.dedup();
+        let words = self.model.words();
+        for r in replicates {
+            let people: Vec<usize> = (0..pqs.len())
+                .filter(|&i| pqs[i].replicate == r)
+                .collect();
+            for w in 0..words {
+                let searches: Vec<WordSearch> = people
+                    .par_iter()
+                    .map_init(
+                        || self.scratch(),
+                        |scratch, &i| self.search_word(&pqs[i], d, &prep[i].0, w, scratch),
+                    )
+                    .collect();
+                let rivals = self.rivals(market, r, w, &needed(&searches, d), d);
+                let sums: Vec<Sums> = people
+                    .par_iter()
+                    .zip(&searches)
+                    .map_init(
+                        || Contest::new(&self.model),
+                        |contest, (&i, search)| {
+                            let weights =
+                                self.offer_weights(pqs[i].source.0, search, &rivals, contest, d);
+                            self.sum_word(&pqs[i], d, &prep[i].1, search, Some(&weights))
+                        },
+                    )
+                    .collect();
+                for (&i, s) in people.iter().zip(&sums) {
+                    totals[i].add(s);
+                    if w + 1 == words {
+                        done(i);
+                    }
+                }
+            }
+        }
+        totals.into_iter().map(|t| self.finish(t)).collect()
+    }
+
+    /// Per holder of `search` and world where some record reaches it: the
+    /// holder's rate for the person times the person's chance to get the
+    /// opening against the other seekers it reaches there.
+    fn offer_weights(
+        &self,
+        source: u32,
+        search: &WordSearch,
+        rivals: &Rivals,
+        contest: &mut Contest,
+        d: usize,
+    ) -> Vec<[f64; LANES as usize]> {
+        let who = self.seeker(source);
+        let holders = search.firms.len();
+        let mut base = vec![0u64; holders];
+        let mut union = vec![0u64; holders];
+        let lanes = |masks: &[u64], j: usize| masks[j * d..(j + 1) * d].iter().fold(0, |a, &x| a | x);
+        for (j, &h) in search.connected.holders.iter().enumerate() {
+            base[h as usize] |= lanes(&search.connected.masks, j);
+        }
+        union.copy_from_slice(&base);
+        for fd in search.found.iter().flatten() {
+            for (j, &h) in fd.holders.iter().enumerate() {
+                union[h as usize] |= lanes(&fd.masks, j);
+            }
+        }
+        let mut weights = vec![[0.0; LANES as usize]; holders];
+        for (h, w) in weights.iter_mut().enumerate() {
+            let firm = search.firms[h];
+            let rate = self.firm_rate(who, firm);
+            let Some(counts) = rivals.of(firm) else {
+                continue;
+            };
+            let same = usize::from(self.firms.industry(firm) != who.industry);
+            let mut bits = union[h];
+            while bits != 0 {
+                let lane = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let mut c = counts[lane];
+                // The person counts among the seekers reached in the base
+                // graph; the rivals are the others.
+                if base[h] >> lane & 1 == 1 {
+                    debug_assert!(c[same] > 0, "the backward search reaches the person");
+                    c[same] = c[same].saturating_sub(1);
+                }
+                w[lane] = rate * contest.share(c[0], c[1]);
+            }
+        }
+        weights
+    }
+
+    /// The rival counts of word `w` of replicate `r` for each (firm, worlds)
+    /// of `needed` (sorted by firm), in parallel over firms.
+    fn rivals(&self, market: &Market, r: u32, w: u32, needed: &[(u32, u64)], d: usize) -> Rivals {
+        let ws = self.word_seed(r, w);
+        let counts = needed
+            .par_iter()
+            .map_init(
+                || self.scratch(),
+                |scratch, &(firm, lanes)| self.rivals_of(market, ws, firm, lanes, d, scratch),
+            )
+            .collect();
+        Rivals {
+            firms: needed.iter().map(|&(f, _)| f).collect(),
+            counts,
+        }
+    }
+
+    /// The seekers that news of `firm`'s openings reaches within `d` ties in
+    /// the worlds `lanes` of the word seeded `ws`, counted per world by
+    /// class: a breadth-first search backwards from the firm's knowers.
+    /// `scratch` is left clean.
+    fn rivals_of(
+        &self,
+        market: &Market,
+        ws: u64,
+        firm: u32,
+        lanes: u64,
+        d: usize,
+        scratch: &mut Scratch,
+    ) -> Counts {
+        let Scratch {
+            visited,
+            next,
+            touched,
+            frontier,
+            heard,
+            ..
+        } = scratch;
+        let mut seen: Vec<u32> = Vec::new();
+        let mut heard_by: Vec<u32> = Vec::new();
+        frontier.clear();
+        for &u in market.members(firm) {
+            let k = lanes & self.knows_word(ws, u);
+            if k != 0 {
+                visited[u as usize] = k;
+                seen.push(u);
+                frontier.push((u, k));
+            }
+        }
+        // `t`: the frontier's distance from a knower.
+        for t in 0..d {
+            let spread = t + 1 < d;
+            touched.clear();
+            for &(v, m) in frontier.iter() {
+                // To a seeker, v is their own connection (forwarding near);
+                // to someone who passes it on, a stranger's (far). Knowers
+                // need not forward.
+                let (tell, pass) = if t == 0 {
+                    (m, if spread { m } else { 0 })
+                } else {
+                    (
+                        m & self.forward_word(ws, v, true),
+                        if spread {
+                            m & self.forward_word(ws, v, false)
+                        } else {
+                            0
+                        },
+                    )
+                };
+                if tell | pass == 0 {
+                    continue;
+                }
+                let (from, to) = self.arc_span(v);
+                for (i, &u) in self.targets[from..to].iter().enumerate() {
+                    let seek = if tell != 0 && market.is_seeker(u) {
+                        tell & !heard[u as usize]
+                    } else {
+                        0
+                    };
+                    let want = seek | (pass & !visited[u as usize]);
+                    if want == 0 {
+                        continue;
+                    }
+                    let live = self.tie_live(ws, v, u, want, || self.mutual_at(from + i, v, u));
+                    let got = live & seek;
+                    if got != 0 {
+                        if heard[u as usize] == 0 {
+                            heard_by.push(u);
+                        }
+                        heard[u as usize] |= got;
+                    }
+                    let onward = live & pass;
+                    if onward != 0 {
+                        if next[u as usize] == 0 {
+                            touched.push(u);
+                        }
+                        next[u as usize] |= onward;
+                    }
+                }
+            }
+            frontier.clear();
+            for &u in touched.iter() {
+                let new = next[u as usize] & !visited[u as usize];
+                next[u as usize] = 0;
+                if new == 0 {
+                    continue;
+                }
+                if visited[u as usize] == 0 {
+                    seen.push(u);
+                }
+                visited[u as usize] |= new;
+                frontier.push((u, new));
+            }
+            if frontier.is_empty() {
+                break;
+            }
+        }
+        let industry = self.firms.industry(firm);
+        let (same_q, other_q) = (self.model.relevance_same, self.model.relevance_other);
+        let mut counts = [[0u16; 2]; LANES as usize];
+        for &u in &heard_by {
+            let mut bits = std::mem::take(&mut heard[u as usize]);
+            let f = self.firm_of[u as usize];
+            if f == firm {
+                continue;
+            }
+            let same = f != NO_FIRM && self.firms.industry(f) == industry;
+            if (if same { same_q } else { other_q }) <= 0.0 {
+                continue;
+            }
+            let class = usize::from(!same);
+            while bits != 0 {
+                let lane = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                counts[lane][class] = counts[lane][class].saturating_add(1);
+            }
+        }
+        for v in seen {
+            visited[v as usize] = 0;
+        }
+        counts
+    }
+}
+
+/// The (firm, worlds) any of the word's searches reached, sorted by firm.
+fn needed(searches: &[WordSearch], d: usize) -> Vec<(u32, u64)> {
+    let mut all: Vec<(u32, u64)> = Vec::new();
+    for s in searches {
+        let records = std::iter::once(&s.connected).chain(s.found.iter().flatten());
+        for fd in records {
+            for (j, &h) in fd.holders.iter().enumerate() {
+                let lanes = fd.masks[j * d..(j + 1) * d].iter().fold(0, |a, &x| a | x);
+                all.push((s.firms[h as usize], lanes));
+            }
+        }
+    }
+    all.sort_unstable_by_key(|&(f, _)| f);
+    let mut out: Vec<(u32, u64)> = Vec::new();
+    for (f, lanes) in all {
+        match out.last_mut() {
+            Some((g, l)) if *g == f => *l |= lanes,
+            _ => out.push((f, lanes)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
