@@ -140,8 +140,11 @@ impl Leads {
 
     /// Expected offers within `hops` ties (1-based), when a market was asked.
     pub fn offers_up_to(&self, hops: usize) -> Option<f64> {
-        (!self.offers_at_hops.is_empty())
-            .then(|| self.offers_at_hops[..hops.min(self.offers_at_hops.len())].iter().sum())
+        (!self.offers_at_hops.is_empty()).then(|| {
+            self.offers_at_hops[..hops.min(self.offers_at_hops.len())]
+                .iter()
+                .sum()
+        })
     }
 }
 

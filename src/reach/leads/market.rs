@@ -14,7 +14,7 @@
 //!   to none.
 //!
 //! So a seeker i reached by F in a world gets its opening with probability
-//! rel_i · E[1 / (1 + X)], X the number of other reached seekers it is
+//! `rel_i · E[1 / (1 + X)]`, X the number of other reached seekers it is
 //! relevant to: a sum of two binomials (those in F's industry and the
 //! others), integrated exactly ([`Contest`]). Summed over every seeker, the
 //! offers of an opening are the chance that it is relevant to someone it
@@ -137,6 +137,9 @@ impl Market {
     }
 }
 
+/// A person's connections (with mutual counts) and marginals by question.
+type Prepared = (Vec<(u32, u32)>, Vec<Vec<usize>>);
+
 /// Per world, the seekers a firm's news reaches: in its industry, elsewhere.
 type Counts = [[u16; 2]; LANES as usize];
 
@@ -214,7 +217,7 @@ impl LeadWorld<'_> {
         done: &(dyn Fn(usize) + Sync),
     ) -> Vec<PersonLeads> {
         let d = usize::from(max.0);
-        let prep: Vec<(Vec<(u32, u32)>, Vec<Vec<usize>>)> = pqs
+        let prep: Vec<Prepared> = pqs
             .par_iter()
             .map(|pq| (self.connections_of(pq.source.0), by_question(pq)))
             .collect();
@@ -224,9 +227,7 @@ impl LeadWorld<'_> {
         replicates.dedup();
         let words = self.model.words();
         for r in replicates {
-            let people: Vec<usize> = (0..pqs.len())
-                .filter(|&i| pqs[i].replicate == r)
-                .collect();
+            let people: Vec<usize> = (0..pqs.len()).filter(|&i| pqs[i].replicate == r).collect();
             for w in 0..words {
                 let searches: Vec<WordSearch> = people
                     .par_iter()
@@ -274,7 +275,8 @@ impl LeadWorld<'_> {
         let holders = search.firms.len();
         let mut base = vec![0u64; holders];
         let mut union = vec![0u64; holders];
-        let lanes = |masks: &[u64], j: usize| masks[j * d..(j + 1) * d].iter().fold(0, |a, &x| a | x);
+        let lanes =
+            |masks: &[u64], j: usize| masks[j * d..(j + 1) * d].iter().fold(0, |a, &x| a | x);
         for (j, &h) in search.connected.holders.iter().enumerate() {
             base[h as usize] |= lanes(&search.connected.masks, j);
         }
@@ -330,6 +332,7 @@ impl LeadWorld<'_> {
     /// the worlds `lanes` of the word seeded `ws`, counted per world by
     /// class: a breadth-first search backwards from the firm's knowers.
     /// `scratch` is left clean.
+    #[allow(clippy::too_many_lines)] // one search, then its counts
     fn rivals_of(
         &self,
         market: &Market,
@@ -383,17 +386,17 @@ impl LeadWorld<'_> {
                 }
                 let (from, to) = self.arc_span(v);
                 for (i, &u) in self.targets[from..to].iter().enumerate() {
-                    let seek = if tell != 0 && market.is_seeker(u) {
+                    let asking = if tell != 0 && market.is_seeker(u) {
                         tell & !heard[u as usize]
                     } else {
                         0
                     };
-                    let want = seek | (pass & !visited[u as usize]);
+                    let want = asking | (pass & !visited[u as usize]);
                     if want == 0 {
                         continue;
                     }
                     let live = self.tie_live(ws, v, u, want, || self.mutual_at(from + i, v, u));
-                    let got = live & seek;
+                    let got = live & asking;
                     if got != 0 {
                         if heard[u as usize] == 0 {
                             heard_by.push(u);

@@ -71,7 +71,11 @@ impl Sums {
             at: vec![vec![0.0; d]; q],
             no_lead: vec![vec![0.0; d]; q],
             gained: vec![0.0; m],
-            offers_at: if market { vec![vec![0.0; d]; q] } else { Vec::new() },
+            offers_at: if market {
+                vec![vec![0.0; d]; q]
+            } else {
+                Vec::new()
+            },
             offers_gained: if market { vec![0.0; m] } else { Vec::new() },
         }
     }
@@ -237,7 +241,11 @@ impl LeadWorld<'_> {
     /// an opening reaching the person there is worth: the holder's rate
     /// times the person's chance to get it against the rivals it reaches),
     /// the same sums in offers.
-    #[allow(clippy::too_many_lines, clippy::needless_range_loop)] // every question from the records; lanes index every hop's rows
+    #[allow(
+        clippy::too_many_lines,
+        clippy::needless_range_loop,
+        clippy::unused_self
+    )] // every question from the records; lanes index every hop's rows
     pub(super) fn sum_word(
         &self,
         pq: &PersonQuestions<'_>,
@@ -311,7 +319,10 @@ impl LeadWorld<'_> {
             rates.clone_from(&base_rates);
             offer_rates.clone_from(&base_offers);
             for (at, &h) in changed.iter().enumerate() {
-                let (before, after) = (&base_first[h * d..(h + 1) * d], &q_first[at * d..(at + 1) * d]);
+                let (before, after) = (
+                    &base_first[h * d..(h + 1) * d],
+                    &q_first[at * d..(at + 1) * d],
+                );
                 add_rates(before, rate[h], -1.0, &mut rates);
                 add_rates(after, rate[h], 1.0, &mut rates);
                 if let Some(o) = offers {

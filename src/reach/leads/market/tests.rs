@@ -1,4 +1,8 @@
-#![allow(clippy::cast_possible_truncation)] // small test graphs
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::too_many_arguments,
+    clippy::items_after_statements
+)] // small test graphs; an enumeration's walk
 
 use super::*;
 use crate::firms::Firms;
@@ -62,7 +66,10 @@ fn poisson_binomial_share(p: &[f64]) -> f64 {
         }
         pmf = next;
     }
-    pmf.iter().enumerate().map(|(k, &x)| x / (k as f64 + 1.0)).sum()
+    pmf.iter()
+        .enumerate()
+        .map(|(k, &x)| x / (k as f64 + 1.0))
+        .sum()
 }
 
 /// The firms whose news reaches seeker `j` in one world, by enumerating
@@ -204,7 +211,11 @@ fn offers_agree_with_enumerating_paths_and_are_conserved() {
         }
         // Conservation: every opening reaching a seeker it is relevant to is
         // offered to exactly one; the others to none.
-        assert!((sum - hired / n).abs() < 1e-9, "{sum} against {}", hired / n);
+        assert!(
+            (sum - hired / n).abs() < 1e-9,
+            "{sum} against {}",
+            hired / n
+        );
         let openings = f64::from(g.node_count() as u32) * m.openings_per_employee;
         assert!(sum < openings);
         assert!(sum > 0.0);
@@ -246,7 +257,10 @@ fn with_every_probability_one_offers_sum_to_the_openings_of_firms_reaching_a_see
         })
         .collect();
     let got = world.in_market(&pqs, &market, Degree(2), &|_| {});
-    let sum: f64 = got.iter().map(|p| p.leads[0].offers_up_to(2).unwrap()).sum();
+    let sum: f64 = got
+        .iter()
+        .map(|p| p.leads[0].offers_up_to(2).unwrap())
+        .sum();
     // Firms with a seeker outside them within 2 ties of an employee.
     let mut want = 0.0;
     for f in 0..firms.firm_count() {
@@ -313,7 +327,10 @@ fn a_ties_marginal_offers_are_the_offers_with_it_less_those_without_and_ignore_t
         assert!((pl.marginal_offers[0] - (total(0) - total(1))).abs() < 1e-12);
         assert!((pl.marginal_offers[1] - (total(3) - total(2))).abs() < 1e-12);
         assert!(pl.marginal_offers[0] <= pl.marginal_offers[1] + 1e-12);
-        assert!(pl.marginal_offers[0] <= pl.marginals[0] + 1e-12, "offers ≤ leads");
+        assert!(
+            pl.marginal_offers[0] <= pl.marginals[0] + 1e-12,
+            "offers ≤ leads"
+        );
         some += pl.marginal_offers[1];
     }
     assert!(some > 0.0, "the ties reach something");
