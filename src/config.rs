@@ -120,6 +120,9 @@ pub struct Experiment {
     pub connection_bins: Vec<u32>,
     /// The job-leads model, when the file has a `[leads]` section.
     pub leads: Option<LeadModel>,
+    /// The share of the population seeking work, when the file has a
+    /// `[market]` section: expected offers beside leads.
+    pub market: Option<crate::reach::leads::MarketModel>,
     /// Write Parquet.
     pub parquet: bool,
     /// Write CSV.
@@ -342,6 +345,41 @@ impl Experiment {
             }
             None => None,
         };
+        let market = match &cfg.market {
+            Some(m) => {
+                if leads.is_none() {
+                    return Err(at(
+                        "market",
+                        "offers need the openings of the job-leads model; expected a [leads] section too".into(),
+                    ));
+                }
+                let d = crate::reach::leads::MarketModel::default();
+                let share = m.seekers.unwrap_or(d.seekers);
+                if !(share > 0.0 && share <= 1.0) {
+                    return Err(at(
+                        "seekers",
+                        format!(
+                            "{share}; expected a share of the population above 0 and at most 1"
+                        ),
+                    ));
+                }
+                let worlds = m.worlds.unwrap_or(d.worlds);
+                let all = leads.map_or(0, |l| l.worlds);
+                if worlds == 0 || !worlds.is_multiple_of(64) || worlds > all {
+                    return Err(at(
+                        "worlds",
+                        format!(
+                            "{worlds}; expected a multiple of 64 from 64 to the leads' {all} worlds"
+                        ),
+                    ));
+                }
+                Some(crate::reach::leads::MarketModel {
+                    seekers: share,
+                    worlds,
+                })
+            }
+            None => None,
+        };
         let mut parquet = false;
         let mut csv = false;
         for f in &cfg.output.formats {
@@ -379,6 +417,7 @@ impl Experiment {
             weekly: cfg.output.weekly,
             connection_bins: cfg.output.connection_bins,
             leads,
+            market,
             parquet,
             csv,
             source_text: with_absolute_files(text, &graph),

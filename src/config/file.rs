@@ -43,6 +43,8 @@ pub struct ExperimentConfig {
     pub sweep: Option<SweepConfig>,
     /// Expected job leads (optional).
     pub leads: Option<LeadsConfig>,
+    /// Seekers who compete for the openings (optional; needs `[leads]`).
+    pub market: Option<MarketConfig>,
     /// What to write.
     #[serde(default)]
     pub output: OutputConfig,
@@ -96,6 +98,17 @@ impl LeadsConfig {
             fake_pass: self.fake_pass.unwrap_or(d.fake_pass),
         }
     }
+}
+
+/// `[market]`: seekers who compete for the same openings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketConfig {
+    /// Share of the population looking for work at once (default
+    /// [`crate::reach::leads::DEFAULT_SEEKERS`]).
+    pub seekers: Option<f64>,
+    /// Worlds in which offers are counted (default 64).
+    pub worlds: Option<u32>,
 }
 
 fn one() -> u32 {

@@ -555,7 +555,7 @@ mod model;
 mod person;
 mod plain;
 
-pub use market::{DEFAULT_SEEKERS, Market};
+pub use market::{DEFAULT_SEEKERS, Market, MarketModel};
 pub use model::LeadModel;
 
 pub use person::{PersonLeads, PersonQuestions};

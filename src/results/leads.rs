@@ -4,8 +4,8 @@
 //! # Columns
 //! | table | columns |
 //! |---|---|
-//! | `leads` | `replicate, person, strategy, sweep_value, week, hops`, then `expected_leads` (leads a week whose shortest carrying path has exactly `hops` ties), `expected_leads_up_to` (within `hops`) and `p_any_up_to` (the probability of at least one lead a week within `hops`) |
-//! | `ties` | `replicate, person, strategy, sweep_value, inviter, mutual, fake, inviter_connections, marginal_leads, standalone_leads`: one row per invitation accepted by the last week; `mutual` is the tie's mutual connections at acceptance, `inviter_connections` the inviter's connections in the base graph, `marginal_leads` the expected leads within the max degree with all the strategy's accepted ties minus the same without this one, in the same worlds, `standalone_leads` the same with this tie alone against none (so `marginal_leads / standalone_leads` is the share of what the tie brings that the strategy's other ties do not already bring) |
+//! | `leads` | `replicate, person, strategy, sweep_value, week, hops`, then `expected_leads` (leads a week whose shortest carrying path has exactly `hops` ties), `expected_leads_up_to` (within `hops`) and `p_any_up_to` (the probability of at least one lead a week within `hops`); with `[market]`, `expected_offers_up_to` (offers a week from leads within `hops`, against the rivals the openings reach within the max degree) |
+//! | `ties` | `replicate, person, strategy, sweep_value, inviter, mutual, fake, inviter_connections, marginal_leads, standalone_leads`: one row per invitation accepted by the last week; `mutual` is the tie's mutual connections at acceptance, `inviter_connections` the inviter's connections in the base graph, `marginal_leads` the expected leads within the max degree with all the strategy's accepted ties minus the same without this one, in the same worlds, `standalone_leads` the same with this tie alone against none (so `marginal_leads / standalone_leads` is the share of what the tie brings that the strategy's other ties do not already bring); with `[market]`, `marginal_offers` and `standalone_offers`, the same two in expected offers |
 //!
 //! Persons and inviters are written by their external ids (pseudonyms for a
 //! LinkedIn export).
@@ -59,6 +59,12 @@ pub fn leads_table(
             per_hop(|l, k| l.p_any_up_to[k - 1]),
         ),
     ]);
+    if exp.market.is_some() {
+        cols.push(Column::new(
+            column::EXPECTED_OFFERS_UP_TO.into(),
+            per_hop(|l, k| l.offers_up_to(k).unwrap_or(f64::NAN)),
+        ));
+    }
     DataFrame::new_infer_height(cols)
         .map(Some)
         .map_err(table_err("leads"))
@@ -71,7 +77,7 @@ pub fn ties_table(
     spell: &[String],
     sweep: &[Option<f64>],
 ) -> Result<DataFrame> {
-    DataFrame::new_infer_height(vec![
+    let mut cols = vec![
         Column::new(
             column::REPLICATE.into(),
             ties.iter().map(|t| t.replicate).collect::<Vec<u32>>(),
@@ -104,6 +110,20 @@ pub fn ties_table(
                 .map(|t| t.standalone_leads)
                 .collect::<Vec<f64>>(),
         ),
-    ])
-    .map_err(table_err("ties"))
+    ];
+    if ties.iter().any(|t| t.marginal_offers.is_some()) {
+        cols.push(Column::new(
+            column::MARGINAL_OFFERS.into(),
+            ties.iter()
+                .map(|t| t.marginal_offers)
+                .collect::<Vec<Option<f64>>>(),
+        ));
+        cols.push(Column::new(
+            column::STANDALONE_OFFERS.into(),
+            ties.iter()
+                .map(|t| t.standalone_offers)
+                .collect::<Vec<Option<f64>>>(),
+        ));
+    }
+    DataFrame::new_infer_height(cols).map_err(table_err("ties"))
 }

@@ -117,6 +117,9 @@ impl SavedResults {
         // Written before the column existed: no standalone values.
         let standalone = floats(&ties, column::STANDALONE_LEADS, &tp)
             .unwrap_or_else(|_| vec![None; ties.height()]);
+        // Without a market: no offers.
+        let offers = floats(&ties, column::MARGINAL_OFFERS, &tp)
+            .unwrap_or_else(|_| vec![None; ties.height()]);
         let mut people: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for i in 0..ties.height() {
             let next = people.len();
@@ -136,6 +139,7 @@ impl SavedResults {
                     fake: f != 0.0,
                     marginal_leads: v,
                     standalone_leads: standalone[i].unwrap_or(f64::NAN),
+                    marginal_offers: offers[i],
                 });
             }
         }

@@ -81,6 +81,8 @@ pub mod column {
     pub const EXPECTED_LEADS_UP_TO: &str = "expected_leads_up_to";
     /// Probability of at least one lead a week within `hops` ties.
     pub const P_ANY_UP_TO: &str = "p_any_up_to";
+    /// With `[market]`: expected offers a week from leads within `hops` ties.
+    pub const EXPECTED_OFFERS_UP_TO: &str = "expected_offers_up_to";
     /// Who sent an accepted invitation (ties table).
     pub const INVITER: &str = "inviter";
     /// Mutual connections of an accepted tie at acceptance.
@@ -93,6 +95,10 @@ pub mod column {
     pub const MARGINAL_LEADS: &str = "marginal_leads";
     /// `ties`: expected leads the tie adds with no other invitation accepted.
     pub const STANDALONE_LEADS: &str = "standalone_leads";
+    /// `ties`, with `[market]`: what the tie adds to expected offers.
+    pub const MARGINAL_OFFERS: &str = "marginal_offers";
+    /// `ties`, with `[market]`: expected offers the tie adds alone.
+    pub const STANDALONE_OFFERS: &str = "standalone_offers";
     /// `by_connections`: the bin of the person's connections before the first week.
     pub const CONNECTIONS_BIN: &str = "connections_bin";
     /// `by_connections`: the lower end of the mean's 95% interval.
@@ -175,6 +181,9 @@ pub enum Measure {
     ExpectedLeads,
     /// Probability of at least one job lead a week within the degree.
     PAnyLead,
+    /// Expected offers a week from leads within the degree (experiments with
+    /// `[market]`).
+    ExpectedOffers,
     /// The share of the openings a week relevant to the person (weighted by
     /// firm rate and relevance) at firms the person has a 1st-degree
     /// connection at (scope `at_degree`, degree 1; experiments with `[leads]`).
@@ -186,7 +195,7 @@ impl Measure {
     pub const REACH: [Measure; 3] = [Measure::Nodes, Measure::Recruiters, Measure::HiringManagers];
 
     /// Every measure, in the order the summary lists them.
-    pub const ALL: [Measure; 11] = [
+    pub const ALL: [Measure; 12] = [
         Measure::Nodes,
         Measure::Recruiters,
         Measure::HiringManagers,
@@ -197,6 +206,7 @@ impl Measure {
         Measure::NetworkShare,
         Measure::ExpectedLeads,
         Measure::PAnyLead,
+        Measure::ExpectedOffers,
         Measure::HiringFirmConnected,
     ];
 
@@ -213,6 +223,7 @@ impl Measure {
             Measure::NetworkShare => "network_share",
             Measure::ExpectedLeads => "expected_leads",
             Measure::PAnyLead => "p_any_lead",
+            Measure::ExpectedOffers => "expected_offers",
             Measure::HiringFirmConnected => "hiring_firm_connected",
         }
     }

@@ -283,6 +283,12 @@ fn measures(o: &Observation, max: Degree, people: u64) -> Vec<(Label, Option<f64
                 (Measure::PAnyLead, Scope::UpToDegree, degree),
                 Some(leads.p_any_up_to[k - 1]),
             ));
+            if let Some(offers) = leads.offers_up_to(k) {
+                out.push((
+                    (Measure::ExpectedOffers, Scope::UpToDegree, degree),
+                    Some(offers),
+                ));
+            }
         }
     }
     out

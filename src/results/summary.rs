@@ -360,6 +360,8 @@ pub struct SavedTie {
     /// Expected leads a week the tie adds alone (no other invitation
     /// accepted); NaN in tables written before this column.
     pub standalone_leads: f64,
+    /// With a market: what it adds to expected offers.
+    pub marginal_offers: Option<f64>,
 }
 
 /// The tables of a results folder, read back ([`super::read`]).
@@ -586,6 +588,7 @@ mod tests {
             fake: false,
             marginal_leads: v,
             standalone_leads: v,
+            marginal_offers: None,
         };
         let d = SavedResults {
             summary: two_strategies(&[]),
@@ -609,6 +612,7 @@ mod tests {
             fake,
             marginal_leads: v,
             standalone_leads: 2.0 * v,
+            marginal_offers: None,
         };
         let d = SavedResults {
             summary: two_strategies(&[]),

@@ -15,12 +15,13 @@ use super::{Observation, PersonRun, Setup};
 use crate::config::Experiment;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::progress::Progress;
-use crate::reach::Degree;
-use crate::reach::leads::{LeadModel, LeadWorld, Leads, PersonQuestions, Scratch};
+use crate::reach::leads::{LeadModel, LeadWorld, Leads, Market, PersonLeads, PersonQuestions};
 use crate::seed::splitmix;
 
 /// The leads stream, apart from every other seeded draw.
 const LEADS_STREAM: u64 = 0x1EAD << 48;
+/// The market's draw of who seeks work.
+const MARKET_STREAM: u64 = 0x5EE4 << 48;
 
 /// One accepted invitation and what it adds to expected leads.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +45,10 @@ pub struct TieValue {
     pub marginal_leads: f64,
     /// Expected leads within the max degree with this tie alone, minus none.
     pub standalone_leads: f64,
+    /// With a market: the same two in expected offers.
+    pub marginal_offers: Option<f64>,
+    /// With a market: expected offers with this tie alone, minus none.
+    pub standalone_offers: Option<f64>,
 }
 
 /// Expected leads per observation (in [`super::simulate`]'s order) and the
@@ -69,20 +74,50 @@ pub(super) fn measure(
         splitmix(exp.seed ^ LEADS_STREAM),
     );
     let last = *weeks.last().expect("at least one week");
-    let answers: Vec<(Vec<Answer>, Vec<TieValue>)> = runs
+    let asked: Vec<Asked> = runs
         .par_iter()
-        .map_init(
-            || world.scratch(),
-            |scratch, run| {
-                let out = person(&world, graph, run, weeks, last, exp.max_degree, scratch);
-                progress.inc((run.accepted.len() * weeks.len()) as u64);
-                out
-            },
-        )
+        .map(|run| ask(&world, graph, run, weeks, last))
         .collect();
+    let questions: Vec<PersonQuestions<'_>> = runs
+        .iter()
+        .zip(&asked)
+        .map(|(run, a)| PersonQuestions {
+            source: run.person,
+            replicate: run.replicate,
+            ties: &a.ties,
+            sets: &a.sets,
+            marginals: &a.marginals,
+        })
+        .collect();
+    let units = |i: usize| (runs[i].accepted.len() * weeks.len()) as u64;
+    let answers: Vec<PersonLeads> = if let Some(m) = exp.market {
+        let market = Market::new(
+            &world,
+            m.seekers,
+            m.worlds,
+            splitmix(exp.seed ^ MARKET_STREAM),
+            runs.iter().map(|r| r.person),
+        );
+        world.in_market(&questions, &market, exp.max_degree, &|i| {
+            progress.inc(units(i))
+        })
+    } else {
+        (0..runs.len())
+            .into_par_iter()
+            .map_init(
+                || world.scratch(),
+                |scratch, i| {
+                    let out = world.person(&questions[i], exp.max_degree, scratch);
+                    progress.inc(units(i));
+                    out
+                },
+            )
+            .collect()
+    };
     let mut leads = Vec::new();
     let mut ties = Vec::new();
-    for (l, t) in answers {
+    for ((run, a), answer) in runs.iter().zip(asked).zip(answers) {
+        let (l, t) = read_answer(graph, run, a, &answer);
         leads.extend(l);
         ties.extend(t);
     }
@@ -93,17 +128,31 @@ pub(super) fn measure(
 /// openings at firms the person is already connected to.
 pub(super) type Answer = (Leads, Option<f64>);
 
-/// One (replicate, person): its observations' leads, strategy by strategy and
-/// week by week, and its ties' marginal values.
-fn person(
+/// One (replicate, person)'s questions: every invitation some strategy
+/// accepted by the last week, each (strategy, week)'s accepted set (identical
+/// ones once), and the marginal values asked of the ties accepted by the
+/// last week.
+struct Asked {
+    ties: Vec<(u32, u32)>,
+    sets: Vec<Vec<usize>>,
+    marginals: Vec<(usize, usize)>,
+    /// Per observation (strategy by strategy, week by week): its question
+    /// and its connected share.
+    slots: Vec<usize>,
+    connected: Vec<Option<f64>>,
+    /// Per marginal pair (with the others, alone): (strategy, arrival).
+    rows: Vec<(usize, usize)>,
+}
+
+/// One (replicate, person)'s questions, strategy by strategy and week by
+/// week, and its ties' marginal values.
+fn ask(
     world: &LeadWorld<'_>,
     graph: &ConnectionGraph,
     run: &PersonRun,
     weeks: &[u32],
     last: u32,
-    max: Degree,
-    scratch: &mut Scratch,
-) -> (Vec<Answer>, Vec<TieValue>) {
+) -> Asked {
     // Every invitation some strategy accepted by the last week, numbered.
     let mut arrivals: Vec<usize> = run
         .accepted
@@ -154,17 +203,31 @@ fn person(
             rows.push((s, k));
         }
     }
-    let answer = world.person(
-        &PersonQuestions {
-            source: run.person,
-            replicate: run.replicate,
-            ties: &ties,
-            sets: &sets,
-            marginals: &marginals,
-        },
-        max,
-        scratch,
-    );
+    Asked {
+        ties,
+        sets,
+        marginals,
+        slots,
+        connected,
+        rows,
+    }
+}
+
+/// A (replicate, person)'s observations' leads and its ties' values, from
+/// the answers to its questions.
+fn read_answer(
+    graph: &ConnectionGraph,
+    run: &PersonRun,
+    asked: Asked,
+    answer: &PersonLeads,
+) -> (Vec<Answer>, Vec<TieValue>) {
+    let Asked {
+        slots,
+        connected,
+        rows,
+        ..
+    } = asked;
+    let offers = |i: usize| answer.marginal_offers.get(i).copied();
     let leads = slots
         .iter()
         .zip(connected)
@@ -173,7 +236,8 @@ fn person(
     let values = rows
         .into_iter()
         .zip(answer.marginals.chunks_exact(2))
-        .map(|((s, k), pair)| {
+        .enumerate()
+        .map(|(i, ((s, k), pair))| {
             let (marginal, standalone) = (pair[0], pair[1]);
             let inviter = NodeId(run.inviters[k]);
             TieValue {
@@ -187,6 +251,8 @@ fn person(
                     .unwrap_or(u32::MAX),
                 marginal_leads: marginal,
                 standalone_leads: standalone,
+                marginal_offers: offers(2 * i),
+                standalone_offers: offers(2 * i + 1),
             }
         })
         .collect();

@@ -55,23 +55,53 @@ use crate::seed::{splitmix, unit_interval};
 /// them for an additional job only: about 14%), docs/job-leads.md "Offers".
 pub const DEFAULT_SEEKERS: f64 = 0.2;
 
+/// `[market]` of an experiment file: who seeks work, and in how many worlds
+/// offers are counted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarketModel {
+    /// The share of the population seeking work at once.
+    pub seekers: f64,
+    /// Worlds in which offers are counted: the first of the leads' worlds, a
+    /// multiple of 64 (each costs a backward search per firm reached).
+    pub worlds: u32,
+}
+
+impl Default for MarketModel {
+    fn default() -> Self {
+        Self {
+            seekers: DEFAULT_SEEKERS,
+            worlds: 64,
+        }
+    }
+}
+
 /// Who seeks work, and each firm's employees (the knowers' candidates).
 #[derive(Debug, Clone)]
 pub struct Market {
     share: f64,
+    /// Offers are counted in the first `words` words of the leads' worlds.
+    words: u32,
     seeker: Vec<u64>,
     count: usize,
     /// Firm `f`'s employees: `members[offsets[f]..offsets[f + 1]]`.
     offsets: Vec<u32>,
     members: Vec<u32>,
+    /// Node `v`'s arcs to seekers, as arc numbers:
+    /// `seeker_arcs[seeker_offsets[v]..seeker_offsets[v + 1]]` (the last hop
+    /// of a backward search reads only these).
+    seeker_offsets: Vec<u64>,
+    seeker_arcs: Vec<u64>,
 }
 
 impl Market {
     /// A market over `world`'s people: everyone in `studied`, and each other
-    /// real person with probability `share`, drawn from `seed`.
+    /// real person with probability `share`, drawn from `seed`. Offers are
+    /// counted in the first `worlds` of the leads' worlds (rounded up to a
+    /// multiple of 64; at most all of them).
     pub fn new(
         world: &LeadWorld<'_>,
         share: f64,
+        worlds: u32,
         seed: u64,
         studied: impl IntoIterator<Item = NodeId>,
     ) -> Self {
@@ -107,12 +137,25 @@ impl Market {
                 fill[f as usize] += 1;
             }
         }
+        let is_seeker = |v: u32| seeker[v as usize / 64] >> (v % 64) & 1 == 1;
+        let mut seeker_offsets = Vec::with_capacity(n + 1);
+        let mut seeker_arcs = Vec::new();
+        seeker_offsets.push(0);
+        for v in 0..n {
+            let (from, to) = (world.offsets[v], world.offsets[v + 1]);
+            #[allow(clippy::cast_possible_truncation)] // arc numbers fit usize
+            seeker_arcs.extend((from..to).filter(|&a| is_seeker(world.targets[a as usize])));
+            seeker_offsets.push(seeker_arcs.len() as u64);
+        }
         Self {
             share,
+            words: worlds.div_ceil(LANES).max(1),
             seeker,
             count,
             offsets,
             members,
+            seeker_offsets,
+            seeker_arcs,
         }
     }
 
@@ -130,6 +173,13 @@ impl Market {
     #[inline]
     pub fn is_seeker(&self, v: u32) -> bool {
         self.seeker[v as usize / 64] >> (v % 64) & 1 == 1
+    }
+
+    /// Node `v`'s arcs to seekers.
+    #[allow(clippy::cast_possible_truncation)] // arc numbers fit usize
+    fn seeker_arcs(&self, v: u32) -> &[u64] {
+        &self.seeker_arcs
+            [self.seeker_offsets[v as usize] as usize..self.seeker_offsets[v as usize + 1] as usize]
     }
 
     fn members(&self, f: u32) -> &[u32] {
@@ -226,6 +276,7 @@ impl LeadWorld<'_> {
         replicates.sort_unstable();
         replicates.dedup();
         let words = self.model.words();
+        let offer_words = market.words.min(words);
         for r in replicates {
             let people: Vec<usize> = (0..pqs.len()).filter(|&i| pqs[i].replicate == r).collect();
             for w in 0..words {
@@ -236,16 +287,20 @@ impl LeadWorld<'_> {
                         |scratch, &i| self.search_word(&pqs[i], d, &prep[i].0, w, scratch),
                     )
                     .collect();
-                let rivals = self.rivals(market, r, w, &needed(&searches, d), d);
+                let rivals =
+                    (w < offer_words).then(|| self.rivals(market, r, w, &needed(&searches, d), d));
                 let sums: Vec<Sums> = people
                     .par_iter()
                     .zip(&searches)
                     .map_init(
                         || Contest::new(&self.model),
-                        |contest, (&i, search)| {
-                            let weights =
-                                self.offer_weights(pqs[i].source.0, search, &rivals, contest, d);
-                            self.sum_word(&pqs[i], d, &prep[i].1, search, Some(&weights))
+                        |contest, (&i, search)| match &rivals {
+                            Some(rivals) => {
+                                let weights =
+                                    self.offer_weights(pqs[i].source.0, search, rivals, contest, d);
+                                self.sum_word(&pqs[i], d, &prep[i].1, search, Some(&weights))
+                            }
+                            None => self.sum_word(&pqs[i], d, &prep[i].1, search, None),
                         },
                     )
                     .collect();
@@ -257,7 +312,10 @@ impl LeadWorld<'_> {
                 }
             }
         }
-        totals.into_iter().map(|t| self.finish(t)).collect()
+        totals
+            .into_iter()
+            .map(|t| self.finish(t, offer_words))
+            .collect()
     }
 
     /// Per holder of `search` and world where some record reaches it: the
@@ -382,6 +440,26 @@ impl LeadWorld<'_> {
                     )
                 };
                 if tell | pass == 0 {
+                    continue;
+                }
+                if !spread {
+                    // The last hop: only seekers matter.
+                    for &arc in market.seeker_arcs(v) {
+                        #[allow(clippy::cast_possible_truncation)] // arc numbers fit usize
+                        let arc = arc as usize;
+                        let u = self.targets[arc];
+                        let want = tell & !heard[u as usize];
+                        if want == 0 {
+                            continue;
+                        }
+                        let got = self.tie_live(ws, v, u, want, || self.mutual_at(arc, v, u));
+                        if got != 0 {
+                            if heard[u as usize] == 0 {
+                                heard_by.push(u);
+                            }
+                            heard[u as usize] |= got;
+                        }
+                    }
                     continue;
                 }
                 let (from, to) = self.arc_span(v);

@@ -133,7 +133,7 @@ impl LeadWorld<'_> {
             let search = self.search_word(pq, d, &connections, w, scratch);
             total.add(&self.sum_word(pq, d, &asked, &search, None));
         }
-        self.finish(total)
+        self.finish(total, 0)
     }
 
     /// [`Self::person`] with the worlds' words spread over the thread pool
@@ -158,7 +158,7 @@ impl LeadWorld<'_> {
         for part in &parts {
             total.add(part);
         }
-        self.finish(total)
+        self.finish(total, 0)
     }
 
     /// The person's connections with their mutual connections: the first
@@ -172,10 +172,13 @@ impl LeadWorld<'_> {
             .collect()
     }
 
-    /// Means over the worlds of the sums.
-    pub(super) fn finish(&self, total: Sums) -> PersonLeads {
+    /// Means over the worlds of the sums; offers were summed over the
+    /// first `offer_words` words.
+    pub(super) fn finish(&self, total: Sums, offer_words: u32) -> PersonLeads {
         let n = f64::from(self.model.words() * LANES);
         let mean = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x / n).collect() };
+        let on = f64::from(offer_words * LANES);
+        let offers_mean = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x / on).collect() };
         let mut offers = total.offers_at.into_iter();
         PersonLeads {
             leads: total
@@ -185,11 +188,11 @@ impl LeadWorld<'_> {
                 .map(|(at, none)| Leads {
                     at_hops: mean(at),
                     p_any_up_to: none.into_iter().map(|x| 1.0 - x / n).collect(),
-                    offers_at_hops: offers.next().map(mean).unwrap_or_default(),
+                    offers_at_hops: offers.next().map(offers_mean).unwrap_or_default(),
                 })
                 .collect(),
             marginals: mean(total.gained),
-            marginal_offers: mean(total.offers_gained),
+            marginal_offers: offers_mean(total.offers_gained),
         }
     }
 

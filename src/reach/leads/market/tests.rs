@@ -132,7 +132,7 @@ fn offers_agree_with_enumerating_paths_and_are_conserved() {
     let mutual = g.mutual_counts();
     let m = model();
     let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, m, 11);
-    let market = Market::new(&world, 0.35, 5, []);
+    let market = Market::new(&world, 0.35, 1 << 20, 5, []);
     let seekers: Vec<u32> = (0..g.node_count() as u32)
         .filter(|&v| market.is_seeker(v))
         .collect();
@@ -241,7 +241,7 @@ fn with_every_probability_one_offers_sum_to_the_openings_of_firms_reaching_a_see
         ..LeadModel::default()
     };
     let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, m, 2);
-    let market = Market::new(&world, 0.1, 9, []);
+    let market = Market::new(&world, 0.1, 1 << 20, 9, []);
     let seekers: Vec<u32> = (0..g.node_count() as u32)
         .filter(|&v| market.is_seeker(v))
         .collect();
@@ -286,7 +286,7 @@ fn a_ties_marginal_offers_are_the_offers_with_it_less_those_without_and_ignore_t
     let mutual = g.mutual_counts();
     let world = LeadWorld::new(&g, &mutual, &roles, &firms, u32::MAX, model(), 4);
     let people = [3u32, 77, 150];
-    let market = Market::new(&world, 0.2, 1, people.iter().map(|&p| NodeId(p)));
+    let market = Market::new(&world, 0.2, 1 << 20, 1, people.iter().map(|&p| NodeId(p)));
     // Inviters not yet connected to the person.
     let ties: Vec<Vec<(u32, u32)>> = people
         .iter()
