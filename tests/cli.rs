@@ -18,6 +18,8 @@ mod simulate;
 mod charts;
 #[path = "cli/leads.rs"]
 mod leads;
+#[path = "cli/market.rs"]
+mod market;
 #[path = "cli/linkedin.rs"]
 mod linkedin;
 #[path = "cli/corpus.rs"]

@@ -81,6 +81,26 @@ pub(super) fn leads_findings(d: &SavedResults) -> String {
         }
         _ => out.push('.'),
     }
+    // With a market: offers, where the rivals a lead also reaches take a share.
+    if let Some(o) = at(best, Measure::ExpectedOffers, top) {
+        let _ = write!(
+            out,
+            " With seekers competing for each opening ([market]: an opening goes to one of the seekers it reaches), {} brings {} expected offers a week",
+            name(best),
+            rate_ci(o)
+        );
+        match refuse.and_then(|r| at(r, Measure::ExpectedOffers, top).map(|b| (r, b))) {
+            Some((r, b)) if r != best && b.mean > 0.0 => {
+                let _ = write!(
+                    out,
+                    ", against {} for `refuse-all` (×{:.2}; everyone else's network as it was, so the rivals stay the same).",
+                    rate(b.mean),
+                    o.mean / b.mean
+                );
+            }
+            _ => out.push('.'),
+        }
+    }
     if ranked.len() > 2 {
         let all: Vec<String> = ranked
             .iter()
@@ -303,6 +323,38 @@ pub(super) fn tie_findings(d: &SavedResults) -> String {
             ": no inverted U on leads (docs/job-leads.md says why)"
         }
     );
+    // The same bins in expected offers, with a market.
+    if d.ties.iter().any(|t| t.marginal_offers.is_some()) {
+        let offers = solid(&d.tie_values(s, |t| t.marginal_offers.unwrap_or(f64::NAN)));
+        if let Some(top) = offers.iter().max_by(|x, y| x.mean.total_cmp(&y.mean)) {
+            let gap = |bin: usize| {
+                offers
+                    .iter()
+                    .find(|v| v.bin == bin && v.bin != top.bin)
+                    .map(|e| (top.mean - e.mean) / (top.se.powi(2) + e.se.powi(2)).sqrt())
+            };
+            let (g0, g_last) = (gap(0), gap(TIE_BINS.len() - 1));
+            let inverted = top.bin > 0
+                && top.bin + 1 < TIE_BINS.len()
+                && g0.is_some_and(|g| g > 2.0)
+                && g_last.is_some_and(|g| g > 2.0);
+            let listed: Vec<String> = offers
+                .iter()
+                .map(|v| format!("{} mutual {}{}", label(v.bin), rate(v.mean), se(v.se)))
+                .collect();
+            let _ = write!(
+                out,
+                " In expected offers a week, against the seekers the same news reaches: {}; the highest bin is {} mutual connections{}.",
+                listed.join("; "),
+                label(top.bin),
+                if inverted {
+                    ", with 0 and 25+ more than 2 standard errors below it: an inverted U on offers"
+                } else {
+                    ": no inverted U on offers by the test of docs/job-leads.md"
+                }
+            );
+        }
+    }
     let novelty = d.tie_novelty(s);
     if novelty.len() >= 2 {
         let shares: Vec<String> = novelty
