@@ -99,7 +99,7 @@ pub(super) fn measure(
             runs.iter().map(|r| r.person),
         );
         world.in_market(&questions, &market, exp.max_degree, &|i| {
-            progress.inc(units(i))
+            progress.inc(units(i));
         })
     } else {
         (0..runs.len())
