@@ -123,6 +123,9 @@ pub struct Experiment {
     /// The share of the population seeking work, when the file has a
     /// `[market]` section: expected offers beside leads.
     pub market: Option<crate::reach::leads::MarketModel>,
+    /// Shares of the population following each strategy (`[adoption]`),
+    /// ascending.
+    pub adoption: Option<Vec<f64>>,
     /// Write Parquet.
     pub parquet: bool,
     /// Write CSV.
@@ -380,6 +383,24 @@ impl Experiment {
             }
             None => None,
         };
+        let adoption = match &cfg.adoption {
+            Some(a) => {
+                let s = &a.shares;
+                if s.is_empty()
+                    || s.iter().any(|x| !(0.0..=1.0).contains(x))
+                    || s.windows(2).any(|w| w[0] >= w[1])
+                {
+                    return Err(at(
+                        "shares",
+                        format!(
+                            "{s:?}; expected ascending shares of the population from 0 to 1, such as [0.0, 0.1, 0.5, 1.0]"
+                        ),
+                    ));
+                }
+                Some(s.clone())
+            }
+            None => None,
+        };
         let mut parquet = false;
         let mut csv = false;
         for f in &cfg.output.formats {
@@ -418,6 +439,7 @@ impl Experiment {
             connection_bins: cfg.output.connection_bins,
             leads,
             market,
+            adoption,
             parquet,
             csv,
             source_text: with_absolute_files(text, &graph),

@@ -25,6 +25,7 @@ pub mod schema;
 pub mod reach;
 pub mod simulation;
 pub mod leads;
+pub mod adoption;
 pub mod network;
 pub mod import;
 pub mod advice;

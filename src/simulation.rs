@@ -219,6 +219,9 @@ pub struct Outcome {
     /// Every tie accepted by the last week with its marginal leads, when the
     /// experiment has `[leads]`; in (replicate, person, strategy, arrival) order.
     pub ties: Vec<TieValue>,
+    /// With `[adoption]`: each person studied at each share of adopters of
+    /// each main strategy (`simulation/adoption.rs`).
+    pub adoption: Vec<AdoptionRow>,
 }
 
 /// Per (replicate, person): the arrivals and, per strategy, which were accepted.
@@ -394,11 +397,14 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
         leads::attach(&mut observations, leads);
         ties = values;
     }
+    // 5. Adoption: the advice followed by a share of everyone.
+    let adoption = adoption::adopt(exp, setup, &runs);
     Outcome {
         observations,
         distinct_queries: queries.len(),
         network_people: u64::from(setup.first_fake),
         ties,
+        adoption,
     }
 }
 
@@ -406,8 +412,10 @@ fn count_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+mod adoption;
 mod leads;
 
+pub use adoption::{AdoptionRow, adopts};
 pub use leads::TieValue;
 
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub struct ExperimentConfig {
     pub leads: Option<LeadsConfig>,
     /// Seekers who compete for the openings (optional; needs `[leads]`).
     pub market: Option<MarketConfig>,
+    /// Shares of the population following each strategy (optional).
+    pub adoption: Option<AdoptionConfig>,
     /// What to write.
     #[serde(default)]
     pub output: OutputConfig,
@@ -109,6 +111,14 @@ pub struct MarketConfig {
     pub seekers: Option<f64>,
     /// Worlds in which offers are counted (default 64).
     pub worlds: Option<u32>,
+}
+
+/// `[adoption]`: shares of the whole population following each strategy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptionConfig {
+    /// Shares from 0 to 1, ascending.
+    pub shares: Vec<f64>,
 }
 
 fn one() -> u32 {

@@ -81,6 +81,10 @@ pub mod column {
     pub const EXPECTED_LEADS_UP_TO: &str = "expected_leads_up_to";
     /// Probability of at least one lead a week within `hops` ties.
     pub const P_ANY_UP_TO: &str = "p_any_up_to";
+    /// `adoption`: the share of the population following the strategy.
+    pub const SHARE: &str = "share";
+    /// `adoption`: whether the person follows the strategy too.
+    pub const ADOPTER: &str = "adopter";
     /// With `[market]`: expected offers a week from leads within `hops` ties.
     pub const EXPECTED_OFFERS_UP_TO: &str = "expected_offers_up_to";
     /// Who sent an accepted invitation (ties table).
@@ -127,11 +131,15 @@ pub enum Table {
     /// The summary by the people's connections before the first week: one row
     /// per strategy × week × connections bin × measure (× degree).
     ByConnections,
+    /// Each person studied at each share of adopters (experiments with
+    /// `[adoption]`): one row per replicate × person × strategy × share ×
+    /// adopter × degree.
+    Adoption,
 }
 
 impl Table {
     /// Every table of an experiment's results folder, in writing order.
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
         Table::Reach,
         Table::People,
         Table::Summary,
@@ -140,6 +148,7 @@ impl Table {
         Table::Leads,
         Table::Ties,
         Table::ByConnections,
+        Table::Adoption,
     ];
 
     /// The file stem.
@@ -153,6 +162,7 @@ impl Table {
             Table::Leads => "leads",
             Table::Ties => "ties",
             Table::ByConnections => "by_connections",
+            Table::Adoption => "adoption",
         }
     }
 }

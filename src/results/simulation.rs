@@ -66,6 +66,9 @@ pub struct SimulationTables {
     pub leads: Option<DataFrame>,
     /// Accepted ties and their marginal leads (experiments with `[leads]`).
     pub ties: Option<DataFrame>,
+    /// Each person studied at each share of adopters (experiments with
+    /// `[adoption]`).
+    pub adoption: Option<DataFrame>,
 }
 
 /// The mean mutual connections of an observation's accepted inviters, if any.
@@ -108,7 +111,9 @@ pub fn simulation_tables(
         )?),
         None => None,
     };
+    let adoption = super::adoption::adoption_table(exp, ids, &outcome.adoption, &spell)?;
     Ok(SimulationTables {
+        adoption,
         reach,
         people,
         summary,
@@ -400,6 +405,7 @@ pub fn write_simulation(
         ],
         overwrite,
     )?;
+    let mut stale_tables = Vec::new();
     if let (Some(leads), Some(ties)) = (&mut tables.leads, &mut tables.ties) {
         written.extend(write_experiment_tables(
             dir,
@@ -408,9 +414,23 @@ pub fn write_simulation(
             overwrite,
         )?);
     } else {
-        // A rerun without [leads] (with --force) must not leave an earlier run's
-        // leads beside the new results, where charts and the report would read them.
-        for table in [Table::Leads, Table::Ties] {
+        stale_tables.extend([Table::Leads, Table::Ties]);
+    }
+    if let Some(adoption) = &mut tables.adoption {
+        written.extend(write_experiment_tables(
+            dir,
+            exp,
+            [(Table::Adoption, adoption)],
+            overwrite,
+        )?);
+    } else {
+        stale_tables.push(Table::Adoption);
+    }
+    {
+        // A rerun without [leads] or [adoption] (with --force) must not leave
+        // an earlier run's tables beside the new results, where charts and the
+        // report would read them.
+        for table in stale_tables {
             for ext in ["parquet", "csv"] {
                 let stale = dir.join(format!("{}.{ext}", table.name()));
                 if stale.exists() {

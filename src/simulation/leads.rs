@@ -19,9 +19,9 @@ use crate::reach::leads::{LeadModel, LeadWorld, Leads, Market, PersonLeads, Pers
 use crate::seed::splitmix;
 
 /// The leads stream, apart from every other seeded draw.
-const LEADS_STREAM: u64 = 0x1EAD << 48;
+pub(super) const LEADS_STREAM: u64 = 0x1EAD << 48;
 /// The market's draw of who seeks work.
-const MARKET_STREAM: u64 = 0x5EE4 << 48;
+pub(super) const MARKET_STREAM: u64 = 0x5EE4 << 48;
 
 /// One accepted invitation and what it adds to expected leads.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,6 +144,25 @@ struct Asked {
     rows: Vec<(usize, usize)>,
 }
 
+/// Every invitation some strategy accepted by the last week, in arrival
+/// order: their arrival numbers, and each as (inviter, mutual connections at
+/// acceptance). The searches run in this order, so any answer asked of the
+/// same list is computed alike.
+pub(super) fn accepted_ties(run: &PersonRun, last: u32) -> (Vec<usize>, Vec<(u32, u32)>) {
+    let mut arrivals: Vec<usize> = run
+        .accepted
+        .iter()
+        .flat_map(|acc| acc.iter().copied().take_while(|&k| run.weeks[k] <= last))
+        .collect();
+    arrivals.sort_unstable();
+    arrivals.dedup();
+    let ties = arrivals
+        .iter()
+        .map(|&k| (run.inviters[k], run.mutuals[k]))
+        .collect();
+    (arrivals, ties)
+}
+
 /// One (replicate, person)'s questions, strategy by strategy and week by
 /// week, and its ties' marginal values.
 fn ask(
@@ -153,19 +172,8 @@ fn ask(
     weeks: &[u32],
     last: u32,
 ) -> Asked {
-    // Every invitation some strategy accepted by the last week, numbered.
-    let mut arrivals: Vec<usize> = run
-        .accepted
-        .iter()
-        .flat_map(|acc| acc.iter().copied().take_while(|&k| run.weeks[k] <= last))
-        .collect();
-    arrivals.sort_unstable();
-    arrivals.dedup();
+    let (arrivals, ties) = accepted_ties(run, last);
     let tie_of = |k: usize| arrivals.binary_search(&k).expect("numbered above");
-    let ties: Vec<(u32, u32)> = arrivals
-        .iter()
-        .map(|&k| (run.inviters[k], run.mutuals[k]))
-        .collect();
     // Questions: each (strategy, week)'s accepted set, identical ones once.
     let mut index: HashMap<Vec<usize>, usize> = HashMap::new();
     let mut sets: Vec<Vec<usize>> = Vec::new();
