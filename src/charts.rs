@@ -148,6 +148,7 @@ macro_rules! render {
     }};
 }
 
+mod adoption;
 mod advice;
 mod experiment;
 mod leads;
@@ -179,13 +180,15 @@ pub enum ExperimentChart {
     TieValue,
     /// Each strategy's gain by the people's connections before the first week.
     ByConnections,
+    /// Leads and offers as more of the population follows the headline strategy.
+    Adoption,
     /// The network's degree distribution.
     Degrees,
 }
 
 impl ExperimentChart {
     /// Every experiment chart, in report order.
-    pub const ALL: [ExperimentChart; 9] = [
+    pub const ALL: [ExperimentChart; 10] = [
         ExperimentChart::Strategies,
         ExperimentChart::Sweep,
         ExperimentChart::Distribution,
@@ -194,6 +197,7 @@ impl ExperimentChart {
         ExperimentChart::Leads,
         ExperimentChart::TieValue,
         ExperimentChart::ByConnections,
+        ExperimentChart::Adoption,
         ExperimentChart::Degrees,
     ];
 
@@ -208,6 +212,7 @@ impl ExperimentChart {
             ExperimentChart::Leads => "leads",
             ExperimentChart::TieValue => "tie_value",
             ExperimentChart::ByConnections => "by_connections",
+            ExperimentChart::Adoption => "adoption",
             ExperimentChart::Degrees => "degrees",
         }
     }
@@ -260,6 +265,12 @@ impl ExperimentChart {
                     )
                 })
             }
+            ExperimentChart::Adoption => data.adoption.headline(s).map(|h| {
+                format!(
+                    "When others follow {} too: each person's leads and offers (week {last}, mean with 95% CI)",
+                    s.strategies[h]
+                )
+            }),
             ExperimentChart::Degrees => (!data.degrees.is_empty())
                 .then(|| "Connections per person (log-log)".to_string()),
         }
@@ -331,6 +342,9 @@ pub fn draw_all(
             }
             ExperimentChart::ByConnections => render!(&p, format, overwrite, |r| {
                 leads::draw_by_connections(r, data, &t)
+            }),
+            ExperimentChart::Adoption => render!(&p, format, overwrite, |r| {
+                adoption::draw_adoption(r, data, &t)
             }),
             ExperimentChart::Degrees => render!(&p, format, overwrite, |r| {
                 network::draw_degrees(r, &data.degrees, &t)

@@ -14,6 +14,7 @@ use crate::results::{Measure, Scope};
 use crate::stats::quantile;
 use crate::words::{percent, plural, thousands};
 
+mod adoption;
 mod leads;
 
 use leads::{leads_findings, tie_findings};
@@ -301,6 +302,7 @@ fn findings(chart: ExperimentChart, d: &SavedResults) -> String {
         ExperimentChart::Leads => leads_findings(d),
         ExperimentChart::TieValue => tie_findings(d),
         ExperimentChart::ByConnections => leads::connection_findings(d),
+        ExperimentChart::Adoption => adoption::adoption_findings(d),
     }
 }
 

@@ -20,6 +20,8 @@ mod charts;
 mod leads;
 #[path = "cli/market.rs"]
 mod market;
+#[path = "cli/adoption.rs"]
+mod adoption;
 #[path = "cli/linkedin.rs"]
 mod linkedin;
 #[path = "cli/corpus.rs"]

@@ -45,7 +45,70 @@ impl SavedResults {
         d.network = read_network(dir);
         d.read_ties(dir, &index)?;
         d.read_by_connections(dir, &index)?;
+        d.read_adoption(dir, &index)?;
         Ok(d)
+    }
+
+    /// Reads the `adoption` table, if there is one: its rows within the max
+    /// degree, averaged per (strategy, share, adopter).
+    fn read_adoption(
+        &mut self,
+        dir: &Path,
+        index: &BTreeMap<(String, Option<u64>), usize>,
+    ) -> Result<()> {
+        use super::summary::{AdoptionPoint, adoption_estimate};
+        // (strategy, share bits, adopter) -> (recruiters, leads, offers)
+        type Values = (Vec<f64>, Vec<f64>, Vec<f64>);
+        let Ok(table) = read_table(dir, Table::Adoption) else {
+            return Ok(());
+        };
+        let tp = dir.join(Table::Adoption.name());
+        let strategy = strings(&table, column::STRATEGY, &tp)?;
+        let share = floats(&table, column::SHARE, &tp)?;
+        let adopter = floats(&table, column::ADOPTER, &tp)?;
+        let degree = floats(&table, column::DEGREE, &tp)?;
+        let recruiters = floats(
+            &table,
+            &format!("{}{}", column::RECRUITERS, column::UP_TO_SUFFIX),
+            &tp,
+        )?;
+        let leads = floats(&table, column::EXPECTED_LEADS_UP_TO, &tp)?;
+        let offers = floats(&table, column::EXPECTED_OFFERS_UP_TO, &tp)?;
+        let top = f64::from(self.summary.max_degree);
+        let mut groups: BTreeMap<(usize, u64, bool), Values> = BTreeMap::new();
+        for i in 0..table.height() {
+            let (Some(sh), Some(a), Some(k)) = (share[i], adopter[i], degree[i]) else {
+                continue;
+            };
+            let Some(&s) = index.get(&(strategy[i].clone(), None)) else {
+                continue;
+            };
+            if (k - top).abs() > 0.5 {
+                continue;
+            }
+            let g = groups.entry((s, sh.to_bits(), a > 0.5)).or_default();
+            g.0.extend(recruiters[i]);
+            g.1.extend(leads[i]);
+            g.2.extend(offers[i]);
+        }
+        for ((s, share, adopter), (r, l, o)) in groups {
+            self.adoption.points.push(AdoptionPoint {
+                strategy: s,
+                share: f64::from_bits(share),
+                adopter,
+                people: r.len(),
+                recruiters: adoption_estimate(&r),
+                leads: (!l.is_empty()).then(|| adoption_estimate(&l)),
+                offers: (!o.is_empty()).then(|| adoption_estimate(&o)),
+            });
+        }
+        // Adopters first within a share.
+        self.adoption.points.sort_by(|a, b| {
+            (a.strategy, a.share, !a.adopter)
+                .partial_cmp(&(b.strategy, b.share, !b.adopter))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        Ok(())
     }
 
     /// Reads `summary`; returns the strategy index by (spelling, sweep value bits).

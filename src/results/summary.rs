@@ -382,6 +382,8 @@ pub struct SavedResults {
     pub ties: Vec<SavedTie>,
     /// The `by_connections` table; empty without it.
     pub by_connections: ConnectionBins,
+    /// The `adoption` table, by strategy, share and adopter; empty without it.
+    pub adoption: Adoption,
 }
 
 /// One bin of the tie-value series: the mean of a value over the bin's ties,
@@ -491,8 +493,11 @@ impl SavedResults {
     }
 }
 
+mod adoption;
 mod connections;
 
+pub(crate) use adoption::estimate as adoption_estimate;
+pub use adoption::{Adoption, AdoptionPoint};
 pub use connections::{BinGain, ConnectionBins, FEW_PEOPLE};
 
 #[cfg(test)]

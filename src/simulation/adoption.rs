@@ -115,10 +115,13 @@ pub(super) fn adopt(exp: &Experiment, setup: &Setup, runs: &[PersonRun]) -> Vec<
                     .into_iter()
                     .filter(|a| a.week <= last)
                     .filter_map(|a| {
+                        // Counted once for every strategy that asks.
+                        let mutual = std::cell::OnceCell::new();
+                        let role = setup.roles.role_of(a.from);
                         let mask = main.iter().enumerate().fold(0u64, |m, (bit, &s)| {
-                            let yes = exp.strategies[s].strategy.accepts(
-                                g,
-                                &setup.roles,
+                            let yes = exp.strategies[s].strategy.accepts_by(
+                                || *mutual.get_or_init(|| g.mutual_count(person, a.from)),
+                                role,
                                 person,
                                 a.from,
                                 decision_seed,

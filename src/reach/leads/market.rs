@@ -234,23 +234,48 @@ impl Contest {
         }
         let (same, other) = (self.same, self.other);
         *self.memo.entry((a, b)).or_insert_with(|| {
-            // The distribution of A + B, one trial at a time.
-            let mut pmf = vec![1.0f64];
-            let trials = std::iter::repeat_n(same, usize::from(a))
-                .chain(std::iter::repeat_n(other, usize::from(b)));
-            for p in trials {
-                pmf.push(0.0);
-                for k in (1..pmf.len()).rev() {
-                    pmf[k] = pmf[k] * (1.0 - p) + pmf[k - 1] * p;
+            let (sa, pa) = binomial(u32::from(a), same);
+            let (sb, pb) = binomial(u32::from(b), other);
+            let mut sum = 0.0;
+            let base = f64::from(1 + sa + sb);
+            for (i, &x) in pa.iter().enumerate() {
+                for (j, &y) in pb.iter().enumerate() {
+                    #[allow(clippy::cast_precision_loss)] // a few thousand at most
+                    let k = (i + j) as f64;
+                    sum += x * y / (base + k);
                 }
-                pmf[0] *= 1.0 - p;
             }
-            pmf.iter()
-                .enumerate()
-                .map(|(k, &q)| q / (1.0 + k as f64))
-                .sum()
+            sum
         })
     }
+}
+
+/// The probabilities of Binomial(`n`, `p`) where they exceed e⁻⁶⁰ of the
+/// largest (the rest sum below 10⁻²⁴): the first value's count, and the
+/// values. O(n) to find, O(√n) kept.
+fn binomial(n: u32, p: f64) -> (u32, Vec<f64>) {
+    if n == 0 || p <= 0.0 {
+        return (0, vec![1.0]);
+    }
+    if p >= 1.0 {
+        return (n, vec![1.0]);
+    }
+    let step = (p / (1.0 - p)).ln();
+    let mut logs = Vec::with_capacity(n as usize + 1);
+    let mut l = f64::from(n) * (1.0 - p).ln();
+    logs.push(l);
+    for k in 0..n {
+        l += (f64::from(n - k) / f64::from(k + 1)).ln() + step;
+        logs.push(l);
+    }
+    let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let first = logs.iter().position(|&x| x >= top - 60.0).unwrap_or(0);
+    let last = logs.iter().rposition(|&x| x >= top - 60.0).unwrap_or(0);
+    #[allow(clippy::cast_possible_truncation)] // at most n
+    (
+        first as u32,
+        logs[first..=last].iter().map(|&x| x.exp()).collect(),
+    )
 }
 
 impl LeadWorld<'_> {

@@ -359,3 +359,23 @@ fn the_contest_share_matches_enumerating_who_finds_it_relevant() {
         assert!((c.share(a, b) - want).abs() < 1e-12, "({a}, {b})");
     }
 }
+
+#[test]
+fn the_contest_share_keeps_its_precision_against_thousands_of_rivals() {
+    let mut c = Contest {
+        same: 0.5,
+        other: 0.05,
+        memo: HashMap::new(),
+    };
+    for (a, b) in [(150u16, 900u16), (0, 4000), (2500, 3)] {
+        let p: Vec<f64> = std::iter::repeat_n(0.5, usize::from(a))
+            .chain(std::iter::repeat_n(0.05, usize::from(b)))
+            .collect();
+        let want = poisson_binomial_share(&p);
+        let got = c.share(a, b);
+        assert!(
+            (got - want).abs() < 1e-12 * want.max(1e-300) + 1e-15,
+            "({a}, {b}): {got} against {want}"
+        );
+    }
+}
