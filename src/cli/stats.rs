@@ -26,8 +26,8 @@ use super::{Bar, Global, load_graph, load_roles, peak_memory, size, usage_error}
 pub(super) struct StatsArgs {
     /// Edge list (SNAP/KONECT text, .csv or .parquet; .gz/.zst accepted), or a
     /// graph file (.nrg) from `netreach import graph`.
-    #[arg(long, value_name = "FILE")]
-    graph: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "ties")]
+    graph: Option<PathBuf>,
     /// Roles table with columns node,role; default: the roles a .nrg graph file
     /// carries, else none.
     #[arg(long, value_name = "FILE", conflicts_with = "nodes")]
@@ -52,6 +52,12 @@ pub(super) struct StatsArgs {
     /// 0, 1, 2, 3-4, 5-7, 8-12, 13-20, 21+, their mean, time and memory.
     #[arg(long, conflicts_with_all = ["distances", "ego"])]
     mutual: bool,
+    /// With --mutual: instead of a graph's connections, the invitations
+    /// accepted in an experiment (its results folder, with a `ties` table):
+    /// per strategy, how many fall in each bin of mutual connections at
+    /// acceptance (0, 1-2, 3-5, 6-9, 10-14, 15-24, 25+), fake accounts apart.
+    #[arg(long, value_name = "RESULTS_DIR", requires = "mutual", conflicts_with_all = ["graph", "nodes", "roles", "chart"])]
+    ties: Option<PathBuf>,
     /// With --ego: people to sample (uniformly, with --seed).
     #[arg(long, value_name = "K", default_value_t = 1000, requires = "ego")]
     sample: usize,
@@ -118,7 +124,14 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
         usage_error("-o/--out writes the table of --distances or --ego; give one of them".into());
     }
     check_outputs(a.out.iter().chain(&a.chart), g.overwrite())?;
-    let (graph, stored) = load_graph(&a.graph, g)?;
+    if let Some(dir) = &a.ties {
+        return run_tie_mutual(dir);
+    }
+    let path = a
+        .graph
+        .as_deref()
+        .expect("clap requires --graph without --ties");
+    let (graph, stored) = load_graph(path, g)?;
     if a.distances {
         return run_distances(a, g, &graph);
     }
@@ -178,6 +191,39 @@ pub(super) fn run(a: &StatsArgs, g: &Global) -> Result<()> {
         )
         .map(drop)
     })
+}
+
+/// `stats --mutual --ties DIR`: the span of the accepted ties' mutual
+/// connections, per strategy, in the tie-value bins.
+fn run_tie_mutual(dir: &Path) -> Result<()> {
+    use netreach::results::summary::{SavedResults, TIE_BINS};
+    let d = SavedResults::from_dir(dir)?;
+    if d.ties.is_empty() {
+        anyhow::bail!(
+            "{}: no accepted ties; expected the results folder of an experiment with [leads] whose strategies accepted invitations",
+            dir.display()
+        );
+    }
+    println!("mutual connections at acceptance of the invitations accepted by the last week");
+    print!("{:<32}", "strategy");
+    for (_, _, label) in TIE_BINS {
+        print!(" {label:>7}");
+    }
+    println!(" {:>7} {:>7}", "fakes", "ties");
+    for (s, name) in d.summary.strategies.iter().enumerate() {
+        let mine: Vec<_> = d.ties.iter().filter(|t| t.strategy == s).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let real: Vec<u32> = mine.iter().filter(|t| !t.fake).map(|t| t.mutual).collect();
+        print!("{name:<32}");
+        for (lo, hi, _) in TIE_BINS {
+            let n = real.iter().filter(|&&m| (lo..=hi).contains(&m)).count();
+            print!(" {n:>7}");
+        }
+        println!(" {:>7} {:>7}", mine.len() - real.len(), mine.len());
+    }
+    Ok(())
 }
 
 /// `stats --mutual`: the mutual-connection distribution over connections.
@@ -295,7 +341,7 @@ fn run_ego(a: &StatsArgs, g: &Global, graph: &ConnectionGraph) -> Result<()> {
         anyhow::bail!(
             "--sample {}: expected between 1 and {n}, the nodes of {}",
             a.sample,
-            a.graph.display()
+            a.graph.as_deref().unwrap_or(Path::new("")).display()
         );
     }
     let people = choose_sources(

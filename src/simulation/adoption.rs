@@ -134,6 +134,10 @@ pub(super) fn adopt(exp: &Experiment, setup: &Setup, runs: &[PersonRun]) -> Vec<
             })
             .collect();
         let mine: Vec<&PersonRun> = runs.iter().filter(|run| run.replicate == r).collect();
+        // Per strategy, its rows in the base network, once measured: a share
+        // whose adopters add no tie (a strategy refusing everything, or no
+        // adopter yet) is the same network.
+        let mut in_base: Vec<Option<Vec<AdoptionRow>>> = vec![None; main.len()];
         for &share in shares {
             for (bit, &s) in main.iter().enumerate() {
                 let added: Vec<(u32, u32)> = population
@@ -141,16 +145,19 @@ pub(super) fn adopt(exp: &Experiment, setup: &Setup, runs: &[PersonRun]) -> Vec<
                     .filter(|&&(v, _, mask)| mask >> bit & 1 == 1 && adopts(exp.seed, v, share))
                     .map(|&(v, u, _)| (v, u))
                     .collect();
-                let copy;
-                let graph = if added.is_empty() {
-                    g
+                if added.is_empty() {
+                    let base = in_base[bit]
+                        .get_or_insert_with(|| measure(exp, setup, g, &mine, s, share, last));
+                    rows.extend(base.iter().map(|row| AdoptionRow {
+                        share,
+                        ..row.clone()
+                    }));
                 } else {
-                    copy = g
+                    let copy = g
                         .with_added_nodes(0, &added)
                         .expect("ids and ties of the network");
-                    &copy
-                };
-                rows.extend(measure(exp, setup, graph, &mine, s, share, last));
+                    rows.extend(measure(exp, setup, &copy, &mine, s, share, last));
+                }
             }
         }
     }

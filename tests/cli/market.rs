@@ -62,6 +62,31 @@ fn offers_sit_beside_leads_below_them_and_ignore_threads() {
     }
     let summary = std::fs::read_to_string(one.join("summary.csv")).unwrap();
     assert!(summary.contains(",expected_offers,up_to_degree,3,"));
+    // The span of the accepted ties' mutual connections, per strategy.
+    let out = netreach()
+        .args(["stats", "--mutual", "--ties"])
+        .arg(&one)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("25+") && text.contains("fakes"), "{text}");
+    let line = text.lines().find(|l| l.starts_with("accept-all")).unwrap();
+    let numbers: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 9);
+    let ties = ties
+        .iter()
+        .filter(|r| r[column(&th, "strategy")] == "accept-all")
+        .count() as u64;
+    assert_eq!(numbers[8], ties, "every accepted tie counted");
+    assert_eq!(
+        numbers[..8].iter().sum::<u64>(),
+        ties,
+        "bins and fakes add up"
+    );
     let report = std::fs::read_to_string(one.join("report.md")).unwrap();
     assert!(report.contains("expected offers a week"), "{report}");
     for t in ["leads.csv", "ties.csv", "summary.csv"] {
