@@ -312,8 +312,10 @@ impl LeadWorld<'_> {
                         |scratch, &i| self.search_word(&pqs[i], d, &prep[i].0, w, scratch),
                     )
                     .collect();
-                let rivals =
-                    (w < offer_words).then(|| self.rivals(market, r, w, &needed(&searches, d), d));
+                let rivals = (w < offer_words).then(|| {
+                    let asked = people.iter().map(|&i| &pqs[i]);
+                    self.rivals(market, r, w, &needed(&searches, asked, d), d)
+                });
                 let sums: Vec<Sums> = people
                     .par_iter()
                     .zip(&searches)
@@ -559,11 +561,29 @@ impl LeadWorld<'_> {
     }
 }
 
-/// The (firm, worlds) any of the word's searches reached, sorted by firm.
-fn needed(searches: &[WordSearch], d: usize) -> Vec<(u32, u64)> {
+/// The (firm, worlds) that the word's searches reached and some question or
+/// marginal asks about (the connections' always; a tie's when a question
+/// accepts it or a marginal asks its value), sorted by firm.
+fn needed<'q>(
+    searches: &[WordSearch],
+    asked: impl Iterator<Item = &'q PersonQuestions<'q>>,
+    d: usize,
+) -> Vec<(u32, u64)> {
     let mut all: Vec<(u32, u64)> = Vec::new();
-    for s in searches {
-        let records = std::iter::once(&s.connected).chain(s.found.iter().flatten());
+    for (s, pq) in searches.iter().zip(asked) {
+        let mut used = vec![false; s.found.len()];
+        for &t in pq.sets.iter().flatten() {
+            used[t] = true;
+        }
+        for &(_, t) in pq.marginals {
+            used[t] = true;
+        }
+        let ties = s
+            .found
+            .iter()
+            .zip(used)
+            .filter_map(|(fd, u)| if u { fd.as_ref() } else { None });
+        let records = std::iter::once(&s.connected).chain(ties);
         for fd in records {
             for (j, &h) in fd.holders.iter().enumerate() {
                 let lanes = fd.masks[j * d..(j + 1) * d].iter().fold(0, |a, &x| a | x);
