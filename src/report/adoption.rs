@@ -102,6 +102,26 @@ pub(super) fn adoption_findings(d: &SavedResults) -> String {
         rate(y1v.mean),
         change(y0v.mean, y1v.mean),
     );
+    // The network's size caps reach: say how much of it the people hold.
+    if let Some(net) = &d.network
+        && net.people > 0
+    {
+        #[allow(clippy::cast_precision_loss)]
+        let people = net.people as f64;
+        let held = y1.nodes.mean / people;
+        let _ = write!(
+            out,
+            " At {} following it, a follower's {} degrees hold {} of the network{}.",
+            share(y1),
+            d.summary.max_degree,
+            percent(held),
+            if held > 0.2 {
+                ": saturated, so the network's size, not the strategy, caps the leads there (use a larger network, or read the lower degrees)"
+            } else {
+                ""
+            }
+        );
+    }
     if !offers {
         out.push_str(
             " Offers need a `[market]` section: leads alone count every seeker an opening reaches.",

@@ -58,7 +58,7 @@ impl SavedResults {
     ) -> Result<()> {
         use super::summary::{AdoptionPoint, adoption_estimate};
         // (strategy, share bits, adopter) -> (recruiters, leads, offers)
-        type Values = (Vec<f64>, Vec<f64>, Vec<f64>);
+        type Values = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
         let Ok(table) = read_table(dir, Table::Adoption) else {
             return Ok(());
         };
@@ -70,6 +70,11 @@ impl SavedResults {
         let recruiters = floats(
             &table,
             &format!("{}{}", column::RECRUITERS, column::UP_TO_SUFFIX),
+            &tp,
+        )?;
+        let nodes = floats(
+            &table,
+            &format!("{}{}", column::NODES, column::UP_TO_SUFFIX),
             &tp,
         )?;
         let leads = floats(&table, column::EXPECTED_LEADS_UP_TO, &tp)?;
@@ -90,14 +95,16 @@ impl SavedResults {
             g.0.extend(recruiters[i]);
             g.1.extend(leads[i]);
             g.2.extend(offers[i]);
+            g.3.extend(nodes[i]);
         }
-        for ((s, share, adopter), (r, l, o)) in groups {
+        for ((s, share, adopter), (r, l, o, n)) in groups {
             self.adoption.points.push(AdoptionPoint {
                 strategy: s,
                 share: f64::from_bits(share),
                 adopter,
                 people: r.len(),
                 recruiters: adoption_estimate(&r),
+                nodes: adoption_estimate(&n),
                 leads: (!l.is_empty()).then(|| adoption_estimate(&l)),
                 offers: (!o.is_empty()).then(|| adoption_estimate(&o)),
             });

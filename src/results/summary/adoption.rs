@@ -18,6 +18,8 @@ pub struct AdoptionPoint {
     pub people: usize,
     /// Recruiters within the max degree.
     pub recruiters: Estimate,
+    /// People within the max degree.
+    pub nodes: Estimate,
     /// Expected leads a week within the max degree, with `[leads]`.
     pub leads: Option<Estimate>,
     /// Expected offers a week, with `[market]`.
