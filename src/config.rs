@@ -349,56 +349,20 @@ impl Experiment {
             None => None,
         };
         let market = match &cfg.market {
-            Some(m) => {
-                if leads.is_none() {
-                    return Err(at(
-                        "market",
-                        "offers need the openings of the job-leads model; expected a [leads] section too".into(),
-                    ));
-                }
-                let d = crate::reach::leads::MarketModel::default();
-                let share = m.seekers.unwrap_or(d.seekers);
-                if !(share > 0.0 && share <= 1.0) {
-                    return Err(at(
-                        "seekers",
-                        format!(
-                            "{share}; expected a share of the population above 0 and at most 1"
-                        ),
-                    ));
-                }
-                let worlds = m.worlds.unwrap_or(d.worlds);
-                let all = leads.map_or(0, |l| l.worlds);
-                if worlds == 0 || !worlds.is_multiple_of(64) || worlds > all {
-                    return Err(at(
-                        "worlds",
-                        format!(
-                            "{worlds}; expected a multiple of 64 from 64 to the leads' {all} worlds"
-                        ),
-                    ));
-                }
-                Some(crate::reach::leads::MarketModel {
-                    seekers: share,
-                    worlds,
-                })
+            Some(_) if leads.is_none() => {
+                return Err(at(
+                    "market",
+                    "offers need the openings of the job-leads model; expected a [leads] section too".into(),
+                ));
             }
+            Some(m) => Some(
+                m.model(leads.map_or(0, |l| l.worlds))
+                    .map_err(|(k, msg)| at(k, msg))?,
+            ),
             None => None,
         };
         let adoption = match &cfg.adoption {
-            Some(a) => {
-                let s = &a.shares;
-                if s.is_empty()
-                    || s.iter().any(|x| !(0.0..=1.0).contains(x))
-                    || s.windows(2).any(|w| w[0] >= w[1])
-                {
-                    return Err(at(
-                        "shares",
-                        format!(
-                            "{s:?}; expected ascending shares of the population from 0 to 1, such as [0.0, 0.1, 0.5, 1.0]"
-                        ),
-                    ));
-                }
-                Some(s.clone())
-            }
+            Some(a) => Some(a.checked().map_err(|(k, msg)| at(k, msg))?),
             None => None,
         };
         let mut parquet = false;

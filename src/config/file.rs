@@ -121,6 +121,54 @@ pub struct AdoptionConfig {
     pub shares: Vec<f64>,
 }
 
+impl MarketConfig {
+    /// The market, defaults filled in and checked against the leads'
+    /// `worlds`: `Err((key, message))` names the first bad key.
+    pub fn model(
+        &self,
+        leads_worlds: u32,
+    ) -> std::result::Result<crate::reach::leads::MarketModel, (&'static str, String)> {
+        let d = crate::reach::leads::MarketModel::default();
+        let seekers = self.seekers.unwrap_or(d.seekers);
+        if !(seekers > 0.0 && seekers <= 1.0) {
+            return Err((
+                "seekers",
+                format!("{seekers}; expected a share of the population above 0 and at most 1"),
+            ));
+        }
+        let worlds = self.worlds.unwrap_or(d.worlds);
+        if worlds == 0 || !worlds.is_multiple_of(64) || worlds > leads_worlds {
+            return Err((
+                "worlds",
+                format!(
+                    "{worlds}; expected a multiple of 64 from 64 to the leads' {leads_worlds} worlds"
+                ),
+            ));
+        }
+        Ok(crate::reach::leads::MarketModel { seekers, worlds })
+    }
+}
+
+impl AdoptionConfig {
+    /// The shares, checked: `Err((key, message))` when they are not
+    /// ascending shares from 0 to 1.
+    pub fn checked(&self) -> std::result::Result<Vec<f64>, (&'static str, String)> {
+        let s = &self.shares;
+        if s.is_empty()
+            || s.iter().any(|x| !(0.0..=1.0).contains(x))
+            || s.windows(2).any(|w| w[0] >= w[1])
+        {
+            return Err((
+                "shares",
+                format!(
+                    "{s:?}; expected ascending shares of the population from 0 to 1, such as [0.0, 0.1, 0.5, 1.0]"
+                ),
+            ));
+        }
+        Ok(s.clone())
+    }
+}
+
 fn one() -> u32 {
     1
 }
