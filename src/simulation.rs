@@ -18,7 +18,11 @@
 //!    are ordered by person, so the 64 lanes of a traversal mostly share a source.
 //! 4. With `[leads]`: expected job leads of every observation and the marginal
 //!    value of every tie accepted by the last week, per (replicate, person) in
-//!    parallel (`simulation/leads.rs`, [`crate::reach::leads`]).
+//!    parallel (`simulation/leads.rs`, [`crate::reach::leads`]); with
+//!    `[market]`, expected offers beside them ([`crate::reach::leads::Market`]).
+//! 5. With `[adoption]`: per share of the population following each main
+//!    strategy, the network with the adopters' ties, and the people studied
+//!    in it following the strategy and refusing (`simulation/adoption.rs`).
 //!
 //! Every task's randomness derives from `(seed, task)`, and reach counts are exact,
 //! so the tables are identical whatever the thread count.

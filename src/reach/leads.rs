@@ -49,7 +49,9 @@
 //! [`LeadWorld::leads`] answers one question with one search per word (the
 //! plain form, `leads/plain.rs`, and the tests' reference); [`LeadWorld::person`] answers all of
 //! one person's questions and their ties' marginal values at once, split by
-//! first tie (`leads/person.rs`), which the simulation and `advise` use.
+//! first tie (`leads/person.rs`), which the simulation and `advise` use;
+//! [`LeadWorld::in_market`] adds expected offers among seekers who compete
+//! for the same openings (`leads/market.rs`).
 //!
 //! # Complexity
 //! Per person and 64 worlds: O(arcs of the nodes that forward in some world
