@@ -39,6 +39,8 @@
 //! memory O(nodes) per thread and the word's records of every person.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
 use rayon::prelude::*;
 
@@ -400,11 +402,16 @@ impl LeadWorld<'_> {
     /// of `needed` (sorted by firm), in parallel over firms.
     fn rivals(&self, market: &Market, r: u32, w: u32, needed: &[(u32, u64)], d: usize) -> Rivals {
         let ws = self.word_seed(r, w);
+        // The word's ties, drawn once each: the firms' searches cross the
+        // same neighbourhoods again and again.
+        let ties = TieCache::new(self.targets.len());
         let counts = needed
             .par_iter()
             .map_init(
                 || self.scratch(),
-                |scratch, &(firm, lanes)| self.rivals_of(market, ws, firm, lanes, d, scratch),
+                |scratch, &(firm, lanes)| {
+                    self.rivals_of(market, ws, &ties, firm, lanes, d, scratch)
+                },
             )
             .collect();
         Rivals {
@@ -418,10 +425,12 @@ impl LeadWorld<'_> {
     /// class: a breadth-first search backwards from the firm's knowers.
     /// `scratch` is left clean.
     #[allow(clippy::too_many_lines)] // one search, then its counts
+    #[allow(clippy::too_many_arguments)] // one search, its caches beside it
     fn rivals_of(
         &self,
         market: &Market,
         ws: u64,
+        ties: &TieCache,
         firm: u32,
         lanes: u64,
         d: usize,
@@ -479,7 +488,8 @@ impl LeadWorld<'_> {
                         if want == 0 {
                             continue;
                         }
-                        let got = self.tie_live(ws, v, u, want, || self.mutual_at(arc, v, u));
+                        let got = want
+                            & ties.get(arc, || self.tie_word(ws, v, u, self.mutual_at(arc, v, u)));
                         if got != 0 {
                             if heard[u as usize] == 0 {
                                 heard_by.push(u);
@@ -500,7 +510,9 @@ impl LeadWorld<'_> {
                     if want == 0 {
                         continue;
                     }
-                    let live = self.tie_live(ws, v, u, want, || self.mutual_at(from + i, v, u));
+                    let arc = from + i;
+                    let live =
+                        want & ties.get(arc, || self.tie_word(ws, v, u, self.mutual_at(arc, v, u)));
                     let got = live & asking;
                     if got != 0 {
                         if heard[u as usize] == 0 {
@@ -558,6 +570,35 @@ impl LeadWorld<'_> {
             visited[v as usize] = 0;
         }
         counts
+    }
+}
+
+/// Each arc's draw in one word, made when first asked and kept, shared by
+/// the threads (a race draws the same word twice).
+struct TieCache {
+    words: Vec<AtomicU64>,
+    /// One bit per arc: drawn.
+    drawn: Vec<AtomicU64>,
+}
+
+impl TieCache {
+    fn new(arcs: usize) -> Self {
+        Self {
+            words: crate::memory::zeroed_vec(arcs),
+            drawn: crate::memory::zeroed_vec(arcs.div_ceil(64)),
+        }
+    }
+
+    #[inline]
+    fn get(&self, arc: usize, draw: impl FnOnce() -> u64) -> u64 {
+        let bit = 1u64 << (arc % 64);
+        if self.drawn[arc / 64].load(Acquire) & bit != 0 {
+            return self.words[arc].load(Relaxed);
+        }
+        let w = draw();
+        self.words[arc].store(w, Relaxed);
+        self.drawn[arc / 64].fetch_or(bit, Release);
+        w
     }
 }
 
