@@ -252,12 +252,19 @@ pub fn planned_observations(exp: &Experiment, setup: &Setup) -> u64 {
     };
     let reach =
         (exp.replicates as usize * setup.people.len() * exp.strategies.len() * weeks) as u64;
-    // The leads step reports as many units again.
-    if exp.leads.is_some() {
-        2 * reach
-    } else {
-        reach
-    }
+    // The leads step reports as many units again; adoption one per person
+    // studied, share and main strategy.
+    let leads = if exp.leads.is_some() { reach } else { 0 };
+    let adoption = exp.adoption.as_ref().map_or(0, |shares| {
+        let main = exp
+            .strategies
+            .iter()
+            .filter(|s| s.sweep_value.is_none())
+            .count()
+            .min(64);
+        (exp.replicates as usize * setup.people.len() * shares.len() * main) as u64
+    });
+    reach + leads + adoption
 }
 
 /// Runs the experiment on a set-up; `progress` counts reach queries.
@@ -361,6 +368,8 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
     order.sort_by_key(|&q| queries[q].source);
     let sorted: Vec<Query<'_>> = order.iter().map(|&q| queries[q]).collect();
     let counts_sorted = Search::new(g, &setup.roles, exp.max_degree).run(&sorted, progress);
+    // The search reported each distinct query; the plan counts observations.
+    progress.inc((slots.len() - queries.len()) as u64);
     let mut counts = vec![ReachCounts::default(); queries.len()];
     for (pos, &q) in order.iter().enumerate() {
         counts[q] = counts_sorted[pos].clone();
@@ -402,7 +411,7 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
         ties = values;
     }
     // 5. Adoption: the advice followed by a share of everyone.
-    let adoption = adoption::adopt(exp, setup, &runs);
+    let adoption = adoption::adopt(exp, setup, &runs, progress);
     Outcome {
         observations,
         distinct_queries: queries.len(),

@@ -37,7 +37,7 @@ use super::{ARRIVAL_STREAM, PersonRun, Setup};
 use crate::config::Experiment;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::invitations::{ArrivalContext, arrivals};
-use crate::progress::NoProgress;
+use crate::progress::{NoProgress, Progress};
 use crate::reach::ReachCounts;
 use crate::reach::exact::{Query, Search};
 use crate::reach::leads::{LeadWorld, Leads, Market, PersonLeads, PersonQuestions};
@@ -79,7 +79,13 @@ pub fn adopts(seed: u64, v: u32, share: f64) -> bool {
 /// The adoption rows of an experiment with `[adoption]`, in (share,
 /// strategy, replicate, person, adopter-first) order; main strategies only
 /// (a sweep's values are left out).
-pub(super) fn adopt(exp: &Experiment, setup: &Setup, runs: &[PersonRun]) -> Vec<AdoptionRow> {
+/// `progress` receives one unit per person studied, share and strategy.
+pub(super) fn adopt(
+    exp: &Experiment,
+    setup: &Setup,
+    runs: &[PersonRun],
+    progress: &dyn Progress,
+) -> Vec<AdoptionRow> {
     let Some(shares) = &exp.adoption else {
         return Vec::new();
     };
@@ -158,6 +164,7 @@ pub(super) fn adopt(exp: &Experiment, setup: &Setup, runs: &[PersonRun]) -> Vec<
                         .expect("ids and ties of the network");
                     rows.extend(measure(exp, setup, &copy, &mine, s, share, last));
                 }
+                progress.inc(mine.len() as u64);
             }
         }
     }

@@ -162,3 +162,28 @@ fn people_filters_and_explicit_ids() {
     let e = Setup::new(&Experiment::from_toml(&text, Path::new("x.toml")).unwrap()).unwrap_err();
     assert!(e.to_string().contains("99999"), "{e}");
 }
+
+/// Counts the units a run reports.
+#[derive(Default)]
+struct Counted(std::sync::atomic::AtomicU64);
+
+impl crate::progress::Progress for Counted {
+    fn inc(&self, n: u64) {
+        self.0.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn progress_reaches_the_planned_total_with_leads_market_and_adoption() {
+    let text = format!("{SMALL}\n[market]\nseekers = 0.3\n\n[adoption]\nshares = [0.0, 0.5]\n");
+    let exp = Experiment::from_toml(&text, Path::new("small.toml")).unwrap();
+    let setup = Setup::new(&exp).unwrap();
+    let counted = Counted::default();
+    let out = simulate(&exp, &setup, &counted);
+    assert_eq!(
+        counted.0.load(std::sync::atomic::Ordering::Relaxed),
+        planned_observations(&exp, &setup)
+    );
+    // 2 shares × 6 main strategies × 2 replicates × 40 people × (adopter or not).
+    assert_eq!(out.adoption.len(), 2 * 6 * 2 * 40 * 2);
+}
