@@ -5,7 +5,8 @@
 //! Each observation's question is (replicate, person, accepted ties). A
 //! (replicate, person)'s questions, identical ones once, and its ties' marginal
 //! values are answered together by [`LeadWorld::person`], in parallel over
-//! people.
+//! people; with `[market]`, by [`LeadWorld::in_market`], which adds expected
+//! offers against the seekers each opening reaches.
 
 use std::collections::HashMap;
 
@@ -45,7 +46,7 @@ pub struct TieValue {
     pub marginal_leads: f64,
     /// Expected leads within the max degree with this tie alone, minus none.
     pub standalone_leads: f64,
-    /// With a market: the same two in expected offers.
+    /// With a market: `marginal_leads` in expected offers.
     pub marginal_offers: Option<f64>,
     /// With a market: expected offers with this tie alone, minus none.
     pub standalone_offers: Option<f64>,
