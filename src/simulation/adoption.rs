@@ -76,10 +76,10 @@ pub fn adopts(seed: u64, v: u32, share: f64) -> bool {
     unit_interval(splitmix(seed ^ ADOPTER_STREAM ^ u64::from(v))) < share
 }
 
-/// The adoption rows of an experiment with `[adoption]`, in (share,
-/// strategy, replicate, person, adopter-first) order; main strategies only
-/// (a sweep's values are left out).
-/// `progress` receives one unit per person studied, share and strategy.
+/// The adoption rows of an experiment with `[adoption]`, in (replicate,
+/// share, strategy, person, adopter-first) order; the first 64 main
+/// strategies (a sweep's values are left out). `progress` receives one unit
+/// per person studied, share and strategy.
 pub(super) fn adopt(
     exp: &Experiment,
     setup: &Setup,
