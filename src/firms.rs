@@ -251,6 +251,31 @@ impl Firms {
         self.firm_of(a).is_some_and(|f| self.firm_of(b) == Some(f))
     }
 
+    /// Every firm's employees, ascending: firm `f`'s are
+    /// `members[starts[f]..starts[f + 1]]`; returns `(starts, members)`.
+    /// O(nodes).
+    pub fn member_lists(&self) -> (Vec<u32>, Vec<u32>) {
+        let count = self.firm_count() as usize;
+        let mut starts = vec![0u32; count + 1];
+        for &f in self.firms_of_nodes() {
+            if f != NO_FIRM {
+                starts[f as usize + 1] += 1;
+            }
+        }
+        for i in 0..count {
+            starts[i + 1] += starts[i];
+        }
+        let mut fill = starts.clone();
+        let mut members = vec![0u32; starts[count] as usize];
+        for (v, &f) in self.firms_of_nodes().iter().enumerate() {
+            if f != NO_FIRM {
+                members[fill[f as usize] as usize] = u32::try_from(v).expect("node ids fit u32");
+                fill[f as usize] += 1;
+            }
+        }
+        (starts, members)
+    }
+
     /// Connections of `graph` whose two ends work at the same firm: one pass
     /// over the arcs, in parallel, O(arcs).
     ///

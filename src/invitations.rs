@@ -274,24 +274,7 @@ impl<'a> ArrivalContext<'a> {
     #[must_use]
     pub fn with_firms(mut self, firms: &'a crate::firms::Firms) -> Self {
         let firm_of = firms.firms_of_nodes();
-        let count = firms.firm_count() as usize;
-        let mut starts = vec![0u32; count + 1];
-        for &f in firm_of {
-            if f != crate::firms::NO_FIRM {
-                starts[f as usize + 1] += 1;
-            }
-        }
-        for i in 0..count {
-            starts[i + 1] += starts[i];
-        }
-        let mut fill = starts.clone();
-        let mut members = vec![0u32; starts[count] as usize];
-        for (v, &f) in firm_of.iter().enumerate() {
-            if f != crate::firms::NO_FIRM {
-                members[fill[f as usize] as usize] = u32::try_from(v).expect("node ids fit u32");
-                fill[f as usize] += 1;
-            }
-        }
+        let (starts, members) = firms.member_lists();
         self.firm_of = firm_of;
         self.starts = starts;
         self.members = members;

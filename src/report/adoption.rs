@@ -3,18 +3,9 @@
 
 use std::fmt::Write as _;
 
+use super::leads::rate;
 use crate::results::summary::{AdoptionPoint, Estimate, SavedResults};
 use crate::words::percent;
-
-/// A small rate with three significant digits.
-fn rate(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let digits = (2 - v.abs().log10().floor() as i32).max(0) as usize;
-    format!("{v:.digits$}")
-}
 
 /// "×1.84" when `b` is positive.
 fn times(a: f64, b: f64) -> String {

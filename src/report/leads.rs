@@ -10,7 +10,7 @@ use crate::results::{Measure, Scope};
 use crate::words::{percent, plural, thousands};
 
 /// A small rate with three significant digits ("0.0634", "1.27").
-fn rate(v: f64) -> String {
+pub(super) fn rate(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
     }

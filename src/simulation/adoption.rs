@@ -32,7 +32,7 @@
 
 use rayon::prelude::*;
 
-use super::leads::{LEADS_STREAM, MARKET_STREAM, accepted_ties};
+use super::leads::{accepted_ties, answer, lead_world};
 use super::{ARRIVAL_STREAM, PersonRun, Setup};
 use crate::config::Experiment;
 use crate::graph::{ConnectionGraph, NodeId};
@@ -40,7 +40,7 @@ use crate::invitations::{ArrivalContext, arrivals};
 use crate::progress::{NoProgress, Progress};
 use crate::reach::ReachCounts;
 use crate::reach::exact::{Query, Search};
-use crate::reach::leads::{LeadWorld, Leads, Market, PersonLeads, PersonQuestions};
+use crate::reach::leads::{Leads, PersonLeads, PersonQuestions};
 use crate::seed::{splitmix, task_rng, unit_interval};
 
 /// Who adopts, apart from every other seeded draw.
@@ -212,14 +212,7 @@ fn measure(
     let counts = Search::new(graph, &setup.roles, exp.max_degree).run(&queries, &NoProgress);
     // Leads: the main simulation's list of ties, two questions.
     let leads: Option<Vec<PersonLeads>> = exp.leads.map(|model| {
-        let world = LeadWorld::counting_on_demand(
-            graph,
-            &setup.roles,
-            &setup.firms,
-            setup.first_fake,
-            model,
-            splitmix(exp.seed ^ LEADS_STREAM),
-        );
+        let world = lead_world(exp, setup, graph, model);
         let asked: Vec<TwoQuestions> = runs
             .iter()
             .map(|run| {
@@ -247,23 +240,7 @@ fn measure(
                 marginals: &[],
             })
             .collect();
-        if let Some(m) = exp.market {
-            let market = Market::new(
-                &world,
-                m.seekers,
-                m.worlds,
-                splitmix(exp.seed ^ MARKET_STREAM),
-                setup.people.iter().copied(),
-            );
-            world.in_market(&pqs, &market, exp.max_degree, &|_| {})
-        } else {
-            pqs.par_iter()
-                .map_init(
-                    || world.scratch(),
-                    |scratch, pq| world.person(pq, exp.max_degree, scratch),
-                )
-                .collect()
-        }
+        answer(exp, setup, &world, &pqs, &|_| {})
     });
     let mut rows = Vec::with_capacity(2 * runs.len());
     for (i, run) in runs.iter().enumerate() {

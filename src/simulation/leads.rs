@@ -20,9 +20,9 @@ use crate::reach::leads::{LeadModel, LeadWorld, Leads, Market, PersonLeads, Pers
 use crate::seed::splitmix;
 
 /// The leads stream, apart from every other seeded draw.
-pub(super) const LEADS_STREAM: u64 = 0x1EAD << 48;
+const LEADS_STREAM: u64 = 0x1EAD << 48;
 /// The market's draw of who seeks work.
-pub(super) const MARKET_STREAM: u64 = 0x5EE4 << 48;
+const MARKET_STREAM: u64 = 0x5EE4 << 48;
 
 /// One accepted invitation and what it adds to expected leads.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,16 +64,7 @@ pub(super) fn measure(
     progress: &dyn Progress,
 ) -> (Vec<Answer>, Vec<TieValue>) {
     let graph = &setup.graph;
-    // Mutual connections are counted for the ties the searches draw, when
-    // they first draw them: the cost follows the people studied.
-    let world = LeadWorld::counting_on_demand(
-        graph,
-        &setup.roles,
-        &setup.firms,
-        setup.first_fake,
-        model,
-        splitmix(exp.seed ^ LEADS_STREAM),
-    );
+    let world = lead_world(exp, setup, graph, model);
     let last = *weeks.last().expect("at least one week");
     let asked: Vec<Asked> = runs
         .par_iter()
@@ -91,30 +82,7 @@ pub(super) fn measure(
         })
         .collect();
     let units = |i: usize| (runs[i].accepted.len() * weeks.len()) as u64;
-    let answers: Vec<PersonLeads> = if let Some(m) = exp.market {
-        let market = Market::new(
-            &world,
-            m.seekers,
-            m.worlds,
-            splitmix(exp.seed ^ MARKET_STREAM),
-            runs.iter().map(|r| r.person),
-        );
-        world.in_market(&questions, &market, exp.max_degree, &|i| {
-            progress.inc(units(i));
-        })
-    } else {
-        (0..runs.len())
-            .into_par_iter()
-            .map_init(
-                || world.scratch(),
-                |scratch, i| {
-                    let out = world.person(&questions[i], exp.max_degree, scratch);
-                    progress.inc(units(i));
-                    out
-                },
-            )
-            .collect()
-    };
+    let answers = answer(exp, setup, &world, &questions, &|i| progress.inc(units(i)));
     let mut leads = Vec::new();
     let mut ties = Vec::new();
     for ((run, a), answer) in runs.iter().zip(asked).zip(answers) {
@@ -123,6 +91,60 @@ pub(super) fn measure(
         ties.extend(t);
     }
     (leads, ties)
+}
+
+/// The leads' worlds of `graph` (the experiment's network, or one with
+/// adopters' ties) for `exp`. Mutual connections are counted for the ties
+/// the searches draw, when they first draw them: the cost follows the
+/// people studied.
+pub(super) fn lead_world<'g>(
+    exp: &Experiment,
+    setup: &'g Setup,
+    graph: &'g ConnectionGraph,
+    model: LeadModel,
+) -> LeadWorld<'g> {
+    LeadWorld::counting_on_demand(
+        graph,
+        &setup.roles,
+        &setup.firms,
+        setup.first_fake,
+        model,
+        splitmix(exp.seed ^ LEADS_STREAM),
+    )
+}
+
+/// Each person's questions answered in `world`, with offers among the
+/// experiment's seekers when it has a `[market]`, in parallel over people;
+/// `done(i)` when question `i` is answered.
+pub(super) fn answer(
+    exp: &Experiment,
+    setup: &Setup,
+    world: &LeadWorld<'_>,
+    questions: &[PersonQuestions<'_>],
+    done: &(dyn Fn(usize) + Sync),
+) -> Vec<PersonLeads> {
+    if let Some(m) = exp.market {
+        let market = Market::new(
+            world,
+            m.seekers,
+            m.worlds,
+            splitmix(exp.seed ^ MARKET_STREAM),
+            setup.people.iter().copied(),
+        );
+        world.in_market(questions, &market, exp.max_degree, done)
+    } else {
+        (0..questions.len())
+            .into_par_iter()
+            .map_init(
+                || world.scratch(),
+                |scratch, i| {
+                    let out = world.person(&questions[i], exp.max_degree, scratch);
+                    done(i);
+                    out
+                },
+            )
+            .collect()
+    }
 }
 
 /// An observation's job-leads answer: its expected leads, and the share of

@@ -6,20 +6,10 @@
 
 use predicates::prelude::*;
 
-use crate::common::{netreach, read_csv};
+use crate::common::{column as at, leads_experiment_with, netreach, read_csv};
 
 fn experiment(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
-    let text = std::fs::read_to_string("data/test-experiments/leads.toml").unwrap();
-    let file = dir.join("adoption.toml");
-    std::fs::write(&file, format!("{text}\n{extra}")).unwrap();
-    file
-}
-
-fn at(header: &[String], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    leads_experiment_with(dir, "adoption.toml", extra)
 }
 
 #[test]

@@ -116,3 +116,20 @@ pub fn advise_on_sample(person: &str) -> assert_cmd::Command {
     ]);
     c
 }
+
+/// The index of column `name` in a CSV `header`.
+pub fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+/// `data/test-experiments/leads.toml` with `extra` sections appended, written
+/// into `dir` as `file`.
+pub fn leads_experiment_with(dir: &Path, file: &str, extra: &str) -> PathBuf {
+    let text = std::fs::read_to_string("data/test-experiments/leads.toml").unwrap();
+    let path = dir.join(file);
+    std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
+    path
+}

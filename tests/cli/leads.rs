@@ -6,16 +6,9 @@
 
 use predicates::prelude::*;
 
-use crate::common::{advise_on_sample, netreach, read_csv};
+use crate::common::{advise_on_sample, column, netreach, read_csv};
 
 const EXPERIMENT: &str = "data/test-experiments/leads.toml";
-
-fn column(header: &[String], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
-}
 
 #[test]
 #[allow(clippy::too_many_lines)] // one run, read every way a user reads it

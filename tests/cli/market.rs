@@ -4,21 +4,11 @@
 
 use predicates::prelude::*;
 
-use crate::common::{netreach, read_csv};
+use crate::common::{column, leads_experiment_with, netreach, read_csv};
 
 /// The leads test experiment with `market` appended.
 fn with_market(dir: &std::path::Path, market: &str) -> std::path::PathBuf {
-    let text = std::fs::read_to_string("data/test-experiments/leads.toml").unwrap();
-    let file = dir.join("market.toml");
-    std::fs::write(&file, format!("{text}\n{market}")).unwrap();
-    file
-}
-
-fn column(header: &[String], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    leads_experiment_with(dir, "market.toml", market)
 }
 
 #[test]

@@ -118,27 +118,7 @@ impl Market {
             seeker[p.0 as usize / 64] |= 1 << (p.0 % 64);
         }
         let count = seeker.iter().map(|w| w.count_ones() as usize).sum();
-        let firms = world.firms.firm_count() as usize;
-        let mut offsets = vec![0u32; firms + 1];
-        for &f in world.firm_of {
-            if f != NO_FIRM {
-                offsets[f as usize + 1] += 1;
-            }
-        }
-        for f in 0..firms {
-            offsets[f + 1] += offsets[f];
-        }
-        let mut fill = offsets.clone();
-        let mut members = vec![0u32; offsets[firms] as usize];
-        for (v, &f) in world.firm_of.iter().enumerate() {
-            if f != NO_FIRM {
-                #[allow(clippy::cast_possible_truncation)] // node ids fit u32
-                {
-                    members[fill[f as usize] as usize] = v as u32;
-                }
-                fill[f as usize] += 1;
-            }
-        }
+        let (offsets, members) = world.firms.member_lists();
         let is_seeker = |v: u32| seeker[v as usize / 64] >> (v % 64) & 1 == 1;
         let mut seeker_offsets = Vec::with_capacity(n + 1);
         let mut seeker_arcs = Vec::new();

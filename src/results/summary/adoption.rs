@@ -33,31 +33,16 @@ pub struct Adoption {
     pub points: Vec<AdoptionPoint>,
 }
 
-/// The mean, median and 95% interval (mean ± 1.96 standard errors) of
-/// `values`; NaN ends with fewer than two.
+/// The mean, median and 95% interval of `values` ([`crate::stats`], a
+/// t-interval over the rows); NaN ends with fewer than two.
 pub(crate) fn estimate(values: &[f64]) -> Estimate {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let median = if sorted.is_empty() {
-        f64::NAN
-    } else if sorted.len() % 2 == 1 {
-        sorted[sorted.len() / 2]
-    } else {
-        f64::midpoint(sorted[sorted.len() / 2 - 1], sorted[sorted.len() / 2])
-    };
-    let half = if values.len() > 1 {
-        let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        1.96 * (var / n).sqrt()
-    } else {
-        f64::NAN
-    };
+    let mean = crate::stats::mean(values);
+    let (low, high) = crate::stats::t_interval(values);
     Estimate {
         mean,
-        median,
-        low: mean - half,
-        high: mean + half,
+        median: crate::stats::quantile(&mut values.to_vec(), 0.5),
+        low,
+        high,
     }
 }
 

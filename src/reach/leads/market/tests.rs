@@ -39,6 +39,20 @@ fn small(n: u64, per: u64, seed: u64) -> (ConnectionGraph, RoleMap, Firms) {
     (g, roles, Firms::from_parts(firm_of, industry).unwrap())
 }
 
+/// Each person's one question in the base network: no tie accepted.
+fn base_questions<'a>(people: &[u32], sets: &'a [Vec<usize>]) -> Vec<PersonQuestions<'a>> {
+    people
+        .iter()
+        .map(|&s| PersonQuestions {
+            source: NodeId(s),
+            replicate: 0,
+            ties: &[],
+            sets,
+            marginals: &[],
+        })
+        .collect()
+}
+
 fn model() -> LeadModel {
     LeadModel {
         worlds: 128,
@@ -138,16 +152,7 @@ fn offers_agree_with_enumerating_paths_and_are_conserved() {
         .collect();
     assert!(seekers.len() >= 8, "{} seekers", seekers.len());
     let sets = [vec![]];
-    let pqs: Vec<PersonQuestions<'_>> = seekers
-        .iter()
-        .map(|&s| PersonQuestions {
-            source: NodeId(s),
-            replicate: 0,
-            ties: &[],
-            sets: &sets,
-            marginals: &[],
-        })
-        .collect();
+    let pqs = base_questions(&seekers, &sets);
     for d in [2u8, 3] {
         let got = world.in_market(&pqs, &market, Degree(d), &|_| {});
         let dd = usize::from(d);
@@ -246,16 +251,7 @@ fn with_every_probability_one_offers_sum_to_the_openings_of_firms_reaching_a_see
         .filter(|&v| market.is_seeker(v))
         .collect();
     let sets = [vec![]];
-    let pqs: Vec<PersonQuestions<'_>> = seekers
-        .iter()
-        .map(|&s| PersonQuestions {
-            source: NodeId(s),
-            replicate: 0,
-            ties: &[],
-            sets: &sets,
-            marginals: &[],
-        })
-        .collect();
+    let pqs = base_questions(&seekers, &sets);
     let got = world.in_market(&pqs, &market, Degree(2), &|_| {});
     let sum: f64 = got
         .iter()
