@@ -164,7 +164,7 @@ pub struct ConnectionGraph {
 mod bins;
 mod build;
 mod external;
-mod mutual;
+pub(crate) mod mutual;
 mod order;
 mod part;
 mod stats;

@@ -235,12 +235,40 @@ pub struct Arrival {
     pub source: Source,
 }
 
+/// What drawing invitations reads of a network (fake accounts included): a
+/// whole [`ConnectionGraph`], or a cluster process's view of a graph file that
+/// reads the few lists it needs where they sit (`simulation/part.rs`).
+pub trait Lists: Sync {
+    /// Nodes, fake accounts included.
+    fn node_count(&self) -> u32;
+    /// Arcs (twice the connections).
+    fn arc_count(&self) -> u64;
+    /// The sorted neighbours of `v`.
+    fn neighbors_of(&self, v: NodeId) -> std::borrow::Cow<'_, [u32]>;
+    /// The target of arc `arc` in CSR order (the lists of nodes 0, 1, … end to end).
+    fn arc_target_at(&self, arc: u64) -> u32;
+}
+
+impl Lists for ConnectionGraph {
+    fn node_count(&self) -> u32 {
+        u32::try_from(ConnectionGraph::node_count(self)).expect("node ids fit u32")
+    }
+    fn arc_count(&self) -> u64 {
+        self.edge_count() * 2
+    }
+    fn neighbors_of(&self, v: NodeId) -> std::borrow::Cow<'_, [u32]> {
+        std::borrow::Cow::Borrowed(self.neighbors(v))
+    }
+    fn arc_target_at(&self, arc: u64) -> u32 {
+        self.arc_target(usize::try_from(arc).expect("arcs in memory"))
+    }
+}
+
 /// What [`arrivals`] draws from: the network, its recruiters, its fake pool
 /// and who works with whom.
-#[derive(Debug)]
 pub struct ArrivalContext<'a> {
     /// The network, fake accounts included.
-    pub graph: &'a ConnectionGraph,
+    pub graph: &'a dyn Lists,
     /// Every recruiter.
     pub recruiters: Vec<NodeId>,
     /// The fake accounts: `first_fake..node_count`.
@@ -259,6 +287,11 @@ impl<'a> ArrivalContext<'a> {
             .nodes()
             .filter(|&v| roles.role_of(v) == Some(Role::Recruiter))
             .collect();
+        Self::with_recruiters(graph, recruiters, first_fake)
+    }
+
+    /// The context for `graph` with its `recruiters` listed by the caller.
+    pub fn with_recruiters(graph: &'a dyn Lists, recruiters: Vec<NodeId>, first_fake: u32) -> Self {
         Self {
             graph,
             recruiters,
@@ -308,21 +341,25 @@ pub fn draw_inviter(
     rng: &mut impl rand::Rng,
 ) -> Option<NodeId> {
     let g = ctx.graph;
-    let fakes = u32::try_from(g.node_count()).expect("fits u32") - ctx.first_fake;
+    let fakes = g.node_count() - ctx.first_fake;
+    let first = g.neighbors_of(person);
     let mut pick = |len: usize| rng.random_range(0..len);
     for _ in 0..4 {
         let candidate = match source {
             Source::FriendOfFriend => {
-                let first = g.neighbors(person);
                 if first.is_empty() {
                     return None;
                 }
-                let second = g.neighbors(NodeId(first[pick(first.len())]));
+                let second = g.neighbors_of(NodeId(first[pick(first.len())]));
+                if second.is_empty() {
+                    // Only when a list could not be read (`Lists` reports it).
+                    return None;
+                }
                 NodeId(second[pick(second.len())])
             }
             Source::Stranger => {
-                let arcs = usize::try_from(g.edge_count() * 2).expect("fits usize");
-                NodeId(g.arc_target(pick(arcs)))
+                let arcs = usize::try_from(g.arc_count()).expect("fits usize");
+                NodeId(g.arc_target_at(pick(arcs) as u64))
             }
             Source::Recruiter if !ctx.recruiters.is_empty() => {
                 ctx.recruiters[pick(ctx.recruiters.len())]
@@ -339,7 +376,10 @@ pub fn draw_inviter(
             }
             Source::Recruiter | Source::Fake => return None,
         };
-        if candidate != person && !g.has_edge(person, candidate) && !taken.contains(&candidate) {
+        if candidate != person
+            && first.binary_search(&candidate.0).is_err()
+            && !taken.contains(&candidate)
+        {
             return Some(candidate);
         }
     }

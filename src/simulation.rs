@@ -37,16 +37,18 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use crate::cluster::OwnedQuery;
 use crate::config::{Experiment, GraphSource, StrategyRun};
 use crate::error::{Error, Result};
 use crate::firms::Firms;
+use crate::graph::mutual::shared;
 use crate::graph::{ConnectionGraph, NodeId};
 use crate::invitations::{ArrivalContext, Source, arrivals};
 use crate::progress::Progress;
 use crate::reach::ReachCounts;
 use crate::reach::exact::{Query, Search};
 use crate::reach::leads::Leads;
-use crate::roles::{RoleMap, place_roles};
+use crate::roles::{Role, RoleMap, place_roles};
 use crate::seed::{splitmix, task_rng};
 
 /// Random-stream families, so set-up and invitations never share a stream.
@@ -107,15 +109,7 @@ impl Setup {
         })?;
         let fakes = exp.arrivals.fake_count(graph.node_count());
         let graph = if fakes > 0 {
-            let mut rng = task_rng(exp.seed, FAKE_STREAM);
-            let edges: Vec<(u32, u32)> = (0..fakes)
-                .flat_map(|f| (0..exp.arrivals.fake_connections).map(move |_| f))
-                .map(|f| {
-                    use rand::RngExt;
-                    (real + f, rng.random_range(0..real))
-                })
-                .collect();
-            graph.with_added_nodes(fakes, &edges)?
+            graph.with_added_nodes(fakes, &fake_edges(exp, real, fakes))?
         } else {
             graph
         };
@@ -158,8 +152,23 @@ fn choose_people(
         out.dedup();
         return Ok(out);
     }
-    let k = p.sample.expect("validated: sample or ids");
-    let candidates: Vec<NodeId> = (0..real).map(NodeId).filter(|&v| fits(v)).collect();
+    sample_people(exp, (0..real).map(NodeId).filter(|&v| fits(v)).collect())
+}
+
+/// The fake pool's connections: each of the `fakes` accounts (ids from
+/// `real` on) to `fake_connections` random people, repeats included.
+fn fake_edges(exp: &Experiment, real: u32, fakes: u32) -> Vec<(u32, u32)> {
+    use rand::RngExt;
+    let mut rng = task_rng(exp.seed, FAKE_STREAM);
+    (0..fakes)
+        .flat_map(|f| (0..exp.arrivals.fake_connections).map(move |_| f))
+        .map(|f| (real + f, rng.random_range(0..real)))
+        .collect()
+}
+
+/// `[people]`'s sample among the `candidates` (ascending) that pass its filters.
+fn sample_people(exp: &Experiment, candidates: Vec<NodeId>) -> Result<Vec<NodeId>> {
+    let k = exp.people.sample.expect("validated: sample or ids");
     if candidates.is_empty() {
         return Err(Error::Invalid(
             "no person passes the [people] filters (connection range and role); widen them".into(),
@@ -267,31 +276,145 @@ pub fn planned_observations(exp: &Experiment, setup: &Setup) -> u64 {
     reach + leads + adoption
 }
 
-/// Runs the experiment on a set-up; `progress` counts reach queries.
-#[allow(clippy::too_many_lines)] // the three steps of the module doc, in order
-pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Outcome {
-    let g = &setup.graph;
-    let ctx = ArrivalContext::new(g, &setup.roles, setup.first_fake);
-    // Firms' member lists only when colleagues invite (O(nodes) to build).
-    let ctx = if exp.arrivals.colleagues > 0.0 {
-        ctx.with_firms(&setup.firms)
-    } else {
-        ctx
-    };
-    let n_people = setup.people.len() as u64;
-    // 1. Invitations and decisions, in parallel per (replicate, person).
+/// Steps 1 and 2 of the module doc: every (replicate, person)'s invitations
+/// and decisions, and the distinct reach queries they ask, sorted by person.
+pub struct Planned {
+    runs: Vec<PersonRun>,
+    weeks: Vec<u32>,
+    /// The distinct queries, sorted by source.
+    pub queries: Vec<OwnedQuery>,
+    /// Per observation, in (replicate, person, strategy, week) order: its query.
+    slots: Vec<usize>,
+}
+
+impl Planned {
+    /// Plans `exp` for `people`, drawing invitations from `ctx`; `role_of`
+    /// gives an inviter's role. Mutual connections are counted on `ctx`'s lists.
+    pub(crate) fn new(
+        exp: &Experiment,
+        people: &[NodeId],
+        ctx: &ArrivalContext<'_>,
+        role_of: &(dyn Fn(NodeId) -> Option<Role> + Sync),
+    ) -> Self {
+        let runs = draw_runs(exp, people, ctx, role_of);
+        let weeks: Vec<u32> = if exp.weekly {
+            (1..=exp.arrivals.weeks).collect()
+        } else {
+            vec![exp.arrivals.weeks]
+        };
+        // Accepted prefixes per week; identical ones computed once.
+        let mut index: HashMap<(u32, Vec<u32>), usize> = HashMap::new();
+        let mut queries: Vec<OwnedQuery> = Vec::new();
+        let mut slots = Vec::new();
+        for run in &runs {
+            for acc in &run.accepted {
+                let list: Vec<u32> = acc.iter().map(|&k| run.inviters[k]).collect();
+                for &w in &weeks {
+                    let cut = acc.iter().take_while(|&&k| run.weeks[k] <= w).count();
+                    let mut key: Vec<u32> = list[..cut].to_vec();
+                    key.sort_unstable();
+                    let q = *index.entry((run.person.0, key)).or_insert_with(|| {
+                        queries.push(OwnedQuery {
+                            source: run.person,
+                            accepted: list[..cut].to_vec(),
+                        });
+                        queries.len() - 1
+                    });
+                    slots.push(q);
+                }
+            }
+        }
+        // Sorted by person for lane sharing (stable: first asked first).
+        let mut order: Vec<usize> = (0..queries.len()).collect();
+        order.sort_by_key(|&q| queries[q].source);
+        let mut at = vec![0; queries.len()];
+        for (pos, &q) in order.iter().enumerate() {
+            at[q] = pos;
+        }
+        let mut taken: Vec<Option<OwnedQuery>> = queries.into_iter().map(Some).collect();
+        let queries = order
+            .iter()
+            .map(|&q| taken[q].take().expect("each query once"))
+            .collect();
+        let slots = slots.into_iter().map(|q| at[q]).collect();
+        Planned {
+            runs,
+            weeks,
+            queries,
+            slots,
+        }
+    }
+
+    /// Observations made (replicates × people × strategies × weeks).
+    pub fn observation_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Step 3: the observations, from `counts` (one per query, in order);
+    /// `connections` gives a person's connection count.
+    pub(crate) fn observations(
+        &self,
+        counts: &[ReachCounts],
+        connections: impl Fn(NodeId) -> usize,
+    ) -> Vec<Observation> {
+        let mut observations = Vec::with_capacity(self.slots.len());
+        let mut slot = self.slots.iter();
+        for run in &self.runs {
+            let connected = count_u32(connections(run.person));
+            for (s, acc) in run.accepted.iter().enumerate() {
+                for &w in &self.weeks {
+                    let q = *slot.next().expect("one slot per observation");
+                    let upto: Vec<usize> = acc
+                        .iter()
+                        .copied()
+                        .take_while(|&k| run.weeks[k] <= w)
+                        .collect();
+                    observations.push(Observation {
+                        replicate: run.replicate,
+                        person: run.person,
+                        strategy: s,
+                        week: w,
+                        connections: connected,
+                        received: count_u32(run.weeks.iter().filter(|&&x| x <= w).count()),
+                        accepted: count_u32(upto.len()),
+                        fake_accepted: count_u32(upto.iter().filter(|&&k| run.fake[k]).count()),
+                        accepted_mutuals: upto.iter().map(|&k| run.mutuals[k]).collect(),
+                        reach: counts[q].clone(),
+                        leads: None,
+                        hiring_firm_connected: None,
+                    });
+                }
+            }
+        }
+        observations
+    }
+}
+
+/// Step 1: invitations and decisions, in parallel per (replicate, person).
+fn draw_runs(
+    exp: &Experiment,
+    people: &[NodeId],
+    ctx: &ArrivalContext<'_>,
+    role_of: &(dyn Fn(NodeId) -> Option<Role> + Sync),
+) -> Vec<PersonRun> {
+    let n_people = people.len() as u64;
     let tasks: Vec<(u32, usize)> = (0..exp.replicates)
-        .flat_map(|r| (0..setup.people.len()).map(move |i| (r, i)))
+        .flat_map(|r| (0..people.len()).map(move |i| (r, i)))
         .collect();
-    let runs: Vec<PersonRun> = tasks
+    tasks
         .par_iter()
         .map(|&(r, i)| {
-            let person = setup.people[i];
+            let person = people[i];
             let mut rng = task_rng(
                 exp.seed,
                 ARRIVAL_STREAM | (u64::from(r) * n_people + i as u64),
             );
-            let arrived = arrivals(&ctx, &exp.arrivals, person, &mut rng);
+            let arrived = arrivals(ctx, &exp.arrivals, person, &mut rng);
+            let mine = ctx.graph.neighbors_of(person);
+            let mutuals: Vec<u32> = arrived
+                .iter()
+                .map(|a| count_u32(shared(&mine, &ctx.graph.neighbors_of(a.from))))
+                .collect();
             let decision_seed = splitmix(exp.seed ^ splitmix(u64::from(r)));
             let accepted = exp
                 .strategies
@@ -299,11 +422,12 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
                 .map(|StrategyRun { strategy, .. }| {
                     (0..arrived.len())
                         .filter(|&k| {
-                            strategy.accepts(
-                                g,
-                                &setup.roles,
+                            let from = arrived[k].from;
+                            strategy.accepts_by(
+                                || mutuals[k] as usize,
+                                role_of(from),
                                 person,
-                                arrived[k].from,
+                                from,
                                 decision_seed,
                             )
                         })
@@ -316,108 +440,71 @@ pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Out
                 weeks: arrived.iter().map(|a| a.week).collect(),
                 inviters: arrived.iter().map(|a| a.from.0).collect(),
                 fake: arrived.iter().map(|a| a.source == Source::Fake).collect(),
-                mutuals: arrived
-                    .iter()
-                    .map(|a| count_u32(g.mutual_count(person, a.from)))
-                    .collect(),
+                mutuals,
                 accepted,
             }
         })
-        .collect();
-    // 2. Queries: accepted prefixes per week; identical ones computed once.
-    let weeks: Vec<u32> = if exp.weekly {
-        (1..=exp.arrivals.weeks).collect()
-    } else {
-        vec![exp.arrivals.weeks]
-    };
-    let lists: Vec<Vec<Vec<u32>>> = runs
+        .collect()
+}
+
+/// Runs the experiment on a set-up; `progress` counts reach queries.
+pub fn simulate(exp: &Experiment, setup: &Setup, progress: &dyn Progress) -> Outcome {
+    let planned = setup.plan(exp);
+    let queries: Vec<Query<'_>> = planned
+        .queries
         .iter()
-        .map(|run| {
-            run.accepted
-                .iter()
-                .map(|acc| acc.iter().map(|&k| run.inviters[k]).collect())
-                .collect()
+        .map(|q| Query {
+            source: q.source,
+            accepted: &q.accepted,
         })
         .collect();
-    let mut index: HashMap<(u32, Vec<u32>), usize> = HashMap::new();
-    let mut queries: Vec<Query<'_>> = Vec::new();
-    let mut slots = Vec::new(); // query index per observation
-    for (run, per_strategy) in runs.iter().zip(&lists) {
-        for (s, list) in per_strategy.iter().enumerate() {
-            for &w in &weeks {
-                let cut = run.accepted[s]
-                    .iter()
-                    .take_while(|&&k| run.weeks[k] <= w)
-                    .count();
-                let mut key: Vec<u32> = list[..cut].to_vec();
-                key.sort_unstable();
-                let prefix = &list[..cut];
-                let q = *index.entry((run.person.0, key)).or_insert_with(|| {
-                    queries.push(Query {
-                        source: run.person,
-                        accepted: prefix,
-                    });
-                    queries.len() - 1
-                });
-                slots.push(q);
-            }
-        }
-    }
-    // Sort queries by person for lane sharing; keep a map back.
-    let mut order: Vec<usize> = (0..queries.len()).collect();
-    order.sort_by_key(|&q| queries[q].source);
-    let sorted: Vec<Query<'_>> = order.iter().map(|&q| queries[q]).collect();
-    let counts_sorted = Search::new(g, &setup.roles, exp.max_degree).run(&sorted, progress);
+    let counts = Search::new(&setup.graph, &setup.roles, exp.max_degree).run(&queries, progress);
     // The search reported each distinct query; the plan counts observations.
-    progress.inc((slots.len() - queries.len()) as u64);
-    let mut counts = vec![ReachCounts::default(); queries.len()];
-    for (pos, &q) in order.iter().enumerate() {
-        counts[q] = counts_sorted[pos].clone();
+    progress.inc((planned.observation_count() - queries.len()) as u64);
+    setup.finish(exp, &planned, &counts, progress)
+}
+
+impl Setup {
+    /// Steps 1 and 2 on this network.
+    pub(crate) fn plan(&self, exp: &Experiment) -> Planned {
+        let ctx = ArrivalContext::new(&self.graph, &self.roles, self.first_fake);
+        // Firms' member lists only when colleagues invite (O(nodes) to build).
+        let ctx = if exp.arrivals.colleagues > 0.0 {
+            ctx.with_firms(&self.firms)
+        } else {
+            ctx
+        };
+        Planned::new(exp, &self.people, &ctx, &|v| self.roles.role_of(v))
     }
-    // 3. Observations.
-    let mut observations = Vec::with_capacity(slots.len());
-    let mut slot = slots.into_iter();
-    for run in &runs {
-        for (s, acc) in run.accepted.iter().enumerate() {
-            for &w in &weeks {
-                let q = slot.next().expect("one slot per observation");
-                let upto: Vec<usize> = acc
-                    .iter()
-                    .copied()
-                    .take_while(|&k| run.weeks[k] <= w)
-                    .collect();
-                observations.push(Observation {
-                    replicate: run.replicate,
-                    person: run.person,
-                    strategy: s,
-                    week: w,
-                    connections: count_u32(g.neighbors(run.person).len()),
-                    received: count_u32(run.weeks.iter().filter(|&&x| x <= w).count()),
-                    accepted: count_u32(upto.len()),
-                    fake_accepted: count_u32(upto.iter().filter(|&&k| run.fake[k]).count()),
-                    accepted_mutuals: upto.iter().map(|&k| run.mutuals[k]).collect(),
-                    reach: counts[q].clone(),
-                    leads: None,
-                    hiring_firm_connected: None,
-                });
-            }
+
+    /// Steps 3 to 5 on this network, from the reach `counts` of `planned`'s
+    /// queries.
+    pub(crate) fn finish(
+        &self,
+        exp: &Experiment,
+        planned: &Planned,
+        counts: &[ReachCounts],
+        progress: &dyn Progress,
+    ) -> Outcome {
+        let g = &self.graph;
+        let mut observations = planned.observations(counts, |v| g.neighbor_count(v));
+        // 4. Job leads, in the same order.
+        let mut ties = Vec::new();
+        if let Some(model) = exp.leads {
+            let (leads, values) =
+                leads::measure(exp, self, model, &planned.runs, &planned.weeks, progress);
+            leads::attach(&mut observations, leads);
+            ties = values;
         }
-    }
-    // 4. Job leads, in the same order.
-    let mut ties = Vec::new();
-    if let Some(model) = exp.leads {
-        let (leads, values) = leads::measure(exp, setup, model, &runs, &weeks, progress);
-        leads::attach(&mut observations, leads);
-        ties = values;
-    }
-    // 5. Adoption: the advice followed by a share of everyone.
-    let adoption = adoption::adopt(exp, setup, &runs, progress);
-    Outcome {
-        observations,
-        distinct_queries: queries.len(),
-        network_people: u64::from(setup.first_fake),
-        ties,
-        adoption,
+        // 5. Adoption: the advice followed by a share of everyone.
+        let adoption = adoption::adopt(exp, self, &planned.runs, progress);
+        Outcome {
+            observations,
+            distinct_queries: planned.queries.len(),
+            network_people: u64::from(self.first_fake),
+            ties,
+            adoption,
+        }
     }
 }
 
@@ -427,9 +514,11 @@ fn count_u32(n: usize) -> u32 {
 
 mod adoption;
 mod leads;
+mod part;
 
 pub use adoption::{AdoptionRow, adopts};
 pub use leads::TieValue;
+pub use part::PartSetup;
 
 #[cfg(test)]
 mod tests;

@@ -42,7 +42,7 @@ pub const MUTUAL_BINS: [(u32, u32, &str); 8] = [
 const STAMP_NODES: usize = 1 << 20 | 1 << 19;
 
 /// Common elements of two ascending lists.
-pub(super) fn shared(a: &[u32], b: &[u32]) -> usize {
+pub(crate) fn shared(a: &[u32], b: &[u32]) -> usize {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.len() * 16 < large.len() {
         // Binary searches, each starting where the last ended.

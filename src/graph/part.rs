@@ -146,6 +146,85 @@ impl GraphPart {
         Self::from_parts(n, bounds, process, own_offsets, own_targets, own_roles)
     }
 
+    /// This part of the graph with `added` nodes appended (ids `n..n + added`,
+    /// held by the last process) and the undirected `edges` between any nodes
+    /// added (pairs repeated or already present merged): the lists each owned
+    /// node has in the graph with them. Merged in place, from the last list to
+    /// the first: time O(own part + edges log edges), extra space O(edges).
+    ///
+    /// # Panics
+    /// If an edge names a node beyond the new count.
+    #[must_use]
+    pub fn with_added_nodes(mut self, added: u32, edges: &[(u32, u32)]) -> Self {
+        let nodes = self.nodes + added;
+        let old = self.range();
+        *self.bounds.last_mut().expect("P + 1 bounds") = nodes;
+        self.nodes = nodes;
+        let own = self.range();
+        let mut extra: Vec<(u32, u32)> = edges
+            .iter()
+            .flat_map(|&(a, b)| [(a, b), (b, a)])
+            .filter(|(a, b)| {
+                assert!(*a < nodes && *b < nodes, "an added edge names a missing node");
+                own.contains(a) && a != b
+            })
+            .collect();
+        extra.sort_unstable();
+        extra.dedup();
+        let old_list = |part: &Self, v: u32| -> std::ops::Range<usize> {
+            if old.contains(&v) {
+                let i = (v - old.start) as usize;
+                #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
+                let r = part.offsets[i] as usize..part.offsets[i + 1] as usize;
+                r
+            } else {
+                0..0
+            }
+        };
+        // Pairs already present are merged.
+        extra.retain(|&(a, b)| self.targets[old_list(&self, a)].binary_search(&b).is_err());
+        // New offsets, then each list moved and merged, from the last.
+        let mut offsets = Vec::with_capacity(own.len() + 1);
+        offsets.push(0u64);
+        let mut e = 0;
+        for v in own.clone() {
+            let from = e;
+            while e < extra.len() && extra[e].0 == v {
+                e += 1;
+            }
+            let len = old_list(&self, v).len() + (e - from);
+            offsets.push(offsets.last().expect("starts at 0") + len as u64);
+        }
+        #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
+        let total = *offsets.last().expect("one per node") as usize;
+        self.targets.resize(total, 0);
+        let mut e = extra.len();
+        for v in own.clone().rev() {
+            let from = extra[..e].partition_point(|&(a, _)| a < v);
+            let adds = &extra[from..e];
+            e = from;
+            let r = old_list(&self, v);
+            let i_v = (v - own.start) as usize;
+            #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
+            let (n0, n1) = (offsets[i_v] as usize, offsets[i_v + 1] as usize);
+            let (mut i, mut j, mut k) = (r.end, adds.len(), n1);
+            while j > 0 {
+                if i > r.start && self.targets[i - 1] > adds[j - 1].1 {
+                    self.targets[k - 1] = self.targets[i - 1];
+                    i -= 1;
+                } else {
+                    self.targets[k - 1] = adds[j - 1].1;
+                    j -= 1;
+                }
+                k -= 1;
+            }
+            self.targets.copy_within(r.start..i, n0);
+        }
+        self.offsets = offsets;
+        self.roles.resize(own.len(), 0);
+        self
+    }
+
     /// Nodes in the whole graph.
     pub fn node_count(&self) -> u32 {
         self.nodes
@@ -244,6 +323,39 @@ mod tests {
                     assert_eq!(part.neighbors(v), g.neighbors(NodeId(v)));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn added_nodes_and_edges_merge_into_each_part_as_into_the_whole_graph() {
+        let g = ConnectionGraph::from_edges(
+            (0..600u64).flat_map(|i| [(i, i * i % 600), (i, (i * 7 + 3) % 97)]),
+        )
+        .unwrap();
+        let n = u32::try_from(g.node_count()).unwrap();
+        let added = 25;
+        let present = g.neighbors(NodeId(3))[0];
+        let edges: Vec<(u32, u32)> = (0..added)
+            .flat_map(|f| (0..4).map(move |k| (n + f, (f * 37 + k * 101) % n)))
+            .chain([(n, n + 1), (3, present), (present, 3), (n + 2, 7), (7, n + 2)])
+            .collect();
+        let merged = g.with_added_nodes(added, &edges).unwrap();
+        let roles: Vec<u8> = (0..n).map(|v| (v % 3) as u8).collect();
+        for p in 1..=4 {
+            let mut covered = 0;
+            for i in 0..p {
+                let part = GraphPart::of(&g, &roles, p, i, 8).with_added_nodes(added, &edges);
+                assert_eq!(part.node_count(), n + added);
+                assert_eq!(part.bounds()[p], n + added);
+                for v in part.range() {
+                    assert_eq!(part.neighbors(v), merged.neighbors(NodeId(v)), "node {v}");
+                    let want = if v < n { roles[v as usize] } else { 0 };
+                    assert_eq!(part.role_code(v), want);
+                    assert_eq!(part.process_of(v), i);
+                }
+                covered += part.range().len();
+            }
+            assert_eq!(covered, merged.node_count());
         }
     }
 

@@ -17,7 +17,7 @@ use std::io::{BufReader, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-use super::{DENSE_IDS, HAS_ROLES, HEADER, Header, STRING_IDS};
+use super::{DENSE_IDS, HAS_FIRMS, HAS_ROLES, HEADER, Header, STRING_IDS};
 use crate::digest::Fnv;
 use crate::error::{Error, Result};
 use crate::graph::{GraphPart, NamedNode, NodeId, NodeIds, balanced_bounds};
@@ -33,6 +33,8 @@ pub struct GraphFile {
     arcs: u64,
     header: [u8; HEADER],
     crc: u32,
+    /// Bytes of the firms section (0 without firms), which follows the roles.
+    firm_bytes: u64,
 }
 
 impl GraphFile {
@@ -55,6 +57,7 @@ impl GraphFile {
             arcs: 0,
             header: [0; HEADER],
             crc: 0,
+            firm_bytes: 0,
         };
         if size < (HEADER + 4) as u64 {
             return Err(g.bad("the file is too short for its header"));
@@ -75,6 +78,9 @@ impl GraphFile {
         g.arcs = h.arcs;
         g.header = header;
         g.crc = u32::from_le_bytes(crc);
+        if h.flags & HAS_FIRMS != 0 {
+            g.firm_bytes = h.nodes * 4 + h.firms * 8;
+        }
         Ok(g)
     }
 
@@ -149,12 +155,12 @@ impl GraphFile {
         if self.has_roles() {
             self.roles_at()
         } else {
-            self.size - 4
+            self.size - 4 - self.firm_bytes
         }
     }
 
     fn roles_at(&self) -> u64 {
-        self.size - 4 - u64::from(self.nodes)
+        self.size - 4 - self.firm_bytes - u64::from(self.nodes)
     }
 
     fn offset(&self, v: u32) -> Result<u64> {
@@ -230,6 +236,85 @@ impl GraphFile {
     }
 
     /// The bytes of string id `v`.
+    /// The sorted neighbours of node `v`, read where they sit.
+    ///
+    /// # Errors
+    /// If the file is damaged there.
+    pub fn neighbors(&self, v: u32) -> Result<Vec<u32>> {
+        let (lo, hi) = (self.offset(v)?, self.offset(v + 1)?);
+        self.list(v, lo, hi)
+    }
+
+    /// Where node `v`'s list starts among the arcs (`v` = the node count: the
+    /// arc count).
+    ///
+    /// # Errors
+    /// If the file is damaged there.
+    pub fn list_start(&self, v: u32) -> Result<u64> {
+        self.offset(v)
+    }
+
+    /// The target of arc `arc` (lists end to end, in node order).
+    ///
+    /// # Errors
+    /// If the file is damaged there, or `arc` is out of range.
+    pub fn target(&self, arc: u64) -> Result<u32> {
+        if arc >= self.arcs {
+            return Err(self.bad("an arc is out of range"));
+        }
+        let mut b = [0u8; 4];
+        self.read_at(self.targets_at() + arc * 4, &mut b)?;
+        let t = u32::from_le_bytes(b);
+        if t >= self.nodes {
+            return Err(self.bad("a neighbour list names a missing node"));
+        }
+        Ok(t)
+    }
+
+    /// The role code of node `v` (0 none, 1 recruiter, 2 hiring manager).
+    ///
+    /// # Errors
+    /// If the file is damaged there.
+    pub fn role(&self, v: u32) -> Result<u8> {
+        self.role_code(v)
+    }
+
+    /// Calls `f(v, connections, role code)` for every node in order, reading
+    /// the offsets and roles sections once each, 64 Ki nodes at a time.
+    ///
+    /// # Errors
+    /// If the file cannot be read or its offsets are not ascending.
+    pub fn scan(&self, mut f: impl FnMut(u32, u64, u8)) -> Result<()> {
+        const CHUNK: u32 = 1 << 16;
+        let mut offsets = vec![0u64; CHUNK as usize + 1];
+        let mut roles = vec![0u8; CHUNK as usize];
+        let mut from = 0u32;
+        while from < self.nodes {
+            let len = CHUNK.min(self.nodes - from) as usize;
+            let words = &mut offsets[..=len];
+            self.read_at(
+                self.offsets_at() + u64::from(from) * 8,
+                bytemuck::cast_slice_mut(words),
+            )?;
+            let codes = &mut roles[..len];
+            if self.has_roles() {
+                self.read_at(self.roles_at() + u64::from(from), codes)?;
+            }
+            for (i, w) in words.windows(2).enumerate() {
+                let (lo, hi) = (u64::from_le(w[0]), u64::from_le(w[1]));
+                if hi < lo || hi > self.arcs {
+                    return Err(self.bad("its offsets are not ascending"));
+                }
+                if codes[i] > 2 {
+                    return Err(self.bad("a role code is unknown"));
+                }
+                f(from + u32::try_from(i).expect("within a chunk"), hi - lo, codes[i]);
+            }
+            from += u32::try_from(len).expect("within a chunk");
+        }
+        Ok(())
+    }
+
     fn string_id(&self, v: u32) -> Result<String> {
         let at = self.ids_at() + u64::from(v) * 8;
         let (lo, hi) = (self.word_at(at)?, self.word_at(at + 8)?);

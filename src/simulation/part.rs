@@ -1,0 +1,340 @@
+//! A cluster process's share of an experiment whose network is a `.nrg` graph
+//! file (`netreach run --cluster`): the set-up and the invitations of
+//! [`super::Setup`] and [`super::simulate`] without loading the graph. Sits
+//! where `Setup` sits: before the reach queries, which the cluster counts on
+//! the parts ([`crate::cluster::reach_many`]).
+//!
+//! # What a process reads
+//! - Its part of the graph ([`GraphFile::read_part`]), with the fake pool's
+//!   connections merged in ([`GraphPart::with_added_nodes`]; the fake accounts
+//!   belong to the last process).
+//! - One pass over the offsets and roles sections ([`GraphFile::scan`]): each
+//!   person's connection count and role, for `[people]`'s filters, the
+//!   recruiters invitations come from, and the `network` and `degrees` tables.
+//!   Nothing per node is kept but the people who pass the filters.
+//! - Where they sit, the lists invitations and decisions read
+//!   ([`crate::invitations::Lists`]): the person's, a friend's for a friend of a
+//!   friend, one arc for a stranger (a binary search over the offsets), and each
+//!   inviter's for its mutual connections.
+//!
+//! The fake pool's connections come from the experiment's seed, so every
+//! process draws them alike, and a list here is the file's list followed by
+//! its fake accounts (whose ids follow every person's), as in the whole graph
+//! `Setup` builds. The invitations drawn and the queries are therefore those of
+//! a single process, and so are the tables (tested in `tests/cli/cluster_run.rs`).
+//!
+//! # Complexity
+//! The scan reads 9 bytes per node; a stranger costs O(log n) reads of 8
+//! bytes; memory is the part, the fake pool's connections and the people who
+//! pass the filters.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::config::Experiment;
+use crate::error::{Error, Result};
+use crate::graph::{GraphPart, NodeId, NodeIds, node_weight};
+use crate::ingest::binary::GraphFile;
+use crate::invitations::{ArrivalContext, Lists};
+use crate::results::network::NetworkFacts;
+use crate::roles::Role;
+
+use super::{Outcome, Planned, fake_edges, sample_people};
+
+/// One process's view of an experiment's network in a graph file.
+#[derive(Debug)]
+pub struct PartSetup {
+    file: GraphFile,
+    path: PathBuf,
+    /// Nodes from this id on are fake accounts.
+    pub first_fake: u32,
+    fakes: u32,
+    /// The people studied, ascending.
+    pub people: Vec<NodeId>,
+    /// The fake pool's distinct connections as (person, fake account), sorted.
+    pairs: Vec<(u32, u32)>,
+    /// Each fake account's people: `fake_targets[fake_starts[f]..fake_starts[f + 1]]`.
+    fake_starts: Vec<u32>,
+    fake_targets: Vec<u32>,
+    recruiters: Vec<NodeId>,
+    hiring_managers: u64,
+    /// How many people have each number of connections (fake accounts' included).
+    degrees: Vec<(u64, u64)>,
+    /// The first error reading a list while drawing invitations.
+    failed: Mutex<Option<Error>>,
+}
+
+impl PartSetup {
+    /// Opens `path`, draws the fake pool and chooses the people, as
+    /// [`super::Setup::new`] does for the whole graph.
+    ///
+    /// # Errors
+    /// If the file cannot be read or is damaged, or `[people]` names someone
+    /// not in it or filters everyone out.
+    pub fn open(exp: &Experiment, path: &Path) -> Result<Self> {
+        let file = GraphFile::open(path)?;
+        let real = file.node_count();
+        let fakes = exp.arrivals.fake_count(real as usize);
+        let mut pairs: Vec<(u32, u32)> = if fakes > 0 {
+            fake_edges(exp, real, fakes)
+                .into_iter()
+                .map(|(f, v)| (v, f))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut by_fake: Vec<(u32, u32)> = pairs.iter().map(|&(v, f)| (f - real, v)).collect();
+        by_fake.sort_unstable();
+        let mut fake_starts = vec![0u32; fakes as usize + 1];
+        for &(f, _) in &by_fake {
+            fake_starts[f as usize + 1] += 1;
+        }
+        for f in 0..fakes as usize {
+            fake_starts[f + 1] += fake_starts[f];
+        }
+        let fake_targets = by_fake.into_iter().map(|(_, v)| v).collect();
+        // One pass: filters, recruiters and the degrees table.
+        let p = &exp.people;
+        let mut candidates = Vec::new();
+        let mut recruiters = Vec::new();
+        let mut hiring_managers = 0;
+        let mut degrees: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut at = 0;
+        file.scan(|v, connections, code| {
+            let mut c = connections;
+            while at < pairs.len() && pairs[at].0 == v {
+                c += 1;
+                at += 1;
+            }
+            *degrees.entry(c).or_default() += 1;
+            let role = Role::from_code(code);
+            match role {
+                Some(Role::Recruiter) => recruiters.push(NodeId(v)),
+                Some(Role::HiringManager) => hiring_managers += 1,
+                None => {}
+            }
+            #[allow(clippy::cast_possible_truncation)] // counts of one node's lists
+            let c = c as usize;
+            if p.ids.is_none()
+                && c >= p.connections.0
+                && c <= p.connections.1
+                && p.role.is_none_or(|r| role == r)
+            {
+                candidates.push(NodeId(v));
+            }
+        })?;
+        let people = if let Some(ids) = &p.ids {
+            let mut out = Vec::new();
+            for id in ids {
+                match file.lookup(id)? {
+                    Some(v) if v.0 < real => out.push(v),
+                    _ => {
+                        return Err(Error::Invalid(format!(
+                            "people.ids: {id:?} is not a person of the network"
+                        )));
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        } else {
+            sample_people(exp, candidates)?
+        };
+        Ok(Self {
+            file,
+            path: path.to_path_buf(),
+            first_fake: real,
+            fakes,
+            people,
+            pairs,
+            fake_starts,
+            fake_targets,
+            recruiters,
+            hiring_managers,
+            degrees: degrees.into_iter().collect(),
+            failed: Mutex::new(None),
+        })
+    }
+
+    /// Process `process`'s part among `processes`, the fake pool merged in.
+    ///
+    /// # Errors
+    /// If the file is damaged.
+    pub fn part(&self, processes: usize, process: usize) -> Result<GraphPart> {
+        let part = self.file.read_part(processes, process, node_weight(None))?;
+        let edges: Vec<(u32, u32)> = self.pairs.iter().map(|&(v, f)| (f, v)).collect();
+        Ok(part.with_added_nodes(self.fakes, &edges))
+    }
+
+    /// A digest of the input every process must share: the file and the fake pool.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = crate::digest::Fnv::default();
+        h.word(self.file.fingerprint());
+        h.word(u64::from(self.fakes));
+        h.word(self.pairs.len() as u64);
+        for &(v, f) in &self.pairs {
+            h.word((u64::from(v) << 32) | u64::from(f));
+        }
+        h.finish()
+    }
+
+    /// Steps 1 and 2 of [`super::simulate`]: invitations, decisions and the
+    /// distinct reach queries.
+    ///
+    /// # Errors
+    /// If the file is damaged where a list sits.
+    pub fn plan(&self, exp: &Experiment) -> Result<Planned> {
+        debug_assert!(exp.arrivals.colleagues <= 0.0, "colleagues need the whole graph");
+        let ctx = ArrivalContext::with_recruiters(self, self.recruiters.clone(), self.first_fake);
+        let role_of = |v: NodeId| {
+            if v.0 >= self.first_fake {
+                return None;
+            }
+            self.file
+                .role(v.0)
+                .map_err(|e| self.fail(e))
+                .ok()
+                .and_then(Role::from_code)
+        };
+        let planned = Planned::new(exp, &self.people, &ctx, &role_of);
+        self.check()?;
+        Ok(planned)
+    }
+
+    /// Step 3: the outcome from the reach `counts` of `planned`'s queries, with
+    /// the people renumbered to their position among those studied, and their
+    /// external ids in that order.
+    ///
+    /// # Errors
+    /// If the file is damaged where the ids or lists sit.
+    pub fn outcome(&self, planned: &Planned, counts: &[crate::reach::ReachCounts]) -> Result<(Outcome, NodeIds)> {
+        let mut observations = planned.observations(counts, |v| self.neighbors_of(v).len());
+        self.check()?;
+        for o in &mut observations {
+            let at = self.people.binary_search(&o.person).expect("a person studied");
+            o.person = NodeId(u32::try_from(at).expect("fits u32"));
+        }
+        let ids = self.file.ids_of(&self.people)?;
+        Ok((
+            Outcome {
+                observations,
+                distinct_queries: planned.queries.len(),
+                network_people: u64::from(self.first_fake),
+                ties: Vec::new(),
+                adoption: Vec::new(),
+            },
+            ids,
+        ))
+    }
+
+    /// The `network` table's facts.
+    pub fn facts(&self) -> NetworkFacts {
+        NetworkFacts {
+            source: format!("file {}", self.path.display()),
+            people: u64::from(self.first_fake),
+            fake_accounts: u64::from(self.fakes),
+            edges: self.file.arc_count() / 2 + self.pairs.len() as u64,
+            recruiters: self.recruiters.len() as u64,
+            hiring_managers: self.hiring_managers,
+            studied: self.people.len() as u64,
+        }
+    }
+
+    /// How many people have each number of connections, fake accounts' included.
+    pub fn degrees(&self) -> &[(u64, u64)] {
+        &self.degrees
+    }
+
+    /// Keeps the first error; lists read as empty after it.
+    fn fail(&self, e: Error) {
+        self.failed.lock().expect("not poisoned").get_or_insert(e);
+    }
+
+    fn check(&self) -> Result<()> {
+        match self.failed.lock().expect("not poisoned").take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The fake accounts of person `v`.
+    fn fakes_of(&self, v: u32) -> &[(u32, u32)] {
+        let lo = self.pairs.partition_point(|p| p.0 < v);
+        let hi = self.pairs.partition_point(|p| p.0 <= v);
+        &self.pairs[lo..hi]
+    }
+
+    /// Where person `v`'s list starts among the arcs of the graph with the fakes.
+    fn start(&self, v: u32) -> Result<u64> {
+        Ok(self.file.list_start(v)? + self.pairs.partition_point(|p| p.0 < v) as u64)
+    }
+
+    fn arc(&self, arc: u64) -> Result<u32> {
+        let people_arcs = self.file.arc_count() + self.pairs.len() as u64;
+        if arc >= people_arcs {
+            #[allow(clippy::cast_possible_truncation)] // the fake pool's arcs are in memory
+            return Ok(self.fake_targets[(arc - people_arcs) as usize]);
+        }
+        // The last person whose list starts at or before `arc`.
+        let (mut lo, mut hi) = (0u32, self.first_fake);
+        while lo + 1 < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.start(mid)? <= arc {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let at = arc - self.start(lo)?;
+        let from_file = self.file.list_start(lo + 1)? - self.file.list_start(lo)?;
+        if at < from_file {
+            self.file.target(self.file.list_start(lo)? + at)
+        } else {
+            #[allow(clippy::cast_possible_truncation)] // within one list
+            Ok(self.fakes_of(lo)[(at - from_file) as usize].1)
+        }
+    }
+}
+
+impl Lists for PartSetup {
+    fn node_count(&self) -> u32 {
+        self.first_fake + self.fakes
+    }
+
+    fn arc_count(&self) -> u64 {
+        self.file.arc_count() + 2 * self.pairs.len() as u64
+    }
+
+    fn neighbors_of(&self, v: NodeId) -> Cow<'_, [u32]> {
+        if v.0 >= self.first_fake {
+            let f = (v.0 - self.first_fake) as usize;
+            let (lo, hi) = (self.fake_starts[f] as usize, self.fake_starts[f + 1] as usize);
+            return Cow::Borrowed(&self.fake_targets[lo..hi]);
+        }
+        match self.file.neighbors(v.0) {
+            Ok(mut list) => {
+                list.extend(self.fakes_of(v.0).iter().map(|p| p.1));
+                Cow::Owned(list)
+            }
+            Err(e) => {
+                self.fail(e);
+                Cow::Owned(Vec::new())
+            }
+        }
+    }
+
+    fn arc_target_at(&self, arc: u64) -> u32 {
+        self.arc(arc).unwrap_or_else(|e| {
+            self.fail(e);
+            0
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
