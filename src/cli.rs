@@ -4,6 +4,7 @@
 //! anything a library user could not.
 
 mod advise;
+mod cluster;
 mod generate;
 mod import;
 mod reach;

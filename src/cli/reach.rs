@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::Args;
 
-use netreach::cluster::{Cluster, Traffic, graph_digest, part_of};
+use netreach::cluster::{Cluster, graph_digest, part_of};
 use netreach::graph::{NodeIds, VertexOrder, node_weight};
 use netreach::ingest::binary::{GraphFile, is_graph_file};
 use netreach::invitations::PendingInvitations;
@@ -22,9 +22,9 @@ use netreach::strategy::Strategy;
 use netreach::words::plural;
 use netreach::words::thousands;
 
+use super::cluster::{ClusterArgs, say_traffic};
 use super::{
     Bar, Global, load_graph, load_invitations, load_roles, peak_memory, say_invitations,
-    usage_error,
 };
 
 #[derive(Debug, Args)]
@@ -81,21 +81,8 @@ pub(super) struct ReachArgs {
     /// Results are the same; costs a second copy of the graph while it runs.
     #[arg(long, value_name = "ORDER", default_value = "given", conflicts_with_all = ["approx", "cluster"])]
     order: VertexOrder,
-    /// Run as one process of a timely-dataflow cluster: HOSTFILE lists the
-    /// host:port of every process, one per line. Start every process with the same
-    /// arguments and inputs, each with its own --process; process 0 writes the output.
-    /// With a .nrg graph (roles from it), each process reads only its part.
-    #[arg(long, value_name = "HOSTFILE")]
-    cluster: Option<PathBuf>,
-    /// With --cluster: this process's line in the hostfile, counting from 0.
-    #[arg(long, value_name = "I", default_value_t = 0, requires = "cluster")]
-    process: usize,
-    /// With --cluster: worker threads per process (the same in every process).
-    #[arg(long, value_name = "W", default_value_t = 1, requires = "cluster", value_parser = clap::value_parser!(u32).range(1..=256))]
-    workers: u32,
-    /// With --cluster: seconds to wait for the other processes to connect.
-    #[arg(long, value_name = "SECS", default_value_t = 60, requires = "cluster")]
-    cluster_timeout: u64,
+    #[command(flatten)]
+    cluster: ClusterArgs,
 }
 
 /// A parsed `--strategy` list.
@@ -133,32 +120,10 @@ impl ReachArgs {
             order: self.order,
         }
     }
-
-    /// The cluster this process belongs to, from --cluster and friends.
-    fn cluster(&self) -> Result<Option<Cluster>> {
-        let Some(hostfile) = &self.cluster else {
-            return Ok(None);
-        };
-        let hosts = Cluster::read_hostfile(hostfile)?;
-        if self.process >= hosts.len() {
-            usage_error(format!(
-                "--process {} is out of range: {} lists {} process(es), numbered from 0",
-                self.process,
-                hostfile.display(),
-                hosts.len()
-            ));
-        }
-        Ok(Some(Cluster {
-            hosts,
-            process: self.process,
-            workers: self.workers as usize,
-            timeout: std::time::Duration::from_secs(self.cluster_timeout),
-        }))
-    }
 }
 
 pub(super) fn run(a: &ReachArgs, g: &Global) -> Result<()> {
-    let cluster = a.cluster()?;
+    let cluster = a.cluster.cluster()?;
     let writes = cluster.as_ref().is_none_or(|c| c.process == 0);
     if writes {
         check_outputs([&a.out], g.overwrite())?;
@@ -297,22 +262,6 @@ fn run_partitioned(a: &ReachArgs, g: &Global, c: &Cluster) -> Result<()> {
         compute,
         start,
     )
-}
-
-/// What this process sent to the others (with -v).
-fn say_traffic(g: &Global, c: &Cluster, t: &Traffic) {
-    if g.verbose {
-        let mib = |b: u64| b as f64 / f64::from(1 << 20);
-        g.say(format!(
-            "process {}: sent {:.1} MiB to other processes in {} rounds ({} records; largest round {:.1} MiB); peak memory {}",
-            c.process,
-            mib(t.bytes),
-            t.rounds,
-            t.records,
-            mib(t.largest_round),
-            peak_memory()
-        ));
-    }
 }
 
 /// What a process other than 0 says when its part is done.

@@ -10,6 +10,8 @@ use clap::Args;
 
 use netreach::charts::ChartFormat;
 use netreach::config::Experiment;
+use netreach::cluster::Cluster;
+use netreach::jobs::experiment::cluster::{self, Network, whole_because};
 use netreach::jobs::experiment::{self, Options};
 use netreach::output::{Overwrite, check_outputs};
 use netreach::results::summary::{Estimate, Summary};
@@ -17,6 +19,7 @@ use netreach::results::{Measure, Scope};
 use netreach::simulation::{Setup, planned_observations};
 use netreach::words::{percent, plural};
 
+use super::cluster::{ClusterArgs, say_traffic};
 use super::{Bar, Global, count, peak_memory, role_counts, usage_error};
 
 #[derive(Debug, Args)]
@@ -31,6 +34,8 @@ pub(super) struct SimulateArgs {
     /// charts and refuses it.
     #[arg(long, value_name = "FORMAT")]
     format: Option<ChartFormat>,
+    #[command(flatten)]
+    cluster: ClusterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -58,20 +63,31 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
         );
     }
     let start = Instant::now();
+    let cluster = a.cluster.cluster()?;
     let exp = Experiment::load(a.experiment.as_deref())?;
     let out = a
         .out
         .clone()
         .unwrap_or_else(|| Path::new("out").join(&exp.name));
-    // Checked before any work: -o names a folder.
-    if out.exists() && !out.is_dir() {
-        usage_error(format!(
-            "{} is a file; -o names the folder the results go into",
-            out.display()
-        ));
+    // Checked before any work: -o names a folder. Only process 0 writes it.
+    if cluster.as_ref().is_none_or(|c| c.process == 0) {
+        if out.exists() && !out.is_dir() {
+            usage_error(format!(
+                "{} is a file; -o names the folder the results go into",
+                out.display()
+            ));
+        }
+        check_outputs(experiment::outputs(&out), g.overwrite())?;
     }
-    check_outputs(experiment::outputs(&out), g.overwrite())?;
     g.say(format!("experiment {}: {}", exp.name, exp.description));
+    // `run` also draws the charts and writes the report; `simulate` writes tables only.
+    let options = Options {
+        charts: (!needs_file).then_some(a.format.unwrap_or(ChartFormat::Png)),
+        overwrite: g.overwrite(),
+    };
+    if let Some(c) = &cluster {
+        return run_on_cluster(&exp, c, &out, &options, g, start);
+    }
     let bar = Bar::phase("building the network and drawing invitations", g);
     let setup = Setup::new(&exp);
     bar.finish();
@@ -102,20 +118,10 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
         ));
     }
     let bar = Bar::new(planned_observations(&exp, &setup), "reach", g);
-    // `run` also draws the charts and writes the report; `simulate` writes tables only.
-    let options = Options {
-        charts: (!needs_file).then_some(a.format.unwrap_or(ChartFormat::Png)),
-        overwrite: g.overwrite(),
-    };
     let done = experiment::run(&exp, &setup, &out, &options, &bar);
     bar.finish();
     let done = done?;
-    if !g.quiet {
-        println!("{}", terminal_summary(&exp, &done.summary));
-        if let Some(line) = done.by_connections.sentence(&done.summary) {
-            println!("{line}");
-        }
-    }
+    say_done(&exp, &done, g);
     g.say(format!(
         "{} observations ({} distinct reach queries) in {:.1} s; wrote {} files to {}",
         done.observations,
@@ -136,6 +142,88 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
             peak_memory()
         ));
     }
+    Ok(())
+}
+
+/// The terminal summary of a finished experiment.
+fn say_done(exp: &Experiment, done: &experiment::Done, g: &Global) {
+    if !g.quiet {
+        println!("{}", terminal_summary(&exp, &done.summary));
+        if let Some(line) = done.by_connections.sentence(&done.summary) {
+            println!("{line}");
+        }
+    }
+}
+
+/// `run`/`simulate` as one process of cluster `c`: its part of the network
+/// where the experiment allows it, else the whole network (said why).
+fn run_on_cluster(
+    exp: &Experiment,
+    c: &Cluster,
+    out: &Path,
+    options: &Options,
+    g: &Global,
+    start: Instant,
+) -> Result<()> {
+    let bar = Bar::phase("setting up the network", g);
+    let network = Network::new(exp);
+    bar.finish();
+    let network = network.with_context(|| format!("setting up experiment {}", exp.name))?;
+    match whole_because(exp) {
+        Some(why) => g.say(format!(
+            "process {} of {}: the whole network in every process: {why}",
+            c.process,
+            c.hosts.len()
+        )),
+        None => g.say(format!(
+            "process {} of {}: reading its part of the graph file",
+            c.process,
+            c.hosts.len()
+        )),
+    }
+    let planned = match &network {
+        Network::Whole(setup) => planned_observations(exp, setup),
+        // No leads or adoption on parts: the observations alone.
+        Network::Part(p) => {
+            let weeks = if exp.weekly { exp.arrivals.weeks } else { 1 };
+            u64::from(exp.replicates * weeks)
+                * (p.people.len() * exp.strategies.len()) as u64
+        }
+    };
+    let bar = Bar::new(planned, "reach", g);
+    let done = cluster::run(exp, &network, c, out, options, &bar);
+    bar.finish();
+    let done = done?;
+    g.say(format!(
+        "process {}: part {} of {}: {} of {} nodes ({} of {} arcs); {} distinct reach queries",
+        c.process,
+        c.process,
+        c.hosts.len(),
+        done.part.0,
+        done.whole.0,
+        done.part.1,
+        done.whole.1,
+        done.queries
+    ));
+    say_traffic(g, c, &done.traffic);
+    let Some(written) = done.done else {
+        g.say(format!(
+            "process {}: done in {:.1} s; process 0 writes {}",
+            c.process,
+            start.elapsed().as_secs_f64(),
+            out.display()
+        ));
+        return Ok(());
+    };
+    say_done(exp, &written, g);
+    g.say(format!(
+        "{} observations ({} distinct reach queries) in {:.1} s; wrote {} files to {}",
+        written.observations,
+        written.distinct_queries,
+        start.elapsed().as_secs_f64(),
+        written.files.len(),
+        out.display()
+    ));
     Ok(())
 }
 

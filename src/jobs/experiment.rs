@@ -28,8 +28,11 @@ use crate::results::Table;
 use crate::results::network::{NetworkFacts, write_network_tables};
 use crate::results::simulation::{simulation_tables, write_simulation};
 use crate::results::summary::{ConnectionBins, SavedResults, Summary};
+use crate::graph::NodeIds;
 use crate::roles::Role;
-use crate::simulation::{Setup, simulate};
+use crate::simulation::{Outcome, Setup, simulate};
+
+pub mod cluster;
 
 /// How an experiment is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -97,16 +100,51 @@ pub fn run(
     let t = Instant::now();
     let outcome = simulate(exp, setup, progress);
     let simulated = t.elapsed();
-    let mut tables = simulation_tables(exp, setup.graph.ids(), &outcome)?;
-    let mut files = write_simulation(out, exp, &mut tables, options.overwrite)?;
     let real = setup
         .graph
         .degree_histogram(setup.graph.nodes().take(setup.first_fake as usize));
+    write(
+        exp,
+        &Measured {
+            outcome: &outcome,
+            ids: setup.graph.ids(),
+            facts: &network_facts(exp, setup),
+            degrees: &real,
+            simulated,
+        },
+        out,
+        options,
+    )
+}
+
+/// What an experiment measured, ready to write.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured<'a> {
+    /// The observations, ties and adoption rows.
+    pub outcome: &'a Outcome,
+    /// External ids of the people the outcome names.
+    pub ids: &'a NodeIds,
+    /// The `network` table.
+    pub facts: &'a NetworkFacts,
+    /// The `degrees` table: how many people have each number of connections.
+    pub degrees: &'a [(u64, u64)],
+    /// Time simulating.
+    pub simulated: Duration,
+}
+
+/// Writes what `m` measured into `out`: tables, then charts and `report.md`
+/// when `options.charts` asks.
+///
+/// # Errors
+/// If a file cannot be written.
+pub fn write(exp: &Experiment, m: &Measured<'_>, out: &Path, options: &Options) -> Result<Done> {
+    let mut tables = simulation_tables(exp, m.ids, m.outcome)?;
+    let mut files = write_simulation(out, exp, &mut tables, options.overwrite)?;
     files.extend(write_network_tables(
         out,
         exp,
-        &network_facts(exp, setup),
-        &real,
+        m.facts,
+        m.degrees,
         options.overwrite,
     )?);
     if let Some(format) = options.charts {
@@ -117,10 +155,10 @@ pub fn run(
     Ok(Done {
         summary: tables.typed_summary,
         by_connections: tables.typed_by_connections,
-        observations: outcome.observations.len(),
-        distinct_queries: outcome.distinct_queries,
+        observations: m.outcome.observations.len(),
+        distinct_queries: m.outcome.distinct_queries,
         files,
-        simulated,
+        simulated: m.simulated,
     })
 }
 
