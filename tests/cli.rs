@@ -28,6 +28,8 @@ mod linkedin;
 mod corpus;
 #[path = "cli/cluster.rs"]
 mod cluster;
+#[path = "cli/cluster_run.rs"]
+mod cluster_run;
 #[path = "cli/architecture.rs"]
 mod architecture;
 #[path = "cli/help.rs"]

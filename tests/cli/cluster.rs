@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use crate::common::{data, netreach};
 
 /// Longest any cluster process may run in these tests.
-const BOUND: Duration = Duration::from_mins(1);
+pub const BOUND: Duration = Duration::from_mins(1);
 
 /// A hostfile with `n` free loopback ports.
-fn hostfile(dir: &Path, n: usize) -> std::path::PathBuf {
+pub fn hostfile(dir: &Path, n: usize) -> std::path::PathBuf {
     // Ports the OS hands out now are free; they are released before the cluster binds them.
     let listeners: Vec<std::net::TcpListener> = (0..n)
         .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
@@ -27,7 +27,7 @@ fn hostfile(dir: &Path, n: usize) -> std::path::PathBuf {
     path
 }
 
-fn spawn(args: &[String], extra: &[&str], env: Option<(&str, &str)>) -> Child {
+pub fn spawn(args: &[String], extra: &[&str], env: Option<(&str, &str)>) -> Child {
     let mut c = Command::new(env!("CARGO_BIN_EXE_netreach"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
@@ -41,7 +41,7 @@ fn spawn(args: &[String], extra: &[&str], env: Option<(&str, &str)>) -> Child {
 }
 
 /// Waits for `child` at most until `deadline`, killing it if it runs longer.
-fn finish(mut child: Child, deadline: Instant) -> Output {
+pub fn finish(mut child: Child, deadline: Instant) -> Output {
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {
             child.kill().unwrap();
@@ -57,7 +57,7 @@ fn finish(mut child: Child, deadline: Instant) -> Output {
 }
 
 /// Runs `args` as a cluster of `processes` × `workers`; returns every process's output.
-fn run_cluster(args: &[String], hosts: &Path, processes: usize, workers: usize) -> Vec<Output> {
+pub fn run_cluster(args: &[String], hosts: &Path, processes: usize, workers: usize) -> Vec<Output> {
     let deadline = Instant::now() + BOUND;
     let children: Vec<Child> = (0..processes)
         .map(|p| {
