@@ -168,6 +168,7 @@ fn run_on_cluster(
     let bar = Bar::phase("setting up the network", g);
     let network = Network::new(exp);
     bar.finish();
+    let set_up = start.elapsed();
     let network = network.with_context(|| format!("setting up experiment {}", exp.name))?;
     match whole_because(exp) {
         Some(why) => g.say(format!(
@@ -206,6 +207,20 @@ fn run_on_cluster(
         done.queries
     ));
     say_traffic(g, c, &done.traffic);
+    if g.verbose {
+        let rest = start
+            .elapsed()
+            .saturating_sub(set_up + done.planning + done.counting);
+        g.say(format!(
+            "process {}: set-up {:.2} s, invitations and part {:.2} s, counting {:.2} s, the rest{} {:.2} s",
+            c.process,
+            set_up.as_secs_f64(),
+            done.planning.as_secs_f64(),
+            done.counting.as_secs_f64(),
+            if c.process == 0 { " (leads, tables, charts)" } else { "" },
+            rest.as_secs_f64()
+        ));
+    }
     let Some(written) = done.done else {
         g.say(format!(
             "process {}: done in {:.1} s; process 0 writes {}",

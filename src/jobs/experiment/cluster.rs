@@ -118,6 +118,10 @@ pub struct ClusterDone {
     pub whole: (u32, u64),
     /// Distinct reach queries the cluster counted.
     pub queries: usize,
+    /// Time drawing the invitations and reading the part.
+    pub planning: std::time::Duration,
+    /// Time counting reach on the cluster.
+    pub counting: std::time::Duration,
 }
 
 /// Runs `exp` as one process of `cluster` on `network`; process 0 writes the
@@ -149,6 +153,7 @@ pub fn run(
             (planned, part, p.fingerprint(), Lists::arc_count(p))
         }
     };
+    let planning = t.elapsed();
     let digest = cluster::job_digest(input, &planned.queries, &settings(exp, cluster));
     let shape = (part.range().len(), part.owned_arcs());
     let whole = (part.node_count(), arcs);
@@ -161,12 +166,15 @@ pub fn run(
         exp.max_degree,
     )?;
     progress.inc(planned.observation_count() as u64);
+    let counting = t.elapsed() - planning;
     let mut result = ClusterDone {
         done: None,
         traffic,
         part: shape,
         whole,
         queries,
+        planning,
+        counting,
     };
     let Some(counts) = counts else {
         return Ok(result);
