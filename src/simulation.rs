@@ -152,7 +152,8 @@ fn choose_people(
         out.dedup();
         return Ok(out);
     }
-    sample_people(exp, (0..real).map(NodeId).filter(|&v| fits(v)).collect())
+    let candidates: Vec<NodeId> = (0..real).map(NodeId).filter(|&v| fits(v)).collect();
+    sample_people(exp, &candidates)
 }
 
 /// The fake pool's connections: each of the `fakes` accounts (ids from
@@ -167,21 +168,27 @@ fn fake_edges(exp: &Experiment, real: u32, fakes: u32) -> Vec<(u32, u32)> {
 }
 
 /// `[people]`'s sample among the `candidates` (ascending) that pass its filters.
-fn sample_people(exp: &Experiment, candidates: Vec<NodeId>) -> Result<Vec<NodeId>> {
+fn sample_people(exp: &Experiment, candidates: &[NodeId]) -> Result<Vec<NodeId>> {
+    Ok(sample_positions(exp, candidates.len())?
+        .into_iter()
+        .map(|i| candidates[i])
+        .collect())
+}
+
+/// Which of `count` candidates (ascending) `[people]`'s sample picks: their
+/// positions, ascending (all of them when it asks for as many or more).
+fn sample_positions(exp: &Experiment, count: usize) -> Result<Vec<usize>> {
     let k = exp.people.sample.expect("validated: sample or ids");
-    if candidates.is_empty() {
+    if count == 0 {
         return Err(Error::Invalid(
             "no person passes the [people] filters (connection range and role); widen them".into(),
         ));
     }
     let mut rng = task_rng(exp.seed, PEOPLE_STREAM);
-    let mut picked: Vec<NodeId> = if k >= candidates.len() {
-        candidates
+    let mut picked: Vec<usize> = if k >= count {
+        (0..count).collect()
     } else {
-        rand::seq::index::sample(&mut rng, candidates.len(), k)
-            .into_iter()
-            .map(|i| candidates[i])
-            .collect()
+        rand::seq::index::sample(&mut rng, count, k).into_vec()
     };
     picked.sort_unstable();
     Ok(picked)

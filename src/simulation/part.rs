@@ -8,10 +8,12 @@
 //! - Its part of the graph ([`GraphFile::read_part`]), with the fake pool's
 //!   connections merged in ([`GraphPart::with_added_nodes`]; the fake accounts
 //!   belong to the last process).
-//! - One pass over the offsets and roles sections ([`GraphFile::scan`]): each
-//!   person's connection count and role, for `[people]`'s filters, the
-//!   recruiters invitations come from, and the `network` and `degrees` tables.
-//!   Nothing per node is kept but the people who pass the filters.
+//! - Two passes over the offsets and roles sections ([`GraphFile::scan`]):
+//!   each person's connection count and role, for the recruiters invitations
+//!   come from, the `network` and `degrees` tables and how many pass
+//!   `[people]`'s filters; then, with the sample's positions among them drawn,
+//!   who they are. Nothing per person is kept but the recruiters and the
+//!   people studied.
 //! - Where they sit, the lists invitations and decisions read
 //!   ([`crate::invitations::Lists`]): the person's, a friend's for a friend of a
 //!   friend, one arc for a stranger (a binary search over the offsets), and each
@@ -41,7 +43,7 @@ use crate::invitations::{ArrivalContext, Lists};
 use crate::results::network::NetworkFacts;
 use crate::roles::Role;
 
-use super::{Outcome, Planned, fake_edges, sample_people};
+use super::{Outcome, Planned, fake_edges, sample_positions};
 
 /// One process's view of an experiment's network in a graph file.
 #[derive(Debug)]
@@ -97,19 +99,28 @@ impl PartSetup {
             fake_starts[f + 1] += fake_starts[f];
         }
         let fake_targets = by_fake.into_iter().map(|(_, v)| v).collect();
-        // One pass: filters, recruiters and the degrees table.
+        // One pass: how many pass the filters, the recruiters and the
+        // degrees table; a second one finds the people sampled.
         let p = &exp.people;
-        let mut candidates = Vec::new();
+        let passes = |connections: u64, role: Option<Role>| {
+            usize::try_from(connections).is_ok_and(|c| c >= p.connections.0 && c <= p.connections.1)
+                && p.role.is_none_or(|r| role == r)
+        };
+        let with_fakes = |at: &mut usize, v: u32, connections: u64| {
+            let mut c = connections;
+            while *at < pairs.len() && pairs[*at].0 == v {
+                c += 1;
+                *at += 1;
+            }
+            c
+        };
+        let mut candidates = 0usize;
         let mut recruiters = Vec::new();
         let mut hiring_managers = 0;
         let mut degrees: BTreeMap<u64, u64> = BTreeMap::new();
         let mut at = 0;
         file.scan(|v, connections, code| {
-            let mut c = connections;
-            while at < pairs.len() && pairs[at].0 == v {
-                c += 1;
-                at += 1;
-            }
+            let c = with_fakes(&mut at, v, connections);
             *degrees.entry(c).or_default() += 1;
             let role = Role::from_code(code);
             match role {
@@ -117,15 +128,7 @@ impl PartSetup {
                 Some(Role::HiringManager) => hiring_managers += 1,
                 None => {}
             }
-            #[allow(clippy::cast_possible_truncation)] // counts of one node's lists
-            let c = c as usize;
-            if p.ids.is_none()
-                && c >= p.connections.0
-                && c <= p.connections.1
-                && p.role.is_none_or(|r| role == r)
-            {
-                candidates.push(NodeId(v));
-            }
+            candidates += usize::from(passes(c, role));
         })?;
         let people = if let Some(ids) = &p.ids {
             let mut out = Vec::new();
@@ -143,7 +146,19 @@ impl PartSetup {
             out.dedup();
             out
         } else {
-            sample_people(exp, candidates)?
+            let wanted = sample_positions(exp, candidates)?;
+            let mut out = Vec::with_capacity(wanted.len());
+            let (mut at, mut rank) = (0, 0);
+            file.scan(|v, connections, code| {
+                let c = with_fakes(&mut at, v, connections);
+                if passes(c, Role::from_code(code)) {
+                    if wanted.get(out.len()) == Some(&rank) {
+                        out.push(NodeId(v));
+                    }
+                    rank += 1;
+                }
+            })?;
+            out
         };
         Ok(Self {
             file,
