@@ -20,9 +20,9 @@ pub mod reach;
 pub mod generate;
 pub mod ingest;
 pub mod config;
+pub mod cluster;
 pub mod simulation;
 pub mod advise;
-pub mod cluster;
 // Results and what is drawn from them.
 pub mod results;
 pub mod charts;

@@ -70,4 +70,3 @@ pub(super) fn say_traffic(g: &Global, c: &Cluster, t: &Traffic) {
         ));
     }
 }
-

@@ -23,9 +23,7 @@ use netreach::words::plural;
 use netreach::words::thousands;
 
 use super::cluster::{ClusterArgs, say_traffic};
-use super::{
-    Bar, Global, load_graph, load_invitations, load_roles, peak_memory, say_invitations,
-};
+use super::{Bar, Global, load_graph, load_invitations, load_roles, peak_memory, say_invitations};
 
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("who").required(true).args(["sources", "sample", "all"]))]

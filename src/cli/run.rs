@@ -9,8 +9,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use netreach::charts::ChartFormat;
-use netreach::config::Experiment;
 use netreach::cluster::Cluster;
+use netreach::config::Experiment;
 use netreach::jobs::experiment::cluster::{self, Network, whole_because};
 use netreach::jobs::experiment::{self, Options};
 use netreach::output::{Overwrite, check_outputs};
@@ -86,7 +86,7 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
         overwrite: g.overwrite(),
     };
     if let Some(c) = &cluster {
-        return run_on_cluster(&exp, c, &out, &options, g, start);
+        return run_on_cluster(&exp, c, &out, options, g, start);
     }
     let bar = Bar::phase("building the network and drawing invitations", g);
     let setup = Setup::new(&exp);
@@ -148,7 +148,7 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
 /// The terminal summary of a finished experiment.
 fn say_done(exp: &Experiment, done: &experiment::Done, g: &Global) {
     if !g.quiet {
-        println!("{}", terminal_summary(&exp, &done.summary));
+        println!("{}", terminal_summary(exp, &done.summary));
         if let Some(line) = done.by_connections.sentence(&done.summary) {
             println!("{line}");
         }
@@ -161,7 +161,7 @@ fn run_on_cluster(
     exp: &Experiment,
     c: &Cluster,
     out: &Path,
-    options: &Options,
+    options: Options,
     g: &Global,
     start: Instant,
 ) -> Result<()> {
@@ -187,12 +187,11 @@ fn run_on_cluster(
         // No leads or adoption on parts: the observations alone.
         Network::Part(p) => {
             let weeks = if exp.weekly { exp.arrivals.weeks } else { 1 };
-            u64::from(exp.replicates * weeks)
-                * (p.people.len() * exp.strategies.len()) as u64
+            u64::from(exp.replicates * weeks) * (p.people.len() * exp.strategies.len()) as u64
         }
     };
     let bar = Bar::new(planned, "reach", g);
-    let done = cluster::run(exp, &network, c, out, options, &bar);
+    let done = cluster::run(exp, &network, c, out, &options, &bar);
     bar.finish();
     let done = done?;
     g.say(format!(

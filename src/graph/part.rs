@@ -165,7 +165,10 @@ impl GraphPart {
             .iter()
             .flat_map(|&(a, b)| [(a, b), (b, a)])
             .filter(|(a, b)| {
-                assert!(*a < nodes && *b < nodes, "an added edge names a missing node");
+                assert!(
+                    *a < nodes && *b < nodes,
+                    "an added edge names a missing node"
+                );
                 own.contains(a) && a != b
             })
             .collect();
@@ -186,39 +189,44 @@ impl GraphPart {
         // New offsets, then each list moved and merged, from the last.
         let mut offsets = Vec::with_capacity(own.len() + 1);
         offsets.push(0u64);
-        let mut e = 0;
+        let mut cursor = 0;
         for v in own.clone() {
-            let from = e;
-            while e < extra.len() && extra[e].0 == v {
-                e += 1;
+            let from = cursor;
+            while cursor < extra.len() && extra[cursor].0 == v {
+                cursor += 1;
             }
-            let len = old_list(&self, v).len() + (e - from);
+            let len = old_list(&self, v).len() + (cursor - from);
             offsets.push(offsets.last().expect("starts at 0") + len as u64);
         }
         #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
         let total = *offsets.last().expect("one per node") as usize;
         self.targets.resize(total, 0);
-        let mut e = extra.len();
+        let mut cursor = extra.len();
         for v in own.clone().rev() {
-            let from = extra[..e].partition_point(|&(a, _)| a < v);
-            let adds = &extra[from..e];
-            e = from;
-            let r = old_list(&self, v);
-            let i_v = (v - own.start) as usize;
+            let from = extra[..cursor].partition_point(|&(a, _)| a < v);
+            let adds = &extra[from..cursor];
+            cursor = from;
+            let old_span = old_list(&self, v);
+            let at = (v - own.start) as usize;
             #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
-            let (n0, n1) = (offsets[i_v] as usize, offsets[i_v + 1] as usize);
-            let (mut i, mut j, mut k) = (r.end, adds.len(), n1);
-            while j > 0 {
-                if i > r.start && self.targets[i - 1] > adds[j - 1].1 {
-                    self.targets[k - 1] = self.targets[i - 1];
-                    i -= 1;
+            let new_start = offsets[at] as usize;
+            // Merged from the back: the list's new place starts at or after
+            // its old one, so nothing is overwritten before it is moved.
+            #[allow(clippy::cast_possible_truncation)] // offsets index a slice in memory
+            let mut put = offsets[at + 1] as usize;
+            let (mut old_left, mut adds_left) = (old_span.end, adds.len());
+            while adds_left > 0 {
+                put -= 1;
+                if old_left > old_span.start && self.targets[old_left - 1] > adds[adds_left - 1].1 {
+                    self.targets[put] = self.targets[old_left - 1];
+                    old_left -= 1;
                 } else {
-                    self.targets[k - 1] = adds[j - 1].1;
-                    j -= 1;
+                    self.targets[put] = adds[adds_left - 1].1;
+                    adds_left -= 1;
                 }
-                k -= 1;
             }
-            self.targets.copy_within(r.start..i, n0);
+            self.targets
+                .copy_within(old_span.start..old_left, new_start);
         }
         self.offsets = offsets;
         self.roles.resize(own.len(), 0);
@@ -337,7 +345,13 @@ mod tests {
         let present = g.neighbors(NodeId(3))[0];
         let edges: Vec<(u32, u32)> = (0..added)
             .flat_map(|f| (0..4).map(move |k| (n + f, (f * 37 + k * 101) % n)))
-            .chain([(n, n + 1), (3, present), (present, 3), (n + 2, 7), (7, n + 2)])
+            .chain([
+                (n, n + 1),
+                (3, present),
+                (present, 3),
+                (n + 2, 7),
+                (7, n + 2),
+            ])
             .collect();
         let merged = g.with_added_nodes(added, &edges).unwrap();
         let roles: Vec<u8> = (0..n).map(|v| (v % 3) as u8).collect();

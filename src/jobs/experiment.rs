@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use crate::charts::{Chart, ChartFormat, draw_all};
 use crate::config::{EXPERIMENT_FILE, Experiment, GraphSource};
 use crate::error::Result;
+use crate::graph::NodeIds;
 use crate::output::Overwrite;
 use crate::progress::Progress;
 use crate::report::write_report;
@@ -28,7 +29,6 @@ use crate::results::Table;
 use crate::results::network::{NetworkFacts, write_network_tables};
 use crate::results::simulation::{simulation_tables, write_simulation};
 use crate::results::summary::{ConnectionBins, SavedResults, Summary};
-use crate::graph::NodeIds;
 use crate::roles::Role;
 use crate::simulation::{Outcome, Setup, simulate};
 

@@ -40,7 +40,6 @@ use crate::error::{Error, Result};
 use crate::graph::{GraphPart, NodeId, NodeIds, node_weight};
 use crate::ingest::binary::GraphFile;
 use crate::invitations::{ArrivalContext, Lists};
-use crate::results::network::NetworkFacts;
 use crate::roles::Role;
 
 use super::{Outcome, Planned, fake_edges, sample_positions};
@@ -204,7 +203,10 @@ impl PartSetup {
     /// # Errors
     /// If the file is damaged where a list sits.
     pub fn plan(&self, exp: &Experiment) -> Result<Planned> {
-        debug_assert!(exp.arrivals.colleagues <= 0.0, "colleagues need the whole graph");
+        debug_assert!(
+            exp.arrivals.colleagues <= 0.0,
+            "colleagues need the whole graph"
+        );
         let ctx = ArrivalContext::with_recruiters(self, self.recruiters.clone(), self.first_fake);
         let role_of = |v: NodeId| {
             if v.0 >= self.first_fake {
@@ -227,11 +229,18 @@ impl PartSetup {
     ///
     /// # Errors
     /// If the file is damaged where the ids or lists sit.
-    pub fn outcome(&self, planned: &Planned, counts: &[crate::reach::ReachCounts]) -> Result<(Outcome, NodeIds)> {
+    pub fn outcome(
+        &self,
+        planned: &Planned,
+        counts: &[crate::reach::ReachCounts],
+    ) -> Result<(Outcome, NodeIds)> {
         let mut observations = planned.observations(counts, |v| self.neighbors_of(v).len());
         self.check()?;
         for o in &mut observations {
-            let at = self.people.binary_search(&o.person).expect("a person studied");
+            let at = self
+                .people
+                .binary_search(&o.person)
+                .expect("a person studied");
             o.person = NodeId(u32::try_from(at).expect("fits u32"));
         }
         let ids = self.file.ids_of(&self.people)?;
@@ -247,17 +256,24 @@ impl PartSetup {
         ))
     }
 
-    /// The `network` table's facts.
-    pub fn facts(&self) -> NetworkFacts {
-        NetworkFacts {
-            source: format!("file {}", self.path.display()),
-            people: u64::from(self.first_fake),
-            fake_accounts: u64::from(self.fakes),
-            edges: self.file.arc_count() / 2 + self.pairs.len() as u64,
-            recruiters: self.recruiters.len() as u64,
-            hiring_managers: self.hiring_managers,
-            studied: self.people.len() as u64,
-        }
+    /// The graph file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Fake accounts added.
+    pub fn fake_accounts(&self) -> u32 {
+        self.fakes
+    }
+
+    /// Connections, the fake accounts' included.
+    pub fn edges(&self) -> u64 {
+        self.file.arc_count() / 2 + self.pairs.len() as u64
+    }
+
+    /// Recruiters and hiring managers.
+    pub fn role_counts(&self) -> (u64, u64) {
+        (self.recruiters.len() as u64, self.hiring_managers)
     }
 
     /// How many people have each number of connections, fake accounts' included.
@@ -328,7 +344,10 @@ impl Lists for PartSetup {
     fn neighbors_of(&self, v: NodeId) -> Cow<'_, [u32]> {
         if v.0 >= self.first_fake {
             let f = (v.0 - self.first_fake) as usize;
-            let (lo, hi) = (self.fake_starts[f] as usize, self.fake_starts[f + 1] as usize);
+            let (lo, hi) = (
+                self.fake_starts[f] as usize,
+                self.fake_starts[f + 1] as usize,
+            );
             return Cow::Borrowed(&self.fake_targets[lo..hi]);
         }
         match self.file.neighbors(v.0) {

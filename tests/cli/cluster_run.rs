@@ -98,12 +98,19 @@ fn plain_then_cluster(command: &str, exp: &Path, processes: usize, workers: usiz
     let dir = exp.parent().unwrap();
     let out = dir.join(format!("out-{processes}x{workers}"));
     let plain = dir.join(format!("plain-{processes}x{workers}"));
-    netreach().args(run_args(command, exp, &out)).assert().success();
+    netreach()
+        .args(run_args(command, exp, &out))
+        .assert()
+        .success();
     std::fs::rename(&out, &plain).unwrap();
     let hosts = hostfile(dir, processes);
     let outs = run_cluster(&run_args(command, exp, &out), &hosts, processes, workers);
     for (p, o) in outs.iter().enumerate() {
-        assert!(o.status.success(), "process {p}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "process {p}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     same_folders(&plain, &out);
     outs
@@ -117,7 +124,10 @@ fn an_experiment_on_parts_of_a_graph_file_writes_the_folder_one_process_writes()
     for (processes, workers) in [(2, 2), (3, 1)] {
         let outs = plain_then_cluster("run", &exp, processes, workers);
         let zero = String::from_utf8_lossy(&outs[0].stderr);
-        assert!(zero.contains("reading its part of the graph file"), "{zero}");
+        assert!(
+            zero.contains("reading its part of the graph file"),
+            "{zero}"
+        );
         assert!(zero.contains(&format!("part 0 of {processes}")), "{zero}");
         // Every process held a share of the nodes, not the whole network.
         let held = zero
@@ -169,12 +179,19 @@ fn a_crashed_or_disagreeing_peer_stops_the_cluster_without_output() {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&z.stderr);
     assert_eq!(z.status.code(), Some(1), "{err}");
-    assert!(err.contains("process 0: lost the connection to process 1"), "{err}");
+    assert!(
+        err.contains("process 0: lost the connection to process 1"),
+        "{err}"
+    );
     assert!(!out.exists(), "no folder is left behind");
     // Another seed draws other invitations: the processes refuse each other.
     let deadline = Instant::now() + BOUND;
     let zero = spawn(&run_args("run", &exp, &out), &["--cluster", h], None);
-    let one = spawn(&run_args("run", &other, &out), &["--cluster", h, "--process", "1"], None);
+    let one = spawn(
+        &run_args("run", &other, &out),
+        &["--cluster", h, "--process", "1"],
+        None,
+    );
     for o in [finish(zero, deadline), finish(one, deadline)] {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{err}");
@@ -217,7 +234,11 @@ fn the_cluster_example_of_run_help_runs_as_written() {
         .env("PATH", &path)
         .output()
         .unwrap();
-    assert!(o.status.success(), "{script}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{script}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let folder = dir.path().join("out/first-look-cluster");
     for f in ["report.md", "summary.csv", "charts/strategies.png"] {
         assert!(folder.join(f).exists(), "{f} missing: {:?}", files(&folder));

@@ -308,7 +308,11 @@ impl GraphFile {
                 if codes[i] > 2 {
                     return Err(self.bad("a role code is unknown"));
                 }
-                f(from + u32::try_from(i).expect("within a chunk"), hi - lo, codes[i]);
+                f(
+                    from + u32::try_from(i).expect("within a chunk"),
+                    hi - lo,
+                    codes[i],
+                );
             }
             from += u32::try_from(len).expect("within a chunk");
         }

@@ -46,6 +46,7 @@ use crate::graph::node_weight;
 use crate::ingest::binary::is_graph_file;
 use crate::invitations::Lists;
 use crate::progress::Progress;
+use crate::results::network::NetworkFacts;
 use crate::simulation::{PartSetup, Setup};
 
 use super::{Done, Measured, Options, network_facts, write};
@@ -63,12 +64,18 @@ pub enum Network {
 /// each process can read only its part.
 pub fn whole_because(exp: &Experiment) -> Option<&'static str> {
     match &exp.graph {
-        GraphSource::Generated(..) => {
-            Some("a generated network is built whole by every process (import it as a .nrg to divide memory)")
-        }
-        GraphSource::Files { edges, roles, nodes } => {
+        GraphSource::Generated(..) => Some(
+            "a generated network is built whole by every process (import it as a .nrg to divide memory)",
+        ),
+        GraphSource::Files {
+            edges,
+            roles,
+            nodes,
+        } => {
             if !is_graph_file(edges) {
-                Some("an edge list is loaded whole by every process (import it as a .nrg to divide memory)")
+                Some(
+                    "an edge list is loaded whole by every process (import it as a .nrg to divide memory)",
+                )
             } else if roles.is_some() || nodes.is_some() {
                 Some("roles or nodes from a table need the whole graph (import them into the .nrg)")
             } else if exp.leads.is_some() {
@@ -91,7 +98,9 @@ impl Network {
     /// As [`Setup::new`] or [`PartSetup::open`].
     pub fn new(exp: &Experiment) -> Result<Self> {
         match (&exp.graph, whole_because(exp)) {
-            (GraphSource::Files { edges, .. }, None) => Ok(Network::Part(PartSetup::open(exp, edges)?)),
+            (GraphSource::Files { edges, .. }, None) => {
+                Ok(Network::Part(PartSetup::open(exp, edges)?))
+            }
             _ => Ok(Network::Whole(Setup::new(exp)?)),
         }
     }
@@ -143,7 +152,13 @@ pub fn run(
     let (planned, part, input, arcs) = match network {
         Network::Whole(s) => {
             let planned = s.plan(exp);
-            let part = part_of(&s.graph, &s.roles, processes, cluster.process, node_weight(None));
+            let part = part_of(
+                &s.graph,
+                &s.roles,
+                processes,
+                cluster.process,
+                node_weight(None),
+            );
             let arcs = s.graph.edge_count() * 2;
             (planned, part, graph_digest(&s.graph, &s.roles), arcs)
         }
@@ -166,7 +181,7 @@ pub fn run(
         exp.max_degree,
     )?;
     progress.inc(planned.observation_count() as u64);
-    let counting = t.elapsed() - planning;
+    let counting = t.elapsed().saturating_sub(planning);
     let mut result = ClusterDone {
         done: None,
         traffic,
@@ -182,7 +197,9 @@ pub fn run(
     result.done = Some(match network {
         Network::Whole(s) => {
             let outcome = s.finish(exp, &planned, &counts, progress);
-            let real = s.graph.degree_histogram(s.graph.nodes().take(s.first_fake as usize));
+            let real = s
+                .graph
+                .degree_histogram(s.graph.nodes().take(s.first_fake as usize));
             let measured = Measured {
                 outcome: &outcome,
                 ids: s.graph.ids(),
@@ -197,7 +214,7 @@ pub fn run(
             let measured = Measured {
                 outcome: &outcome,
                 ids: &ids,
-                facts: &p.facts(),
+                facts: &part_facts(p),
                 degrees: p.degrees(),
                 simulated: t.elapsed(),
             };
@@ -205,6 +222,20 @@ pub fn run(
         }
     });
     Ok(result)
+}
+
+/// The `network` table's facts of a network read in parts.
+fn part_facts(p: &PartSetup) -> NetworkFacts {
+    let (recruiters, hiring_managers) = p.role_counts();
+    NetworkFacts {
+        source: format!("file {}", p.path().display()),
+        people: u64::from(p.first_fake),
+        fake_accounts: u64::from(p.fake_accounts()),
+        edges: p.edges(),
+        recruiters,
+        hiring_managers,
+        studied: p.people.len() as u64,
+    }
 }
 
 /// What every process must agree on besides the input and the queries: the
