@@ -27,6 +27,11 @@
 //! Every task's randomness derives from `(seed, task)`, and reach counts are exact,
 //! so the tables are identical whatever the thread count.
 //!
+//! On a cluster ([`crate::jobs::experiment::cluster`]) every process plans
+//! steps 1 and 2 ([`Planned`]) alike, from the whole network or from its part
+//! of a graph file ([`PartSetup`], `simulation/part.rs`), the cluster counts
+//! the queries, and process 0 finishes steps 3 to 5.
+//!
 //! # Complexity
 //! Reach dominates: O(distinct queries / 64 × edges within the balls × max degree).
 //! Leads add, per (replicate, person) and 64 worlds, one search per first tie
