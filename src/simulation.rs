@@ -142,20 +142,7 @@ fn choose_people(
         c >= p.connections.0 && c <= p.connections.1 && p.role.is_none_or(|r| roles.role_of(v) == r)
     };
     if let Some(ids) = &p.ids {
-        let mut out = Vec::new();
-        for id in ids {
-            match graph.ids().lookup(id) {
-                Some(v) if v.0 < real => out.push(v),
-                _ => {
-                    return Err(Error::Invalid(format!(
-                        "people.ids: {id:?} is not a person of the network"
-                    )));
-                }
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        return Ok(out);
+        return people_named(ids, real, |id| Ok(graph.ids().lookup(id)));
     }
     let candidates: Vec<NodeId> = (0..real).map(NodeId).filter(|&v| fits(v)).collect();
     sample_people(exp, &candidates)
@@ -170,6 +157,29 @@ fn fake_edges(exp: &Experiment, real: u32, fakes: u32) -> Vec<(u32, u32)> {
         .flat_map(|f| (0..exp.arrivals.fake_connections).map(move |_| f))
         .map(|f| (real + f, rng.random_range(0..real)))
         .collect()
+}
+
+/// The people `[people] ids` names, ascending, each found by `lookup` and
+/// below `real` (not a fake account).
+fn people_named(
+    ids: &[String],
+    real: u32,
+    lookup: impl Fn(&str) -> Result<Option<NodeId>>,
+) -> Result<Vec<NodeId>> {
+    let mut out = Vec::new();
+    for id in ids {
+        match lookup(id)? {
+            Some(v) if v.0 < real => out.push(v),
+            _ => {
+                return Err(Error::Invalid(format!(
+                    "people.ids: {id:?} is not a person of the network"
+                )));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// `[people]`'s sample among the `candidates` (ascending) that pass its filters.

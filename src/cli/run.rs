@@ -121,15 +121,7 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
     let done = experiment::run(&exp, &setup, &out, &options, &bar);
     bar.finish();
     let done = done?;
-    say_done(&exp, &done, g);
-    g.say(format!(
-        "{} observations ({} distinct reach queries) in {:.1} s; wrote {} files to {}",
-        done.observations,
-        done.distinct_queries,
-        start.elapsed().as_secs_f64(),
-        done.files.len(),
-        out.display()
-    ));
+    say_done(&exp, &done, start, &out, g);
     if g.verbose {
         g.say(format!(
             "set-up {:.2} s, simulation {:.2} s, tables {:.2} s; peak memory {}",
@@ -145,14 +137,22 @@ pub(super) fn run_experiment(a: &SimulateArgs, g: &Global, needs_file: bool) -> 
     Ok(())
 }
 
-/// The terminal summary of a finished experiment.
-fn say_done(exp: &Experiment, done: &experiment::Done, g: &Global) {
+/// The terminal summary of a finished experiment, and what was written.
+fn say_done(exp: &Experiment, done: &experiment::Done, start: Instant, out: &Path, g: &Global) {
     if !g.quiet {
         println!("{}", terminal_summary(exp, &done.summary));
         if let Some(line) = done.by_connections.sentence(&done.summary) {
             println!("{line}");
         }
     }
+    g.say(format!(
+        "{} observations ({} distinct reach queries) in {:.1} s; wrote {} files to {}",
+        done.observations,
+        done.distinct_queries,
+        start.elapsed().as_secs_f64(),
+        done.files.len(),
+        out.display()
+    ));
 }
 
 /// `run`/`simulate` as one process of cluster `c`: its part of the network
@@ -229,15 +229,7 @@ fn run_on_cluster(
         ));
         return Ok(());
     };
-    say_done(exp, &written, g);
-    g.say(format!(
-        "{} observations ({} distinct reach queries) in {:.1} s; wrote {} files to {}",
-        written.observations,
-        written.distinct_queries,
-        start.elapsed().as_secs_f64(),
-        written.files.len(),
-        out.display()
-    ));
+    say_done(exp, &written, start, out, g);
     Ok(())
 }
 

@@ -42,7 +42,7 @@ use crate::ingest::binary::GraphFile;
 use crate::invitations::{ArrivalContext, Lists};
 use crate::roles::Role;
 
-use super::{Outcome, Planned, fake_edges, sample_positions};
+use super::{Outcome, Planned, fake_edges, people_named, sample_positions};
 
 /// One process's view of an experiment's network in a graph file.
 #[derive(Debug)]
@@ -130,20 +130,7 @@ impl PartSetup {
             candidates += usize::from(passes(c, role));
         })?;
         let people = if let Some(ids) = &p.ids {
-            let mut out = Vec::new();
-            for id in ids {
-                match file.lookup(id)? {
-                    Some(v) if v.0 < real => out.push(v),
-                    _ => {
-                        return Err(Error::Invalid(format!(
-                            "people.ids: {id:?} is not a person of the network"
-                        )));
-                    }
-                }
-            }
-            out.sort_unstable();
-            out.dedup();
-            out
+            people_named(ids, real, |id| file.lookup(id))?
         } else {
             let wanted = sample_positions(exp, candidates)?;
             let mut out = Vec::with_capacity(wanted.len());
