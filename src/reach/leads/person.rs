@@ -109,6 +109,42 @@ pub(super) struct WordSearch {
     pub(super) found: Vec<Option<Found>>,
 }
 
+impl WordSearch {
+    /// The word's searches with their holders numbered by firm (`firms[h]`
+    /// ascending), whatever order the searches met them in, so the sums over
+    /// holders run in one order for a search here and on a cluster
+    /// (`cluster/leads.rs`); `firms` is the firm of each current number.
+    pub(crate) fn new(
+        world: &LeadWorld<'_>,
+        who: Seeker,
+        firms: Vec<u32>,
+        mut connected: Found,
+        mut found: Vec<Option<Found>>,
+        d: usize,
+    ) -> Self {
+        let mut order: Vec<u32> = (0..u32::try_from(firms.len()).expect("firms fit u32")).collect();
+        order.sort_unstable_by_key(|&h| firms[h as usize]);
+        let mut number = vec![0u32; firms.len()];
+        for (new, &old) in order.iter().enumerate() {
+            number[old as usize] = u32::try_from(new).expect("firms fit u32");
+        }
+        for fd in std::iter::once(&mut connected).chain(found.iter_mut().flatten()) {
+            for h in &mut fd.holders {
+                *h = number[*h as usize];
+            }
+            merge_records(fd, d);
+        }
+        let firms: Vec<u32> = order.iter().map(|&h| firms[h as usize]).collect();
+        let rate = firms.iter().map(|&f| world.firm_rate(who, f)).collect();
+        WordSearch {
+            firms,
+            rate,
+            connected,
+            found,
+        }
+    }
+}
+
 /// What one first tie's search found: per holder reached, a local holder
 /// index and the worlds where it is first reached at each depth.
 pub(super) struct Found {
@@ -227,16 +263,10 @@ impl LeadWorld<'_> {
                     .then(|| self.search_from(ws, who, s, &[(f, lanes)], d, scratch, &mut local)),
             );
         }
-        let rate: Vec<f64> = local.iter().map(|&h| self.firm_rate(who, h)).collect();
         for &h in &local {
             scratch.slot[h as usize] = 0;
         }
-        WordSearch {
-            firms: local,
-            rate,
-            connected,
-            found,
-        }
+        WordSearch::new(self, who, local, connected, found, d)
     }
 
     /// One word's 64 worlds of one person's questions and marginals, from
