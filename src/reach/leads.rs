@@ -169,7 +169,10 @@ pub(crate) struct Seeker {
 /// and who always knows of openings, and the model, with probabilities
 /// rounded once.
 pub struct LeadWorld<'g> {
-    graph: &'g ConnectionGraph,
+    /// The graph searched; `None` for a cluster's draws ([`LeadWorld::draws`]),
+    /// whose searches run on the parts (`cluster/leads.rs`).
+    graph: Option<&'g ConnectionGraph>,
+    nodes: usize,
     offsets: &'g [u64],
     targets: &'g [u32],
     mutual: Mutual<'g>,
@@ -227,7 +230,7 @@ impl<'g> LeadWorld<'g> {
             "one mutual count per arc"
         );
         Self::with(
-            graph,
+            Some(graph),
             Mutual::Counted(mutual),
             roles,
             firms,
@@ -251,7 +254,7 @@ impl<'g> LeadWorld<'g> {
     ) -> Self {
         let cache = crate::memory::zeroed_vec::<AtomicU16>(graph.csr().1.len());
         Self::with(
-            graph,
+            Some(graph),
             Mutual::OnDemand(cache),
             roles,
             firms,
@@ -261,9 +264,27 @@ impl<'g> LeadWorld<'g> {
         )
     }
 
+    /// The worlds' draws of a graph of `roles.len()` nodes without the graph
+    /// (a cluster's searches run on its parts, `cluster/leads.rs`): who
+    /// forwards, knows and passes, each firm's rate, and the sums of a word's
+    /// searches, exactly as [`LeadWorld::new`] draws them. Searching it here
+    /// is a bug.
+    ///
+    /// # Panics
+    /// If `firms` does not cover the `roles`' nodes.
+    pub fn draws(
+        roles: &RoleMap,
+        firms: &'g Firms,
+        first_fake: u32,
+        model: LeadModel,
+        seed: u64,
+    ) -> Self {
+        Self::with(None, Mutual::Counted(&[]), roles, firms, first_fake, model, seed)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn with(
-        graph: &'g ConnectionGraph,
+        graph: Option<&'g ConnectionGraph>,
         mutual: Mutual<'g>,
         roles: &RoleMap,
         firms: &'g Firms,
@@ -271,13 +292,9 @@ impl<'g> LeadWorld<'g> {
         model: LeadModel,
         seed: u64,
     ) -> Self {
-        let (offsets, targets) = graph.csr();
-        assert_eq!(
-            firms.node_count(),
-            graph.node_count(),
-            "a firm entry per node"
-        );
-        let n = graph.node_count();
+        let (offsets, targets): (&[u64], &[u32]) = graph.map_or((&[], &[]), ConnectionGraph::csr);
+        let n = graph.map_or(roles.codes().len(), ConnectionGraph::node_count);
+        assert_eq!(firms.node_count(), n, "a firm entry per node");
         let mut always_knows = vec![0u64; n.div_ceil(64)];
         for v in 0..n {
             #[allow(clippy::cast_possible_truncation)] // node ids fit u32
@@ -303,6 +320,7 @@ impl<'g> LeadWorld<'g> {
         }
         Self {
             graph,
+            nodes: n,
             offsets,
             targets,
             mutual,
@@ -333,7 +351,7 @@ impl<'g> LeadWorld<'g> {
 
     /// A scratch for this world's searches.
     pub fn scratch(&self) -> Scratch {
-        Scratch::new(self.graph.node_count(), self.firms.firm_count() as usize)
+        Scratch::new(self.nodes, self.firms.firm_count() as usize)
     }
 
     pub(crate) fn seeker(&self, s: u32) -> Seeker {
@@ -405,6 +423,7 @@ impl<'g> LeadWorld<'g> {
                 }
                 let k = self
                     .graph
+                    .expect("a world that counts mutual connections has its graph")
                     .mutual_count(NodeId(v), NodeId(u))
                     .min(usize::from(u16::MAX - 1));
                 let k = u16::try_from(k).expect("saturated above");

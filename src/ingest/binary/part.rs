@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use super::{DENSE_IDS, HAS_FIRMS, HAS_ROLES, HEADER, Header, STRING_IDS};
 use crate::digest::Fnv;
 use crate::error::{Error, Result};
+use crate::firms::Firms;
 use crate::graph::{GraphPart, NamedNode, NodeId, NodeIds, balanced_bounds};
 
 /// A graph file, open for reading pieces of it.
@@ -35,6 +36,8 @@ pub struct GraphFile {
     crc: u32,
     /// Bytes of the firms section (0 without firms), which follows the roles.
     firm_bytes: u64,
+    /// Firms stored.
+    firm_count: u64,
 }
 
 impl GraphFile {
@@ -58,6 +61,7 @@ impl GraphFile {
             header: [0; HEADER],
             crc: 0,
             firm_bytes: 0,
+            firm_count: 0,
         };
         if size < (HEADER + 4) as u64 {
             return Err(g.bad("the file is too short for its header"));
@@ -80,6 +84,7 @@ impl GraphFile {
         g.crc = u32::from_le_bytes(crc);
         if h.flags & HAS_FIRMS != 0 {
             g.firm_bytes = h.nodes * 4 + h.firms * 8;
+            g.firm_count = h.firms;
         }
         Ok(g)
     }
@@ -317,6 +322,26 @@ impl GraphFile {
             from += u32::try_from(len).expect("within a chunk");
         }
         Ok(())
+    }
+
+    /// The firms the file carries (who works where, each firm's industry and
+    /// labour market), read whole: 4 bytes per node and 8 per firm.
+    ///
+    /// # Errors
+    /// If the file is damaged there.
+    pub fn firms(&self) -> Result<Option<Firms>> {
+        if self.firm_bytes == 0 {
+            return Ok(None);
+        }
+        let at = self.size - 4 - self.firm_bytes;
+        let n = self.nodes as usize;
+        let f = usize::try_from(self.firm_count).map_err(|_| self.bad("too many firms"))?;
+        let firm_of = self.u32s_at(at, n)?;
+        let industry = self.u32s_at(at + 4 * n as u64, f)?;
+        let market = self.u32s_at(at + 4 * (n + f) as u64, f)?;
+        Firms::from_stored(firm_of, industry, market)
+            .map(Some)
+            .map_err(|x| self.bad(&format!("firm {x} is not among its {f} firms")))
     }
 
     fn string_id(&self, v: u32) -> Result<String> {

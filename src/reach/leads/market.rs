@@ -107,7 +107,7 @@ impl Market {
         seed: u64,
         studied: impl IntoIterator<Item = NodeId>,
     ) -> Self {
-        let n = world.graph.node_count();
+        let n = world.nodes;
         let mut seeker = vec![0u64; n.div_ceil(64)];
         for v in 0..(world.first_fake as usize).min(n) {
             if unit_interval(splitmix(seed ^ v as u64)) < share {
