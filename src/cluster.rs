@@ -62,12 +62,53 @@ use crate::roles::RoleMap;
 
 mod approx;
 mod exact;
+mod leads;
 mod net;
 
 use net::{connect, exit_when_a_peer_is_lost};
 
 pub use approx::approx_reach_all;
 pub use exact::reach_many;
+pub use leads::{LeadJob, LeadRun, Lists};
+
+/// An experiment's counts on the cluster: exact reach for every query, in
+/// query order, and with `leads` each (replicate, person)'s job-lead
+/// answers (`cluster/leads.rs`), both `Some` in process 0; and what this
+/// process sent to the others. One cluster, formed once, runs both.
+///
+/// # Errors
+/// If the cluster cannot be formed (see the module docs).
+#[allow(clippy::type_complexity)] // the two answers of process 0
+pub fn experiment_many(
+    c: &Cluster,
+    digest: u64,
+    part: std::sync::Arc<GraphPart>,
+    queries: std::sync::Arc<Vec<OwnedQuery>>,
+    max: Degree,
+    leads: Option<(std::sync::Arc<LeadJob>, Lists)>,
+) -> Result<(
+    Option<(Vec<ReachCounts>, Option<Vec<crate::reach::leads::PersonLeads>>)>,
+    Traffic,
+)> {
+    let reach = std::sync::Arc::new(Mutex::new(Traffic::default()));
+    let searches = std::sync::Arc::new(Mutex::new(Traffic::default()));
+    let (r, s) = (std::sync::Arc::clone(&reach), std::sync::Arc::clone(&searches));
+    let out = execute(c, digest, move |worker| {
+        let counts = exact::exact_worker(worker, &part, &queries, max, &r);
+        let answers = leads
+            .as_ref()
+            .and_then(|(job, lists)| leads::lead_worker(worker, &part, job, lists, &s));
+        counts.map(|c| (c, answers))
+    })?;
+    // The two phases' rounds follow one another.
+    let mut t = *reach.lock().expect("the workers are done");
+    let l = *searches.lock().expect("the workers are done");
+    t.rounds += l.rounds;
+    t.records += l.records;
+    t.bytes += l.bytes;
+    t.largest_round = t.largest_round.max(l.largest_round);
+    Ok((out, t))
+}
 
 /// Where this process sits in a cluster.
 #[derive(Debug, Clone)]

@@ -222,7 +222,7 @@ pub fn reach_many(
 }
 
 /// One worker's share of exact reach, with the smaller combiner.
-fn exact_worker(
+pub(super) fn exact_worker(
     worker: &mut Worker,
     part: &GraphPart,
     queries: &[OwnedQuery],

@@ -398,7 +398,7 @@ impl<'g> LeadWorld<'g> {
     /// relevant to everyone, only the node's firm is read (the search's
     /// innermost test, where each read is a cache miss).
     #[inline]
-    fn holds_firm(&self, who: Seeker, u: u32) -> Option<u32> {
+    pub(crate) fn holds_firm(&self, who: Seeker, u: u32) -> Option<u32> {
         let f = self.firm_of[u as usize];
         if f == NO_FIRM || f == who.firm {
             return None;
@@ -443,7 +443,7 @@ impl<'g> LeadWorld<'g> {
     }
 
     /// The stream of replicate `r`'s word `w`.
-    fn word_seed(&self, replicate: u32, word: u32) -> u64 {
+    pub(crate) fn word_seed(&self, replicate: u32, word: u32) -> u64 {
         splitmix(self.seed ^ splitmix((u64::from(replicate) << 32) | u64::from(word)))
     }
 
@@ -454,7 +454,7 @@ impl<'g> LeadWorld<'g> {
     /// in a world of `carry`. Either way the word depends on the tie and the
     /// word's seed only, whichever search draws it.
     #[inline]
-    fn tie_live(
+    pub(crate) fn tie_live(
         &self,
         word_seed: u64,
         a: u32,
@@ -476,13 +476,13 @@ impl<'g> LeadWorld<'g> {
     }
 
     /// Every world's draw of the tie a–b with `mutual` mutual connections.
-    fn tie_word(&self, word_seed: u64, a: u32, b: u32, mutual: u32) -> u64 {
+    pub(crate) fn tie_word(&self, word_seed: u64, a: u32, b: u32, mutual: u32) -> u64 {
         self.tie_live(word_seed, a, b, !0, || mutual)
     }
 
     /// The worlds in which intermediary `v` forwards: `near` when `v` is the
     /// seeker's own connection.
-    fn forward_word(&self, word_seed: u64, v: u32, near: bool) -> u64 {
+    pub(crate) fn forward_word(&self, word_seed: u64, v: u32, near: bool) -> u64 {
         // A different key space from ties: a tie's key has lo < hi.
         let key = (u64::from(v) << 32) | u64::from(v);
         let q = if near { self.near_q } else { self.far_q };
@@ -491,7 +491,7 @@ impl<'g> LeadWorld<'g> {
 
     /// The worlds in which `v` knows of its firm's openings.
     #[inline]
-    fn knows_word(&self, word_seed: u64, v: u32) -> u64 {
+    pub(crate) fn knows_word(&self, word_seed: u64, v: u32) -> u64 {
         if self.always_knows[v as usize / 64] >> (v % 64) & 1 == 1 {
             return !0;
         }
@@ -580,6 +580,7 @@ pub use market::{DEFAULT_SEEKERS, Market, MarketModel};
 pub use model::LeadModel;
 
 pub use person::{PersonLeads, PersonQuestions};
+pub(crate) use person::{Found, Sums, WordSearch, by_question};
 
 #[cfg(test)]
 mod tests;

@@ -51,7 +51,7 @@ pub struct PersonLeads {
 }
 
 /// Per-world sums of one person's answers, before dividing by the worlds.
-pub(super) struct Sums {
+pub(crate) struct Sums {
     /// Per question and hop: the rates reached.
     at: Vec<Vec<f64>>,
     /// Per question and hop: e^(−rate within the hop).
@@ -65,7 +65,7 @@ pub(super) struct Sums {
 }
 
 impl Sums {
-    pub(super) fn zero(pq: &PersonQuestions<'_>, d: usize, market: bool) -> Self {
+    pub(crate) fn zero(pq: &PersonQuestions<'_>, d: usize, market: bool) -> Self {
         let (q, m) = (pq.sets.len(), pq.marginals.len());
         Sums {
             at: vec![vec![0.0; d]; q],
@@ -80,7 +80,7 @@ impl Sums {
         }
     }
 
-    pub(super) fn add(&mut self, other: &Sums) {
+    pub(crate) fn add(&mut self, other: &Sums) {
         let pairs = [
             (&mut self.at, &other.at),
             (&mut self.no_lead, &other.no_lead),
@@ -102,7 +102,7 @@ impl Sums {
 
 /// One word's searches of one person: the firms met (numbered locally), each
 /// one's rate for the person, the connections' joint record and each tie's.
-pub(super) struct WordSearch {
+pub(crate) struct WordSearch {
     pub(super) firms: Vec<u32>,
     rate: Vec<f64>,
     pub(super) connected: Found,
@@ -147,10 +147,10 @@ impl WordSearch {
 
 /// What one first tie's search found: per holder reached, a local holder
 /// index and the worlds where it is first reached at each depth.
-pub(super) struct Found {
-    pub(super) holders: Vec<u32>,
+pub(crate) struct Found {
+    pub(crate) holders: Vec<u32>,
     /// `holders.len() × depth` masks, holder-major.
-    pub(super) masks: Vec<u64>,
+    pub(crate) masks: Vec<u64>,
 }
 
 impl LeadWorld<'_> {
@@ -210,7 +210,7 @@ impl LeadWorld<'_> {
 
     /// Means over the worlds of the sums; offers were summed over the
     /// first `offer_words` words.
-    pub(super) fn finish(&self, total: Sums, offer_words: u32) -> PersonLeads {
+    pub(crate) fn finish(&self, total: Sums, offer_words: u32) -> PersonLeads {
         let n = f64::from(self.model.words() * LANES);
         let mean = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x / n).collect() };
         let on = f64::from(offer_words * LANES);
@@ -279,7 +279,7 @@ impl LeadWorld<'_> {
         clippy::needless_range_loop,
         clippy::unused_self
     )] // every question from the records; lanes index every hop's rows
-    pub(super) fn sum_word(
+    pub(crate) fn sum_word(
         &self,
         pq: &PersonQuestions<'_>,
         d: usize,
@@ -558,7 +558,7 @@ impl LeadWorld<'_> {
 }
 
 /// Per question, the indices of the marginals asked of it.
-pub(super) fn by_question(pq: &PersonQuestions<'_>) -> Vec<Vec<usize>> {
+pub(crate) fn by_question(pq: &PersonQuestions<'_>) -> Vec<Vec<usize>> {
     let mut asked: Vec<Vec<usize>> = vec![Vec::new(); pq.sets.len()];
     for (mi, &(q, _)) in pq.marginals.iter().enumerate() {
         asked[q].push(mi);

@@ -1,0 +1,401 @@
+//! Expected job leads on the cluster: the searches of
+//! [`LeadWorld::person`] (`reach/leads/person.rs`) run on the parts, and
+//! worker 0 sums them into each person's answers exactly as one process does.
+//!
+//! # Algorithm
+//! A (replicate, person)'s word of 64 worlds asks one search from all the
+//! person's connections at once and one from each accepted inviter, each
+//! from its first ties' worlds (the worlds where the tie to the person
+//! passes). Every worker draws the same first ties, so each seeds the starts
+//! it owns. A search's frontier travels as `(search, node, worlds)` records
+//! to the node's owner, one depth per round, as exact reach's does; the worker
+//! scanning a list draws each tie (a hash of the tie and the word, its mutual
+//! connections counted when its ceiling draw passes: the scanned node's list,
+//! held, against the other end's, held or read from the graph file) and each
+//! intermediary's forwarding. The owner of a node reached tells worker 0 the
+//! worlds in which it knows of its firm's openings, as `(search, firm, depth,
+//! worlds)`; worker 0 ORs them per firm and depth into first arrivals, the
+//! `Found` record a search here makes, and sums each word with
+//! [`LeadWorld`]'s own summing, holders numbered by firm, so the answers are
+//! byte for byte those of one process. Searches run in batches of whole
+//! (replicate, person)s, so worker 0 holds one batch's records at a time.
+//!
+//! # Complexity
+//! Per search: the arcs of the nodes that forward in some world within max
+//! degree − 1 hops, as on one machine, plus one record per (search, node)
+//! reached and one per (search, knower) to worker 0; max degree rounds per
+//! batch.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use timely::worker::Worker;
+
+use super::{Owners, Record, Rounds, Traffic};
+use crate::firms::Firms;
+use crate::graph::mutual::shared;
+use crate::graph::{GraphPart, NodeId};
+use crate::reach::Degree;
+use crate::reach::leads::{
+    Found, LeadModel, LeadWorld, PersonLeads, PersonQuestions, Seeker, Sums, WordSearch,
+    by_question,
+};
+use crate::roles::RoleMap;
+
+/// Searches per batch, at least (whole (replicate, person)s are kept together).
+const SEARCHES_PER_BATCH: usize = 256;
+
+/// One (replicate, person)'s lead questions ([`PersonQuestions`], owned), and
+/// the person's connections with their mutual connections.
+#[derive(Debug, Clone)]
+pub struct LeadRun {
+    /// The person.
+    pub source: u32,
+    /// Which replicate's worlds.
+    pub replicate: u32,
+    /// The person's connections, each with its mutual connections as
+    /// [`LeadWorld`] counts them (at most 65,534).
+    pub connections: Vec<(u32, u32)>,
+    /// Every invitation some question accepts: (inviter, mutual at acceptance).
+    pub ties: Vec<(u32, u32)>,
+    /// Each question: indices into `ties`.
+    pub sets: Vec<Vec<usize>>,
+    /// Marginal values asked: (question, tie).
+    pub marginals: Vec<(usize, usize)>,
+}
+
+impl LeadRun {
+    fn questions(&self) -> PersonQuestions<'_> {
+        PersonQuestions {
+            source: NodeId(self.source),
+            replicate: self.replicate,
+            ties: &self.ties,
+            sets: &self.sets,
+            marginals: &self.marginals,
+        }
+    }
+}
+
+/// What every worker needs to draw the worlds and search: the runs, each
+/// node's role and firm (of the whole graph: 5 bytes per node), the model.
+#[derive(Debug)]
+pub struct LeadJob {
+    /// The questions, in the order the answers come back.
+    pub runs: Vec<LeadRun>,
+    /// Every node's role.
+    pub roles: Arc<RoleMap>,
+    /// Who works where.
+    pub firms: Arc<Firms>,
+    /// Nodes from this id on are fake accounts.
+    pub first_fake: u32,
+    /// The model and its seed, as [`LeadWorld::draws`] takes them.
+    pub model: LeadModel,
+    /// The leads' seed.
+    pub seed: u64,
+    /// The largest degree.
+    pub max: Degree,
+}
+
+/// A node's sorted neighbours, for a node this process does not hold.
+pub type Lists = Arc<dyn Fn(u32) -> Vec<u32> + Send + Sync>;
+
+impl Record for (u32, u32, u64) {
+    fn bytes(&self) -> usize {
+        16
+    }
+}
+
+impl Record for (u32, u32, u8, u64) {
+    fn bytes(&self) -> usize {
+        17
+    }
+}
+
+/// One search of a batch.
+struct Search {
+    /// Index into the job's runs.
+    run: usize,
+    word: u32,
+    /// 0: the connections; t + 1: tie t.
+    slot: usize,
+    seed: u64,
+    who: Seeker,
+    source: u32,
+    starts: Vec<(u32, u64)>,
+}
+
+/// The searches of runs `runs` (every word), with their first ties' worlds.
+fn searches_of(world: &LeadWorld<'_>, job: &LeadJob, runs: std::ops::Range<usize>) -> Vec<Search> {
+    let mut out = Vec::new();
+    for r in runs {
+        let run = &job.runs[r];
+        let who = world.seeker(run.source);
+        for word in 0..world.model().words() {
+            let seed = world.word_seed(run.replicate, word);
+            let draw = |&(f, m): &(u32, u32)| (f, world.tie_word(seed, run.source, f, m));
+            let starts: Vec<(u32, u64)> = run
+                .connections
+                .iter()
+                .map(draw)
+                .filter(|s| s.1 != 0)
+                .collect();
+            out.push(Search {
+                run: r,
+                word,
+                slot: 0,
+                seed,
+                who,
+                source: run.source,
+                starts,
+            });
+            for (t, tie) in run.ties.iter().enumerate() {
+                let start = draw(tie);
+                if start.1 != 0 {
+                    out.push(Search {
+                        run: r,
+                        word,
+                        slot: t + 1,
+                        seed,
+                        who,
+                        source: run.source,
+                        starts: vec![start],
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Each run's answers on worker 0 of the cluster (`None` elsewhere). Traffic
+/// is added to `total`.
+pub(super) fn lead_worker(
+    worker: &mut Worker,
+    part: &GraphPart,
+    job: &LeadJob,
+    lists: &Lists,
+    total: &Mutex<Traffic>,
+) -> Option<Vec<PersonLeads>> {
+    let world = LeadWorld::draws(&job.roles, &job.firms, job.first_fake, job.model, job.seed);
+    let own = Owners::new(part, worker.index(), worker.peers());
+    let d = usize::from(job.max.0);
+    let leader = worker.index() == 0;
+    // Per (search, node) of this worker: worlds reached so far and this round.
+    type State = HashMap<(u32, u32), (u64, u64)>;
+    let state: Rc<RefCell<State>> = Rc::new(RefCell::new(HashMap::new()));
+    let touched: Rc<RefCell<Vec<(u32, u32)>>> = Rc::new(RefCell::new(Vec::new()));
+    let (owners, into, marks) = (own.clone(), Rc::clone(&state), Rc::clone(&touched));
+    let mut frontier_rounds: Rounds<(u32, u32, u64)> = Rounds::new(
+        worker,
+        own.workers,
+        move |x: &(u32, u32, u64)| owners.worker_of(x.1) as u64,
+        move |(i, u, live)| {
+            let mut st = into.borrow_mut();
+            let e = st.entry((i, u)).or_insert((0, 0));
+            if e.1 == 0 {
+                marks.borrow_mut().push((i, u));
+            }
+            e.1 |= live;
+        },
+    );
+    // Worker 0: per search of the batch, per firm, the worlds known at each depth.
+    let firms_found: Rc<RefCell<Vec<BTreeMap<u32, Vec<u64>>>>> = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&firms_found);
+    let mut found_rounds: Rounds<(u32, u32, u8, u64)> = Rounds::new(
+        worker,
+        own.workers,
+        |_| 0,
+        move |(i, firm, depth, known)| {
+            let mut all = sink.borrow_mut();
+            let masks = all[i as usize].entry(firm).or_insert_with(|| vec![0; d]);
+            masks[usize::from(depth)] |= known;
+        },
+    );
+    let mut mutual: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut count = |v: u32, u: u32| -> u32 {
+        *mutual.entry((v, u)).or_insert_with(|| {
+            let theirs;
+            let other: &[u32] = if part.range().contains(&u) {
+                part.neighbors(u)
+            } else {
+                theirs = lists(u);
+                &theirs
+            };
+            let k = shared(part.neighbors(v), other).min(usize::from(u16::MAX - 1));
+            u32::try_from(k).expect("saturated above")
+        })
+    };
+    let mut answers: Vec<Option<PersonLeads>> = vec![None; job.runs.len()];
+    let mut first = 0;
+    while first < job.runs.len() {
+        // A batch of whole runs.
+        let mut last = first;
+        let mut searches = Vec::new();
+        while last < job.runs.len() && searches.len() < SEARCHES_PER_BATCH {
+            searches.extend(searches_of(&world, job, last..last + 1));
+            last += 1;
+        }
+        if leader {
+            *firms_found.borrow_mut() = vec![BTreeMap::new(); searches.len()];
+        }
+        let mut found: Vec<(u32, u32, u8, u64)> = Vec::new();
+        let mut frontier: Vec<(u32, u32, u64)> = Vec::new();
+        // Arrivals at `depth` of every (search, node) touched this round.
+        let settle = |depth: usize,
+                          pairs: &[(u32, u32, u64)],
+                          frontier: &mut Vec<(u32, u32, u64)>,
+                          found: &mut Vec<(u32, u32, u8, u64)>| {
+            let mut st = state.borrow_mut();
+            for &(i, u, _) in pairs {
+                let e = st.entry((i, u)).or_insert((0, 0));
+                let new = e.1 & !e.0;
+                e.1 = 0;
+                if new == 0 {
+                    continue;
+                }
+                e.0 |= new;
+                if depth + 1 < d {
+                    frontier.push((i, u, new));
+                }
+                let s = &searches[i as usize];
+                if let Some(firm) = world.holds_firm(s.who, u) {
+                    let known = new & world.knows_word(s.seed, u);
+                    if known != 0 {
+                        found.push((i, firm, u8::try_from(depth).expect("depth fits u8"), known));
+                    }
+                }
+            }
+        };
+        // Depth 0: the first contacts, seeded by their owners.
+        let mut starts = Vec::new();
+        for (i, s) in searches.iter().enumerate() {
+            let i = u32::try_from(i).expect("searches fit u32");
+            for &(f, lanes) in &s.starts {
+                if own.owns(f) {
+                    state.borrow_mut().insert((i, f), (0, lanes));
+                    starts.push((i, f, lanes));
+                }
+            }
+        }
+        settle(0, &starts, &mut frontier, &mut found);
+        let mut out: HashMap<(u32, u32), u64> = HashMap::new();
+        let mut records: Vec<(u32, u32, u64)> = Vec::new();
+        for depth in 1..d {
+            let last_hop = depth + 1 == d;
+            for &(i, v, reached) in &frontier {
+                let s = &searches[i as usize];
+                let carry = reached & world.forward_word(s.seed, v, depth == 1);
+                if carry == 0 {
+                    continue;
+                }
+                for &u in part.neighbors(v) {
+                    if u == s.source {
+                        continue;
+                    }
+                    // At the last hop only a knower of a firm matters (the
+                    // firms already reached are left to worker 0).
+                    if last_hop {
+                        let knows = carry & world.knows_word(s.seed, u);
+                        if knows == 0 || world.holds_firm(s.who, u).is_none() {
+                            continue;
+                        }
+                    }
+                    let live = world.tie_live(s.seed, v, u, carry, || count(v, u));
+                    if live != 0 {
+                        *out.entry((i, u)).or_insert(0) |= live;
+                    }
+                }
+            }
+            frontier.clear();
+            records.extend(out.drain().map(|((i, u), m)| (i, u, m)));
+            frontier_rounds.send(&mut records);
+            frontier_rounds.end_round(worker);
+            let arrived: Vec<(u32, u32, u64)> =
+                touched.borrow_mut().drain(..).map(|(i, u)| (i, u, 0)).collect();
+            settle(depth, &arrived, &mut frontier, &mut found);
+        }
+        state.borrow_mut().clear();
+        found_rounds.send(&mut found);
+        found_rounds.end_round(worker);
+        if leader {
+            let all = std::mem::take(&mut *firms_found.borrow_mut());
+            sum_batch(&world, job, &searches, &all, first..last, d, &mut answers);
+        }
+        first = last;
+    }
+    {
+        let mut t = total.lock().expect("no worker panics holding it");
+        let mut mine = frontier_rounds.traffic;
+        mine.rounds += found_rounds.traffic.rounds;
+        mine.records += found_rounds.traffic.records;
+        mine.bytes += found_rounds.traffic.bytes;
+        mine.largest_round = mine.largest_round.max(found_rounds.traffic.largest_round);
+        t.add(&mine);
+    }
+    leader.then(|| answers.into_iter().map(|a| a.expect("every run answered")).collect())
+}
+
+/// Worker 0: each run of `runs` summed word by word from its searches'
+/// firms, as [`LeadWorld::person`] sums them.
+fn sum_batch(
+    world: &LeadWorld<'_>,
+    job: &LeadJob,
+    searches: &[Search],
+    firms_found: &[BTreeMap<u32, Vec<u64>>],
+    runs: std::ops::Range<usize>,
+    d: usize,
+    answers: &mut [Option<PersonLeads>],
+) {
+    // The batch's searches by (run, word), in order.
+    let mut at = 0;
+    for r in runs {
+        let run = &job.runs[r];
+        let pq = run.questions();
+        let asked = by_question(&pq);
+        let mut total = Sums::zero(&pq, d, false);
+        for word in 0..world.model().words() {
+            let mut connected = None;
+            let mut found: Vec<Option<&BTreeMap<u32, Vec<u64>>>> = vec![None; run.ties.len()];
+            while at < searches.len() && searches[at].run == r && searches[at].word == word {
+                match searches[at].slot {
+                    0 => connected = Some(&firms_found[at]),
+                    t => found[t - 1] = Some(&firms_found[at]),
+                }
+                at += 1;
+            }
+            let connected = connected.expect("a connections search per word");
+            let mut firms: Vec<u32> = connected
+                .keys()
+                .chain(found.iter().flatten().flat_map(|m| m.keys()))
+                .copied()
+                .collect();
+            firms.sort_unstable();
+            firms.dedup();
+            let record = |m: &BTreeMap<u32, Vec<u64>>| -> Found {
+                let mut holders = Vec::with_capacity(m.len());
+                let mut masks = Vec::with_capacity(m.len() * d);
+                for (&firm, known) in m {
+                    holders.push(u32::try_from(firms.binary_search(&firm).expect("listed")).expect("firms fit u32"));
+                    let mut seen = 0u64;
+                    for &k in known {
+                        masks.push(k & !seen);
+                        seen |= k;
+                    }
+                }
+                Found { holders, masks }
+            };
+            let search = WordSearch::new(
+                world,
+                world.seeker(run.source),
+                firms.clone(),
+                record(connected),
+                found.iter().map(|m| m.map(record)).collect(),
+                d,
+            );
+            total.add(&world.sum_word(&pq, d, &asked, &search, None));
+        }
+        answers[r] = Some(world.finish(total, 0));
+    }
+}
