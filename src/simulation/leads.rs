@@ -68,7 +68,7 @@ pub(super) fn measure(
     let last = *weeks.last().expect("at least one week");
     let asked: Vec<Asked> = runs
         .par_iter()
-        .map(|run| ask(&world, graph, run, weeks, last))
+        .map(|run| ask(&world, graph.neighbors(run.person), run, weeks, last))
         .collect();
     let questions: Vec<PersonQuestions<'_>> = runs
         .iter()
@@ -85,12 +85,18 @@ pub(super) fn measure(
     let answers = answer(exp, setup, &world, &questions, &|i| progress.inc(units(i)));
     let mut leads = Vec::new();
     let mut ties = Vec::new();
+    let connections = |v: NodeId| graph.neighbor_count(v);
     for ((run, a), answer) in runs.iter().zip(asked).zip(answers) {
-        let (l, t) = read_answer(graph, run, a, &answer);
+        let (l, t) = read_answer(&connections, run, a, &answer);
         leads.extend(l);
         ties.extend(t);
     }
     (leads, ties)
+}
+
+/// The seed of `exp`'s leads' worlds.
+pub(super) fn leads_seed(exp: &Experiment) -> u64 {
+    splitmix(exp.seed ^ LEADS_STREAM)
 }
 
 /// The leads' worlds of `graph` (the experiment's network, or one with
@@ -109,7 +115,7 @@ pub(super) fn lead_world<'g>(
         &setup.firms,
         setup.first_fake,
         model,
-        splitmix(exp.seed ^ LEADS_STREAM),
+        leads_seed(exp),
     )
 }
 
@@ -155,10 +161,11 @@ pub(super) type Answer = (Leads, Option<f64>);
 /// accepted by the last week, each (strategy, week)'s accepted set (identical
 /// ones once), and the marginal values asked of the ties accepted by the
 /// last week.
-struct Asked {
-    ties: Vec<(u32, u32)>,
-    sets: Vec<Vec<usize>>,
-    marginals: Vec<(usize, usize)>,
+#[derive(Debug)]
+pub(super) struct Asked {
+    pub(super) ties: Vec<(u32, u32)>,
+    pub(super) sets: Vec<Vec<usize>>,
+    pub(super) marginals: Vec<(usize, usize)>,
     /// Per observation (strategy by strategy, week by week): its question
     /// and its connected share.
     slots: Vec<usize>,
@@ -187,10 +194,10 @@ pub(super) fn accepted_ties(run: &PersonRun, last: u32) -> (Vec<usize>, Vec<(u32
 }
 
 /// One (replicate, person)'s questions, strategy by strategy and week by
-/// week, and its ties' marginal values.
-fn ask(
+/// week, and its ties' marginal values; `own` is the person's connections.
+pub(super) fn ask(
     world: &LeadWorld<'_>,
-    graph: &ConnectionGraph,
+    own: &[u32],
     run: &PersonRun,
     weeks: &[u32],
     last: u32,
@@ -210,7 +217,6 @@ fn ask(
     let mut connected = Vec::new();
     let mut marginals = Vec::new();
     let mut rows = Vec::new();
-    let own = graph.neighbors(run.person);
     for (s, acc) in run.accepted.iter().enumerate() {
         for &w in weeks {
             let upto = acc.iter().take_while(|&&k| run.weeks[k] <= w);
@@ -245,9 +251,9 @@ fn ask(
 }
 
 /// A (replicate, person)'s observations' leads and its ties' values, from
-/// the answers to its questions.
-fn read_answer(
-    graph: &ConnectionGraph,
+/// the answers to its questions; `connections` counts a node's connections.
+pub(super) fn read_answer(
+    connections: &dyn Fn(NodeId) -> usize,
     run: &PersonRun,
     asked: Asked,
     answer: &PersonLeads,
@@ -278,8 +284,7 @@ fn read_answer(
                 inviter,
                 mutual: run.mutuals[k],
                 fake: run.fake[k],
-                inviter_connections: u32::try_from(graph.neighbor_count(inviter))
-                    .unwrap_or(u32::MAX),
+                inviter_connections: u32::try_from(connections(inviter)).unwrap_or(u32::MAX),
                 marginal_leads: marginal,
                 standalone_leads: standalone,
                 marginal_offers: offers(2 * i),

@@ -33,16 +33,31 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use crate::cluster::{LeadJob, LeadRun};
 use crate::config::Experiment;
+use crate::firms::Firms;
+use crate::graph::mutual::shared;
+use crate::reach::leads::{LeadWorld, PersonLeads};
+use crate::roles::RoleMap;
 use crate::error::{Error, Result};
 use crate::graph::{GraphPart, NodeId, NodeIds, node_weight};
 use crate::ingest::binary::GraphFile;
 use crate::invitations::{ArrivalContext, Lists};
 use crate::roles::Role;
 
+use super::leads::{Asked, TieValue, ask, attach, leads_seed, read_answer};
 use super::{Outcome, Planned, fake_edges, people_named, sample_positions};
+
+/// A part's lead questions: the job every process hands the cluster, and
+/// what process 0 reads the answers with.
+#[derive(Debug)]
+pub struct LeadQuestions {
+    /// The cluster's job.
+    pub job: Arc<LeadJob>,
+    asked: Vec<Asked>,
+}
 
 /// One process's view of an experiment's network in a graph file.
 #[derive(Debug)]
@@ -63,6 +78,8 @@ pub struct PartSetup {
     hiring_managers: u64,
     /// How many people have each number of connections (fake accounts' included).
     degrees: Vec<(u64, u64)>,
+    /// With `[leads]`: every node's role and firm, fake accounts included.
+    leads: Option<(Arc<RoleMap>, Arc<Firms>)>,
     /// The first error reading a list while drawing invitations.
     failed: Mutex<Option<Error>>,
 }
@@ -114,6 +131,7 @@ impl PartSetup {
             c
         };
         let mut candidates = 0usize;
+        let mut codes: Vec<u8> = Vec::new();
         let mut recruiters = Vec::new();
         let mut hiring_managers = 0;
         let mut degrees: BTreeMap<u64, u64> = BTreeMap::new();
@@ -121,6 +139,9 @@ impl PartSetup {
         file.scan(|v, connections, code| {
             let c = with_fakes(&mut at, v, connections);
             *degrees.entry(c).or_default() += 1;
+            if exp.leads.is_some() {
+                codes.push(code);
+            }
             let role = Role::from_code(code);
             match role {
                 Some(Role::Recruiter) => recruiters.push(NodeId(v)),
@@ -146,8 +167,20 @@ impl PartSetup {
             })?;
             out
         };
+        let leads = if exp.leads.is_some() {
+            codes.resize((real + fakes) as usize, 0);
+            let roles = RoleMap::from_codes(codes).expect("codes checked by the scan");
+            let firms = file
+                .firms()?
+                .unwrap_or_else(|| Firms::singletons(real))
+                .with_added_nodes(fakes);
+            Some((Arc::new(roles), Arc::new(firms)))
+        } else {
+            None
+        };
         Ok(Self {
             file,
+            leads,
             path: path.to_path_buf(),
             first_fake: real,
             fakes,
@@ -210,9 +243,61 @@ impl PartSetup {
         Ok(planned)
     }
 
-    /// Step 3: the outcome from the reach `counts` of `planned`'s queries, with
-    /// the people renumbered to their position among those studied, and their
-    /// external ids in that order.
+    /// With `[leads]`: every (replicate, person)'s lead questions for the
+    /// cluster ([`crate::cluster::LeadJob`]), and what reading their answers
+    /// needs. Every process builds the same.
+    ///
+    /// # Errors
+    /// If the file is damaged where a list sits.
+    pub fn lead_job(&self, exp: &Experiment, planned: &Planned) -> Result<Option<LeadQuestions>> {
+        let (Some(model), Some((roles, firms))) = (exp.leads, &self.leads) else {
+            return Ok(None);
+        };
+        let world = LeadWorld::draws(roles, firms, self.first_fake, model, leads_seed(exp));
+        let last = *planned.weeks.last().expect("at least one week");
+        let mut runs = Vec::with_capacity(planned.runs.len());
+        let mut asked = Vec::with_capacity(planned.runs.len());
+        for run in &planned.runs {
+            let own = self.neighbors_of(run.person);
+            let a = ask(&world, &own, run, &planned.weeks, last);
+            // Each connection's mutual connections, as the kernel counts them.
+            let connections = own
+                .iter()
+                .map(|&u| {
+                    let m = shared(&own, &self.neighbors_of(NodeId(u)));
+                    (u, u32::try_from(m.min(usize::from(u16::MAX - 1))).expect("saturated"))
+                })
+                .collect();
+            runs.push(LeadRun {
+                source: run.person.0,
+                replicate: run.replicate,
+                connections,
+                ties: a.ties.clone(),
+                sets: a.sets.clone(),
+                marginals: a.marginals.clone(),
+            });
+            asked.push(a);
+        }
+        self.check()?;
+        let job = LeadJob {
+            runs,
+            roles: Arc::clone(roles),
+            firms: Arc::clone(firms),
+            first_fake: self.first_fake,
+            model,
+            seed: leads_seed(exp),
+            max: exp.max_degree,
+        };
+        Ok(Some(LeadQuestions {
+            job: Arc::new(job),
+            asked,
+        }))
+    }
+
+    /// Step 3: the outcome from the reach `counts` of `planned`'s queries (and,
+    /// with `[leads]`, the cluster's `answers` to `questions`), with the people
+    /// and inviters renumbered to their position among those the tables name,
+    /// and their external ids in that order.
     ///
     /// # Errors
     /// If the file is damaged where the ids or lists sit.
@@ -220,27 +305,65 @@ impl PartSetup {
         &self,
         planned: &Planned,
         counts: &[crate::reach::ReachCounts],
+        leads: Option<(LeadQuestions, Vec<PersonLeads>)>,
     ) -> Result<(Outcome, NodeIds)> {
         let mut observations = planned.observations(counts, |v| self.neighbors_of(v).len());
-        self.check()?;
-        for o in &mut observations {
-            let at = self
-                .people
-                .binary_search(&o.person)
-                .expect("a person studied");
-            o.person = NodeId(u32::try_from(at).expect("fits u32"));
+        let mut ties = Vec::new();
+        if let Some((questions, answers)) = leads {
+            let connections = |v: NodeId| self.neighbors_of(v).len();
+            let mut all = Vec::new();
+            for ((run, a), answer) in planned.runs.iter().zip(questions.asked).zip(answers) {
+                let (l, t) = read_answer(&connections, run, a, &answer);
+                all.extend(l);
+                ties.extend(t);
+            }
+            attach(&mut observations, all);
         }
-        let ids = self.file.ids_of(&self.people)?;
+        self.check()?;
+        // The tables name the people studied and the inviters of the ties.
+        let mut named: Vec<NodeId> = self.people.clone();
+        named.extend(ties.iter().map(|t: &TieValue| t.inviter));
+        named.sort_unstable();
+        named.dedup();
+        let at = |v: NodeId| NodeId(u32::try_from(named.binary_search(&v).expect("named")).expect("fits u32"));
+        for o in &mut observations {
+            o.person = at(o.person);
+        }
+        for t in &mut ties {
+            t.person = at(t.person);
+            t.inviter = at(t.inviter);
+        }
+        let ids = self.ids_of(&named)?;
         Ok((
             Outcome {
                 observations,
                 distinct_queries: planned.queries.len(),
                 network_people: u64::from(self.first_fake),
-                ties: Vec::new(),
+                ties,
                 adoption: Vec::new(),
             },
             ids,
         ))
+    }
+
+    /// The external ids of `nodes` (ascending): a fake account's as the whole
+    /// network numbers it, after the largest person's id.
+    fn ids_of(&self, nodes: &[NodeId]) -> Result<NodeIds> {
+        let real: Vec<NodeId> = nodes.iter().copied().filter(|v| v.0 < self.first_fake).collect();
+        let fake = nodes.len() - real.len();
+        let mut ids = self.file.ids_of(&real)?;
+        if fake > 0 {
+            let last = self.file.ids_of(&[NodeId(self.first_fake - 1)])?;
+            let fakes = nodes[real.len()..].iter().map(|v| v.0 - self.first_fake);
+            match (&mut ids, last) {
+                (NodeIds::Int(v), NodeIds::Int(l)) => v.extend(fakes.map(|i| l[0] + 1 + u64::from(i))),
+                (NodeIds::Str(v), NodeIds::Str(l)) => {
+                    v.extend(fakes.map(|i| format!("{}~added-{i:010}", l[0])));
+                }
+                _ => unreachable!("one file, one kind of id"),
+            }
+        }
+        Ok(ids)
     }
 
     /// The graph file.
@@ -273,7 +396,12 @@ impl PartSetup {
         self.failed.lock().expect("not poisoned").get_or_insert(e);
     }
 
-    fn check(&self) -> Result<()> {
+    /// The first error met reading a list where it sits (lists read as empty
+    /// after it), if any; cleared.
+    ///
+    /// # Errors
+    /// That error.
+    pub fn check(&self) -> Result<()> {
         match self.failed.lock().expect("not poisoned").take() {
             Some(e) => Err(e),
             None => Ok(()),

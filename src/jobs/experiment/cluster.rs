@@ -42,7 +42,7 @@ use std::time::Instant;
 use crate::cluster::{self, Cluster, Traffic, graph_digest, part_of};
 use crate::config::{Experiment, GraphSource};
 use crate::error::Result;
-use crate::graph::node_weight;
+use crate::graph::{NodeId, node_weight};
 use crate::ingest::binary::is_graph_file;
 use crate::invitations::Lists;
 use crate::progress::Progress;
@@ -57,7 +57,7 @@ pub enum Network {
     /// The whole network, in every process.
     Whole(Setup),
     /// A graph file, each process reading its part.
-    Part(PartSetup),
+    Part(Arc<PartSetup>),
 }
 
 /// Why `exp`'s network must be held whole by every process, or `None` when
@@ -78,8 +78,8 @@ pub fn whole_because(exp: &Experiment) -> Option<&'static str> {
                 )
             } else if roles.is_some() || nodes.is_some() {
                 Some("roles or nodes from a table need the whole graph (import them into the .nrg)")
-            } else if exp.leads.is_some() {
-                Some("[leads] is computed by process 0 on the whole network")
+            } else if exp.market.is_some() {
+                Some("[market] is computed by process 0 on the whole network")
             } else if exp.adoption.is_some() {
                 Some("[adoption] is computed by process 0 on the whole network")
             } else if exp.arrivals.colleagues > 0.0 {
@@ -99,7 +99,7 @@ impl Network {
     pub fn new(exp: &Experiment) -> Result<Self> {
         match (&exp.graph, whole_because(exp)) {
             (GraphSource::Files { edges, .. }, None) => {
-                Ok(Network::Part(PartSetup::open(exp, edges)?))
+                Ok(Network::Part(Arc::new(PartSetup::open(exp, edges)?)))
             }
             _ => Ok(Network::Whole(Setup::new(exp)?)),
         }
@@ -149,6 +149,7 @@ pub fn run(
 ) -> Result<ClusterDone> {
     let t = Instant::now();
     let processes = cluster.hosts.len();
+    let mut leads = None;
     let (planned, part, input, arcs) = match network {
         Network::Whole(s) => {
             let planned = s.plan(exp);
@@ -164,8 +165,9 @@ pub fn run(
         }
         Network::Part(p) => {
             let planned = p.plan(exp)?;
+            leads = p.lead_job(exp, &planned)?;
             let part = p.part(processes, cluster.process)?;
-            (planned, part, p.fingerprint(), Lists::arc_count(p))
+            (planned, part, p.fingerprint(), Lists::arc_count(&**p))
         }
     };
     let planning = t.elapsed();
@@ -173,14 +175,28 @@ pub fn run(
     let shape = (part.range().len(), part.owned_arcs());
     let whole = (part.node_count(), arcs);
     let queries = planned.queries.len();
-    let (counts, traffic) = cluster::reach_many(
+    let searches = match (network, &leads) {
+        (Network::Part(p), Some(q)) => {
+            let p = Arc::clone(p);
+            let lists: cluster::Lists =
+                Arc::new(move |u| p.neighbors_of(NodeId(u)).into_owned());
+            Some((Arc::clone(&q.job), lists))
+        }
+        _ => None,
+    };
+    let (counted, traffic) = cluster::experiment_many(
         cluster,
         digest,
         Arc::new(part),
         Arc::new(planned.queries.clone()),
         exp.max_degree,
+        searches,
     )?;
-    progress.inc(planned.observation_count() as u64);
+    if let Network::Part(p) = network {
+        p.check()?;
+    }
+    let units = planned.observation_count() as u64;
+    progress.inc(if leads.is_some() { 2 * units } else { units });
     let counting = t.elapsed().saturating_sub(planning);
     let mut result = ClusterDone {
         done: None,
@@ -191,7 +207,7 @@ pub fn run(
         planning,
         counting,
     };
-    let Some(counts) = counts else {
+    let Some((counts, answers)) = counted else {
         return Ok(result);
     };
     result.done = Some(match network {
@@ -210,7 +226,7 @@ pub fn run(
             write(exp, &measured, out, options)?
         }
         Network::Part(p) => {
-            let (outcome, ids) = p.outcome(&planned, &counts)?;
+            let (outcome, ids) = p.outcome(&planned, &counts, leads.zip(answers))?;
             let measured = Measured {
                 outcome: &outcome,
                 ids: &ids,

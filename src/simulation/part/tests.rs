@@ -124,7 +124,7 @@ fn the_plan_and_outcome_on_a_file_are_those_of_the_whole_graph() {
                 &crate::progress::NoProgress,
             );
         let plain = whole.finish(&exp, &a, &counts, &crate::progress::NoProgress);
-        let (outcome, ids) = part.outcome(&b, &counts).unwrap();
+        let (outcome, ids) = part.outcome(&b, &counts, None).unwrap();
         assert_eq!(outcome.observations.len(), plain.observations.len());
         for (x, y) in outcome.observations.iter().zip(&plain.observations) {
             let mut x = x.clone();
