@@ -145,17 +145,35 @@ fn an_experiment_on_parts_of_a_graph_file_writes_the_folder_one_process_writes()
 }
 
 #[test]
-fn job_leads_on_a_cluster_are_computed_by_process_zero_with_the_same_bytes() {
+fn job_leads_on_parts_of_a_graph_file_give_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     graph_file(dir.path());
     let exp = experiment(dir.path(), "leads", 5, "[leads]\n");
+    for (processes, workers) in [(2, 2), (3, 1)] {
+        let outs = plain_then_cluster("run", &exp, processes, workers);
+        let zero = String::from_utf8_lossy(&outs[0].stderr);
+        assert!(zero.contains("reading its part of the graph file"), "{zero}");
+        let out = dir.path().join(format!("out-{processes}x{workers}"));
+        for table in ["leads.csv", "ties.csv"] {
+            let rows = std::fs::read_to_string(out.join(table)).unwrap().lines().count();
+            assert!(rows > 10, "{table}: {rows} rows");
+        }
+    }
+}
+
+#[test]
+fn offers_on_a_cluster_are_computed_by_process_zero_with_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    graph_file(dir.path());
+    let exp = experiment(dir.path(), "market", 5, "[leads]\n[market]\nworlds = 64\n");
     let outs = plain_then_cluster("run", &exp, 2, 1);
     let zero = String::from_utf8_lossy(&outs[0].stderr);
     assert!(
-        zero.contains("the whole network in every process: [leads] is computed by process 0"),
+        zero.contains("the whole network in every process: [market] is computed by process 0"),
         "{zero}"
     );
-    assert!(dir.path().join("out-2x1/leads.csv").exists());
+    let leads = std::fs::read_to_string(dir.path().join("out-2x1/leads.csv")).unwrap();
+    assert!(leads.lines().next().unwrap().contains("expected_offers_up_to"));
 }
 
 #[test]

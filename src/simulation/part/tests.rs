@@ -139,3 +139,56 @@ fn the_plan_and_outcome_on_a_file_are_those_of_the_whole_graph() {
         }
     }
 }
+
+#[test]
+fn job_leads_counted_on_a_cluster_of_two_workers_are_those_of_one_process() {
+    let (_dir, exp) = on_file("sample = 12\n");
+    let exp = Experiment {
+        leads: Some(crate::reach::leads::LeadModel::default()),
+        ..exp
+    };
+    let whole = Setup::new(&exp).unwrap();
+    let crate::config::GraphSource::Files { edges, .. } = &exp.graph else {
+        panic!("a file network")
+    };
+    let part = std::sync::Arc::new(PartSetup::open(&exp, edges).unwrap());
+    let planned = part.plan(&exp).unwrap();
+    let questions = part.lead_job(&exp, &planned).unwrap().expect("[leads]");
+    let cluster = crate::cluster::Cluster {
+        hosts: vec!["127.0.0.1:1".into()],
+        process: 0,
+        workers: 2,
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let reader = std::sync::Arc::clone(&part);
+    let lists: crate::cluster::Lists = std::sync::Arc::new(move |u| reader.neighbors_of(NodeId(u)).into_owned());
+    let (counted, _) = crate::cluster::experiment_many(
+        &cluster,
+        0,
+        std::sync::Arc::new(part.part(1, 0).unwrap()),
+        std::sync::Arc::new(planned.queries.clone()),
+        exp.max_degree,
+        Some((std::sync::Arc::clone(&questions.job), lists)),
+    )
+    .unwrap();
+    let (counts, answers) = counted.expect("process 0");
+    let (outcome, _) = part
+        .outcome(&planned, &counts, Some((questions, answers.expect("leads asked"))))
+        .unwrap();
+    let plain = crate::simulation::simulate(&exp, &whole, &crate::progress::NoProgress);
+    assert_eq!(outcome.observations.len(), plain.observations.len());
+    assert!(plain.ties.len() > 5, "{} ties", plain.ties.len());
+    for (x, y) in outcome.observations.iter().zip(&plain.observations) {
+        assert!(x.leads.is_some());
+        assert_eq!(x.leads, y.leads);
+        assert_eq!(x.hiring_firm_connected, y.hiring_firm_connected);
+        assert_eq!(x.reach, y.reach);
+    }
+    assert_eq!(outcome.ties.len(), plain.ties.len());
+    for (x, y) in outcome.ties.iter().zip(&plain.ties) {
+        assert_eq!(
+            (x.marginal_leads, x.standalone_leads, x.mutual, x.fake, x.inviter_connections),
+            (y.marginal_leads, y.standalone_leads, y.mutual, y.fake, y.inviter_connections)
+        );
+    }
+}
