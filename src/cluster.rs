@@ -23,7 +23,9 @@
 //! multi-source BFS of [`crate::reach::exact`], one level per round.
 //! **Approximate reach** ([`approx_reach_all`], `cluster/approx.rs`) runs
 //! HyperBall with every worker pushing changed counters to the owners of their
-//! neighbours. Both give byte-identical tables to the
+//! neighbours. **Job leads** ([`experiment_many`], `cluster/leads.rs`) run the
+//! searches of [`crate::reach::leads::LeadWorld::person`], 64 worlds to a
+//! record, one depth per round, and worker 0 sums them. Both give byte-identical tables to the
 //! single-process path: counts are exact sums (exact reach) or the same registers
 //! (approximate reach), whatever the partition and the order records arrive in.
 //! docs/cluster.md has the memory, traffic and scaling measured, and a capacity

@@ -3,9 +3,9 @@
 # plain process against 1, 2 and 3 cluster processes x 1 worker on loopback,
 # on the quick experiment's network (Holme-Kim, 1M people, mean degree 20,
 # seed 1: what `netreach run` builds) imported as a .nrg file.
-# Experiments: the quick experiment without [leads] (each process reads its
-# part of the file), and with [leads] (every process loads the whole network;
-# process 0 computes the leads).
+# Experiments: the quick experiment without [leads] and with them; either
+# way each process reads only its part of the file (the job-lead searches
+# run on the parts too).
 # Prints, per experiment and configuration, the median wall time of ROUNDS
 # runs, the peak memory of every process (/usr/bin/time, KiB -> MiB), what each
 # process sent to the others (run -v), the rounds, and whether the folder

@@ -1,14 +1,17 @@
 //! An experiment as one process of a cluster (`netreach run --cluster`,
 //! `simulate --cluster`): every process draws the same invitations and plans
-//! the same reach queries, the cluster counts them on the parts
-//! ([`crate::cluster::reach_many`]), and process 0 finishes the experiment and
-//! writes the folder, byte for byte what a single process writes.
+//! the same reach queries (and job-lead questions), the cluster counts them
+//! on the parts ([`crate::cluster::experiment_many`]), and process 0 finishes
+//! the experiment and writes the folder, byte for byte what a single process
+//! writes.
 //!
 //! # Where the network lives
 //! - **On parts** ([`PartSetup`]): an experiment whose network is a `.nrg`
-//!   graph file carrying its roles, without `[leads]`, `[adoption]` or
+//!   graph file carrying its roles, without `[market]`, `[adoption]` or
 //!   colleagues' invitations. Each process holds its part of the graph and
-//!   reads, where they sit in the file, the few lists its invitations need.
+//!   reads, where they sit in the file, the few lists its invitations and its
+//!   ties' mutual connections need; reach and, with `[leads]`, the job-lead
+//!   searches run on the parts.
 //! - **Whole** ([`Setup`]): any other experiment. Every process builds or loads
 //!   the whole network (a generator builds every node's connections from one
 //!   random stream, so none can build only its part), the reach queries are
