@@ -89,17 +89,23 @@ pub fn experiment_many(
     max: Degree,
     leads: Option<(std::sync::Arc<LeadJob>, Lists)>,
 ) -> Result<(
-    Option<(Vec<ReachCounts>, Option<Vec<crate::reach::leads::PersonLeads>>)>,
+    Option<(
+        Vec<ReachCounts>,
+        Option<Vec<crate::reach::leads::PersonLeads>>,
+    )>,
     Traffic,
 )> {
     let reach = std::sync::Arc::new(Mutex::new(Traffic::default()));
     let searches = std::sync::Arc::new(Mutex::new(Traffic::default()));
-    let (r, s) = (std::sync::Arc::clone(&reach), std::sync::Arc::clone(&searches));
+    let (reach_sent, search_sent) = (
+        std::sync::Arc::clone(&reach),
+        std::sync::Arc::clone(&searches),
+    );
     let out = execute(c, digest, move |worker| {
-        let counts = exact::exact_worker(worker, &part, &queries, max, &r);
+        let counts = exact::exact_worker(worker, &part, &queries, max, &reach_sent);
         let answers = leads
             .as_ref()
-            .and_then(|(job, lists)| leads::lead_worker(worker, &part, job, lists, &s));
+            .and_then(|(job, lists)| leads::lead_worker(worker, &part, job, lists, &search_sent));
         counts.map(|c| (c, answers))
     })?;
     // The two phases' rounds follow one another.

@@ -113,6 +113,12 @@ impl Record for (u32, u32, u8, u64) {
     }
 }
 
+/// Per (search, node) of a worker: the worlds reached so far and this round.
+type State = HashMap<(u32, u32), (u64, u64)>;
+
+/// Per firm a search reached, the worlds its knowers know at each depth.
+type FirmsFound = BTreeMap<u32, Vec<u64>>;
+
 /// One search of a batch.
 struct Search {
     /// Index into the job's runs.
@@ -171,6 +177,7 @@ fn searches_of(world: &LeadWorld<'_>, job: &LeadJob, runs: std::ops::Range<usize
 
 /// Each run's answers on worker 0 of the cluster (`None` elsewhere). Traffic
 /// is added to `total`.
+#[allow(clippy::too_many_lines)] // one batch's rounds in order, their state beside them
 pub(super) fn lead_worker(
     worker: &mut Worker,
     part: &GraphPart,
@@ -183,7 +190,6 @@ pub(super) fn lead_worker(
     let d = usize::from(job.max.0);
     let leader = worker.index() == 0;
     // Per (search, node) of this worker: worlds reached so far and this round.
-    type State = HashMap<(u32, u32), (u64, u64)>;
     let state: Rc<RefCell<State>> = Rc::new(RefCell::new(HashMap::new()));
     let touched: Rc<RefCell<Vec<(u32, u32)>>> = Rc::new(RefCell::new(Vec::new()));
     let (owners, into, marks) = (own.clone(), Rc::clone(&state), Rc::clone(&touched));
@@ -201,7 +207,7 @@ pub(super) fn lead_worker(
         },
     );
     // Worker 0: per search of the batch, per firm, the worlds known at each depth.
-    let firms_found: Rc<RefCell<Vec<BTreeMap<u32, Vec<u64>>>>> = Rc::new(RefCell::new(Vec::new()));
+    let firms_found: Rc<RefCell<Vec<FirmsFound>>> = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&firms_found);
     let mut found_rounds: Rounds<(u32, u32, u8, u64)> = Rounds::new(
         worker,
@@ -209,8 +215,8 @@ pub(super) fn lead_worker(
         |_| 0,
         move |(i, firm, depth, known)| {
             let mut all = sink.borrow_mut();
-            let masks = all[i as usize].entry(firm).or_insert_with(|| vec![0; d]);
-            masks[usize::from(depth)] |= known;
+            let depths = all[i as usize].entry(firm).or_insert_with(|| vec![0; d]);
+            depths[usize::from(depth)] |= known;
         },
     );
     let mut mutual: HashMap<(u32, u32), u32> = HashMap::new();
@@ -244,9 +250,9 @@ pub(super) fn lead_worker(
         let mut frontier: Vec<(u32, u32, u64)> = Vec::new();
         // Arrivals at `depth` of every (search, node) touched this round.
         let settle = |depth: usize,
-                          pairs: &[(u32, u32, u64)],
-                          frontier: &mut Vec<(u32, u32, u64)>,
-                          found: &mut Vec<(u32, u32, u8, u64)>| {
+                      pairs: &[(u32, u32, u64)],
+                      frontier: &mut Vec<(u32, u32, u64)>,
+                      found: &mut Vec<(u32, u32, u8, u64)>| {
             let mut st = state.borrow_mut();
             for &(i, u, _) in pairs {
                 let e = st.entry((i, u)).or_insert((0, 0));
@@ -312,8 +318,11 @@ pub(super) fn lead_worker(
             records.extend(out.drain().map(|((i, u), m)| (i, u, m)));
             frontier_rounds.send(&mut records);
             frontier_rounds.end_round(worker);
-            let arrived: Vec<(u32, u32, u64)> =
-                touched.borrow_mut().drain(..).map(|(i, u)| (i, u, 0)).collect();
+            let arrived: Vec<(u32, u32, u64)> = touched
+                .borrow_mut()
+                .drain(..)
+                .map(|(i, u)| (i, u, 0))
+                .collect();
             settle(depth, &arrived, &mut frontier, &mut found);
         }
         state.borrow_mut().clear();
@@ -334,7 +343,12 @@ pub(super) fn lead_worker(
         mine.largest_round = mine.largest_round.max(found_rounds.traffic.largest_round);
         t.add(&mine);
     }
-    leader.then(|| answers.into_iter().map(|a| a.expect("every run answered")).collect())
+    leader.then(|| {
+        answers
+            .into_iter()
+            .map(|a| a.expect("every run answered"))
+            .collect()
+    })
 }
 
 /// Worker 0: each run of `runs` summed word by word from its searches'
@@ -377,7 +391,10 @@ fn sum_batch(
                 let mut holders = Vec::with_capacity(m.len());
                 let mut masks = Vec::with_capacity(m.len() * d);
                 for (&firm, known) in m {
-                    holders.push(u32::try_from(firms.binary_search(&firm).expect("listed")).expect("firms fit u32"));
+                    holders.push(
+                        u32::try_from(firms.binary_search(&firm).expect("listed"))
+                            .expect("firms fit u32"),
+                    );
                     let mut seen = 0u64;
                     for &k in known {
                         masks.push(k & !seen);
@@ -389,7 +406,7 @@ fn sum_batch(
             let search = WordSearch::new(
                 world,
                 world.seeker(run.source),
-                firms.clone(),
+                &firms,
                 record(connected),
                 found.iter().map(|m| m.map(record)).collect(),
                 d,

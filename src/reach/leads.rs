@@ -279,7 +279,15 @@ impl<'g> LeadWorld<'g> {
         model: LeadModel,
         seed: u64,
     ) -> Self {
-        Self::with(None, Mutual::Counted(&[]), roles, firms, first_fake, model, seed)
+        Self::with(
+            None,
+            Mutual::Counted(&[]),
+            roles,
+            firms,
+            first_fake,
+            model,
+            seed,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -579,8 +587,8 @@ mod plain;
 pub use market::{DEFAULT_SEEKERS, Market, MarketModel};
 pub use model::LeadModel;
 
-pub use person::{PersonLeads, PersonQuestions};
 pub(crate) use person::{Found, Sums, WordSearch, by_question};
+pub use person::{PersonLeads, PersonQuestions};
 
 #[cfg(test)]
 mod tests;

@@ -37,15 +37,15 @@ use std::sync::{Arc, Mutex};
 
 use crate::cluster::{LeadJob, LeadRun};
 use crate::config::Experiment;
+use crate::error::{Error, Result};
 use crate::firms::Firms;
 use crate::graph::mutual::shared;
-use crate::reach::leads::{LeadWorld, PersonLeads};
-use crate::roles::RoleMap;
-use crate::error::{Error, Result};
 use crate::graph::{GraphPart, NodeId, NodeIds, node_weight};
 use crate::ingest::binary::GraphFile;
 use crate::invitations::{ArrivalContext, Lists};
+use crate::reach::leads::{LeadWorld, PersonLeads};
 use crate::roles::Role;
+use crate::roles::RoleMap;
 
 use super::leads::{Asked, TieValue, ask, attach, leads_seed, read_answer};
 use super::{Outcome, Planned, fake_edges, people_named, sample_positions};
@@ -265,7 +265,10 @@ impl PartSetup {
                 .iter()
                 .map(|&u| {
                     let m = shared(&own, &self.neighbors_of(NodeId(u)));
-                    (u, u32::try_from(m.min(usize::from(u16::MAX - 1))).expect("saturated"))
+                    (
+                        u,
+                        u32::try_from(m.min(usize::from(u16::MAX - 1))).expect("saturated"),
+                    )
                 })
                 .collect();
             runs.push(LeadRun {
@@ -325,7 +328,9 @@ impl PartSetup {
         named.extend(ties.iter().map(|t: &TieValue| t.inviter));
         named.sort_unstable();
         named.dedup();
-        let at = |v: NodeId| NodeId(u32::try_from(named.binary_search(&v).expect("named")).expect("fits u32"));
+        let at = |v: NodeId| {
+            NodeId(u32::try_from(named.binary_search(&v).expect("named")).expect("fits u32"))
+        };
         for o in &mut observations {
             o.person = at(o.person);
         }
@@ -349,14 +354,20 @@ impl PartSetup {
     /// The external ids of `nodes` (ascending): a fake account's as the whole
     /// network numbers it, after the largest person's id.
     fn ids_of(&self, nodes: &[NodeId]) -> Result<NodeIds> {
-        let real: Vec<NodeId> = nodes.iter().copied().filter(|v| v.0 < self.first_fake).collect();
+        let real: Vec<NodeId> = nodes
+            .iter()
+            .copied()
+            .filter(|v| v.0 < self.first_fake)
+            .collect();
         let fake = nodes.len() - real.len();
         let mut ids = self.file.ids_of(&real)?;
         if fake > 0 {
             let last = self.file.ids_of(&[NodeId(self.first_fake - 1)])?;
             let fakes = nodes[real.len()..].iter().map(|v| v.0 - self.first_fake);
             match (&mut ids, last) {
-                (NodeIds::Int(v), NodeIds::Int(l)) => v.extend(fakes.map(|i| l[0] + 1 + u64::from(i))),
+                (NodeIds::Int(v), NodeIds::Int(l)) => {
+                    v.extend(fakes.map(|i| l[0] + 1 + u64::from(i)));
+                }
                 (NodeIds::Str(v), NodeIds::Str(l)) => {
                     v.extend(fakes.map(|i| format!("{}~added-{i:010}", l[0])));
                 }

@@ -152,10 +152,16 @@ fn job_leads_on_parts_of_a_graph_file_give_the_same_bytes() {
     for (processes, workers) in [(2, 2), (3, 1)] {
         let outs = plain_then_cluster("run", &exp, processes, workers);
         let zero = String::from_utf8_lossy(&outs[0].stderr);
-        assert!(zero.contains("reading its part of the graph file"), "{zero}");
+        assert!(
+            zero.contains("reading its part of the graph file"),
+            "{zero}"
+        );
         let out = dir.path().join(format!("out-{processes}x{workers}"));
         for table in ["leads.csv", "ties.csv"] {
-            let rows = std::fs::read_to_string(out.join(table)).unwrap().lines().count();
+            let rows = std::fs::read_to_string(out.join(table))
+                .unwrap()
+                .lines()
+                .count();
             assert!(rows > 10, "{table}: {rows} rows");
         }
     }
@@ -173,7 +179,13 @@ fn offers_on_a_cluster_are_computed_by_process_zero_with_the_same_bytes() {
         "{zero}"
     );
     let leads = std::fs::read_to_string(dir.path().join("out-2x1/leads.csv")).unwrap();
-    assert!(leads.lines().next().unwrap().contains("expected_offers_up_to"));
+    assert!(
+        leads
+            .lines()
+            .next()
+            .unwrap()
+            .contains("expected_offers_up_to")
+    );
 }
 
 #[test]

@@ -58,7 +58,7 @@ use super::{Done, Measured, Options, network_facts, write};
 #[derive(Debug)]
 pub enum Network {
     /// The whole network, in every process.
-    Whole(Setup),
+    Whole(Box<Setup>),
     /// A graph file, each process reading its part.
     Part(Arc<PartSetup>),
 }
@@ -104,7 +104,7 @@ impl Network {
             (GraphSource::Files { edges, .. }, None) => {
                 Ok(Network::Part(Arc::new(PartSetup::open(exp, edges)?)))
             }
-            _ => Ok(Network::Whole(Setup::new(exp)?)),
+            _ => Ok(Network::Whole(Box::new(Setup::new(exp)?))),
         }
     }
 
@@ -181,8 +181,7 @@ pub fn run(
     let searches = match (network, &leads) {
         (Network::Part(p), Some(q)) => {
             let p = Arc::clone(p);
-            let lists: cluster::Lists =
-                Arc::new(move |u| p.neighbors_of(NodeId(u)).into_owned());
+            let lists: cluster::Lists = Arc::new(move |u| p.neighbors_of(NodeId(u)).into_owned());
             Some((Arc::clone(&q.job), lists))
         }
         _ => None,

@@ -117,7 +117,7 @@ impl WordSearch {
     pub(crate) fn new(
         world: &LeadWorld<'_>,
         who: Seeker,
-        firms: Vec<u32>,
+        firms: &[u32],
         mut connected: Found,
         mut found: Vec<Option<Found>>,
         d: usize,
@@ -266,7 +266,7 @@ impl LeadWorld<'_> {
         for &h in &local {
             scratch.slot[h as usize] = 0;
         }
-        WordSearch::new(self, who, local, connected, found, d)
+        WordSearch::new(self, who, &local, connected, found, d)
     }
 
     /// One word's 64 worlds of one person's questions and marginals, from

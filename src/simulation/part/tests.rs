@@ -161,7 +161,8 @@ fn job_leads_counted_on_a_cluster_of_two_workers_are_those_of_one_process() {
         timeout: std::time::Duration::from_secs(5),
     };
     let reader = std::sync::Arc::clone(&part);
-    let lists: crate::cluster::Lists = std::sync::Arc::new(move |u| reader.neighbors_of(NodeId(u)).into_owned());
+    let lists: crate::cluster::Lists =
+        std::sync::Arc::new(move |u| reader.neighbors_of(NodeId(u)).into_owned());
     let (counted, _) = crate::cluster::experiment_many(
         &cluster,
         0,
@@ -173,7 +174,11 @@ fn job_leads_counted_on_a_cluster_of_two_workers_are_those_of_one_process() {
     .unwrap();
     let (counts, answers) = counted.expect("process 0");
     let (outcome, _) = part
-        .outcome(&planned, &counts, Some((questions, answers.expect("leads asked"))))
+        .outcome(
+            &planned,
+            &counts,
+            Some((questions, answers.expect("leads asked"))),
+        )
         .unwrap();
     let plain = crate::simulation::simulate(&exp, &whole, &crate::progress::NoProgress);
     assert_eq!(outcome.observations.len(), plain.observations.len());
@@ -187,8 +192,20 @@ fn job_leads_counted_on_a_cluster_of_two_workers_are_those_of_one_process() {
     assert_eq!(outcome.ties.len(), plain.ties.len());
     for (x, y) in outcome.ties.iter().zip(&plain.ties) {
         assert_eq!(
-            (x.marginal_leads, x.standalone_leads, x.mutual, x.fake, x.inviter_connections),
-            (y.marginal_leads, y.standalone_leads, y.mutual, y.fake, y.inviter_connections)
+            (
+                x.marginal_leads,
+                x.standalone_leads,
+                x.mutual,
+                x.fake,
+                x.inviter_connections
+            ),
+            (
+                y.marginal_leads,
+                y.standalone_leads,
+                y.mutual,
+                y.fake,
+                y.inviter_connections
+            )
         );
     }
 }
