@@ -65,6 +65,7 @@ use crate::roles::RoleMap;
 mod approx;
 mod exact;
 mod leads;
+mod market;
 mod net;
 
 use net::{connect, exit_when_a_peer_is_lost};
@@ -72,6 +73,7 @@ use net::{connect, exit_when_a_peer_is_lost};
 pub use approx::approx_reach_all;
 pub use exact::reach_many;
 pub use leads::{LeadJob, LeadRun, Lists};
+pub use market::MarketJob;
 
 /// An experiment's counts on the cluster: exact reach for every query, in
 /// query order, and with `leads` each (replicate, person)'s job-lead

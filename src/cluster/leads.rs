@@ -33,6 +33,7 @@ use std::sync::{Arc, Mutex};
 
 use timely::worker::Worker;
 
+use super::market::{Backward, MarketJob, in_market};
 use super::{Owners, Record, Rounds, Traffic};
 use crate::firms::Firms;
 use crate::graph::mutual::shared;
@@ -67,7 +68,7 @@ pub struct LeadRun {
 }
 
 impl LeadRun {
-    fn questions(&self) -> PersonQuestions<'_> {
+    pub(super) fn questions(&self) -> PersonQuestions<'_> {
         PersonQuestions {
             source: NodeId(self.source),
             replicate: self.replicate,
@@ -96,6 +97,8 @@ pub struct LeadJob {
     pub seed: u64,
     /// The largest degree.
     pub max: Degree,
+    /// With `[market]`: who seeks work, and in how many words offers count.
+    pub market: Option<MarketJob>,
 }
 
 /// A node's sorted neighbours, for a node this process does not hold.
@@ -117,10 +120,10 @@ impl Record for (u32, u32, u8, u64) {
 type State = HashMap<(u32, u32), (u64, u64)>;
 
 /// Per firm a search reached, the worlds its knowers know at each depth.
-type FirmsFound = BTreeMap<u32, Vec<u64>>;
+pub(super) type FirmsFound = BTreeMap<u32, Vec<u64>>;
 
 /// One search of a batch.
-struct Search {
+pub(super) struct Search {
     /// Index into the job's runs.
     run: usize,
     word: u32,
@@ -136,156 +139,149 @@ struct Search {
 fn searches_of(world: &LeadWorld<'_>, job: &LeadJob, runs: std::ops::Range<usize>) -> Vec<Search> {
     let mut out = Vec::new();
     for r in runs {
-        let run = &job.runs[r];
-        let who = world.seeker(run.source);
         for word in 0..world.model().words() {
-            let seed = world.word_seed(run.replicate, word);
-            let draw = |&(f, m): &(u32, u32)| (f, world.tie_word(seed, run.source, f, m));
-            let starts: Vec<(u32, u64)> = run
-                .connections
-                .iter()
-                .map(draw)
-                .filter(|s| s.1 != 0)
-                .collect();
-            out.push(Search {
-                run: r,
-                word,
-                slot: 0,
-                seed,
-                who,
-                source: run.source,
-                starts,
-            });
-            for (t, tie) in run.ties.iter().enumerate() {
-                let start = draw(tie);
-                if start.1 != 0 {
-                    out.push(Search {
-                        run: r,
-                        word,
-                        slot: t + 1,
-                        seed,
-                        who,
-                        source: run.source,
-                        starts: vec![start],
-                    });
-                }
-            }
+            out.extend(searches_at(world, job, r, word));
         }
     }
     out
 }
 
-/// Each run's answers on worker 0 of the cluster (`None` elsewhere). Traffic
-/// is added to `total`.
-#[allow(clippy::too_many_lines)] // one batch's rounds in order, their state beside them
-pub(super) fn lead_worker(
-    worker: &mut Worker,
-    part: &GraphPart,
-    job: &LeadJob,
-    lists: &Lists,
-    total: &Mutex<Traffic>,
-) -> Option<Vec<PersonLeads>> {
-    let world = LeadWorld::draws(&job.roles, &job.firms, job.first_fake, job.model, job.seed);
-    let own = Owners::new(part, worker.index(), worker.peers());
-    let d = usize::from(job.max.0);
-    let leader = worker.index() == 0;
-    // Per (search, node) of this worker: worlds reached so far and this round.
-    let state: Rc<RefCell<State>> = Rc::new(RefCell::new(HashMap::new()));
-    let touched: Rc<RefCell<Vec<(u32, u32)>>> = Rc::new(RefCell::new(Vec::new()));
-    let (owners, into, marks) = (own.clone(), Rc::clone(&state), Rc::clone(&touched));
-    let mut frontier_rounds: Rounds<(u32, u32, u64)> = Rounds::new(
-        worker,
-        own.workers,
-        move |x: &(u32, u32, u64)| owners.worker_of(x.1) as u64,
-        move |(i, u, live)| {
-            let mut st = into.borrow_mut();
-            let e = st.entry((i, u)).or_insert((0, 0));
-            if e.1 == 0 {
-                marks.borrow_mut().push((i, u));
-            }
-            e.1 |= live;
-        },
-    );
-    // Worker 0: per search of the batch, per firm, the worlds known at each depth.
-    let firms_found: Rc<RefCell<Vec<FirmsFound>>> = Rc::new(RefCell::new(Vec::new()));
-    let sink = Rc::clone(&firms_found);
-    let mut found_rounds: Rounds<(u32, u32, u8, u64)> = Rounds::new(
-        worker,
-        own.workers,
-        |_| 0,
-        move |(i, firm, depth, known)| {
-            let mut all = sink.borrow_mut();
-            let depths = all[i as usize].entry(firm).or_insert_with(|| vec![0; d]);
-            depths[usize::from(depth)] |= known;
-        },
-    );
-    let mut mutual: HashMap<(u32, u32), u32> = HashMap::new();
-    let mut count = |v: u32, u: u32| -> u32 {
-        *mutual.entry((v, u)).or_insert_with(|| {
-            let theirs;
-            let other: &[u32] = if part.range().contains(&u) {
-                part.neighbors(u)
-            } else {
-                theirs = lists(u);
-                &theirs
-            };
-            let k = shared(part.neighbors(v), other).min(usize::from(u16::MAX - 1));
-            u32::try_from(k).expect("saturated above")
-        })
-    };
-    let mut answers: Vec<Option<PersonLeads>> = vec![None; job.runs.len()];
-    let mut first = 0;
-    while first < job.runs.len() {
-        // A batch of whole runs.
-        let mut last = first;
-        let mut searches = Vec::new();
-        while last < job.runs.len() && searches.len() < SEARCHES_PER_BATCH {
-            searches.extend(searches_of(&world, job, last..last + 1));
-            last += 1;
+/// Run `r`'s searches in word `word`: from its connections, then from each
+/// tie whose first draw passes somewhere.
+pub(super) fn searches_at(world: &LeadWorld<'_>, job: &LeadJob, r: usize, word: u32) -> Vec<Search> {
+    let run = &job.runs[r];
+    let who = world.seeker(run.source);
+    let seed = world.word_seed(run.replicate, word);
+    let draw = |&(f, m): &(u32, u32)| (f, world.tie_word(seed, run.source, f, m));
+    let starts: Vec<(u32, u64)> = run
+        .connections
+        .iter()
+        .map(draw)
+        .filter(|s| s.1 != 0)
+        .collect();
+    let mut out = vec![Search {
+        run: r,
+        word,
+        slot: 0,
+        seed,
+        who,
+        source: run.source,
+        starts,
+    }];
+    for (t, tie) in run.ties.iter().enumerate() {
+        let start = draw(tie);
+        if start.1 != 0 {
+            out.push(Search {
+                run: r,
+                word,
+                slot: t + 1,
+                seed,
+                who,
+                source: run.source,
+                starts: vec![start],
+            });
         }
-        if leader {
-            *firms_found.borrow_mut() = vec![BTreeMap::new(); searches.len()];
+    }
+    out
+}
+
+/// A worker's forward searches: its rounds, its state per (search, node), and
+/// the mutual connections of the ties it drew.
+pub(super) struct Searcher<'a> {
+    world: &'a LeadWorld<'a>,
+    part: &'a GraphPart,
+    own: Owners,
+    lists: &'a Lists,
+    d: usize,
+    pub(super) leader: bool,
+    state: Rc<RefCell<State>>,
+    touched: Rc<RefCell<Vec<(u32, u32)>>>,
+    frontier_rounds: Rounds<(u32, u32, u64)>,
+    found_rounds: Rounds<(u32, u32, u8, u64)>,
+    firms_found: Rc<RefCell<Vec<FirmsFound>>>,
+    mutual: HashMap<(u32, u32), u32>,
+}
+
+impl<'a> Searcher<'a> {
+    fn new(
+        worker: &mut Worker,
+        world: &'a LeadWorld<'a>,
+        part: &'a GraphPart,
+        lists: &'a Lists,
+        d: usize,
+    ) -> Self {
+        let own = Owners::new(part, worker.index(), worker.peers());
+        let state: Rc<RefCell<State>> = Rc::new(RefCell::new(HashMap::new()));
+        let touched: Rc<RefCell<Vec<(u32, u32)>>> = Rc::new(RefCell::new(Vec::new()));
+        let (owners, into, marks) = (own.clone(), Rc::clone(&state), Rc::clone(&touched));
+        let frontier_rounds = Rounds::new(
+            worker,
+            own.workers,
+            move |x: &(u32, u32, u64)| owners.worker_of(x.1) as u64,
+            move |(i, u, live)| {
+                let mut st = into.borrow_mut();
+                let e = st.entry((i, u)).or_insert((0, 0));
+                if e.1 == 0 {
+                    marks.borrow_mut().push((i, u));
+                }
+                e.1 |= live;
+            },
+        );
+        // Worker 0: per search, per firm, the worlds known at each depth.
+        let firms_found: Rc<RefCell<Vec<FirmsFound>>> = Rc::new(RefCell::new(Vec::new()));
+        let sink = Rc::clone(&firms_found);
+        let found_rounds = Rounds::new(
+            worker,
+            own.workers,
+            |_| 0,
+            move |(i, firm, depth, known): (u32, u32, u8, u64)| {
+                let mut all = sink.borrow_mut();
+                let depths = all[i as usize].entry(firm).or_insert_with(|| vec![0; d]);
+                depths[usize::from(depth)] |= known;
+            },
+        );
+        Searcher {
+            world,
+            part,
+            own,
+            lists,
+            d,
+            leader: worker.index() == 0,
+            state,
+            touched,
+            frontier_rounds,
+            found_rounds,
+            firms_found,
+            mutual: HashMap::new(),
+        }
+    }
+
+    /// The mutual connections of the tie from owned `v` to `u`, counted once.
+    fn mutual_of(&mut self, v: u32, u: u32) -> u32 {
+        let (part, lists) = (self.part, self.lists);
+        *self.mutual.entry((v, u)).or_insert_with(|| mutual_count(part, lists, v, u))
+    }
+
+    /// Runs `searches` (d rounds); worker 0 gets each one's firms.
+    pub(super) fn run(&mut self, worker: &mut Worker, searches: &[Search]) -> Vec<FirmsFound> {
+        let (world, d) = (self.world, self.d);
+        if self.leader {
+            *self.firms_found.borrow_mut() = vec![BTreeMap::new(); searches.len()];
         }
         let mut found: Vec<(u32, u32, u8, u64)> = Vec::new();
         let mut frontier: Vec<(u32, u32, u64)> = Vec::new();
-        // Arrivals at `depth` of every (search, node) touched this round.
-        let settle = |depth: usize,
-                      pairs: &[(u32, u32, u64)],
-                      frontier: &mut Vec<(u32, u32, u64)>,
-                      found: &mut Vec<(u32, u32, u8, u64)>| {
-            let mut st = state.borrow_mut();
-            for &(i, u, _) in pairs {
-                let e = st.entry((i, u)).or_insert((0, 0));
-                let new = e.1 & !e.0;
-                e.1 = 0;
-                if new == 0 {
-                    continue;
-                }
-                e.0 |= new;
-                if depth + 1 < d {
-                    frontier.push((i, u, new));
-                }
-                let s = &searches[i as usize];
-                if let Some(firm) = world.holds_firm(s.who, u) {
-                    let known = new & world.knows_word(s.seed, u);
-                    if known != 0 {
-                        found.push((i, firm, u8::try_from(depth).expect("depth fits u8"), known));
-                    }
-                }
-            }
-        };
         // Depth 0: the first contacts, seeded by their owners.
-        let mut starts = Vec::new();
+        let mut arrived = Vec::new();
         for (i, s) in searches.iter().enumerate() {
             let i = u32::try_from(i).expect("searches fit u32");
             for &(f, lanes) in &s.starts {
-                if own.owns(f) {
-                    state.borrow_mut().insert((i, f), (0, lanes));
-                    starts.push((i, f, lanes));
+                if self.own.owns(f) {
+                    self.state.borrow_mut().insert((i, f), (0, lanes));
+                    arrived.push((i, f));
                 }
             }
         }
-        settle(0, &starts, &mut frontier, &mut found);
+        self.settle(searches, 0, &arrived, &mut frontier, &mut found);
         let mut out: HashMap<(u32, u32), u64> = HashMap::new();
         let mut records: Vec<(u32, u32, u64)> = Vec::new();
         for depth in 1..d {
@@ -296,7 +292,7 @@ pub(super) fn lead_worker(
                 if carry == 0 {
                     continue;
                 }
-                for &u in part.neighbors(v) {
+                for &u in self.part.neighbors(v) {
                     if u == s.source {
                         continue;
                     }
@@ -308,7 +304,7 @@ pub(super) fn lead_worker(
                             continue;
                         }
                     }
-                    let live = world.tie_live(s.seed, v, u, carry, || count(v, u));
+                    let live = world.tie_live(s.seed, v, u, carry, || self.mutual_of(v, u));
                     if live != 0 {
                         *out.entry((i, u)).or_insert(0) |= live;
                     }
@@ -316,39 +312,123 @@ pub(super) fn lead_worker(
             }
             frontier.clear();
             records.extend(out.drain().map(|((i, u), m)| (i, u, m)));
-            frontier_rounds.send(&mut records);
-            frontier_rounds.end_round(worker);
-            let arrived: Vec<(u32, u32, u64)> = touched
-                .borrow_mut()
-                .drain(..)
-                .map(|(i, u)| (i, u, 0))
-                .collect();
-            settle(depth, &arrived, &mut frontier, &mut found);
+            self.frontier_rounds.send(&mut records);
+            self.frontier_rounds.end_round(worker);
+            let arrived: Vec<(u32, u32)> = self.touched.borrow_mut().drain(..).collect();
+            self.settle(searches, depth, &arrived, &mut frontier, &mut found);
         }
-        state.borrow_mut().clear();
-        found_rounds.send(&mut found);
-        found_rounds.end_round(worker);
-        if leader {
-            let all = std::mem::take(&mut *firms_found.borrow_mut());
-            sum_batch(&world, job, &searches, &all, first..last, d, &mut answers);
+        self.state.borrow_mut().clear();
+        self.found_rounds.send(&mut found);
+        self.found_rounds.end_round(worker);
+        std::mem::take(&mut *self.firms_found.borrow_mut())
+    }
+
+    /// Arrivals at `depth` of the (search, node)s `arrived` (owned here): the
+    /// worlds new to each join the frontier, and those in which it knows of
+    /// its firm's openings go to worker 0.
+    fn settle(
+        &self,
+        searches: &[Search],
+        depth: usize,
+        arrived: &[(u32, u32)],
+        frontier: &mut Vec<(u32, u32, u64)>,
+        found: &mut Vec<(u32, u32, u8, u64)>,
+    ) {
+        let mut st = self.state.borrow_mut();
+        for &(i, u) in arrived {
+            let e = st.entry((i, u)).or_insert((0, 0));
+            let new = e.1 & !e.0;
+            e.1 = 0;
+            if new == 0 {
+                continue;
+            }
+            e.0 |= new;
+            if depth + 1 < self.d {
+                frontier.push((i, u, new));
+            }
+            let s = &searches[i as usize];
+            if let Some(firm) = self.world.holds_firm(s.who, u) {
+                let known = new & self.world.knows_word(s.seed, u);
+                if known != 0 {
+                    found.push((i, firm, u8::try_from(depth).expect("depth fits u8"), known));
+                }
+            }
         }
-        first = last;
+    }
+
+    /// What this worker sent, both channels together.
+    fn traffic(&self) -> Traffic {
+        let mut t = self.frontier_rounds.traffic;
+        let f = &self.found_rounds.traffic;
+        t.rounds += f.rounds;
+        t.records += f.records;
+        t.bytes += f.bytes;
+        t.largest_round = t.largest_round.max(f.largest_round);
+        t
+    }
+}
+
+/// The mutual connections of owned `v` and `u` (its list held here or read
+/// with `lists`), at most 65,534 as [`LeadWorld`] counts them.
+pub(super) fn mutual_count(part: &GraphPart, lists: &Lists, v: u32, u: u32) -> u32 {
+    let theirs;
+    let other: &[u32] = if part.range().contains(&u) {
+        part.neighbors(u)
+    } else {
+        theirs = lists(u);
+        &theirs
+    };
+    let k = shared(part.neighbors(v), other).min(usize::from(u16::MAX - 1));
+    u32::try_from(k).expect("saturated above")
+}
+
+/// Each run's answers on worker 0 of the cluster (`None` elsewhere). Traffic
+/// is added to `total`.
+pub(super) fn lead_worker(
+    worker: &mut Worker,
+    part: &GraphPart,
+    job: &LeadJob,
+    lists: &Lists,
+    total: &Mutex<Traffic>,
+) -> Option<Vec<PersonLeads>> {
+    let world = LeadWorld::draws(&job.roles, &job.firms, job.first_fake, job.model, job.seed);
+    let d = usize::from(job.max.0);
+    let mut searcher = Searcher::new(worker, &world, part, lists, d);
+    let mut answers: Vec<Option<PersonLeads>> = vec![None; job.runs.len()];
+    let mut extra = Traffic::default();
+    if let Some(market) = &job.market {
+        let mut backward = Backward::new(worker, part, &world, job, market, lists);
+        in_market(worker, &world, &mut searcher, &mut backward, job, &mut answers);
+        extra = backward.traffic();
+    } else {
+        let mut first = 0;
+        while first < job.runs.len() {
+            // A batch of whole runs.
+            let mut last = first;
+            let mut searches = Vec::new();
+            while last < job.runs.len() && searches.len() < SEARCHES_PER_BATCH {
+                searches.extend(searches_of(&world, job, last..last + 1));
+                last += 1;
+            }
+            let found = searcher.run(worker, &searches);
+            if searcher.leader {
+                sum_batch(&world, job, &searches, &found, first..last, d, &mut answers);
+            }
+            first = last;
+        }
     }
     {
         let mut t = total.lock().expect("no worker panics holding it");
-        let mut mine = frontier_rounds.traffic;
-        mine.rounds += found_rounds.traffic.rounds;
-        mine.records += found_rounds.traffic.records;
-        mine.bytes += found_rounds.traffic.bytes;
-        mine.largest_round = mine.largest_round.max(found_rounds.traffic.largest_round);
+        let mut mine = searcher.traffic();
+        mine.rounds += extra.rounds;
+        mine.records += extra.records;
+        mine.bytes += extra.bytes;
+        mine.largest_round = mine.largest_round.max(extra.largest_round);
         t.add(&mine);
     }
-    leader.then(|| {
-        answers
-            .into_iter()
-            .map(|a| a.expect("every run answered"))
-            .collect()
-    })
+    searcher
+        .leader
+        .then(|| answers.into_iter().map(|a| a.expect("every run answered")).collect())
 }
 
 /// Worker 0: each run of `runs` summed word by word from its searches'
@@ -357,62 +437,77 @@ fn sum_batch(
     world: &LeadWorld<'_>,
     job: &LeadJob,
     searches: &[Search],
-    firms_found: &[BTreeMap<u32, Vec<u64>>],
+    firms_found: &[FirmsFound],
     runs: std::ops::Range<usize>,
     d: usize,
     answers: &mut [Option<PersonLeads>],
 ) {
-    // The batch's searches by (run, word), in order.
     let mut at = 0;
     for r in runs {
         let run = &job.runs[r];
         let pq = run.questions();
         let asked = by_question(&pq);
         let mut total = Sums::zero(&pq, d, false);
-        for word in 0..world.model().words() {
-            let mut connected = None;
-            let mut found: Vec<Option<&BTreeMap<u32, Vec<u64>>>> = vec![None; run.ties.len()];
-            while at < searches.len() && searches[at].run == r && searches[at].word == word {
-                match searches[at].slot {
-                    0 => connected = Some(&firms_found[at]),
-                    t => found[t - 1] = Some(&firms_found[at]),
-                }
-                at += 1;
-            }
-            let connected = connected.expect("a connections search per word");
-            let mut firms: Vec<u32> = connected
-                .keys()
-                .chain(found.iter().flatten().flat_map(|m| m.keys()))
-                .copied()
-                .collect();
-            firms.sort_unstable();
-            firms.dedup();
-            let record = |m: &BTreeMap<u32, Vec<u64>>| -> Found {
-                let mut holders = Vec::with_capacity(m.len());
-                let mut masks = Vec::with_capacity(m.len() * d);
-                for (&firm, known) in m {
-                    holders.push(
-                        u32::try_from(firms.binary_search(&firm).expect("listed"))
-                            .expect("firms fit u32"),
-                    );
-                    let mut seen = 0u64;
-                    for &k in known {
-                        masks.push(k & !seen);
-                        seen |= k;
-                    }
-                }
-                Found { holders, masks }
-            };
-            let search = WordSearch::new(
-                world,
-                world.seeker(run.source),
-                &firms,
-                record(connected),
-                found.iter().map(|m| m.map(record)).collect(),
-                d,
-            );
+        for _ in 0..world.model().words() {
+            let (search, next) = word_search(world, run, searches, firms_found, at, d);
+            at = next;
             total.add(&world.sum_word(&pq, d, &asked, &search, None));
         }
         answers[r] = Some(world.finish(total, 0));
     }
+}
+
+/// The word's searches of `run` starting at `searches[at]` (the connections'
+/// then its ties', as [`searches_at`] lists them) as one machine records them,
+/// holders numbered by firm; and where the next run's or word's start.
+pub(super) fn word_search(
+    world: &LeadWorld<'_>,
+    run: &LeadRun,
+    searches: &[Search],
+    firms_found: &[FirmsFound],
+    mut at: usize,
+    d: usize,
+) -> (WordSearch, usize) {
+    let (r, word) = (searches[at].run, searches[at].word);
+    let mut connected = None;
+    let mut found: Vec<Option<&FirmsFound>> = vec![None; run.ties.len()];
+    while at < searches.len() && searches[at].run == r && searches[at].word == word {
+        match searches[at].slot {
+            0 => connected = Some(&firms_found[at]),
+            t => found[t - 1] = Some(&firms_found[at]),
+        }
+        at += 1;
+    }
+    let connected = connected.expect("a connections search per word");
+    let mut firms: Vec<u32> = connected
+        .keys()
+        .chain(found.iter().flatten().flat_map(|m| m.keys()))
+        .copied()
+        .collect();
+    firms.sort_unstable();
+    firms.dedup();
+    let record = |m: &FirmsFound| -> Found {
+        let mut holders = Vec::with_capacity(m.len());
+        let mut masks = Vec::with_capacity(m.len() * d);
+        for (&firm, known) in m {
+            let h = firms.binary_search(&firm).expect("listed");
+            holders.push(u32::try_from(h).expect("firms fit u32"));
+            // First arrivals: the worlds not known at an earlier depth.
+            let mut seen = 0u64;
+            for &k in known {
+                masks.push(k & !seen);
+                seen |= k;
+            }
+        }
+        Found { holders, masks }
+    };
+    let search = WordSearch::new(
+        world,
+        world.seeker(run.source),
+        &firms,
+        record(connected),
+        found.iter().map(|m| m.map(record)).collect(),
+        d,
+    );
+    (search, at)
 }

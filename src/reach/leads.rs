@@ -587,6 +587,7 @@ mod plain;
 pub use market::{DEFAULT_SEEKERS, Market, MarketModel};
 pub use model::LeadModel;
 
+pub(crate) use market::{Contest, Counts, Rivals, needed};
 pub(crate) use person::{Found, Sums, WordSearch, by_question};
 pub use person::{PersonLeads, PersonQuestions};
 

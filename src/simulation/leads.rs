@@ -94,6 +94,11 @@ pub(super) fn measure(
     (leads, ties)
 }
 
+/// The seed of `exp`'s draw of who seeks work.
+pub(super) fn market_seed(exp: &Experiment) -> u64 {
+    splitmix(exp.seed ^ MARKET_STREAM)
+}
+
 /// The seed of `exp`'s leads' worlds.
 pub(super) fn leads_seed(exp: &Experiment) -> u64 {
     splitmix(exp.seed ^ LEADS_STREAM)
@@ -134,7 +139,7 @@ pub(super) fn answer(
             world,
             m.seekers,
             m.worlds,
-            splitmix(exp.seed ^ MARKET_STREAM),
+            market_seed(exp),
             setup.people.iter().copied(),
         );
         world.in_market(questions, &market, exp.max_degree, done)

@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::cluster::{LeadJob, LeadRun};
+use crate::cluster::{LeadJob, LeadRun, MarketJob};
 use crate::config::Experiment;
 use crate::error::{Error, Result};
 use crate::firms::Firms;
@@ -47,7 +47,7 @@ use crate::reach::leads::{LeadWorld, PersonLeads};
 use crate::roles::Role;
 use crate::roles::RoleMap;
 
-use super::leads::{Asked, TieValue, ask, attach, leads_seed, read_answer};
+use super::leads::{Asked, TieValue, ask, attach, leads_seed, market_seed, read_answer};
 use super::{Outcome, Planned, fake_edges, people_named, sample_positions};
 
 /// A part's lead questions: the job every process hands the cluster, and
@@ -290,6 +290,12 @@ impl PartSetup {
             model,
             seed: leads_seed(exp),
             max: exp.max_degree,
+            market: exp.market.map(|m| MarketJob {
+                share: m.seekers,
+                seed: market_seed(exp),
+                words: m.worlds.div_ceil(crate::reach::leads::LANES).max(1),
+                studied: self.people.iter().map(|v| v.0).collect(),
+            }),
         };
         Ok(Some(LeadQuestions {
             job: Arc::new(job),

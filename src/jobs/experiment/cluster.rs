@@ -81,8 +81,6 @@ pub fn whole_because(exp: &Experiment) -> Option<&'static str> {
                 )
             } else if roles.is_some() || nodes.is_some() {
                 Some("roles or nodes from a table need the whole graph (import them into the .nrg)")
-            } else if exp.market.is_some() {
-                Some("[market] is computed by process 0 on the whole network")
             } else if exp.adoption.is_some() {
                 Some("[adoption] is computed by process 0 on the whole network")
             } else if exp.arrivals.colleagues > 0.0 {

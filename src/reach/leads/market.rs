@@ -173,15 +173,20 @@ impl Market {
 type Prepared = (Vec<(u32, u32)>, Vec<Vec<usize>>);
 
 /// Per world, the seekers a firm's news reaches: in its industry, elsewhere.
-type Counts = [[u16; 2]; LANES as usize];
+pub(crate) type Counts = [[u16; 2]; LANES as usize];
 
 /// One word's rival counts for the firms asked.
-pub(super) struct Rivals {
+pub(crate) struct Rivals {
     firms: Vec<u32>,
     counts: Vec<Counts>,
 }
 
 impl Rivals {
+    /// The counts of `firms` (ascending), one per firm.
+    pub(crate) fn new(firms: Vec<u32>, counts: Vec<Counts>) -> Self {
+        Self { firms, counts }
+    }
+
     fn of(&self, firm: u32) -> Option<&Counts> {
         self.firms
             .binary_search(&firm)
@@ -194,14 +199,14 @@ impl Rivals {
 /// B ~ Binomial(b, `relevance_other`): a seeker's chance to get an opening
 /// relevant to them against a + b other seekers it reaches. Remembered per
 /// (a, b).
-pub(super) struct Contest {
+pub(crate) struct Contest {
     same: f64,
     other: f64,
     memo: HashMap<(u16, u16), f64>,
 }
 
 impl Contest {
-    pub(super) fn new(model: &LeadModel) -> Self {
+    pub(crate) fn new(model: &LeadModel) -> Self {
         Self {
             same: model.relevance_same,
             other: model.relevance_other,
@@ -210,7 +215,7 @@ impl Contest {
     }
 
     /// The chance against `a` rivals in the firm's industry and `b` others.
-    pub(super) fn share(&mut self, a: u16, b: u16) -> f64 {
+    pub(crate) fn share(&mut self, a: u16, b: u16) -> f64 {
         if a == 0 && b == 0 {
             return 1.0;
         }
@@ -330,7 +335,7 @@ impl LeadWorld<'_> {
     /// Per holder of `search` and world where some record reaches it: the
     /// holder's rate for the person times the person's chance to get the
     /// opening against the other seekers it reaches there.
-    fn offer_weights(
+    pub(crate) fn offer_weights(
         &self,
         source: u32,
         search: &WordSearch,
@@ -585,7 +590,7 @@ impl TieCache {
 /// The (firm, worlds) that the word's searches reached and some question or
 /// marginal asks about (the connections' always; a tie's when a question
 /// accepts it or a marginal asks its value), sorted by firm.
-fn needed<'q>(
+pub(crate) fn needed<'q>(
     searches: &[WordSearch],
     asked: impl Iterator<Item = &'q PersonQuestions<'q>>,
     d: usize,
