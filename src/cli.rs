@@ -82,7 +82,7 @@ enum Command {
     /// and a summary. Without a file, runs the built-in quick experiment
     /// (data/experiments/quick.toml).
     #[command(
-        after_help = "Examples:\n  netreach run\n  netreach run data/experiments/first-look.toml -o out/first-look -j 2\n\nOn a cluster: the same command once per line of the hostfile, each with its own\n--process; process 0 writes the folder. Two processes on this machine:\n  printf '127.0.0.1:7100\\n127.0.0.1:7101\\n' > hosts.txt\n  netreach run data/experiments/first-look.toml -o out/first-look-cluster \\\n    --cluster hosts.txt --process 1 -q &\n  netreach run data/experiments/first-look.toml -o out/first-look-cluster \\\n    --cluster hosts.txt --process 0\nAn experiment on a .nrg graph file carrying its roles, without [market] or\n[adoption], has each process read only its part (docs/cluster.md)."
+        after_help = "Examples:\n  netreach run\n  netreach run data/experiments/first-look.toml -o out/first-look -j 2\n\nOn a cluster: the same command once per line of the hostfile, each with its own\n--process; process 0 writes the folder. Two processes on this machine:\n  printf '127.0.0.1:7100\\n127.0.0.1:7101\\n' > hosts.txt\n  netreach run data/experiments/first-look.toml -o out/first-look-cluster \\\n    --cluster hosts.txt --process 1 -q &\n  netreach run data/experiments/first-look.toml -o out/first-look-cluster \\\n    --cluster hosts.txt --process 0\nAn experiment on a .nrg graph file carrying its roles, without [adoption],\nhas each process read only its part (docs/cluster.md)."
     )]
     Run(run::SimulateArgs),
     /// Redraws the charts and report of a results folder from its saved tables,

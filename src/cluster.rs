@@ -25,7 +25,9 @@
 //! HyperBall with every worker pushing changed counters to the owners of their
 //! neighbours. **Job leads** ([`experiment_many`], `cluster/leads.rs`) run the
 //! searches of [`crate::reach::leads::LeadWorld::person`], 64 worlds to a
-//! record, one depth per round, and worker 0 sums them. Both give byte-identical tables to the
+//! record, one depth per round, and worker 0 sums them; **offers**
+//! (`cluster/market.rs`) add the backward searches from each reached firm's
+//! knowers, whose seeker counts worker 0 adds up. Both give byte-identical tables to the
 //! single-process path: counts are exact sums (exact reach) or the same registers
 //! (approximate reach), whatever the partition and the order records arrive in.
 //! docs/cluster.md has the memory, traffic and scaling measured, and a capacity

@@ -3,14 +3,15 @@
 # plain process against 1, 2 and 3 cluster processes x 1 worker on loopback,
 # on the quick experiment's network (Holme-Kim, 1M people, mean degree 20,
 # seed 1: what `netreach run` builds) imported as a .nrg file.
-# Experiments: the quick experiment without [leads] and with them; either
-# way each process reads only its part of the file (the job-lead searches
-# run on the parts too).
+# Experiments: the quick experiment without [leads] ("parts"), with them
+# ("leads"), and with [market] too ("market"); each process reads only its
+# part of the file every time (the job-lead and offer searches run on the
+# parts too).
 # Prints, per experiment and configuration, the median wall time of ROUNDS
 # runs, the peak memory of every process (/usr/bin/time, KiB -> MiB), what each
 # process sent to the others (run -v), the rounds, and whether the folder
 # equals the plain one byte for byte.
-# Usage: [JOBS="parts leads"] benches/cluster/experiment.sh [ROUNDS]   (default 3;
+# Usage: [JOBS="parts leads market"] benches/cluster/experiment.sh [ROUNDS]   (default 3;
 # needs cargo build --release)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,6 +35,7 @@ experiment() {
 }
 experiment no > "$out/parts.toml"
 experiment yes > "$out/leads.toml"
+{ experiment yes; printf '\n[market]               # 20%% of everyone seeks work; offers in 64 worlds\n'; } > "$out/market.toml"
 port=$((20000 + RANDOM % 20000))
 # run JOB PROCESSES: one run into $out/JOB; PROCESSES 0 is the plain path (-j 2).
 # Leaves "wall peak0 peak1 ..." in $out/last and each process's stderr in $out/err.I.
@@ -61,7 +63,7 @@ run() {
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "| experiment | processes | wall (median) | peak memory per process (MiB) | sent to other processes, per process (MiB) | rounds | same bytes |"
 echo "|---|---|---|---|---|---|---|"
-for job in ${JOBS:-parts leads}; do
+for job in ${JOBS:-parts leads market}; do
     for p in 0 1 2 3; do
         walls=()
         for _ in $(seq "$rounds"); do

@@ -1,8 +1,8 @@
 //! A cluster process's share of an experiment whose network is a `.nrg` graph
-//! file (`netreach run --cluster`): the set-up and the invitations of
-//! [`super::Setup`] and [`super::simulate`] without loading the graph. Sits
-//! where `Setup` sits: before the reach queries, which the cluster counts on
-//! the parts ([`crate::cluster::reach_many`]).
+//! file (`netreach run --cluster`): the set-up, the invitations and the job-lead
+//! questions of [`super::Setup`] and [`super::simulate`] without loading the
+//! graph. Sits where `Setup` sits: before the reach queries and lead searches,
+//! which the cluster runs on the parts ([`crate::cluster::experiment_many`]).
 //!
 //! # What a process reads
 //! - Its part of the graph ([`GraphFile::read_part`]), with the fake pool's
@@ -13,22 +13,24 @@
 //!   come from, the `network` and `degrees` tables and how many pass
 //!   `[people]`'s filters; then, with the sample's positions among them drawn,
 //!   who they are. Nothing per person is kept but the recruiters and the
-//!   people studied.
+//!   people studied, and with `[leads]` every node's role and firm
+//!   ([`GraphFile::firms`], or everyone their own firm).
 //! - Where they sit, the lists invitations and decisions read
 //!   ([`crate::invitations::Lists`]): the person's, a friend's for a friend of a
 //!   friend, one arc for a stranger (a binary search over the offsets), and each
-//!   inviter's for its mutual connections.
+//!   inviter's and connection's for its mutual connections.
 //!
 //! The fake pool's connections come from the experiment's seed, so every
 //! process draws them alike, and a list here is the file's list followed by
 //! its fake accounts (whose ids follow every person's), as in the whole graph
-//! `Setup` builds. The invitations drawn and the queries are therefore those of
-//! a single process, and so are the tables (tested in `tests/cli/cluster_run.rs`).
+//! `Setup` builds. The invitations drawn, the queries and the lead questions
+//! are therefore those of a single process, and so are the tables (tested here
+//! and in `tests/cli/cluster_run.rs`).
 //!
 //! # Complexity
-//! The scan reads 9 bytes per node; a stranger costs O(log n) reads of 8
-//! bytes; memory is the part, the fake pool's connections and the people who
-//! pass the filters.
+//! Each scan reads 9 bytes per node; a stranger costs O(log n) reads of 8
+//! bytes; memory is the part, the fake pool's connections, the recruiters and
+//! people studied, and with `[leads]` 5 bytes per node.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -168,24 +168,38 @@ fn job_leads_on_parts_of_a_graph_file_give_the_same_bytes() {
 }
 
 #[test]
-fn offers_on_a_cluster_are_computed_by_process_zero_with_the_same_bytes() {
+fn offers_on_parts_of_a_graph_file_give_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     graph_file(dir.path());
-    let exp = experiment(dir.path(), "market", 5, "[leads]\n[market]\nworlds = 64\n");
+    let exp = experiment(dir.path(), "market", 5, "[leads]\n[market]\nworlds = 128\n");
+    for (processes, workers) in [(2, 2), (3, 1)] {
+        let outs = plain_then_cluster("run", &exp, processes, workers);
+        let zero = String::from_utf8_lossy(&outs[0].stderr);
+        assert!(zero.contains("reading its part of the graph file"), "{zero}");
+        let out = dir.path().join(format!("out-{processes}x{workers}"));
+        let leads = std::fs::read_to_string(out.join("leads.csv")).unwrap();
+        assert!(leads.lines().next().unwrap().contains("expected_offers_up_to"));
+        let offered = leads
+            .lines()
+            .skip(1)
+            .filter(|l| l.rsplit(',').next().is_some_and(|x| x.parse::<f64>().unwrap() > 0.0))
+            .count();
+        assert!(offered > 10, "{offered} rows with offers");
+    }
+}
+
+#[test]
+fn adoption_on_a_cluster_is_computed_by_process_zero_with_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    graph_file(dir.path());
+    let exp = experiment(dir.path(), "adoption", 5, "[adoption]\nshares = [0.0, 0.5]\n");
     let outs = plain_then_cluster("run", &exp, 2, 1);
     let zero = String::from_utf8_lossy(&outs[0].stderr);
     assert!(
-        zero.contains("the whole network in every process: [market] is computed by process 0"),
+        zero.contains("the whole network in every process: [adoption] is computed by process 0"),
         "{zero}"
     );
-    let leads = std::fs::read_to_string(dir.path().join("out-2x1/leads.csv")).unwrap();
-    assert!(
-        leads
-            .lines()
-            .next()
-            .unwrap()
-            .contains("expected_offers_up_to")
-    );
+    assert!(dir.path().join("out-2x1/adoption.csv").exists());
 }
 
 #[test]

@@ -7,11 +7,11 @@
 //!
 //! # Where the network lives
 //! - **On parts** ([`PartSetup`]): an experiment whose network is a `.nrg`
-//!   graph file carrying its roles, without `[market]`, `[adoption]` or
-//!   colleagues' invitations. Each process holds its part of the graph and
-//!   reads, where they sit in the file, the few lists its invitations and its
-//!   ties' mutual connections need; reach and, with `[leads]`, the job-lead
-//!   searches run on the parts.
+//!   graph file carrying its roles, without `[adoption]` or colleagues'
+//!   invitations. Each process holds its part of the graph and reads, where
+//!   they sit in the file, the few lists its invitations and its ties' mutual
+//!   connections need; reach and, with `[leads]` and `[market]`, the job-lead
+//!   and offer searches run on the parts.
 //! - **Whole** ([`Setup`]): any other experiment. Every process builds or loads
 //!   the whole network (a generator builds every node's connections from one
 //!   random stream, so none can build only its part), the reach queries are
