@@ -184,10 +184,16 @@ fn run_on_cluster(
     }
     let planned = match &network {
         Network::Whole(setup) => planned_observations(exp, setup),
-        // No leads or adoption on parts: the observations alone.
+        // No adoption on parts: the observations, and as many again for leads.
         Network::Part(p) => {
             let weeks = if exp.weekly { exp.arrivals.weeks } else { 1 };
-            u64::from(exp.replicates * weeks) * (p.people.len() * exp.strategies.len()) as u64
+            let observations =
+                u64::from(exp.replicates * weeks) * (p.people.len() * exp.strategies.len()) as u64;
+            if exp.leads.is_some() {
+                2 * observations
+            } else {
+                observations
+            }
         }
     };
     let bar = Bar::new(planned, "reach", g);
