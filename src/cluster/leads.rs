@@ -27,7 +27,7 @@
 //! batch.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
@@ -35,6 +35,9 @@ use timely::worker::Worker;
 
 use super::market::{Backward, MarketJob, in_market};
 use super::{Owners, Record, Rounds, Traffic};
+
+/// A map with a fast hasher of fixed seed (keys are node and search numbers).
+pub(super) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use crate::firms::Firms;
 use crate::graph::mutual::shared;
 use crate::graph::{GraphPart, NodeId};
@@ -139,8 +142,8 @@ pub(super) struct Search {
 fn searches_of(world: &LeadWorld<'_>, job: &LeadJob, runs: std::ops::Range<usize>) -> Vec<Search> {
     let mut out = Vec::new();
     for r in runs {
-        for word in 0..world.model().words() {
-            out.extend(searches_at(world, job, r, word));
+        for number in 0..world.model().words() {
+            out.extend(searches_at(world, job, r, number));
         }
     }
     out
@@ -148,10 +151,15 @@ fn searches_of(world: &LeadWorld<'_>, job: &LeadJob, runs: std::ops::Range<usize
 
 /// Run `r`'s searches in word `word`: from its connections, then from each
 /// tie whose first draw passes somewhere.
-pub(super) fn searches_at(world: &LeadWorld<'_>, job: &LeadJob, r: usize, word: u32) -> Vec<Search> {
+pub(super) fn searches_at(
+    world: &LeadWorld<'_>,
+    job: &LeadJob,
+    r: usize,
+    number: u32,
+) -> Vec<Search> {
     let run = &job.runs[r];
     let who = world.seeker(run.source);
-    let seed = world.word_seed(run.replicate, word);
+    let seed = world.word_seed(run.replicate, number);
     let draw = |&(f, m): &(u32, u32)| (f, world.tie_word(seed, run.source, f, m));
     let starts: Vec<(u32, u64)> = run
         .connections
@@ -161,7 +169,7 @@ pub(super) fn searches_at(world: &LeadWorld<'_>, job: &LeadJob, r: usize, word: 
         .collect();
     let mut out = vec![Search {
         run: r,
-        word,
+        word: number,
         slot: 0,
         seed,
         who,
@@ -173,7 +181,7 @@ pub(super) fn searches_at(world: &LeadWorld<'_>, job: &LeadJob, r: usize, word: 
         if start.1 != 0 {
             out.push(Search {
                 run: r,
-                word,
+                word: number,
                 slot: t + 1,
                 seed,
                 who,
@@ -211,7 +219,7 @@ impl<'a> Searcher<'a> {
         d: usize,
     ) -> Self {
         let own = Owners::new(part, worker.index(), worker.peers());
-        let state: Rc<RefCell<State>> = Rc::new(RefCell::new(HashMap::new()));
+        let state: Rc<RefCell<State>> = Rc::new(RefCell::new(HashMap::default()));
         let touched: Rc<RefCell<Vec<(u32, u32)>>> = Rc::new(RefCell::new(Vec::new()));
         let (owners, into, marks) = (own.clone(), Rc::clone(&state), Rc::clone(&touched));
         let frontier_rounds = Rounds::new(
@@ -252,14 +260,20 @@ impl<'a> Searcher<'a> {
             frontier_rounds,
             found_rounds,
             firms_found,
-            mutual: HashMap::new(),
+            mutual: HashMap::default(),
         }
     }
 
     /// The mutual connections of the tie from owned `v` to `u`, counted once.
     fn mutual_of(&mut self, v: u32, u: u32) -> u32 {
+        if self.mutual.len() >= super::market::MUTUAL_CACHE {
+            self.mutual.clear();
+        }
         let (part, lists) = (self.part, self.lists);
-        *self.mutual.entry((v, u)).or_insert_with(|| mutual_count(part, lists, v, u))
+        *self
+            .mutual
+            .entry((v, u))
+            .or_insert_with(|| mutual_count(part, lists, v, u))
     }
 
     /// Runs `searches` (d rounds); worker 0 gets each one's firms.
@@ -282,7 +296,7 @@ impl<'a> Searcher<'a> {
             }
         }
         self.settle(searches, 0, &arrived, &mut frontier, &mut found);
-        let mut out: HashMap<(u32, u32), u64> = HashMap::new();
+        let mut out: HashMap<(u32, u32), u64> = HashMap::default();
         let mut records: Vec<(u32, u32, u64)> = Vec::new();
         for depth in 1..d {
             let last_hop = depth + 1 == d;
@@ -297,12 +311,22 @@ impl<'a> Searcher<'a> {
                         continue;
                     }
                     // At the last hop only a knower of a firm matters (the
-                    // firms already reached are left to worker 0).
+                    // firms already reached are left to worker 0); before
+                    // it, a node this worker owns only in worlds it has not
+                    // been reached in.
                     if last_hop {
                         let knows = carry & world.knows_word(s.seed, u);
                         if knows == 0 || world.holds_firm(s.who, u).is_none() {
                             continue;
                         }
+                    } else if self.own.owns(u)
+                        && self
+                            .state
+                            .borrow()
+                            .get(&(i, u))
+                            .is_some_and(|e| carry & !e.0 == 0)
+                    {
+                        continue;
                     }
                     let live = world.tie_live(s.seed, v, u, carry, || self.mutual_of(v, u));
                     if live != 0 {
@@ -393,12 +417,19 @@ pub(super) fn lead_worker(
 ) -> Option<Vec<PersonLeads>> {
     let world = LeadWorld::draws(&job.roles, &job.firms, job.first_fake, job.model, job.seed);
     let d = usize::from(job.max.0);
-    let mut searcher = Searcher::new(worker, &world, part, lists, d);
+    let mut forward = Searcher::new(worker, &world, part, lists, d);
     let mut answers: Vec<Option<PersonLeads>> = vec![None; job.runs.len()];
     let mut extra = Traffic::default();
     if let Some(market) = &job.market {
         let mut backward = Backward::new(worker, part, &world, job, market, lists);
-        in_market(worker, &world, &mut searcher, &mut backward, job, &mut answers);
+        in_market(
+            worker,
+            &world,
+            &mut forward,
+            &mut backward,
+            job,
+            &mut answers,
+        );
         extra = backward.traffic();
     } else {
         let mut first = 0;
@@ -410,8 +441,8 @@ pub(super) fn lead_worker(
                 searches.extend(searches_of(&world, job, last..last + 1));
                 last += 1;
             }
-            let found = searcher.run(worker, &searches);
-            if searcher.leader {
+            let found = forward.run(worker, &searches);
+            if forward.leader {
                 sum_batch(&world, job, &searches, &found, first..last, d, &mut answers);
             }
             first = last;
@@ -419,16 +450,19 @@ pub(super) fn lead_worker(
     }
     {
         let mut t = total.lock().expect("no worker panics holding it");
-        let mut mine = searcher.traffic();
+        let mut mine = forward.traffic();
         mine.rounds += extra.rounds;
         mine.records += extra.records;
         mine.bytes += extra.bytes;
         mine.largest_round = mine.largest_round.max(extra.largest_round);
         t.add(&mine);
     }
-    searcher
-        .leader
-        .then(|| answers.into_iter().map(|a| a.expect("every run answered")).collect())
+    forward.leader.then(|| {
+        answers
+            .into_iter()
+            .map(|a| a.expect("every run answered"))
+            .collect()
+    })
 }
 
 /// Worker 0: each run of `runs` summed word by word from its searches'
@@ -468,10 +502,10 @@ pub(super) fn word_search(
     mut at: usize,
     d: usize,
 ) -> (WordSearch, usize) {
-    let (r, word) = (searches[at].run, searches[at].word);
+    let (r, number) = (searches[at].run, searches[at].word);
     let mut connected = None;
     let mut found: Vec<Option<&FirmsFound>> = vec![None; run.ties.len()];
-    while at < searches.len() && searches[at].run == r && searches[at].word == word {
+    while at < searches.len() && searches[at].run == r && searches[at].word == number {
         match searches[at].slot {
             0 => connected = Some(&firms_found[at]),
             t => found[t - 1] = Some(&firms_found[at]),

@@ -25,12 +25,11 @@
 //! max degree + 2 rounds (the list, the hops, the counts).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use timely::worker::Worker;
 
-use super::leads::{FirmsFound, LeadJob, Lists, Searcher, searches_at, word_search};
+use super::leads::{FirmsFound, HashMap, LeadJob, Lists, Searcher, searches_at, word_search};
 use super::{Owners, Record, Rounds, Traffic};
 use crate::firms::NO_FIRM;
 use crate::graph::GraphPart;
@@ -38,6 +37,12 @@ use crate::reach::leads::{
     Contest, Counts, LeadWorld, PersonLeads, Rivals, Sums, WordSearch, by_question, needed,
 };
 use crate::seed::{splitmix, unit_interval};
+
+/// Firms whose backward searches run at once.
+const FIRMS_PER_CHUNK: usize = 256;
+
+/// Ties whose mutual connections a worker keeps, at most.
+pub(super) const MUTUAL_CACHE: usize = 1 << 20;
 
 /// `[market]` for the cluster: who seeks work and in how many words.
 #[derive(Debug, Clone)]
@@ -123,7 +128,7 @@ impl<'a> Backward<'a> {
             |x: &(u32, u32, u32, u64)| u64::from(x.0),
             move |(_, i, firm, lanes)| into.borrow_mut().push((i, firm, lanes)),
         );
-        let state: Rc<RefCell<BackState>> = Rc::new(RefCell::new(HashMap::new()));
+        let state: Rc<RefCell<BackState>> = Rc::new(RefCell::new(HashMap::default()));
         let touched: Rc<RefCell<Vec<(u32, u32)>>> = Rc::new(RefCell::new(Vec::new()));
         let (owners, st, marks) = (own.clone(), Rc::clone(&state), Rc::clone(&touched));
         let hop_rounds = Rounds::new(
@@ -171,15 +176,13 @@ impl<'a> Backward<'a> {
             hop_rounds,
             counts,
             count_rounds,
-            mutual: HashMap::new(),
+            mutual: HashMap::default(),
         }
     }
 
     /// The rival counts of word seed `ws` for `asked` (worker 0's list of
     /// (firm, worlds), sorted by firm; empty elsewhere): `Some` on worker 0.
     fn rivals(&mut self, worker: &mut Worker, ws: u64, asked: &[(u32, u64)]) -> Option<Rivals> {
-        let (world, job, d) = (self.world, self.job, usize::from(self.job.max.0));
-        let first_fake = job.first_fake;
         // The list, to every worker.
         let peers = u32::try_from(worker.peers()).expect("workers fit u32");
         let mut out: Vec<(u32, u32, u32, u64)> = Vec::new();
@@ -191,11 +194,34 @@ impl<'a> Backward<'a> {
         self.needed_rounds.end_round(worker);
         let mut needed = std::mem::take(&mut *self.needed.borrow_mut());
         needed.sort_unstable();
+        // Firms a chunk at a time, so the state held is a chunk's.
+        let mut partial: HashMap<(u32, u32), u32> = HashMap::default();
+        for chunk in needed.chunks(FIRMS_PER_CHUNK) {
+            self.search_chunk(worker, ws, chunk);
+            self.count_chunk(&needed, &mut partial);
+        }
+        self.state.borrow_mut().clear();
+        if self.leader {
+            *self.counts.borrow_mut() = vec![[[0; 2]; 64]; asked.len()];
+        }
+        let mut out: Vec<(u32, u32, u32)> =
+            partial.into_iter().map(|((i, s), n)| (i, s, n)).collect();
+        self.count_rounds.send(&mut out);
+        self.count_rounds.end_round(worker);
+        self.leader.then(|| {
+            let counts = std::mem::take(&mut *self.counts.borrow_mut());
+            Rivals::new(asked.iter().map(|&(f, _)| f).collect(), counts)
+        })
+    }
+
+    /// The backward searches of `chunk`'s (number, firm, worlds): d rounds.
+    fn search_chunk(&mut self, worker: &mut Worker, ws: u64, chunk: &[(u32, u32, u64)]) {
+        let (world, d, first_fake) = (self.world, usize::from(self.job.max.0), self.job.first_fake);
         // Seeds: the knowers this worker owns.
         let mut frontier: Vec<(u32, u32, u64)> = Vec::new();
         {
             let mut st = self.state.borrow_mut();
-            for &(i, firm, lanes) in &needed {
+            for &(i, firm, lanes) in chunk {
                 let (lo, hi) = (self.offsets[firm as usize], self.offsets[firm as usize + 1]);
                 for &u in &self.members[lo as usize..hi as usize] {
                     if self.own.owns(u) {
@@ -208,7 +234,7 @@ impl<'a> Backward<'a> {
                 }
             }
         }
-        let mut sent: HashMap<(u32, u32), (u64, u64)> = HashMap::new();
+        let mut sent: HashMap<(u32, u32), (u64, u64)> = HashMap::default();
         let mut records: Vec<(u32, u32, u64, u64)> = Vec::new();
         for t in 0..d {
             let spread = t + 1 < d;
@@ -232,18 +258,27 @@ impl<'a> Backward<'a> {
                     continue;
                 }
                 for &u in self.part.neighbors(v) {
-                    let seeker = self.market.is_seeker(u, first_fake);
-                    let told = if seeker { tell } else { 0 };
+                    let told = if self.market.is_seeker(u, first_fake) {
+                        tell
+                    } else {
+                        0
+                    };
+                    // A node this worker owns: only worlds it has not heard
+                    // or been reached in yet are worth a draw.
+                    let (told, pass) = if self.own.owns(u) {
+                        let st = self.state.borrow();
+                        let e = st.get(&(i, u)).copied().unwrap_or([0; 3]);
+                        (told & !e[2], pass & !e[0])
+                    } else {
+                        (told, pass)
+                    };
                     if told | pass == 0 {
                         continue;
                     }
-                    let (part, lists) = (self.part, self.lists);
-                    let m = *self
-                        .mutual
-                        .entry((v, u))
-                        .or_insert_with(|| super::leads::mutual_count(part, lists, v, u));
-                    let tie = world.tie_word(ws, v, u, m);
-                    let (told, passed) = (told & tie, pass & tie);
+                    // The tie's draw in these worlds: its mutual connections
+                    // are counted only when its ceiling draw passes there.
+                    let live = world.tie_live(ws, v, u, told | pass, || self.mutual_of(v, u));
+                    let (told, passed) = (told & live, pass & live);
                     if told | passed != 0 {
                         let e = sent.entry((i, u)).or_insert((0, 0));
                         e.0 |= told;
@@ -266,9 +301,13 @@ impl<'a> Backward<'a> {
                 }
             }
         }
-        // Each worker's seekers that heard, counted per firm, world and class.
+    }
+
+    /// Adds the chunk's seekers that heard (owned here) to `partial`, per
+    /// (firm number, world and class), and forgets the chunk.
+    fn count_chunk(&mut self, needed: &[(u32, u32, u64)], partial: &mut HashMap<(u32, u32), u32>) {
+        let job = self.job;
         let (same_q, other_q) = (job.model.relevance_same, job.model.relevance_other);
-        let mut partial: HashMap<(u32, u32), u32> = HashMap::new();
         for (&(i, u), e) in self.state.borrow().iter() {
             let (firm, heard) = (needed[i as usize].1, e[2]);
             if heard == 0 {
@@ -291,16 +330,19 @@ impl<'a> Backward<'a> {
             }
         }
         self.state.borrow_mut().clear();
-        if self.leader {
-            *self.counts.borrow_mut() = vec![[[0; 2]; 64]; asked.len()];
+    }
+
+    /// The mutual connections of the tie from owned `v` to `u`, counted once
+    /// (the cache is emptied when it passes [`MUTUAL_CACHE`] ties).
+    fn mutual_of(&mut self, v: u32, u: u32) -> u32 {
+        if self.mutual.len() >= MUTUAL_CACHE {
+            self.mutual.clear();
         }
-        let mut out: Vec<(u32, u32, u32)> = partial.into_iter().map(|((i, s), n)| (i, s, n)).collect();
-        self.count_rounds.send(&mut out);
-        self.count_rounds.end_round(worker);
-        self.leader.then(|| {
-            let counts = std::mem::take(&mut *self.counts.borrow_mut());
-            Rivals::new(asked.iter().map(|&(f, _)| f).collect(), counts)
-        })
+        let (part, lists) = (self.part, self.lists);
+        *self
+            .mutual
+            .entry((v, u))
+            .or_insert_with(|| super::leads::mutual_count(part, lists, v, u))
     }
 
     /// What this worker sent, every channel together.
@@ -325,15 +367,19 @@ impl<'a> Backward<'a> {
 pub(super) fn in_market(
     worker: &mut Worker,
     world: &LeadWorld<'_>,
-    searcher: &mut Searcher<'_>,
+    forward: &mut Searcher<'_>,
     backward: &mut Backward<'_>,
     job: &LeadJob,
     answers: &mut [Option<PersonLeads>],
 ) {
     let market = job.market.as_ref().expect("a market");
     let d = usize::from(job.max.0);
-    let leader = searcher.leader;
-    let pqs: Vec<_> = job.runs.iter().map(super::leads::LeadRun::questions).collect();
+    let leader = forward.leader;
+    let pqs: Vec<_> = job
+        .runs
+        .iter()
+        .map(super::leads::LeadRun::questions)
+        .collect();
     let asked: Vec<Vec<Vec<usize>>> = pqs.iter().map(by_question).collect();
     let mut totals: Vec<Sums> = pqs.iter().map(|pq| Sums::zero(pq, d, true)).collect();
     let mut replicates: Vec<u32> = job.runs.iter().map(|r| r.replicate).collect();
@@ -343,23 +389,28 @@ pub(super) fn in_market(
     let offer_words = market.words.min(words);
     let mut contest = Contest::new(&job.model);
     for r in replicates {
-        let people: Vec<usize> = (0..job.runs.len()).filter(|&i| job.runs[i].replicate == r).collect();
+        let people: Vec<usize> = (0..job.runs.len())
+            .filter(|&i| job.runs[i].replicate == r)
+            .collect();
         for w in 0..words {
-            let searches: Vec<_> = people.iter().flat_map(|&i| searches_at(world, job, i, w)).collect();
-            let found: Vec<FirmsFound> = searcher.run(worker, &searches);
+            let searches: Vec<_> = people
+                .iter()
+                .flat_map(|&i| searches_at(world, job, i, w))
+                .collect();
+            let found: Vec<FirmsFound> = forward.run(worker, &searches);
             // Worker 0: each person's word as one machine records it.
-            let mut word: Vec<WordSearch> = Vec::new();
+            let mut recorded: Vec<WordSearch> = Vec::new();
             if leader {
                 let mut at = 0;
                 for &i in &people {
                     let (s, next) = word_search(world, &job.runs[i], &searches, &found, at, d);
-                    word.push(s);
+                    recorded.push(s);
                     at = next;
                 }
             }
             let rivals = if w < offer_words {
                 let list = if leader {
-                    needed(&word, people.iter().map(|&i| &pqs[i]), d)
+                    needed(&recorded, people.iter().map(|&i| &pqs[i]), d)
                 } else {
                     Vec::new()
                 };
@@ -368,11 +419,16 @@ pub(super) fn in_market(
                 None
             };
             if leader {
-                for (&i, search) in people.iter().zip(&word) {
+                for (&i, search) in people.iter().zip(&recorded) {
                     let sums = match &rivals {
                         Some(rivals) => {
-                            let weights =
-                                world.offer_weights(job.runs[i].source, search, rivals, &mut contest, d);
+                            let weights = world.offer_weights(
+                                job.runs[i].source,
+                                search,
+                                rivals,
+                                &mut contest,
+                                d,
+                            );
                             world.sum_word(&pqs[i], d, &asked[i], search, Some(&weights))
                         }
                         None => world.sum_word(&pqs[i], d, &asked[i], search, None),

@@ -175,14 +175,27 @@ fn offers_on_parts_of_a_graph_file_give_the_same_bytes() {
     for (processes, workers) in [(2, 2), (3, 1)] {
         let outs = plain_then_cluster("run", &exp, processes, workers);
         let zero = String::from_utf8_lossy(&outs[0].stderr);
-        assert!(zero.contains("reading its part of the graph file"), "{zero}");
+        assert!(
+            zero.contains("reading its part of the graph file"),
+            "{zero}"
+        );
         let out = dir.path().join(format!("out-{processes}x{workers}"));
         let leads = std::fs::read_to_string(out.join("leads.csv")).unwrap();
-        assert!(leads.lines().next().unwrap().contains("expected_offers_up_to"));
+        assert!(
+            leads
+                .lines()
+                .next()
+                .unwrap()
+                .contains("expected_offers_up_to")
+        );
         let offered = leads
             .lines()
             .skip(1)
-            .filter(|l| l.rsplit(',').next().is_some_and(|x| x.parse::<f64>().unwrap() > 0.0))
+            .filter(|l| {
+                l.rsplit(',')
+                    .next()
+                    .is_some_and(|x| x.parse::<f64>().unwrap() > 0.0)
+            })
             .count();
         assert!(offered > 10, "{offered} rows with offers");
     }
@@ -192,7 +205,12 @@ fn offers_on_parts_of_a_graph_file_give_the_same_bytes() {
 fn adoption_on_a_cluster_is_computed_by_process_zero_with_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     graph_file(dir.path());
-    let exp = experiment(dir.path(), "adoption", 5, "[adoption]\nshares = [0.0, 0.5]\n");
+    let exp = experiment(
+        dir.path(),
+        "adoption",
+        5,
+        "[adoption]\nshares = [0.0, 0.5]\n",
+    );
     let outs = plain_then_cluster("run", &exp, 2, 1);
     let zero = String::from_utf8_lossy(&outs[0].stderr);
     assert!(
