@@ -74,8 +74,7 @@ use net::{connect, exit_when_a_peer_is_lost};
 
 pub use approx::approx_reach_all;
 pub use exact::reach_many;
-pub use leads::{LeadJob, LeadRun, Lists};
-pub use market::MarketJob;
+pub use leads::{LeadJob, LeadRun, Lists, MarketJob};
 
 /// An experiment's counts on the cluster: exact reach for every query, in
 /// query order, and with `leads` each (replicate, person)'s job-lead
@@ -107,9 +106,13 @@ pub fn experiment_many(
     );
     let out = execute(c, digest, move |worker| {
         let counts = exact::exact_worker(worker, &part, &queries, max, &reach_sent);
-        let answers = leads
-            .as_ref()
-            .and_then(|(job, lists)| leads::lead_worker(worker, &part, job, lists, &search_sent));
+        let answers = leads.as_ref().and_then(|(job, lists)| {
+            if job.market.is_some() {
+                market::market_worker(worker, &part, job, lists, &search_sent)
+            } else {
+                leads::lead_worker(worker, &part, job, lists, &search_sent)
+            }
+        });
         counts.map(|c| (c, answers))
     })?;
     // The two phases' rounds follow one another.

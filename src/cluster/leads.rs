@@ -33,7 +33,6 @@ use std::sync::{Arc, Mutex};
 
 use timely::worker::Worker;
 
-use super::market::{Backward, MarketJob, in_market};
 use super::{Owners, Record, Rounds, Traffic};
 
 /// A map with a fast hasher of fixed seed (keys are node and search numbers).
@@ -47,6 +46,7 @@ use crate::reach::leads::{
     by_question,
 };
 use crate::roles::RoleMap;
+use crate::seed::{splitmix, unit_interval};
 
 /// Searches per batch, at least (whole (replicate, person)s are kept together).
 const SEARCHES_PER_BATCH: usize = 256;
@@ -102,6 +102,31 @@ pub struct LeadJob {
     pub max: Degree,
     /// With `[market]`: who seeks work, and in how many words offers count.
     pub market: Option<MarketJob>,
+}
+
+/// Ties whose mutual connections a worker keeps, at most.
+pub(super) const MUTUAL_CACHE: usize = 1 << 20;
+
+/// `[market]` for the cluster: who seeks work and in how many words.
+#[derive(Debug, Clone)]
+pub struct MarketJob {
+    /// The share of real people seeking work.
+    pub share: f64,
+    /// The seed of who seeks.
+    pub seed: u64,
+    /// Offers are counted in the first `words` words.
+    pub words: u32,
+    /// The people studied (ascending): they always seek.
+    pub studied: Vec<u32>,
+}
+
+impl MarketJob {
+    /// Whether `v` seeks work (as [`crate::reach::leads::Market`] draws it).
+    pub(super) fn is_seeker(&self, v: u32, first_fake: u32) -> bool {
+        v < first_fake
+            && (unit_interval(splitmix(self.seed ^ u64::from(v))) < self.share
+                || self.studied.binary_search(&v).is_ok())
+    }
 }
 
 /// A node's sorted neighbours, for a node this process does not hold.
@@ -211,7 +236,7 @@ pub(super) struct Searcher<'a> {
 }
 
 impl<'a> Searcher<'a> {
-    fn new(
+    pub(super) fn new(
         worker: &mut Worker,
         world: &'a LeadWorld<'a>,
         part: &'a GraphPart,
@@ -266,7 +291,7 @@ impl<'a> Searcher<'a> {
 
     /// The mutual connections of the tie from owned `v` to `u`, counted once.
     fn mutual_of(&mut self, v: u32, u: u32) -> u32 {
-        if self.mutual.len() >= super::market::MUTUAL_CACHE {
+        if self.mutual.len() >= MUTUAL_CACHE {
             self.mutual.clear();
         }
         let (part, lists) = (self.part, self.lists);
@@ -381,7 +406,7 @@ impl<'a> Searcher<'a> {
     }
 
     /// What this worker sent, both channels together.
-    fn traffic(&self) -> Traffic {
+    pub(super) fn traffic(&self) -> Traffic {
         let mut t = self.frontier_rounds.traffic;
         let f = &self.found_rounds.traffic;
         t.rounds += f.rounds;
@@ -419,44 +444,25 @@ pub(super) fn lead_worker(
     let d = usize::from(job.max.0);
     let mut forward = Searcher::new(worker, &world, part, lists, d);
     let mut answers: Vec<Option<PersonLeads>> = vec![None; job.runs.len()];
-    let mut extra = Traffic::default();
-    if let Some(market) = &job.market {
-        let mut backward = Backward::new(worker, part, &world, job, market, lists);
-        in_market(
-            worker,
-            &world,
-            &mut forward,
-            &mut backward,
-            job,
-            &mut answers,
-        );
-        extra = backward.traffic();
-    } else {
-        let mut first = 0;
-        while first < job.runs.len() {
-            // A batch of whole runs.
-            let mut last = first;
-            let mut searches = Vec::new();
-            while last < job.runs.len() && searches.len() < SEARCHES_PER_BATCH {
-                searches.extend(searches_of(&world, job, last..last + 1));
-                last += 1;
-            }
-            let found = forward.run(worker, &searches);
-            if forward.leader {
-                sum_batch(&world, job, &searches, &found, first..last, d, &mut answers);
-            }
-            first = last;
+    let mut first = 0;
+    while first < job.runs.len() {
+        // A batch of whole runs.
+        let mut last = first;
+        let mut searches = Vec::new();
+        while last < job.runs.len() && searches.len() < SEARCHES_PER_BATCH {
+            searches.extend(searches_of(&world, job, last..last + 1));
+            last += 1;
         }
+        let found = forward.run(worker, &searches);
+        if forward.leader {
+            sum_batch(&world, job, &searches, &found, first..last, d, &mut answers);
+        }
+        first = last;
     }
-    {
-        let mut t = total.lock().expect("no worker panics holding it");
-        let mut mine = forward.traffic();
-        mine.rounds += extra.rounds;
-        mine.records += extra.records;
-        mine.bytes += extra.bytes;
-        mine.largest_round = mine.largest_round.max(extra.largest_round);
-        t.add(&mine);
-    }
+    total
+        .lock()
+        .expect("no worker panics holding it")
+        .add(&forward.traffic());
     forward.leader.then(|| {
         answers
             .into_iter()

@@ -29,42 +29,19 @@ use std::rc::Rc;
 
 use timely::worker::Worker;
 
-use super::leads::{FirmsFound, HashMap, LeadJob, Lists, Searcher, searches_at, word_search};
+use super::leads::{
+    FirmsFound, HashMap, LeadJob, Lists, MUTUAL_CACHE, MarketJob, Searcher, searches_at,
+    word_search,
+};
 use super::{Owners, Record, Rounds, Traffic};
 use crate::firms::NO_FIRM;
 use crate::graph::GraphPart;
 use crate::reach::leads::{
     Contest, Counts, LeadWorld, PersonLeads, Rivals, Sums, WordSearch, by_question, needed,
 };
-use crate::seed::{splitmix, unit_interval};
 
 /// Firms whose backward searches run at once.
 const FIRMS_PER_CHUNK: usize = 256;
-
-/// Ties whose mutual connections a worker keeps, at most.
-pub(super) const MUTUAL_CACHE: usize = 1 << 20;
-
-/// `[market]` for the cluster: who seeks work and in how many words.
-#[derive(Debug, Clone)]
-pub struct MarketJob {
-    /// The share of real people seeking work.
-    pub share: f64,
-    /// The seed of who seeks.
-    pub seed: u64,
-    /// Offers are counted in the first `words` words.
-    pub words: u32,
-    /// The people studied (ascending): they always seek.
-    pub studied: Vec<u32>,
-}
-
-impl MarketJob {
-    /// Whether `v` seeks work (as [`crate::reach::leads::Market`] draws it).
-    fn is_seeker(&self, v: u32, first_fake: u32) -> bool {
-        v < first_fake
-            && (unit_interval(splitmix(self.seed ^ u64::from(v))) < self.share
-                || self.studied.binary_search(&v).is_ok())
-    }
-}
 
 impl Record for (u32, u32, u32, u64) {
     fn bytes(&self) -> usize {
@@ -88,7 +65,7 @@ impl Record for (u32, u32, u32) {
 type BackState = HashMap<(u32, u32), [u64; 3]>;
 
 /// A worker's backward searches: its rounds and state.
-pub(super) struct Backward<'a> {
+struct Backward<'a> {
     world: &'a LeadWorld<'a>,
     part: &'a GraphPart,
     job: &'a LeadJob,
@@ -110,7 +87,7 @@ pub(super) struct Backward<'a> {
 }
 
 impl<'a> Backward<'a> {
-    pub(super) fn new(
+    fn new(
         worker: &mut Worker,
         part: &'a GraphPart,
         world: &'a LeadWorld<'a>,
@@ -346,7 +323,7 @@ impl<'a> Backward<'a> {
     }
 
     /// What this worker sent, every channel together.
-    pub(super) fn traffic(&self) -> Traffic {
+    fn traffic(&self) -> Traffic {
         let mut t = Traffic::default();
         for r in [
             &self.needed_rounds.traffic,
@@ -362,9 +339,49 @@ impl<'a> Backward<'a> {
     }
 }
 
+/// Each run's answers with offers on worker 0 of the cluster (`None`
+/// elsewhere). Traffic is added to `total`.
+pub(super) fn market_worker(
+    worker: &mut Worker,
+    part: &GraphPart,
+    job: &LeadJob,
+    lists: &Lists,
+    total: &std::sync::Mutex<Traffic>,
+) -> Option<Vec<PersonLeads>> {
+    let market = job.market.as_ref().expect("a market");
+    let world = LeadWorld::draws(&job.roles, &job.firms, job.first_fake, job.model, job.seed);
+    let mut forward = Searcher::new(worker, &world, part, lists, usize::from(job.max.0));
+    let mut backward = Backward::new(worker, part, &world, job, market, lists);
+    let mut answers: Vec<Option<PersonLeads>> = vec![None; job.runs.len()];
+    in_market(
+        worker,
+        &world,
+        &mut forward,
+        &mut backward,
+        job,
+        &mut answers,
+    );
+    let mut mine = forward.traffic();
+    let extra = backward.traffic();
+    mine.rounds += extra.rounds;
+    mine.records += extra.records;
+    mine.bytes += extra.bytes;
+    mine.largest_round = mine.largest_round.max(extra.largest_round);
+    total
+        .lock()
+        .expect("no worker panics holding it")
+        .add(&mine);
+    forward.leader.then(|| {
+        answers
+            .into_iter()
+            .map(|a| a.expect("every run answered"))
+            .collect()
+    })
+}
+
 /// Every run's answers with offers, replicate by replicate and word by word
 /// (as [`LeadWorld::in_market`] goes): into `answers` on worker 0.
-pub(super) fn in_market(
+fn in_market(
     worker: &mut Worker,
     world: &LeadWorld<'_>,
     forward: &mut Searcher<'_>,
