@@ -117,11 +117,7 @@ pub fn experiment_many(
     })?;
     // The two phases' rounds follow one another.
     let mut t = *reach.lock().expect("the workers are done");
-    let l = *searches.lock().expect("the workers are done");
-    t.rounds += l.rounds;
-    t.records += l.records;
-    t.bytes += l.bytes;
-    t.largest_round = t.largest_round.max(l.largest_round);
+    t.follow(&searches.lock().expect("the workers are done"));
     Ok((out, t))
 }
 
@@ -378,6 +374,15 @@ pub struct Traffic {
 }
 
 impl Traffic {
+    /// `later`'s rounds after this one's, by the same worker or process.
+    fn follow(&mut self, later: &Traffic) {
+        self.rounds += later.rounds;
+        self.records += later.records;
+        self.bytes += later.bytes;
+        self.largest_round = self.largest_round.max(later.largest_round);
+    }
+
+    /// Another worker's traffic in the same rounds.
     fn add(&mut self, other: &Traffic) {
         self.rounds = self.rounds.max(other.rounds);
         self.records += other.records;
@@ -577,10 +582,7 @@ fn gather(
     {
         let mut t = total.lock().expect("no worker panics holding it");
         let mut mine = *so_far;
-        mine.rounds += rounds.traffic.rounds;
-        mine.records += rounds.traffic.records;
-        mine.bytes += rounds.traffic.bytes;
-        mine.largest_round = mine.largest_round.max(rounds.traffic.largest_round);
+        mine.follow(&rounds.traffic);
         t.add(&mine);
     }
     drop(rounds);

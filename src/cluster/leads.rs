@@ -408,11 +408,7 @@ impl<'a> Searcher<'a> {
     /// What this worker sent, both channels together.
     pub(super) fn traffic(&self) -> Traffic {
         let mut t = self.frontier_rounds.traffic;
-        let f = &self.found_rounds.traffic;
-        t.rounds += f.rounds;
-        t.records += f.records;
-        t.bytes += f.bytes;
-        t.largest_round = t.largest_round.max(f.largest_round);
+        t.follow(&self.found_rounds.traffic);
         t
     }
 }
@@ -459,11 +455,21 @@ pub(super) fn lead_worker(
         }
         first = last;
     }
+    hand_in(total, &forward.traffic(), forward.leader, answers)
+}
+
+/// Adds this worker's `traffic` to its process's `total`; worker 0's answers.
+pub(super) fn hand_in(
+    total: &Mutex<Traffic>,
+    traffic: &Traffic,
+    leader: bool,
+    answers: Vec<Option<PersonLeads>>,
+) -> Option<Vec<PersonLeads>> {
     total
         .lock()
         .expect("no worker panics holding it")
-        .add(&forward.traffic());
-    forward.leader.then(|| {
+        .add(traffic);
+    leader.then(|| {
         answers
             .into_iter()
             .map(|a| a.expect("every run answered"))

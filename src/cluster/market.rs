@@ -30,7 +30,7 @@ use std::rc::Rc;
 use timely::worker::Worker;
 
 use super::leads::{
-    FirmsFound, HashMap, LeadJob, Lists, MUTUAL_CACHE, MarketJob, Searcher, searches_at,
+    FirmsFound, HashMap, LeadJob, Lists, MUTUAL_CACHE, MarketJob, Searcher, hand_in, searches_at,
     word_search,
 };
 use super::{Owners, Record, Rounds, Traffic};
@@ -324,17 +324,9 @@ impl<'a> Backward<'a> {
 
     /// What this worker sent, every channel together.
     fn traffic(&self) -> Traffic {
-        let mut t = Traffic::default();
-        for r in [
-            &self.needed_rounds.traffic,
-            &self.hop_rounds.traffic,
-            &self.count_rounds.traffic,
-        ] {
-            t.rounds += r.rounds;
-            t.records += r.records;
-            t.bytes += r.bytes;
-            t.largest_round = t.largest_round.max(r.largest_round);
-        }
+        let mut t = self.needed_rounds.traffic;
+        t.follow(&self.hop_rounds.traffic);
+        t.follow(&self.count_rounds.traffic);
         t
     }
 }
@@ -362,21 +354,8 @@ pub(super) fn market_worker(
         &mut answers,
     );
     let mut mine = forward.traffic();
-    let extra = backward.traffic();
-    mine.rounds += extra.rounds;
-    mine.records += extra.records;
-    mine.bytes += extra.bytes;
-    mine.largest_round = mine.largest_round.max(extra.largest_round);
-    total
-        .lock()
-        .expect("no worker panics holding it")
-        .add(&mine);
-    forward.leader.then(|| {
-        answers
-            .into_iter()
-            .map(|a| a.expect("every run answered"))
-            .collect()
-    })
+    mine.follow(&backward.traffic());
+    hand_in(total, &mine, forward.leader, answers)
 }
 
 /// Every run's answers with offers, replicate by replicate and word by word

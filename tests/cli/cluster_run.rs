@@ -144,24 +144,32 @@ fn an_experiment_on_parts_of_a_graph_file_writes_the_folder_one_process_writes()
     plain_then_cluster("simulate", &exp, 2, 1);
 }
 
+/// Runs `exp` on parts as 2 × 2 and 3 × 1, each against one process; the
+/// two output folders.
+fn on_parts(dir: &Path, exp: &Path) -> Vec<PathBuf> {
+    [(2, 2), (3, 1)]
+        .into_iter()
+        .map(|(processes, workers)| {
+            let outs = plain_then_cluster("run", exp, processes, workers);
+            let zero = String::from_utf8_lossy(&outs[0].stderr);
+            assert!(
+                zero.contains("reading its part of the graph file"),
+                "{zero}"
+            );
+            dir.join(format!("out-{processes}x{workers}"))
+        })
+        .collect()
+}
+
 #[test]
 fn job_leads_on_parts_of_a_graph_file_give_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     graph_file(dir.path());
     let exp = experiment(dir.path(), "leads", 5, "[leads]\n");
-    for (processes, workers) in [(2, 2), (3, 1)] {
-        let outs = plain_then_cluster("run", &exp, processes, workers);
-        let zero = String::from_utf8_lossy(&outs[0].stderr);
-        assert!(
-            zero.contains("reading its part of the graph file"),
-            "{zero}"
-        );
-        let out = dir.path().join(format!("out-{processes}x{workers}"));
+    for out in on_parts(dir.path(), &exp) {
         for table in ["leads.csv", "ties.csv"] {
-            let rows = std::fs::read_to_string(out.join(table))
-                .unwrap()
-                .lines()
-                .count();
+            let text = std::fs::read_to_string(out.join(table)).unwrap();
+            let rows = text.lines().count();
             assert!(rows > 10, "{table}: {rows} rows");
         }
     }
@@ -172,14 +180,7 @@ fn offers_on_parts_of_a_graph_file_give_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     graph_file(dir.path());
     let exp = experiment(dir.path(), "market", 5, "[leads]\n[market]\nworlds = 128\n");
-    for (processes, workers) in [(2, 2), (3, 1)] {
-        let outs = plain_then_cluster("run", &exp, processes, workers);
-        let zero = String::from_utf8_lossy(&outs[0].stderr);
-        assert!(
-            zero.contains("reading its part of the graph file"),
-            "{zero}"
-        );
-        let out = dir.path().join(format!("out-{processes}x{workers}"));
+    for out in on_parts(dir.path(), &exp) {
         let leads = std::fs::read_to_string(out.join("leads.csv")).unwrap();
         assert!(
             leads
