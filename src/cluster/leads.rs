@@ -105,7 +105,7 @@ pub struct LeadJob {
 }
 
 /// Ties whose mutual connections a worker keeps, at most.
-pub(super) const MUTUAL_CACHE: usize = 1 << 20;
+const MUTUAL_CACHE: usize = 1 << 20;
 
 /// `[market]` for the cluster: who seeks work and in how many words.
 #[derive(Debug, Clone)]
@@ -232,7 +232,26 @@ pub(super) struct Searcher<'a> {
     frontier_rounds: Rounds<(u32, u32, u64)>,
     found_rounds: Rounds<(u32, u32, u8, u64)>,
     firms_found: Rc<RefCell<Vec<FirmsFound>>>,
-    mutual: HashMap<(u32, u32), u32>,
+    mutual: MutualCache,
+}
+
+/// The mutual connections of the ties a worker drew, each counted once (the
+/// cache is emptied when it passes [`MUTUAL_CACHE`] ties).
+#[derive(Default)]
+pub(super) struct MutualCache(HashMap<(u32, u32), u32>);
+
+impl MutualCache {
+    /// The mutual connections of owned `v` and `u` (its list held in `part`
+    /// or read with `lists`).
+    pub(super) fn get(&mut self, part: &GraphPart, lists: &Lists, v: u32, u: u32) -> u32 {
+        if self.0.len() >= MUTUAL_CACHE {
+            self.0.clear();
+        }
+        *self
+            .0
+            .entry((v, u))
+            .or_insert_with(|| mutual_count(part, lists, v, u))
+    }
 }
 
 impl<'a> Searcher<'a> {
@@ -285,20 +304,13 @@ impl<'a> Searcher<'a> {
             frontier_rounds,
             found_rounds,
             firms_found,
-            mutual: HashMap::default(),
+            mutual: MutualCache::default(),
         }
     }
 
     /// The mutual connections of the tie from owned `v` to `u`, counted once.
     fn mutual_of(&mut self, v: u32, u: u32) -> u32 {
-        if self.mutual.len() >= MUTUAL_CACHE {
-            self.mutual.clear();
-        }
-        let (part, lists) = (self.part, self.lists);
-        *self
-            .mutual
-            .entry((v, u))
-            .or_insert_with(|| mutual_count(part, lists, v, u))
+        self.mutual.get(self.part, self.lists, v, u)
     }
 
     /// Runs `searches` (d rounds); worker 0 gets each one's firms.
@@ -415,7 +427,7 @@ impl<'a> Searcher<'a> {
 
 /// The mutual connections of owned `v` and `u` (its list held here or read
 /// with `lists`), at most 65,534 as [`LeadWorld`] counts them.
-pub(super) fn mutual_count(part: &GraphPart, lists: &Lists, v: u32, u: u32) -> u32 {
+fn mutual_count(part: &GraphPart, lists: &Lists, v: u32, u: u32) -> u32 {
     let theirs;
     let other: &[u32] = if part.range().contains(&u) {
         part.neighbors(u)

@@ -30,7 +30,7 @@ use std::rc::Rc;
 use timely::worker::Worker;
 
 use super::leads::{
-    FirmsFound, HashMap, LeadJob, Lists, MUTUAL_CACHE, MarketJob, Searcher, hand_in, searches_at,
+    FirmsFound, HashMap, LeadJob, Lists, MarketJob, MutualCache, Searcher, hand_in, searches_at,
     word_search,
 };
 use super::{Owners, Record, Rounds, Traffic};
@@ -83,7 +83,7 @@ struct Backward<'a> {
     hop_rounds: Rounds<(u32, u32, u64, u64)>,
     counts: Rc<RefCell<Vec<Counts>>>,
     count_rounds: Rounds<(u32, u32, u32)>,
-    mutual: HashMap<(u32, u32), u32>,
+    mutual: MutualCache,
 }
 
 impl<'a> Backward<'a> {
@@ -153,7 +153,7 @@ impl<'a> Backward<'a> {
             hop_rounds,
             counts,
             count_rounds,
-            mutual: HashMap::default(),
+            mutual: MutualCache::default(),
         }
     }
 
@@ -309,17 +309,9 @@ impl<'a> Backward<'a> {
         self.state.borrow_mut().clear();
     }
 
-    /// The mutual connections of the tie from owned `v` to `u`, counted once
-    /// (the cache is emptied when it passes [`MUTUAL_CACHE`] ties).
+    /// The mutual connections of the tie from owned `v` to `u`, counted once.
     fn mutual_of(&mut self, v: u32, u: u32) -> u32 {
-        if self.mutual.len() >= MUTUAL_CACHE {
-            self.mutual.clear();
-        }
-        let (part, lists) = (self.part, self.lists);
-        *self
-            .mutual
-            .entry((v, u))
-            .or_insert_with(|| super::leads::mutual_count(part, lists, v, u))
+        self.mutual.get(self.part, self.lists, v, u)
     }
 
     /// What this worker sent, every channel together.
