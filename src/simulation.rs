@@ -346,18 +346,15 @@ impl Planned {
                 }
             }
         }
-        // Sorted by person for lane sharing (stable: first asked first).
-        let mut order: Vec<usize> = (0..queries.len()).collect();
-        order.sort_by_key(|&q| queries[q].source);
-        let mut at = vec![0; queries.len()];
-        for (pos, &q) in order.iter().enumerate() {
+        // Sorted by person for lane sharing (first asked first), with each
+        // observation's slot moved along.
+        let mut sorted: Vec<(usize, OwnedQuery)> = queries.into_iter().enumerate().collect();
+        sorted.sort_by_key(|(q, query)| (query.source, *q));
+        let mut at = vec![0; sorted.len()];
+        for (pos, &(q, _)) in sorted.iter().enumerate() {
             at[q] = pos;
         }
-        let mut taken: Vec<Option<OwnedQuery>> = queries.into_iter().map(Some).collect();
-        let queries = order
-            .iter()
-            .map(|&q| taken[q].take().expect("each query once"))
-            .collect();
+        let queries = sorted.into_iter().map(|(_, query)| query).collect();
         let slots = slots.into_iter().map(|q| at[q]).collect();
         Planned {
             runs,

@@ -33,7 +33,7 @@
 //! people studied, and with `[leads]` 5 bytes per node.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -51,6 +51,9 @@ use crate::roles::RoleMap;
 
 use super::leads::{Asked, TieValue, ask, attach, leads_seed, market_seed, read_answer};
 use super::{Outcome, Planned, fake_edges, people_named, sample_positions};
+
+/// A person's connections, and each with its mutual connections.
+type Connections = (Vec<u32>, Vec<(u32, u32)>);
 
 /// A part's lead questions: the job every process hands the cluster, and
 /// what process 0 reads the answers with.
@@ -257,22 +260,28 @@ impl PartSetup {
         };
         let world = LeadWorld::draws(roles, firms, self.first_fake, model, leads_seed(exp));
         let last = *planned.weeks.last().expect("at least one week");
+        // Each person's connections with their mutual connections (as the
+        // kernel counts them), read once for all the person's replicates.
+        let mut read: HashMap<NodeId, Connections> = HashMap::new();
         let mut runs = Vec::with_capacity(planned.runs.len());
         let mut asked = Vec::with_capacity(planned.runs.len());
         for run in &planned.runs {
-            let own = self.neighbors_of(run.person);
-            let a = ask(&world, &own, run, &planned.weeks, last);
-            // Each connection's mutual connections, as the kernel counts them.
-            let connections = own
-                .iter()
-                .map(|&u| {
-                    let m = shared(&own, &self.neighbors_of(NodeId(u)));
-                    (
-                        u,
-                        u32::try_from(m.min(usize::from(u16::MAX - 1))).expect("saturated"),
-                    )
-                })
-                .collect();
+            let (own, connections) = read.entry(run.person).or_insert_with(|| {
+                let own = self.neighbors_of(run.person).into_owned();
+                let connections = own
+                    .iter()
+                    .map(|&u| {
+                        let m = shared(&own, &self.neighbors_of(NodeId(u)));
+                        (
+                            u,
+                            u32::try_from(m.min(usize::from(u16::MAX - 1))).expect("saturated"),
+                        )
+                    })
+                    .collect();
+                (own, connections)
+            });
+            let a = ask(&world, own, run, &planned.weeks, last);
+            let connections = connections.clone();
             runs.push(LeadRun {
                 source: run.person.0,
                 replicate: run.replicate,

@@ -6,7 +6,9 @@
 
 use predicates::prelude::*;
 
-use crate::common::{column as at, leads_experiment_with, netreach, read_csv};
+use crate::common::{
+    column as at, leads_experiment_with, read_csv, run_with_threads, simulate_refused,
+};
 
 fn experiment(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
     leads_experiment_with(dir, "adoption.toml", extra)
@@ -20,17 +22,7 @@ fn adoption_table_share_zero_and_answers() {
         dir.path(),
         "[market]\nseekers = 0.3\nworlds = 128\n\n[adoption]\nshares = [0.0, 0.5, 1.0]\n",
     );
-    let run = |name: &str, threads: &str| {
-        let out = dir.path().join(name);
-        netreach()
-            .args(["run", "-q", "-j", threads])
-            .arg(&file)
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .success();
-        out
-    };
+    let run = |name: &str, threads: &str| run_with_threads(&file, dir.path(), name, threads);
     let (one, two) = (run("one", "1"), run("two", "2"));
     for t in ["adoption.csv", "adoption.parquet"] {
         assert!(
@@ -141,26 +133,12 @@ fn bad_shares_are_named_at_their_line() {
     let dir = tempfile::tempdir().unwrap();
     for shares in ["[1.5]", "[0.5, 0.1]", "[]", "[-0.1, 0.5]"] {
         let file = experiment(dir.path(), &format!("[adoption]\nshares = {shares}\n"));
-        netreach()
-            .args(["simulate", "-q"])
-            .arg(&file)
-            .arg("-o")
-            .arg(dir.path().join("never"))
-            .assert()
-            .code(1)
-            .stderr(
-                predicate::str::contains("adoption.toml:")
-                    .and(predicate::str::contains("shares:"))
-                    .and(predicate::str::contains("expected ascending shares")),
-            );
+        simulate_refused(&file, dir.path()).stderr(
+            predicate::str::contains("adoption.toml:")
+                .and(predicate::str::contains("shares:"))
+                .and(predicate::str::contains("expected ascending shares")),
+        );
     }
     let file = experiment(dir.path(), "[adoption]\nshare = [0.5]\n");
-    netreach()
-        .args(["simulate", "-q"])
-        .arg(&file)
-        .arg("-o")
-        .arg(dir.path().join("never"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("unknown field `share`"));
+    simulate_refused(&file, dir.path()).stderr(predicate::str::contains("unknown field `share`"));
 }

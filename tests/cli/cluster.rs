@@ -56,6 +56,28 @@ pub fn finish(mut child: Child, deadline: Instant) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Runs `args` as a cluster of two processes from `hosts` in which process 1
+/// dies in its second round, after the cluster formed; asserts that process 0
+/// exits 1 naming it.
+pub fn crash_stops_process_zero(args: &[String], hosts: &Path) {
+    let h = hosts.to_str().unwrap();
+    let deadline = Instant::now() + BOUND;
+    let zero = spawn(args, &["--cluster", h], None);
+    let one = spawn(
+        args,
+        &["--cluster", h, "--process", "1"],
+        Some(("NETREACH_TEST_ABORT_AT_ROUND", "1")),
+    );
+    let (z, o) = (finish(zero, deadline), finish(one, deadline));
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&z.stderr);
+    assert_eq!(z.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("process 0: lost the connection to process 1"),
+        "{err}"
+    );
+}
+
 /// Runs `args` as a cluster of `processes` × `workers`; returns every process's output.
 pub fn run_cluster(args: &[String], hosts: &Path, processes: usize, workers: usize) -> Vec<Output> {
     let deadline = Instant::now() + BOUND;
@@ -232,22 +254,7 @@ fn a_crashed_peer_stops_the_others_without_output() {
                 "200".into(),
             ];
         }
-        let deadline = Instant::now() + BOUND;
-        let zero = spawn(&args, &["--cluster", hosts.to_str().unwrap()], None);
-        // Process 1 dies in its second round, after the cluster formed.
-        let one = spawn(
-            &args,
-            &["--cluster", hosts.to_str().unwrap(), "--process", "1"],
-            Some(("NETREACH_TEST_ABORT_AT_ROUND", "1")),
-        );
-        let (z, o) = (finish(zero, deadline), finish(one, deadline));
-        assert!(!o.status.success());
-        let err = String::from_utf8_lossy(&z.stderr);
-        assert_eq!(z.status.code(), Some(1), "{err}");
-        assert!(
-            err.contains("process 0: lost the connection to process 1"),
-            "{err}"
-        );
+        crash_stops_process_zero(&args, &hosts);
         assert!(!out.exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "only the hostfile remains");

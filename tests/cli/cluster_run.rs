@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use crate::cluster::{BOUND, finish, hostfile, run_cluster, spawn};
+use crate::cluster::{BOUND, crash_stops_process_zero, finish, hostfile, run_cluster, spawn};
 use crate::common::netreach;
 
 /// A 4,000-person Holme–Kim network with roles, imported as `dir/g.nrg`.
@@ -230,22 +230,7 @@ fn a_crashed_or_disagreeing_peer_stops_the_cluster_without_output() {
     let out = dir.path().join("out");
     let hosts = hostfile(dir.path(), 2);
     let h = hosts.to_str().unwrap();
-    // Process 1 dies in its second round, after the cluster formed.
-    let deadline = Instant::now() + BOUND;
-    let zero = spawn(&run_args("run", &exp, &out), &["--cluster", h], None);
-    let one = spawn(
-        &run_args("run", &exp, &out),
-        &["--cluster", h, "--process", "1"],
-        Some(("NETREACH_TEST_ABORT_AT_ROUND", "1")),
-    );
-    let (z, o) = (finish(zero, deadline), finish(one, deadline));
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&z.stderr);
-    assert_eq!(z.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("process 0: lost the connection to process 1"),
-        "{err}"
-    );
+    crash_stops_process_zero(&run_args("run", &exp, &out), &hosts);
     assert!(!out.exists(), "no folder is left behind");
     // Another seed draws other invitations: the processes refuse each other.
     let deadline = Instant::now() + BOUND;

@@ -133,3 +133,28 @@ pub fn leads_experiment_with(dir: &Path, file: &str, extra: &str) -> PathBuf {
     std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
     path
 }
+
+/// `netreach run -q -j THREADS FILE -o DIR/NAME`, which must succeed; the folder.
+pub fn run_with_threads(file: &Path, dir: &Path, name: &str, threads: &str) -> PathBuf {
+    let out = dir.join(name);
+    netreach()
+        .args(["run", "-q", "-j", threads])
+        .arg(file)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+/// `netreach simulate -q FILE -o DIR/never`, which must exit 1: its assertion,
+/// for the message.
+pub fn simulate_refused(file: &Path, dir: &Path) -> assert_cmd::assert::Assert {
+    netreach()
+        .args(["simulate", "-q"])
+        .arg(file)
+        .arg("-o")
+        .arg(dir.join("never"))
+        .assert()
+        .code(1)
+}

@@ -4,7 +4,9 @@
 
 use predicates::prelude::*;
 
-use crate::common::{column, leads_experiment_with, netreach, read_csv};
+use crate::common::{
+    column, leads_experiment_with, netreach, read_csv, run_with_threads, simulate_refused,
+};
 
 /// The leads test experiment with `market` appended.
 fn with_market(dir: &std::path::Path, market: &str) -> std::path::PathBuf {
@@ -15,17 +17,7 @@ fn with_market(dir: &std::path::Path, market: &str) -> std::path::PathBuf {
 fn offers_sit_beside_leads_below_them_and_ignore_threads() {
     let dir = tempfile::tempdir().unwrap();
     let file = with_market(dir.path(), "[market]\nseekers = 0.3\nworlds = 128\n");
-    let run = |name: &str, threads: &str| {
-        let out = dir.path().join(name);
-        netreach()
-            .args(["run", "-q", "-j", threads])
-            .arg(&file)
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .success();
-        out
-    };
+    let run = |name: &str, threads: &str| run_with_threads(&file, dir.path(), name, threads);
     let (one, two) = (run("one", "1"), run("two", "2"));
     let (h, leads) = read_csv(&one.join("leads.csv"));
     let (up, offers) = (
@@ -107,13 +99,7 @@ fn bad_market_values_are_named_at_their_line() {
         ("[market]\nseeker = 0.2\n", "unknown field `seeker`"),
     ] {
         let file = with_market(dir.path(), market);
-        netreach()
-            .args(["simulate", "-q"])
-            .arg(&file)
-            .arg("-o")
-            .arg(dir.path().join("never"))
-            .assert()
-            .code(1)
+        simulate_refused(&file, dir.path())
             .stderr(predicate::str::contains("market.toml:").and(predicate::str::contains(said)));
         assert!(!dir.path().join("never").exists());
     }
@@ -123,15 +109,7 @@ fn bad_market_values_are_named_at_their_line() {
     let end = text.find("[output]").unwrap();
     let file = dir.path().join("no-leads.toml");
     std::fs::write(&file, format!("{}{}[market]\n", &text[..cut], &text[end..])).unwrap();
-    netreach()
-        .args(["simulate", "-q"])
-        .arg(&file)
-        .arg("-o")
-        .arg(dir.path().join("never"))
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("market: offers need")
-                .and(predicate::str::contains("[leads]")),
-        );
+    simulate_refused(&file, dir.path()).stderr(
+        predicate::str::contains("market: offers need").and(predicate::str::contains("[leads]")),
+    );
 }
